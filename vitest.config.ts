@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    pool: "forks",
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // .ci/run counts the results from this file, so the closing line reflects the runner's own report.
+    reporters: ["default", "json"],
+    outputFile: { json: ".vitest-results.json" },
+  },
+});
