@@ -1,0 +1,45 @@
+import type { PipelinePolicy, PipelineResponse } from "@azure/core-rest-pipeline";
+
+/** Thrown inside the pipeline when ARM asks for a wait longer than the service will spend. */
+export class RetryAfterTooLongError extends Error {
+  override readonly name = "RetryAfterTooLongError";
+  constructor(
+    readonly response: PipelineResponse,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(`ARM asked to retry after ${retryAfterSeconds} s`);
+  }
+}
+
+/** Seconds of a `Retry-After` header (delta seconds or an HTTP date), if it has one. */
+export function retryAfterSeconds(response: PipelineResponse, now = Date.now()): number | undefined {
+  const ms = response.headers.get("retry-after-ms") ?? response.headers.get("x-ms-retry-after-ms");
+  if (ms !== undefined && Number.isFinite(Number(ms))) return Math.ceil(Number(ms) / 1000);
+  const value = response.headers.get("retry-after");
+  if (value === undefined) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, Math.ceil((date - now) / 1000)) : undefined;
+}
+
+/**
+ * A per-retry pipeline policy that stops the SDK's throttling retry from sleeping for as long as
+ * ARM says: a 429 or 503 whose `Retry-After` exceeds `maxWaitMs` is turned into an error the
+ * retry policy does not catch, so the caller can answer 503 with that `Retry-After` at once
+ * instead of holding the HTTP request open for minutes.
+ */
+export function retryAfterCapPolicy(maxWaitMs: number): PipelinePolicy {
+  return {
+    name: "retryAfterCapPolicy",
+    async sendRequest(request, next) {
+      const response = await next(request);
+      if (response.status === 429 || response.status === 503) {
+        const seconds = retryAfterSeconds(response);
+        if (seconds !== undefined && seconds * 1000 > maxWaitMs) {
+          throw new RetryAfterTooLongError(response, seconds);
+        }
+      }
+      return response;
+    },
+  };
+}
