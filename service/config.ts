@@ -1,0 +1,209 @@
+import { z } from "zod";
+import { ConfigError } from "./config-error.js";
+import { configNames } from "./config-names.js";
+import { envNamePattern, reservedEnvNames, type RunRequestLimits } from "./run-request.js";
+import { type AciSecrets, aciSecretsSchema } from "./secrets.js";
+
+export { ConfigError } from "./config-error.js";
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/** The service's whole configuration, parsed once from the environment at start. */
+export interface Config {
+  port: number;
+  subscriptionId: string;
+  resourceGroup: string;
+  containerGroup: string;
+  /** default: the group's first container */
+  container?: string;
+  /** the user-assigned identity to authenticate as */
+  clientId?: string;
+  armEndpoint: string;
+  auth: { kind: "keys"; keys: string[] } | { kind: "none" };
+  secrets: AciSecrets;
+  limits: RunRequestLimits & { maxBodyBytes: number };
+  armRetryTimeoutMs: number;
+  logLevel: LogLevel;
+}
+
+export const minApiKeyLength = 16;
+
+const defaults = {
+  port: 8080,
+  armEndpoint: "https://management.azure.com",
+  maxEnvCount: 100,
+  maxEnvBytes: 64 * 1024,
+  maxBodyBytes: 128 * 1024,
+  armRetryTimeoutMs: 30_000,
+  logLevel: "info",
+} as const;
+
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const logLevels: readonly LogLevel[] = ["debug", "info", "warn", "error"];
+
+type Problem = { variable: string; problem: string };
+
+/**
+ * Reads variables one by one and collects every problem, so one start-up failure reports all of
+ * them at once. Problems name the variable and the rule broken, never the value.
+ */
+class EnvReader {
+  readonly problems: Problem[] = [];
+  constructor(private readonly env: Record<string, string | undefined>) {}
+
+  /** Empty counts as unset: deployment tools often write empty strings for "not given". */
+  optional(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === "" ? undefined : value;
+  }
+
+  required(name: string): string {
+    const value = this.optional(name);
+    if (value === undefined) this.fail(name, "is required");
+    return value ?? "";
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      this.fail(name, `must be an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  }
+
+  list(name: string): string[] | undefined {
+    const raw = this.optional(name);
+    return raw === undefined ? undefined : raw.split(",").map((item) => item.trim()).filter((item) => item !== "");
+  }
+
+  fail(variable: string, problem: string): void {
+    this.problems.push({ variable, problem });
+  }
+}
+
+function readArmEndpoint(read: EnvReader): string {
+  const raw = read.optional(configNames.armEndpoint) ?? defaults.armEndpoint;
+  const url = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (!url || url.protocol !== "https:" || url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") {
+    read.fail(configNames.armEndpoint, "must be an https URL without credentials, query or fragment");
+    return defaults.armEndpoint;
+  }
+  return raw.replace(/\/+$/, "");
+}
+
+function readAuth(read: EnvReader): Config["auth"] {
+  const keys = read.list(configNames.apiKeys);
+  const allow = read.optional(configNames.allowUnauthenticated);
+  if (allow !== undefined && allow !== "true" && allow !== "false") {
+    read.fail(configNames.allowUnauthenticated, "must be true or false");
+    return { kind: "none" };
+  }
+  if (keys !== undefined && keys.length > 0) {
+    if (allow === "true") {
+      read.fail(configNames.allowUnauthenticated, `must not be true while ${configNames.apiKeys} is set`);
+    }
+    if (keys.some((key) => key.length < minApiKeyLength)) {
+      read.fail(configNames.apiKeys, `must be comma-separated keys of at least ${minApiKeyLength} characters each`);
+    }
+    return { kind: "keys", keys };
+  }
+  if (allow === "true") return { kind: "none" };
+  read.fail(configNames.apiKeys, `is required (or set ${configNames.allowUnauthenticated}=true to run without authentication)`);
+  return { kind: "none" };
+}
+
+function readSecrets(read: EnvReader): AciSecrets {
+  const raw = read.optional(configNames.secrets);
+  if (raw === undefined) return {};
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(raw);
+  } catch {
+    // JSON.parse's own message quotes the input: it must not reach the error.
+    read.fail(configNames.secrets, "is not valid JSON");
+    return {};
+  }
+  const parsed = aciSecretsSchema.safeParse(decoded);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    const path = issue.path.map(String).join(".");
+    read.fail(configNames.secrets, `at ${path === "" ? "(top level)" : path}: ${issueReason(issue)}`);
+  }
+  return {};
+}
+
+/** Zod's reason without anything it may have quoted from the input. */
+function issueReason(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_type":
+      return `expected ${issue.expected}`;
+    case "unrecognized_keys":
+      return `unknown key(s) ${issue.keys.join(", ")}`;
+    case "too_small":
+      return "must not be empty";
+    case "invalid_format":
+      return issue.format === "base64" ? "must be base64" : `must be a valid ${issue.format}`;
+    case "invalid_value":
+      return `must be one of ${issue.values.map(String).join(", ")}`;
+    default:
+      return "is invalid";
+  }
+}
+
+function readAllowedEnvNames(read: EnvReader): ReadonlySet<string> | undefined {
+  const names = read.list(configNames.allowedEnvNames);
+  if (names === undefined) return undefined;
+  if (names.some((name) => !envNamePattern.test(name))) {
+    read.fail(configNames.allowedEnvNames, "must be comma-separated environment variable names");
+  }
+  const reserved = names.filter((name) => reservedEnvNames.has(name));
+  if (reserved.length > 0) read.fail(configNames.allowedEnvNames, `must not list reserved names (${reserved.join(", ")})`);
+  return new Set(names);
+}
+
+/**
+ * Parses the service's configuration from `env`. Throws one ConfigError naming every bad or
+ * missing variable, so a misconfigured deployment fails at start, not at its first request.
+ */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const read = new EnvReader(env);
+  const port = read.integer(configNames.port, defaults.port, 0, 65_535);
+  const subscriptionId = read.required(configNames.subscriptionId);
+  if (subscriptionId !== "" && !guid.test(subscriptionId)) read.fail(configNames.subscriptionId, "must be a GUID");
+  const resourceGroup = read.required(configNames.resourceGroup);
+  const containerGroup = read.required(configNames.containerGroup);
+  const container = read.optional(configNames.container);
+  const clientId = read.optional(configNames.clientId);
+  const armEndpoint = readArmEndpoint(read);
+  const auth = readAuth(read);
+  const secrets = readSecrets(read);
+  const allowedEnvNames = readAllowedEnvNames(read);
+  const limits = {
+    maxEnvCount: read.integer(configNames.maxEnvCount, defaults.maxEnvCount, 1, 10_000),
+    maxEnvBytes: read.integer(configNames.maxEnvBytes, defaults.maxEnvBytes, 1, 16 * 1024 * 1024),
+    maxBodyBytes: read.integer(configNames.maxBodyBytes, defaults.maxBodyBytes, 1, 64 * 1024 * 1024),
+    ...(allowedEnvNames ? { allowedEnvNames } : {}),
+  };
+  const armRetryTimeoutMs = read.integer(configNames.armRetryTimeoutMs, defaults.armRetryTimeoutMs, 0, 3_600_000);
+  const level = read.optional(configNames.logLevel) ?? defaults.logLevel;
+  if (!logLevels.includes(level as LogLevel)) read.fail(configNames.logLevel, `must be one of ${logLevels.join(", ")}`);
+
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return {
+    port,
+    subscriptionId,
+    resourceGroup,
+    containerGroup,
+    ...(container ? { container } : {}),
+    ...(clientId ? { clientId } : {}),
+    armEndpoint,
+    auth,
+    secrets,
+    limits,
+    armRetryTimeoutMs,
+    logLevel: level as LogLevel,
+  };
+}
