@@ -1,0 +1,224 @@
+import { z } from "zod";
+import { errorCodes, type ErrorCode } from "./error-codes.js";
+import { runRequestSchema, type RunRequestLimits } from "./run-request.js";
+import { maxIdempotencyKeyLength, maxLogTail, runIdPattern } from "./routes/runs.js";
+
+const json = (schema: object) => ({ "application/json": { schema } });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+// Failures any ARM call can end in; every run route reads the group first.
+const armCodes: ErrorCode[] = ["ArmUnavailable", "ArmAccessDenied", "ContainerGroupNotFound", "ArmBusy", "InternalError"];
+const authCodes: ErrorCode[] = ["Unauthorized"];
+
+/** Groups codes by status: one OpenAPI response per status, listing each code and what to do. */
+function errorResponses(codes: readonly ErrorCode[]): Record<string, object> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) byStatus.set(errorCodes[code].status, [...(byStatus.get(errorCodes[code].status) ?? []), code]);
+  const responses: Record<string, object> = {};
+  for (const [status, list] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const headers: Record<string, object> = {};
+    if (list.includes("ArmBusy")) headers["Retry-After"] = { description: "Seconds to wait before retrying.", schema: { type: "integer" } };
+    if (list.includes("Unauthorized")) headers["WWW-Authenticate"] = { schema: { type: "string", const: "Bearer" } };
+    if (list.includes("MethodNotAllowed")) headers["Allow"] = { schema: { type: "string" } };
+    responses[String(status)] = {
+      description: list.map((code) => `\`${code}\`: ${errorCodes[code].action}`).join("\n\n"),
+      ...(Object.keys(headers).length > 0 ? { headers } : {}),
+      content: json(ref("Error")),
+    };
+  }
+  return responses;
+}
+
+const runIdParameter = {
+  name: "id",
+  in: "path",
+  required: true,
+  schema: { type: "string", pattern: runIdPattern.source },
+};
+
+const runLookupCodes: ErrorCode[] = ["InvalidRequest", ...authCodes, "RunNotFound", "RunSuperseded", ...armCodes];
+
+/**
+ * The OpenAPI 3.1 document served at GET /openapi.json. The run request schema is generated from
+ * the same zod schema that validates POST /runs, with this deployment's limits.
+ */
+export function openApiDocument(limits: RunRequestLimits & { maxBodyBytes: number }) {
+  const runRequest = z.toJSONSchema(runRequestSchema(limits), { io: "input", unrepresentable: "any", target: "draft-2020-12" });
+  delete (runRequest as { $schema?: string }).$schema;
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "aci-http-trigger",
+      version: "1",
+      description:
+        "Starts runs of one Azure Container Instances container group by re-creating it with each run's environment. " +
+        `One run at a time; request bodies up to ${limits.maxBodyBytes} bytes, at most ${limits.maxEnvCount} variables ` +
+        `taking ${limits.maxEnvBytes} bytes.`,
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      "/runs": {
+        post: {
+          operationId: "startRun",
+          summary: "Start a run: re-create the container group with this env.",
+          parameters: [
+            {
+              name: "Idempotency-Key",
+              in: "header",
+              required: false,
+              description: "A repeat with the same key and body returns the same run instead of starting another.",
+              schema: { type: "string", maxLength: maxIdempotencyKeyLength },
+            },
+          ],
+          requestBody: { required: true, content: json(ref("RunRequest")) },
+          responses: {
+            "202": {
+              description: "ARM accepted the re-create; the run is starting.",
+              headers: {
+                Location: { schema: { type: "string" }, description: "/runs/{id}" },
+                "Idempotent-Replayed": { schema: { type: "string", const: "true" }, description: "Present when the key replayed an earlier run." },
+              },
+              content: json(ref("RunView")),
+            },
+            ...errorResponses([
+              "InvalidRequest",
+              "SecureVariableOverride",
+              ...authCodes,
+              "RunInProgress",
+              "PayloadTooLarge",
+              "UnsupportedMediaType",
+              "IdempotencyKeyReused",
+              ...armCodes,
+              "ArmRejectedDefinition",
+              "SecretNotConfigured",
+              "ContainerNotFound",
+              "BaseEnvUnreadable",
+              "TooManyTags",
+            ]),
+          },
+        },
+      },
+      "/runs/{id}": {
+        get: {
+          operationId: "getRun",
+          summary: "The run's status.",
+          parameters: [runIdParameter],
+          responses: { "200": { description: "The run.", content: json(ref("RunView")) }, ...errorResponses(runLookupCodes) },
+        },
+      },
+      "/runs/{id}/logs": {
+        get: {
+          operationId: "getRunLogs",
+          summary: "The logs of the run's target container.",
+          parameters: [
+            runIdParameter,
+            { name: "tail", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: maxLogTail } },
+          ],
+          responses: {
+            "200": { description: "The logs.", content: json(ref("RunLogs")) },
+            ...errorResponses([...runLookupCodes, "ContainerNotFound"]),
+          },
+        },
+      },
+      "/runs/{id}/cancel": {
+        post: {
+          operationId: "cancelRun",
+          summary: "Stop the container group if this run is still active.",
+          parameters: [runIdParameter],
+          responses: {
+            "200": { description: "The group was stopped; the run is canceled.", content: json(ref("RunView")) },
+            ...errorResponses([...runLookupCodes, "RunNotActive"]),
+          },
+        },
+      },
+      "/healthz": {
+        get: {
+          operationId: "health",
+          summary: "The process is alive.",
+          security: [],
+          responses: { "200": { description: "Alive.", content: json({ type: "object", properties: { status: { const: "ok" } } }) } },
+        },
+      },
+      "/readyz": {
+        get: {
+          operationId: "ready",
+          summary: "Configuration complete, ARM reachable with the service's identity, every secret of the group restorable.",
+          security: [],
+          responses: {
+            "200": { description: "Ready.", content: json(ref("Readiness")) },
+            "503": { description: "`NotReady`: the check marked `failed` names what to fix.", content: json(ref("Readiness")) },
+          },
+        },
+      },
+      "/openapi.json": {
+        get: {
+          operationId: "openApi",
+          summary: "This document.",
+          security: [],
+          responses: { "200": { description: "OpenAPI 3.1.", content: json({ type: "object" }) } },
+        },
+      },
+    },
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "One of the keys in TRIGGER_API_KEYS." },
+      },
+      schemas: {
+        RunRequest: runRequest,
+        RunView: {
+          type: "object",
+          required: ["id", "status"],
+          properties: {
+            id: { type: "string" },
+            status: { type: "string", enum: ["starting", "running", "succeeded", "failed", "canceled"] },
+            exitCode: { type: "integer" },
+            message: { type: "string" },
+            startedAt: { type: "string", format: "date-time" },
+            finishedAt: { type: "string", format: "date-time" },
+          },
+        },
+        RunLogs: {
+          type: "object",
+          required: ["id", "content"],
+          properties: { id: { type: "string" }, content: { type: "string" } },
+        },
+        Readiness: {
+          type: "object",
+          required: ["status", "checks"],
+          properties: {
+            status: { type: "string", enum: ["ready", "not-ready"] },
+            checks: {
+              type: "object",
+              properties: Object.fromEntries(
+                ["config", "arm", "secrets"].map((name) => [name, { type: "string", enum: ["ok", "failed", "skipped"] }]),
+              ),
+            },
+            error: {
+              type: "object",
+              properties: { code: { type: "string", const: "NotReady" }, message: { type: "string" } },
+            },
+          },
+        },
+        Error: {
+          type: "object",
+          required: ["error"],
+          properties: {
+            error: {
+              type: "object",
+              required: ["code", "message"],
+              properties: {
+                code: { type: "string", enum: Object.keys(errorCodes) },
+                message: { type: "string" },
+                runId: { type: "string", description: "The run concerned (RunInProgress, RunNotActive, RunSuperseded, IdempotencyKeyReused)." },
+                status: { type: "string", description: "RunNotActive: how the run ended." },
+                missing: { type: "array", items: { type: "string" }, description: "SecretNotConfigured: what to configure." },
+                names: { type: "array", items: { type: "string" }, description: "SecureVariableOverride: the refused variables." },
+                armCode: { type: "string", description: "ArmRejectedDefinition: ARM's error code." },
+              },
+            },
+          },
+        },
+      },
+    },
+  };
+}
