@@ -1,0 +1,35 @@
+import * as pulumi from "@pulumi/pulumi";
+import { AciHttpTrigger } from "./trigger.js";
+import type { TunableServiceSetting } from "./validate.js";
+
+// The stack's configuration, read once. Keys match the component's argument names, so a
+// validation message naming an argument also names the config key to fix.
+const config = new pulumi.Config();
+const serviceImage = config.get("serviceImage");
+
+const trigger = new AciHttpTrigger("trigger", {
+  resourceGroupName: config.get("resourceGroupName"),
+  location: config.get("location"),
+  image: config.get("image") ?? "",
+  command: config.getObject<string[]>("command"),
+  cpu: config.getNumber("cpu"),
+  memoryInGB: config.getNumber("memoryInGB"),
+  containerName: config.get("containerName"),
+  environment: config.getObject<Record<string, string>>("environment"),
+  secureEnvironment: config.getSecretObject<Record<string, string>>("secureEnvironment"),
+  serviceImage,
+  // Without a ready image, build this repository's Dockerfile (pulumi runs at the repository root).
+  serviceBuild: serviceImage === undefined ? { context: "." } : undefined,
+  apiKeys: config.getSecret("apiKeys"),
+  armEndpoint: config.get("armEndpoint"),
+  serviceSettings: config.getObject<Partial<Record<TunableServiceSetting, string>>>("serviceSettings"),
+  logRetentionInDays: config.getNumber("logRetentionInDays"),
+});
+
+export const url = trigger.url;
+export const runsUrl = trigger.runsUrl;
+export const apiKey = trigger.apiKey;
+export const resourceGroupName = trigger.resourceGroupName;
+export const containerGroupName = trigger.containerGroupName;
+export const identityClientId = trigger.identityClientId;
+export const registryLoginServer = trigger.registryLoginServer;

@@ -1,0 +1,71 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { type ConfigName, configNames, secretConfigNames } from "../service/config-names.js";
+import type { TunableServiceSetting } from "./validate.js";
+
+/** The port the service listens on and the Container App's ingress targets. */
+export const servicePort = 8080;
+
+/** The service's configuration as the component knows it; every name comes from `configNames`. */
+export interface ServiceConfigValues {
+  subscriptionId: pulumi.Input<string>;
+  resourceGroup: pulumi.Input<string>;
+  containerGroup: pulumi.Input<string>;
+  container: pulumi.Input<string>;
+  clientId: pulumi.Input<string>;
+  armEndpoint: pulumi.Input<string>;
+  /** Comma-separated bearer keys. */
+  apiKeys: pulumi.Input<string>;
+  /** The ACI_SECRETS JSON document. */
+  secrets: pulumi.Input<string>;
+  settings?: Partial<Record<TunableServiceSetting, pulumi.Input<string>>>;
+}
+
+export interface ContainerAppEnvVar {
+  name: string;
+  value?: pulumi.Input<string>;
+  secretRef?: string;
+}
+
+export interface ContainerAppSecret {
+  name: string;
+  value: pulumi.Input<string>;
+}
+
+/** Container Apps secret names allow lowercase letters, digits and hyphens only. */
+export function secretNameFor(name: ConfigName): string {
+  return name.toLowerCase().replaceAll("_", "-");
+}
+
+/**
+ * The Container App's env and secrets. Values of the service's secret names (`secretConfigNames`)
+ * become Container App secrets referenced by `secretRef`, so they never appear as plain env
+ * values in the app's ARM definition or its revisions.
+ */
+export function serviceEnvironment(values: ServiceConfigValues): { env: ContainerAppEnvVar[]; secrets: ContainerAppSecret[] } {
+  const entries: [ConfigName, pulumi.Input<string>][] = [
+    [configNames.port, String(servicePort)],
+    [configNames.subscriptionId, values.subscriptionId],
+    [configNames.resourceGroup, values.resourceGroup],
+    [configNames.containerGroup, values.containerGroup],
+    [configNames.container, values.container],
+    [configNames.clientId, values.clientId],
+    [configNames.armEndpoint, values.armEndpoint],
+    [configNames.apiKeys, values.apiKeys],
+    [configNames.secrets, values.secrets],
+  ];
+  for (const [setting, value] of Object.entries(values.settings ?? {})) {
+    if (value !== undefined) entries.push([configNames[setting as TunableServiceSetting], value]);
+  }
+
+  const env: ContainerAppEnvVar[] = [];
+  const secrets: ContainerAppSecret[] = [];
+  for (const [name, value] of entries) {
+    if (secretConfigNames.includes(name)) {
+      secrets.push({ name: secretNameFor(name), value });
+      env.push({ name, secretRef: secretNameFor(name) });
+    } else {
+      env.push({ name, value });
+    }
+  }
+  return { env, secrets };
+}

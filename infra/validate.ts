@@ -1,0 +1,177 @@
+/**
+ * Pure checks of the component's arguments, run before any child resource exists so a bad stack
+ * configuration fails `pulumi preview` at once with a message naming the key to fix (the
+ * component's argument names are also the stack's config keys). Values that are still Outputs or
+ * Promises cannot be seen yet and are skipped here.
+ */
+
+/** ACI's rule for environment variable names (FACTS §7: alphabetic or `_`, then alphanumerics or `_`). */
+const envNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** ACI container names: lowercase letters, digits and single hyphens, 1–63 characters. */
+const containerNamePattern = /^[a-z0-9](?:-?[a-z0-9])*$/;
+
+/** Service settings a stack may tune; each maps to one of the service's `configNames`. */
+export const tunableServiceSettings = [
+  "allowedEnvNames",
+  "maxEnvCount",
+  "maxEnvBytes",
+  "maxBodyBytes",
+  "armRetryTimeoutMs",
+  "logLevel",
+] as const;
+
+export type TunableServiceSetting = (typeof tunableServiceSettings)[number];
+
+/** The argument values the checks look at, as the component receives them. */
+export interface ArgsToCheck {
+  image?: unknown;
+  command?: unknown;
+  cpu?: unknown;
+  memoryInGB?: unknown;
+  containerName?: unknown;
+  environment?: unknown;
+  secureEnvironment?: unknown;
+  serviceImage?: unknown;
+  serviceBuild?: unknown;
+  armEndpoint?: unknown;
+  apiKeys?: unknown;
+  serviceSettings?: unknown;
+}
+
+/** An Output or a Promise: its value is not known while the program runs. */
+function isPending(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  return (
+    typeof (value as { then?: unknown }).then === "function" ||
+    (value as { __pulumiOutput?: unknown }).__pulumiOutput === true
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function checkPositive(key: string, value: unknown, unit: string): string[] {
+  if (value === undefined || isPending(value)) return [];
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    return [`Invalid "${key}": must be a positive number of ${unit}, got ${JSON.stringify(value)}.`];
+  }
+  return [];
+}
+
+/** Problems with a map of environment variables, named by the config key that holds them. */
+export function environmentNameProblems(key: string, names: readonly string[]): string[] {
+  return names
+    .filter((name) => !envNamePattern.test(name))
+    .map(
+      (name) =>
+        `Invalid "${key}": ${JSON.stringify(name)} is not a valid environment variable name ` +
+        "(letters, digits and _, not starting with a digit).",
+    );
+}
+
+function checkEnvironment(key: string, value: unknown): string[] {
+  if (value === undefined || isPending(value)) return [];
+  if (!isRecord(value)) return [`Invalid "${key}": must be an object of NAME: value pairs.`];
+  const problems = environmentNameProblems(key, Object.keys(value));
+  for (const [name, entry] of Object.entries(value)) {
+    if (entry !== undefined && !isPending(entry) && typeof entry !== "string") {
+      problems.push(`Invalid "${key}": the value of ${JSON.stringify(name)} must be a string.`);
+    }
+  }
+  return problems;
+}
+
+/** Names set both as plain and as secure env: ACI accepts only one of `value` and `secureValue`. */
+export function overlappingNames(plain: unknown, secure: unknown): string[] {
+  if (!isRecord(plain) || !isRecord(secure) || isPending(plain) || isPending(secure)) return [];
+  return Object.keys(secure)
+    .filter((name) => Object.hasOwn(plain, name))
+    .map((name) => `Invalid "secureEnvironment": ${JSON.stringify(name)} is also set in "environment"; a variable is either plain or secure.`);
+}
+
+function checkCommand(value: unknown): string[] {
+  if (value === undefined || isPending(value)) return [];
+  if (!Array.isArray(value) || value.some((part) => !isPending(part) && typeof part !== "string")) {
+    return [`Invalid "command": must be a list of strings, e.g. ["python", "job.py"].`];
+  }
+  return [];
+}
+
+function checkImage(value: unknown): string[] {
+  if (isPending(value)) return [];
+  if (value === undefined || value === null || (typeof value === "string" && value.trim() === "")) {
+    return [`Missing "image": the worker's container image is required (pulumi config set image <ref>).`];
+  }
+  if (typeof value !== "string") return [`Invalid "image": must be a container image reference.`];
+  return [];
+}
+
+function checkContainerName(value: unknown): string[] {
+  if (value === undefined || isPending(value)) return [];
+  if (typeof value !== "string" || value.length > 63 || !containerNamePattern.test(value)) {
+    return [
+      `Invalid "containerName": ${JSON.stringify(value)} must be 1–63 lowercase letters, digits or single hyphens, not starting or ending with a hyphen.`,
+    ];
+  }
+  return [];
+}
+
+function checkServiceSource(serviceImage: unknown, serviceBuild: unknown): string[] {
+  const hasImage = serviceImage !== undefined;
+  const hasBuild = serviceBuild !== undefined;
+  if (hasImage && hasBuild) {
+    return [`Invalid "serviceImage": give either a ready service image or a build of this repository, not both.`];
+  }
+  if (!hasImage && !hasBuild) {
+    return [`Missing "serviceImage": give a ready service image or a build context for the service.`];
+  }
+  if (hasImage && !isPending(serviceImage) && (typeof serviceImage !== "string" || serviceImage.trim() === "")) {
+    return [`Invalid "serviceImage": must be a container image reference.`];
+  }
+  return [];
+}
+
+function checkArmEndpoint(value: unknown): string[] {
+  if (value === undefined || isPending(value)) return [];
+  if (typeof value !== "string" || !URL.canParse(value) || new URL(value).protocol !== "https:") {
+    return [`Invalid "armEndpoint": must be an https URL, got ${JSON.stringify(value)}.`];
+  }
+  return [];
+}
+
+function checkApiKeys(value: unknown): string[] {
+  if (value === undefined || isPending(value)) return [];
+  const keys = typeof value === "string" ? value.split(",") : [];
+  if (keys.length === 0 || keys.some((key) => !/^[\x21-\x7e]+$/.test(key))) {
+    return [`Invalid "apiKeys": must be a comma-separated list of keys of visible ASCII without spaces (they travel in an Authorization header).`];
+  }
+  return [];
+}
+
+function checkServiceSettings(value: unknown): string[] {
+  if (value === undefined || isPending(value)) return [];
+  if (!isRecord(value)) return [`Invalid "serviceSettings": must be an object.`];
+  const known: readonly string[] = tunableServiceSettings;
+  return Object.keys(value)
+    .filter((key) => !known.includes(key))
+    .map((key) => `Invalid "serviceSettings": unknown setting ${JSON.stringify(key)} (known: ${known.join(", ")}).`);
+}
+
+/** Every problem with the arguments, in a stable order; empty when they are usable. */
+export function argumentProblems(args: ArgsToCheck): string[] {
+  return [
+    ...checkImage(args.image),
+    ...checkCommand(args.command),
+    ...checkPositive("cpu", args.cpu, "cores"),
+    ...checkPositive("memoryInGB", args.memoryInGB, "GB"),
+    ...checkContainerName(args.containerName),
+    ...checkEnvironment("environment", args.environment),
+    ...checkEnvironment("secureEnvironment", args.secureEnvironment),
+    ...overlappingNames(args.environment, args.secureEnvironment),
+    ...checkServiceSource(args.serviceImage, args.serviceBuild),
+    ...checkArmEndpoint(args.armEndpoint),
+    ...checkApiKeys(args.apiKeys),
+    ...checkServiceSettings(args.serviceSettings),
+  ];
+}
