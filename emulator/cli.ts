@@ -1,0 +1,38 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { demoGroup, startEmulator } from "./index.js";
+
+/**
+ * Runs the emulator alone: seeds the demo group and prints, as JSON log lines, what a client
+ * needs (ARM endpoint, IDENTITY_ENDPOINT, IDENTITY_HEADER, NODE_EXTRA_CA_CERTS).
+ * Env: EMULATOR_PORT (default 0), AZURE_SUBSCRIPTION_ID, ACI_RESOURCE_GROUP, ACI_CONTAINER_GROUP.
+ */
+const subscriptionId = process.env.AZURE_SUBSCRIPTION_ID ?? "00000000-0000-0000-0000-000000000000";
+const resourceGroup = process.env.ACI_RESOURCE_GROUP ?? "demo-rg";
+const containerGroup = process.env.ACI_CONTAINER_GROUP ?? "demo-job";
+
+const emulator = await startEmulator({ port: Number(process.env.EMULATOR_PORT ?? 0) });
+const dir = mkdtempSync(join(tmpdir(), "aci-emulator-"));
+const caFile = join(dir, "ca.pem");
+writeFileSync(caFile, emulator.caCertPem);
+emulator.putGroup(subscriptionId, resourceGroup, containerGroup, demoGroup(), { terminated: true });
+
+const log = (msg: string, fields: Record<string, unknown>) => console.log(JSON.stringify({ level: "info", msg, ...fields }));
+log("emulator listening", { armEndpoint: emulator.url, subscriptionId, resourceGroup, containerGroup });
+log("client environment", {
+  ARM_ENDPOINT: emulator.url,
+  IDENTITY_ENDPOINT: emulator.identityEndpoint,
+  IDENTITY_HEADER: emulator.identityHeader,
+  NODE_EXTRA_CA_CERTS: caFile,
+});
+
+const shutdown = (signal: string) => {
+  log("emulator stopping", { signal });
+  void emulator.close().finally(() => {
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  });
+};
+process.once("SIGTERM", () => shutdown("SIGTERM"));
+process.once("SIGINT", () => shutdown("SIGINT"));

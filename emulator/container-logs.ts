@@ -1,0 +1,25 @@
+import { containerView, type PlannedContainer, type Run } from "./lifecycle.js";
+
+/**
+ * What a simulated container writes to stdout during its current (or last) run: `run started`,
+ * its command, one line per env var (`NAME=value` for plain values, `NAME=[secure]` so a secure
+ * value is never printed), and `exit code N` when it exits by itself. Lines appear only once
+ * their moment has passed. `tail` keeps the last N lines; `timestamps` prefixes each with its
+ * RFC 3339 time, as ACI does.
+ */
+export function containerLogs(run: Run, container: PlannedContainer, now: number, options: { tail?: number; timestamps?: boolean }): string {
+  const state = containerView(run, container, now).currentState;
+  if (state.state === "Waiting" || state.startTime === undefined) return "";
+  const started = state.startTime;
+  const lines: Array<{ at: string; text: string }> = [{ at: started, text: "run started" }];
+  if (container.command.length > 0) lines.push({ at: started, text: `command: ${container.command.join(" ")}` });
+  for (const variable of container.env) {
+    const shown = typeof variable.value === "string" ? variable.value : "[secure]";
+    lines.push({ at: started, text: `${String(variable.name)}=${shown}` });
+  }
+  if (state.state === "Terminated" && state.detailStatus !== "Killed" && state.finishTime) {
+    lines.push({ at: state.finishTime, text: `exit code ${state.exitCode ?? 0}` });
+  }
+  const kept = options.tail !== undefined ? lines.slice(Math.max(lines.length - options.tail, 0)) : lines;
+  return kept.map((line) => (options.timestamps ? `${line.at} ${line.text}\n` : `${line.text}\n`)).join("");
+}

@@ -1,0 +1,120 @@
+import { FaultList, type Fault } from "./faults.js";
+import { randomIdentityHeader, TokenIssuer } from "./identity.js";
+import { planRun, type Timings } from "./lifecycle.js";
+import { stripReadOnly } from "./read-only.js";
+import { identityPath, listen, type RecordedRequest } from "./server.js";
+import { GroupStore } from "./store.js";
+import { generateTlsMaterial } from "./tls.js";
+import { validateGroup } from "./validation.js";
+import { clone, isObject } from "./wire.js";
+
+export { demoGroup } from "./demo-group.js";
+export { generateTlsMaterial, trustCertificate, type TlsMaterial } from "./tls.js";
+export type { Fault } from "./faults.js";
+export type { RecordedRequest } from "./server.js";
+
+export interface EmulatorOptions {
+  /** Default 0: an ephemeral port. */
+  port?: number;
+  /** PEM; default: a freshly generated self-signed certificate for 127.0.0.1 and localhost. */
+  tls?: { cert: string; key: string; ca?: string };
+  /** Defaults 50 / 50 / 300 ms: short, yet long enough to watch each state. */
+  timings?: Partial<Timings>;
+  /** Exit code of every container that does not set EMULATOR_EXIT_CODE; default 0. */
+  exitCode?: number;
+  /** The secret of the identity endpoint; default random. */
+  identityHeader?: string;
+  /** Default "westeurope". */
+  location?: string;
+  /** When set, the identity endpoint issues tokens only to this client id. */
+  requiredClientId?: string;
+  /** Lifetime of issued tokens; default 3600. 0 issues tokens that are already expired. */
+  tokenLifetimeSeconds?: number;
+}
+
+export interface SeedOptions {
+  /** Seed the group with its run already over (provisioned, containers exited). */
+  terminated?: boolean;
+}
+
+export interface Emulator {
+  /** https://127.0.0.1:PORT, the ARM endpoint base. */
+  url: string;
+  /** https://127.0.0.1:PORT/msi/token, for IDENTITY_ENDPOINT. */
+  identityEndpoint: string;
+  /** For IDENTITY_HEADER. */
+  identityHeader: string;
+  /** The PEM clients must trust. */
+  caCertPem: string;
+  /** ARM requests only, in arrival order. */
+  requests: RecordedRequest[];
+  tokenRequests: RecordedRequest[];
+  clearRequests(): void;
+  faults: { add(fault: Fault): void; clear(): void };
+  /** Stores a group as if a PUT had created it (secrets kept server-side) and starts its run. Throws on a body ARM would refuse. */
+  putGroup(subscriptionId: string, resourceGroup: string, name: string, body: unknown, options?: SeedOptions): void;
+  /** The stored definition including secrets, as last PUT; undefined when absent. */
+  getStoredGroup(subscriptionId: string, resourceGroup: string, name: string): unknown | undefined;
+  close(): Promise<void>;
+}
+
+export const defaultTimings: Timings = { pendingMs: 50, creatingMs: 50, runMs: 300 };
+
+/** Starts the ARM + managed-identity emulator over HTTPS on 127.0.0.1. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const tls = options.tls ?? generateTlsMaterial();
+  const timings: Timings = { ...defaultTimings, ...options.timings };
+  const exitCode = options.exitCode ?? 0;
+  const identityHeader = options.identityHeader ?? randomIdentityHeader();
+  const location = options.location ?? "westeurope";
+  const store = new GroupStore();
+  const faults = new FaultList();
+  const requests: RecordedRequest[] = [];
+  const tokenRequests: RecordedRequest[] = [];
+  const context = { store, timings, exitCode, baseUrl: "" };
+  const tokens = new TokenIssuer({
+    header: identityHeader,
+    lifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
+    ...(options.requiredClientId === undefined ? {} : { requiredClientId: options.requiredClientId }),
+  });
+  const { server, port } = await listen({ tls, port: options.port ?? 0, host: "127.0.0.1", location, context, tokens, faults, requests, tokenRequests });
+  const url = `https://127.0.0.1:${port}`;
+  context.baseUrl = url;
+
+  return {
+    url,
+    identityEndpoint: `${url}${identityPath}`,
+    identityHeader,
+    caCertPem: tls.ca ?? tls.cert,
+    requests,
+    tokenRequests,
+    clearRequests() {
+      requests.length = 0;
+      tokenRequests.length = 0;
+    },
+    faults: { add: (fault) => faults.add(fault), clear: () => faults.clear() },
+    putGroup(subscriptionId, resourceGroup, name, body, seed = {}) {
+      const invalid = validateGroup(body, name);
+      if (invalid || !isObject(body)) throw new Error(`putGroup: ${JSON.stringify(invalid?.body)}`);
+      const stored = stripReadOnly(body);
+      const existing = store.get(subscriptionId, resourceGroup, name);
+      const now = Date.now();
+      let run = planRun(stored, timings, exitCode, now, existing?.run);
+      if (seed.terminated) {
+        const longest = Math.max(0, ...run.containers.map((c) => c.runMs));
+        run = planRun(stored, timings, exitCode, now - timings.pendingMs - timings.creatingMs - longest - 1);
+      }
+      store.set({ subscriptionId, resourceGroup, name, body: stored, run });
+    },
+    getStoredGroup(subscriptionId, resourceGroup, name) {
+      const group = store.get(subscriptionId, resourceGroup, name);
+      return group ? clone(group.body) : undefined;
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

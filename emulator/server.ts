@@ -1,0 +1,137 @@
+import { createServer, type Server } from "node:https";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { parseArmPath } from "./arm-paths.js";
+import { apiVersion, armHeaders, handleArm, operationApiVersion, type ArmContext } from "./arm-routes.js";
+import { cloudError, type Reply } from "./cloud-error.js";
+import type { FaultList } from "./faults.js";
+import type { TokenIssuer } from "./identity.js";
+
+/** One request as the emulator saw it; credentials are redacted. `status` is 0 for a dropped one. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: unknown;
+  status: number;
+}
+
+export interface ServerParts {
+  tls: { cert: string; key: string };
+  port: number;
+  host: string;
+  location: string;
+  context: ArmContext;
+  tokens: TokenIssuer;
+  faults: FaultList;
+  requests: RecordedRequest[];
+  tokenRequests: RecordedRequest[];
+}
+
+export const identityPath = "/msi/token";
+const redactedHeaders = new Set(["authorization", "x-identity-header"]);
+
+/** Starts the HTTPS server; resolves with it and its port once it listens. */
+export async function listen(parts: ServerParts): Promise<{ server: Server; port: number }> {
+  const server = createServer({ cert: parts.tls.cert, key: parts.tls.key }, (req, res) => {
+    serve(parts, req, res).catch((error: unknown) => {
+      console.error(JSON.stringify({ level: "error", msg: "emulator request failed", error: String(error) }));
+      if (!res.headersSent) send(res, cloudError(500, "InternalServerError", "The emulator failed to handle the request."));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(parts.port, parts.host, () => resolve());
+  });
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+async function serve(parts: ServerParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? "/", "https://emulator");
+  const method = (req.method ?? "GET").toUpperCase();
+  const identity = url.pathname.toLowerCase() === identityPath;
+  const raw = await readBody(req);
+  const parsed = parseJson(raw);
+  const record: RecordedRequest = {
+    method,
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    headers: recordedHeaders(req),
+    body: parsed.ok ? parsed.value : raw,
+    status: 0,
+  };
+  (identity ? parts.tokenRequests : parts.requests).push(record);
+  const fault = parts.faults.take(method, url.pathname, identity);
+  if (fault && fault.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+  if (fault?.drop) {
+    req.socket.destroy();
+    return;
+  }
+  const now = Date.now();
+  let reply: Reply;
+  if (fault?.reply) reply = fault.reply;
+  else if (identity) reply = method === "GET" ? parts.tokens.issue(url.searchParams, req.headers as Record<string, string | undefined>, now) : cloudError(405, "MethodNotAllowed", "Use GET.");
+  else reply = armReply(parts, method, url, parsed, req.headers.authorization, now);
+  if (!identity) reply = { ...reply, headers: { ...armHeaders(method, parts.location), ...reply.headers } };
+  record.status = reply.status;
+  send(res, reply);
+}
+
+function armReply(parts: ServerParts, method: string, url: URL, parsed: ParsedBody, authorization: string | undefined, now: number): Reply {
+  const unauthorized = parts.tokens.check(authorization, now, `${parts.context.baseUrl}${identityPath}`);
+  if (unauthorized) return unauthorized;
+  const path = parseArmPath(url.pathname);
+  if (!path) return cloudError(404, "InvalidResourceType", `The emulator does not serve '${url.pathname}'.`);
+  const version = url.searchParams.get("api-version");
+  if (version === null) {
+    return cloudError(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
+  }
+  const supported = path.kind === "operation" ? [operationApiVersion, apiVersion] : [apiVersion];
+  if (!supported.includes(version)) {
+    return cloudError(400, "InvalidApiVersionParameter", `The api-version '${version}' is invalid. The supported versions are '${supported.join(",")}'.`);
+  }
+  if (!parsed.ok) return cloudError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.");
+  return handleArm(parts.context, { method, path, query: url.searchParams, body: parsed.value }, now);
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  const headers: Record<string, string> = { ...reply.headers };
+  const payload = reply.body === undefined ? undefined : JSON.stringify(reply.body);
+  if (payload !== undefined) headers["content-type"] = "application/json; charset=utf-8";
+  res.writeHead(reply.status, headers);
+  res.end(payload);
+}
+
+type ParsedBody = { ok: true; value: unknown } | { ok: false };
+
+function parseJson(raw: string): ParsedBody {
+  if (raw.trim() === "") return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(raw) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function recordedHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    const text = Array.isArray(value) ? value.join(", ") : value;
+    headers[name] = redactedHeaders.has(name) ? redact(text) : text;
+  }
+  return headers;
+}
+
+/** Keeps the scheme of a credential header (so tests can see a Bearer token was sent), never the value. */
+function redact(value: string): string {
+  const scheme = /^(\w+)\s/.exec(value)?.[1];
+  return scheme ? `${scheme} [redacted]` : "[redacted]";
+}

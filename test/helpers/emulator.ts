@@ -1,0 +1,128 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ContainerInstanceManagementClient, type ContainerGroup } from "@azure/arm-containerinstance";
+import { createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
+import { ManagedIdentityCredential } from "@azure/identity";
+import { generateTlsMaterial, startEmulator, trustCertificate, type Emulator, type EmulatorOptions, type TlsMaterial } from "../../emulator/index.js";
+
+/** Fast lifecycle for tests: provisioned after 10 ms, containers run 40 ms. */
+export const testTimings = { pendingMs: 5, creatingMs: 5, runMs: 40 };
+export const testSubscriptionId = "00000000-0000-0000-0000-00000000a11c";
+export const testResourceGroup = "rg-trigger-test";
+export const testClientId = "11111111-2222-3333-4444-555555555555";
+/** Pass to the SDK's begin...AndWait calls so polls do not wait the default 2 s. */
+export const fastPolling = { updateIntervalInMs: 5 };
+
+let shared: TlsMaterial | undefined;
+
+/**
+ * The TLS material of this test run: the certificate globalSetup wrote to EMULATOR_TLS_DIR (which
+ * child processes trust through NODE_EXTRA_CA_CERTS), or a fresh one when run without it. Either
+ * way it is also trusted in this process, so nothing depends on how vitest passes env to forks.
+ */
+export function testTls(): TlsMaterial {
+  if (shared) return shared;
+  const dir = process.env.EMULATOR_TLS_DIR;
+  shared = dir
+    ? { cert: readFileSync(join(dir, "cert.pem"), "utf8"), key: readFileSync(join(dir, "key.pem"), "utf8"), ca: readFileSync(join(dir, "cert.pem"), "utf8") }
+    : generateTlsMaterial();
+  trustCertificate(shared.ca);
+  return shared;
+}
+
+/** An emulator on the run's shared certificate with fast timings; options override both. */
+export function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  return startEmulator({ timings: testTimings, tls: testTls(), ...options });
+}
+
+/**
+ * The real SDK client and the real ManagedIdentityCredential, pointed at the emulator.
+ * The credential reads IDENTITY_ENDPOINT / IDENTITY_HEADER from process.env, and MSAL caches the
+ * endpoint it found process-wide on the first token request: so use ONE emulator per test file
+ * (vitest runs each file in its own fork) and call this after starting it.
+ */
+export function armClient(
+  emulator: Emulator,
+  options: { subscriptionId?: string; clientId?: string } = {},
+): { client: ContainerInstanceManagementClient; credential: ManagedIdentityCredential } {
+  process.env.IDENTITY_ENDPOINT = emulator.identityEndpoint;
+  process.env.IDENTITY_HEADER = emulator.identityHeader;
+  const credential = new ManagedIdentityCredential({ clientId: options.clientId ?? testClientId });
+  const client = new ContainerInstanceManagementClient(credential, options.subscriptionId ?? testSubscriptionId, {
+    endpoint: emulator.url,
+    retryOptions: { retryDelayInMs: 10, maxRetryDelayInMs: 50 },
+  });
+  return { client, credential };
+}
+
+/** A minimal valid run-once group body (wire JSON) with one container and the given env. */
+export function jobGroup(env: Array<{ name: string; value?: string; secureValue?: string }> = [], extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    location: "westeurope",
+    properties: {
+      osType: "Linux",
+      restartPolicy: "Never",
+      containers: [
+        {
+          name: "job",
+          properties: {
+            image: "example.azurecr.io/job:1",
+            command: ["node", "job.js"],
+            environmentVariables: env,
+            resources: { requests: { cpu: 1, memoryInGB: 1.5 } },
+          },
+        },
+      ],
+      ...extra,
+    },
+  };
+}
+
+/** The same group in the SDK's flattened model, for `client.containerGroups` calls. */
+export function jobGroupModel(env: Array<{ name: string; value?: string; secureValue?: string }> = [], extra: Partial<ContainerGroup> = {}): ContainerGroup {
+  return {
+    location: "westeurope",
+    osType: "Linux",
+    restartPolicy: "Never",
+    containers: [
+      {
+        name: "job",
+        image: "example.azurecr.io/job:1",
+        command: ["node", "job.js"],
+        environmentVariables: env,
+        resources: { requests: { cpu: 1, memoryInGB: 1.5 } },
+      },
+    ],
+    ...extra,
+  };
+}
+
+/** The ARM path of a group in the test subscription and resource group. */
+export function groupPath(name: string, suffix = ""): string {
+  return `/subscriptions/${testSubscriptionId}/resourceGroups/${testResourceGroup}/providers/Microsoft.ContainerInstance/containerGroups/${name}${suffix}`;
+}
+
+/**
+ * One raw request through the SDK client's own pipeline (bearer token, retries), for asserting the
+ * wire JSON the SDK's models would reshape. `pathAndQuery` is appended to the emulator URL as is.
+ */
+export async function rawArm(
+  client: ContainerInstanceManagementClient,
+  emulator: Emulator,
+  method: "GET" | "PUT" | "POST" | "PATCH" | "DELETE",
+  pathAndQuery: string,
+  body?: unknown,
+): Promise<{ status: number; headers: Record<string, string>; body: any }> {
+  const request = createPipelineRequest({
+    url: `${emulator.url}${pathAndQuery}`,
+    method,
+    headers: createHttpHeaders(body === undefined ? {} : { "content-type": "application/json" }),
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const response = await client.sendRequest(request);
+  return {
+    status: response.status,
+    headers: response.headers.toJSON(),
+    body: response.bodyAsText ? JSON.parse(response.bodyAsText) : undefined,
+  };
+}
