@@ -20,7 +20,9 @@ export function describeIssues(target: keyof ValidationTargets, issues: readonly
   const lines = issues.slice(0, MAX_ISSUES).map((issue) => {
     const path = issue.path.map(String).join(".");
     const where = target === "json" ? path || targetNames[target] : [targetNames[target], path].filter(Boolean).join(".");
-    return `${where}: ${issue.message}`;
+    // A schema's own error text replaces zod's for every issue, so the unknown names are added here.
+    const reason = issue.code === "unrecognized_keys" ? `has unknown field(s) ${issue.keys.join(", ")}` : issue.message;
+    return `${where}: ${reason}`;
   });
   const more = issues.length > MAX_ISSUES ? ` (and ${issues.length - MAX_ISSUES} more)` : "";
   return `${lines.join("; ")}${more}`;

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { createLogger } from "../../service/logger.js";
+import { armError } from "../helpers/fake-group.js";
+import { apiKeys, auth, buildApp, dbPassword, postRun } from "../helpers/service-app.js";
+
+describe("request logs", () => {
+  it("writes one JSON line per request carrying the request id, run id and status", async () => {
+    const { app, lines } = buildApp();
+    await postRun(app, { env: {} }, { "X-Request-Id": "req-1" });
+    const request = lines().find((l) => l["msg"] === "request");
+    expect(request).toMatchObject({ level: "info", requestId: "req-1", runId: "run-1", method: "POST", path: "/runs", status: 202 });
+    expect(lines().find((l) => l["msg"] === "run started")).toMatchObject({ requestId: "req-1", runId: "run-1" });
+  });
+
+  it("never contains keys, env values, secrets or idempotency keys, whatever happens", async () => {
+    const { app, fake, raw } = buildApp();
+    await postRun(app, { env: { INPUT: "caller-value-42" } }, { "Idempotency-Key": "idem-key-secret" });
+    await postRun(app, { env: { INPUT: "caller-value-43" } }, { "Idempotency-Key": "idem-key-secret" });
+    await app.request("/runs/run-1", { headers: { Authorization: "Bearer wrong-key-guess-0001" } });
+    fake.fail("read", armError(500, "InternalServerError"));
+    await app.request("/runs/run-1", { headers: auth });
+    const all = raw.join("\n");
+    expect(raw.length).toBeGreaterThan(3);
+    for (const secret of [...apiKeys, dbPassword, "caller-value-42", "caller-value-43", "idem-key-secret", "wrong-key-guess-0001"]) {
+      expect(all).not.toContain(secret);
+    }
+  });
+});
+
+describe("createLogger", () => {
+  it("drops lines below the configured level", () => {
+    const out: string[] = [];
+    const log = createLogger({ level: "warn", write: (line) => out.push(line) });
+    log.debug("d");
+    log.info("i");
+    log.warn("w");
+    log.error("e");
+    expect(out.map((line) => JSON.parse(line).msg)).toEqual(["w", "e"]);
+  });
+
+  it("redacts fields named like secrets at any depth and keeps the rest", () => {
+    const out: string[] = [];
+    const log = createLogger({ level: "debug", write: (line) => out.push(line) }).child({ requestId: "r" });
+    log.info("m", { authorization: "Bearer x", nested: { apiKey: "k", env: { A: "1" }, count: 2 }, runId: "run-1" });
+    const line = JSON.parse(out[0] ?? "{}");
+    expect(line).toMatchObject({
+      level: "info",
+      msg: "m",
+      requestId: "r",
+      runId: "run-1",
+      authorization: "[redacted]",
+      nested: { apiKey: "[redacted]", env: "[redacted]", count: 2 },
+    });
+    expect(typeof line.time).toBe("string");
+  });
+
+  it("logs an error by name, code and status, not by its message", () => {
+    const out: string[] = [];
+    const log = createLogger({ level: "debug", write: (line) => out.push(line) });
+    log.error("failed", { error: Object.assign(new Error("quoted secret-value"), { code: "Boom", statusCode: 500 }) });
+    expect(out[0]).not.toContain("secret-value");
+    expect(JSON.parse(out[0] ?? "{}").error).toMatchObject({ name: "Error", code: "Boom", statusCode: 500 });
+  });
+});

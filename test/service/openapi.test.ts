@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { errorCodes } from "../../service/error-codes.js";
+import { buildApp, bodyOf } from "../helpers/service-app.js";
+
+const toOpenApiPath = (path: string) => path.replace(/:(\w+)/g, "{$1}");
+
+describe("GET /openapi.json", () => {
+  it("documents every route the app serves, with its method", async () => {
+    const { app } = buildApp();
+    const doc = await bodyOf(await app.request("/openapi.json"));
+    expect(doc.openapi).toBe("3.1.0");
+    const served = app.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${toOpenApiPath(r.path)}`);
+    expect(served.length).toBeGreaterThanOrEqual(7);
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(new Set(documented)).toEqual(new Set(served));
+  });
+
+  it("lists every error code and the bearer security scheme", async () => {
+    const { app } = buildApp();
+    const doc = await bodyOf(await app.request("/openapi.json"));
+    expect(doc.components.schemas.Error.properties.error.properties.code.enum).toEqual(Object.keys(errorCodes));
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: "http", scheme: "bearer" });
+    expect(doc.paths["/healthz"].get.security).toEqual([]);
+    expect(doc.paths["/runs"].post.security).toBeUndefined();
+    const described = JSON.stringify(doc.paths);
+    for (const code of Object.keys(errorCodes).filter((c) => c !== "NotFound" && c !== "MethodNotAllowed")) {
+      expect(described).toContain(`\`${code}\``);
+    }
+  });
+
+  it("describes the run request with this deployment's limits", async () => {
+    const { app } = buildApp({ config: { limits: { maxEnvCount: 7, maxEnvBytes: 512, maxBodyBytes: 2048 } } });
+    const doc = await bodyOf(await app.request("/openapi.json"));
+    expect(doc.components.schemas.RunRequest).toMatchObject({ type: "object", properties: { env: expect.any(Object), command: expect.any(Object) } });
+    expect(doc.info.description).toContain("2048 bytes");
+    expect(doc.info.description).toContain("at most 7 variables");
+  });
+});
