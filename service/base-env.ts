@@ -14,7 +14,7 @@ export interface BaseEnv {
 }
 
 const baseEnvSchema = z.object({
-  env: z.array(z.looseObject({ name: z.string(), value: z.string().optional(), secureValue: z.undefined() })),
+  env: z.array(z.looseObject({ name: z.string(), value: z.string().optional(), secureValue: z.never().optional() })),
   command: z.array(z.string()).optional(),
 });
 
