@@ -126,3 +126,14 @@ export async function rawArm(
     body: response.bodyAsText ? JSON.parse(response.bodyAsText) : undefined,
   };
 }
+
+/** Polls `read` every 10 ms until `done` holds (then returns that value), failing after `timeoutMs`. */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 3000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
