@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
+import { argumentProblems, environmentNameProblems } from "../../infra/validate.js";
+
+const valid = { image: "registry.example/job:1", serviceImage: "registry.example/trigger:1" };
+
+describe("argumentProblems", () => {
+  it("accepts a minimal configuration", () => {
+    expect(argumentProblems(valid)).toEqual([]);
+  });
+
+  it("names the missing worker image", () => {
+    expect(argumentProblems({ ...valid, image: "  " })).toEqual([
+      `Missing "image": the worker's container image is required (pulumi config set image <ref>).`,
+    ]);
+  });
+
+  it("refuses a non-positive or non-numeric CPU and memory", () => {
+    expect(argumentProblems({ ...valid, cpu: -1, memoryInGB: 0 })).toEqual([
+      `Invalid "cpu": must be a positive number of cores, got -1.`,
+      `Invalid "memoryInGB": must be a positive number of GB, got 0.`,
+    ]);
+    expect(argumentProblems({ ...valid, cpu: Number.NaN })).toEqual([`Invalid "cpu": must be a positive number of cores, got null.`]);
+  });
+
+  it("refuses env names ACI rejects, in plain and secure env", () => {
+    expect(argumentProblems({ ...valid, environment: { GOOD_1: "x", "BAD-NAME": "y" }, secureEnvironment: { "9LIVES": "z" } })).toEqual([
+      `Invalid "environment": "BAD-NAME" is not a valid environment variable name (letters, digits and _, not starting with a digit).`,
+      `Invalid "secureEnvironment": "9LIVES" is not a valid environment variable name (letters, digits and _, not starting with a digit).`,
+    ]);
+  });
+
+  it("refuses a variable that is both plain and secure", () => {
+    expect(argumentProblems({ ...valid, environment: { TOKEN: "a" }, secureEnvironment: { TOKEN: "b" } })).toEqual([
+      `Invalid "secureEnvironment": "TOKEN" is also set in "environment"; a variable is either plain or secure.`,
+    ]);
+  });
+
+  it("refuses a command that is not a list of strings", () => {
+    expect(argumentProblems({ ...valid, command: "python job.py" })).toEqual([
+      `Invalid "command": must be a list of strings, e.g. ["python", "job.py"].`,
+    ]);
+  });
+
+  it("refuses container names ACI rejects", () => {
+    expect(argumentProblems({ ...valid, containerName: "Worker--1" })).toEqual([
+      `Invalid "containerName": "Worker--1" must be 1–63 lowercase letters, digits or single hyphens, not starting or ending with a hyphen.`,
+    ]);
+  });
+
+  it("wants exactly one source for the service image", () => {
+    expect(argumentProblems({ image: "x" })).toEqual([
+      `Missing "serviceImage": give a ready service image or a build context for the service.`,
+    ]);
+    expect(argumentProblems({ ...valid, serviceBuild: { context: "." } })).toEqual([
+      `Invalid "serviceImage": give either a ready service image or a build of this repository, not both.`,
+    ]);
+  });
+
+  it("refuses a non-https ARM endpoint and malformed API keys", () => {
+    expect(argumentProblems({ ...valid, armEndpoint: "http://localhost:8443", apiKeys: "one,,two" })).toEqual([
+      `Invalid "armEndpoint": must be an https URL, got "http://localhost:8443".`,
+      `Invalid "apiKeys": must be a comma-separated list of keys of visible ASCII without spaces (they travel in an Authorization header).`,
+    ]);
+  });
+
+  it("refuses unknown service settings", () => {
+    expect(argumentProblems({ ...valid, serviceSettings: { logLevel: "debug", maxRuns: "2" } })).toEqual([
+      `Invalid "serviceSettings": unknown setting "maxRuns" (known: allowedEnvNames, maxEnvCount, maxEnvBytes, maxBodyBytes, armRetryTimeoutMs, logLevel).`,
+    ]);
+  });
+
+  it("leaves values that are still outputs for later", () => {
+    expect(argumentProblems({ image: pulumi.output("x"), cpu: pulumi.output(0), serviceImage: Promise.resolve("y"), secureEnvironment: pulumi.secret({ "BAD-": "v" }) })).toEqual([]);
+  });
+});
+
+describe("environmentNameProblems", () => {
+  it("accepts names starting with a letter or underscore", () => {
+    expect(environmentNameProblems("secureEnvironment", ["_X", "a1", "DB_PASSWORD"])).toEqual([]);
+  });
+});
