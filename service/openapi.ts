@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { errorCodes, type ErrorCode } from "./error-codes.js";
-import { runRequestSchema, type RunRequestLimits } from "./run-request.js";
+import { envNamePattern, runRequestSchema, type RunRequestLimits } from "./run-request.js";
 import { maxIdempotencyKeyLength, maxLogTail, runIdPattern } from "./routes/runs.js";
 
 const json = (schema: object) => ({ "application/json": { schema } });
@@ -45,6 +45,15 @@ const runLookupCodes: ErrorCode[] = ["InvalidRequest", ...authCodes, "RunNotFoun
 export function openApiDocument(limits: RunRequestLimits & { maxBodyBytes: number }) {
   const runRequest = z.toJSONSchema(runRequestSchema(limits), { io: "input", unrepresentable: "any", target: "draft-2020-12" });
   delete (runRequest as { $schema?: string }).$schema;
+  // The count, name and size rules are checked in a refinement, which JSON Schema cannot carry.
+  const env = (runRequest as { properties?: { env?: Record<string, unknown> } }).properties?.env;
+  if (env) {
+    env["maxProperties"] = limits.maxEnvCount;
+    env["propertyNames"] = limits.allowedEnvNames
+      ? { enum: [...limits.allowedEnvNames].sort() }
+      : { type: "string", pattern: envNamePattern.source };
+    env["description"] = `Variables added to the target container for this run; names and values together at most ${limits.maxEnvBytes} UTF-8 bytes.`;
+  }
   return {
     openapi: "3.1.0",
     info: {

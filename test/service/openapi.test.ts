@@ -34,6 +34,7 @@ describe("GET /openapi.json", () => {
     const { app } = buildApp({ config: { limits: { maxEnvCount: 7, maxEnvBytes: 512, maxBodyBytes: 2048 } } });
     const doc = await bodyOf(await app.request("/openapi.json"));
     expect(doc.components.schemas.RunRequest).toMatchObject({ type: "object", properties: { env: expect.any(Object), command: expect.any(Object) } });
+    expect(doc.components.schemas.RunRequest.properties.env).toMatchObject({ maxProperties: 7, description: expect.stringContaining("512") });
     expect(doc.info.description).toContain("2048 bytes");
     expect(doc.info.description).toContain("at most 7 variables");
   });
