@@ -55,5 +55,11 @@ export function runRequestSchema(limits: RunRequestLimits): z.ZodType<RunRequest
     .array(z.string("must be a string").max(maxCommandItemLength, `must be at most ${maxCommandItemLength} characters`), "must be an array of strings")
     .min(1, "must not be empty")
     .max(maxCommandItems, `must have at most ${maxCommandItems} items`);
-  return z.strictObject({ env, command: command.optional() }, "must be a JSON object");
+  return z.strictObject(
+    { env, command: command.optional() },
+    {
+      error: (issue) =>
+        issue.code === "unrecognized_keys" ? `has unknown key(s): ${issue.keys.join(", ")}` : "must be a JSON object",
+    },
+  );
 }
