@@ -129,6 +129,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
     logs: async (runId, tail) => {
       const group = await port.read();
       currentRecord(group, runId);
+      // While the new deployment provisions, ARM would still serve the previous run's output.
+      if (runStatus(group, runId, container).status === "starting") return { id: runId, content: "" };
       const content = await port.logs(targetContainer(group), tail);
       return { id: runId, content };
     },

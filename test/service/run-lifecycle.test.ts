@@ -71,6 +71,14 @@ describe("GET /runs/{id}/logs", () => {
     expect(fake.logRequests).toEqual([{ container: "job", tail: undefined }]);
   });
 
+  it("returns no logs while the run is still starting, rather than the previous run's", async () => {
+    const { app, fake } = buildApp();
+    await postRun(app, { env: {} });
+    fake.group.properties.provisioningState = "Creating";
+    expect(await bodyOf(await get(app, "/runs/run-1/logs"))).toEqual({ id: "run-1", content: "" });
+    expect(fake.calls.logs).toBe(0);
+  });
+
   it.each(["0", "-1", "1.5", "abc", "10001"])("rejects tail=%s", async (tail) => {
     const { app, fake } = buildApp();
     const res = await get(app, `/runs/run-1/logs?tail=${tail}`);
