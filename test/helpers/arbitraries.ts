@@ -210,7 +210,7 @@ export const runRequestArb: fc.Arbitrary<RunRequest> = fc.record(
     env: fc.dictionary(envNameArb, valueArb, { maxKeys: 5 }).map((env) => ({ ...env })),
     command: fc.array(fc.string({ maxLength: 8 }), { minLength: 1, maxLength: 3 }),
   },
-  { requiredKeys: ["env"] },
+  { requiredKeys: ["env"], noNullPrototype: true },
 );
 
 export const runIdArb = fc.uuid();
