@@ -104,7 +104,8 @@ export function groupPath(name: string, suffix = ""): string {
 
 /**
  * One raw request through the SDK client's own pipeline (bearer token, retries), for asserting the
- * wire JSON the SDK's models would reshape. `pathAndQuery` is appended to the emulator URL as is.
+ * wire JSON the SDK's models would reshape. `pathAndQuery` is appended to the emulator URL as is;
+ * `body` is sent as JSON, or `{ rawText }` verbatim (to send malformed JSON).
  */
 export async function rawArm(
   client: ContainerInstanceManagementClient,
@@ -117,7 +118,7 @@ export async function rawArm(
     url: `${emulator.url}${pathAndQuery}`,
     method,
     headers: createHttpHeaders(body === undefined ? {} : { "content-type": "application/json" }),
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    ...(body === undefined ? {} : { body: isRawText(body) ? body.rawText : JSON.stringify(body) }),
   });
   const response = await client.sendRequest(request);
   return {
@@ -125,6 +126,10 @@ export async function rawArm(
     headers: response.headers.toJSON(),
     body: response.bodyAsText ? JSON.parse(response.bodyAsText) : undefined,
   };
+}
+
+function isRawText(body: unknown): body is { rawText: string } {
+  return typeof body === "object" && body !== null && typeof (body as { rawText?: unknown }).rawText === "string";
 }
 
 /** Polls `read` every 10 ms until `done` holds (then returns that value), failing after `timeoutMs`. */
