@@ -1,0 +1,150 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "../../service/config.js";
+import { configNames } from "../../service/config-names.js";
+
+const subscription = "0b1f6471-1bf0-4dda-aec3-cb9272f09590";
+const apiKey = "k3y-that-is-long-enough";
+
+const minimal = {
+  [configNames.subscriptionId]: subscription,
+  [configNames.resourceGroup]: "rg",
+  [configNames.containerGroup]: "job",
+  [configNames.apiKeys]: apiKey,
+};
+
+function errorOf(env: Record<string, string | undefined>): ConfigError {
+  try {
+    parseConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error("parseConfig accepted the environment");
+}
+
+describe("parseConfig", () => {
+  it("fills every default", () => {
+    expect(parseConfig(minimal)).toStrictEqual({
+      port: 8080,
+      subscriptionId: subscription,
+      resourceGroup: "rg",
+      containerGroup: "job",
+      armEndpoint: "https://management.azure.com",
+      auth: { kind: "keys", keys: [apiKey] },
+      secrets: {},
+      limits: { maxEnvCount: 100, maxEnvBytes: 65_536, maxBodyBytes: 131_072 },
+      armRetryTimeoutMs: 30_000,
+      logLevel: "info",
+    });
+  });
+
+  it("reads every variable", () => {
+    const config = parseConfig({
+      ...minimal,
+      [configNames.port]: "3000",
+      [configNames.container]: "worker",
+      [configNames.clientId]: "client",
+      [configNames.armEndpoint]: "https://localhost:8443/",
+      [configNames.apiKeys]: ` ${apiKey} , second-key-long-enough `,
+      [configNames.secrets]: JSON.stringify({ env: { worker: { TOKEN: "t" } } }),
+      [configNames.allowedEnvNames]: "MODE, LEVEL",
+      [configNames.maxEnvCount]: "5",
+      [configNames.maxEnvBytes]: "1000",
+      [configNames.maxBodyBytes]: "2000",
+      [configNames.armRetryTimeoutMs]: "0",
+      [configNames.logLevel]: "debug",
+    });
+    expect(config).toStrictEqual({
+      port: 3000,
+      subscriptionId: subscription,
+      resourceGroup: "rg",
+      containerGroup: "job",
+      container: "worker",
+      clientId: "client",
+      armEndpoint: "https://localhost:8443",
+      auth: { kind: "keys", keys: [apiKey, "second-key-long-enough"] },
+      secrets: { env: { worker: { TOKEN: "t" } } },
+      limits: { maxEnvCount: 5, maxEnvBytes: 1000, maxBodyBytes: 2000, allowedEnvNames: new Set(["MODE", "LEVEL"]) },
+      armRetryTimeoutMs: 0,
+      logLevel: "debug",
+    });
+  });
+
+  it("runs without authentication only when told so explicitly", () => {
+    const { [configNames.apiKeys]: _keys, ...withoutKeys } = minimal;
+    expect(parseConfig({ ...withoutKeys, [configNames.allowUnauthenticated]: "true" }).auth).toStrictEqual({ kind: "none" });
+    expect(errorOf(withoutKeys).variables).toStrictEqual([configNames.apiKeys]);
+    expect(errorOf({ ...withoutKeys, [configNames.allowUnauthenticated]: "false" }).variables).toStrictEqual([configNames.apiKeys]);
+  });
+
+  it("treats empty values as unset", () => {
+    expect(parseConfig({ ...minimal, [configNames.port]: "", [configNames.container]: "", [configNames.secrets]: " " }).port).toBe(8080);
+    expect(errorOf({ ...minimal, [configNames.resourceGroup]: "" }).variables).toStrictEqual([configNames.resourceGroup]);
+  });
+
+  it.each([
+    [configNames.port, "80a"],
+    [configNames.port, "70000"],
+    [configNames.subscriptionId, "not-a-guid"],
+    [configNames.armEndpoint, "http://management.azure.com"],
+    [configNames.armEndpoint, "https://user:pw@example.com"],
+    [configNames.armEndpoint, "not a url"],
+    [configNames.apiKeys, "short"],
+    [configNames.allowUnauthenticated, "yes"],
+    [configNames.allowedEnvNames, "GOOD,1BAD"],
+    [configNames.allowedEnvNames, "TRIGGER_RUN_ID"],
+    [configNames.maxEnvCount, "0"],
+    [configNames.maxEnvBytes, "-1"],
+    [configNames.maxBodyBytes, "1.5"],
+    [configNames.armRetryTimeoutMs, "soon"],
+    [configNames.logLevel, "verbose"],
+    [configNames.secrets, "{not json"],
+    [configNames.secrets, "[]"],
+  ])("names %s when it is %j", (name, value) => {
+    const error = errorOf({ ...minimal, [name]: value });
+    expect(error.name).toBe("ConfigError");
+    expect(error.variables).toStrictEqual([name]);
+    expect(error.message).toContain(name);
+  });
+
+  it("does not quote ACI_SECRETS when it is not JSON", () => {
+    const error = errorOf({ ...minimal, [configNames.secrets]: '{"env": super-secret-value' });
+    expect(error.message).toBe("Invalid configuration: ACI_SECRETS is not valid JSON");
+  });
+
+  it("refuses API keys and unauthenticated access together", () => {
+    expect(errorOf({ ...minimal, [configNames.allowUnauthenticated]: "true" }).variables).toStrictEqual([configNames.allowUnauthenticated]);
+  });
+
+  it("names every missing variable at once", () => {
+    const error = errorOf({});
+    expect(error.variables).toStrictEqual([configNames.subscriptionId, configNames.resourceGroup, configNames.containerGroup, configNames.apiKeys]);
+    expect(error.message).toBe(
+      "Invalid configuration: AZURE_SUBSCRIPTION_ID is required; ACI_RESOURCE_GROUP is required; ACI_CONTAINER_GROUP is required; " +
+        "TRIGGER_API_KEYS is required (or set TRIGGER_ALLOW_UNAUTHENTICATED=true to run without authentication)",
+    );
+  });
+
+  it("names the JSON path of a bad ACI_SECRETS entry and never its secret values", () => {
+    const secrets = {
+      env: { app: { TOKEN: "super-secret-token", BAD: 42 } },
+      registryPasswords: { "r.example.io": "" },
+      secretVolumes: { certs: { "tls.key": "super-secret-not-base64!" } },
+      extra: "super-secret-extra",
+    };
+    const error = errorOf({ ...minimal, [configNames.secrets]: JSON.stringify(secrets) });
+    expect(error.variables).toStrictEqual([configNames.secrets]);
+    expect(error.message).toContain("ACI_SECRETS at env.app.BAD");
+    expect(error.message).toContain("ACI_SECRETS at registryPasswords.r.example.io");
+    expect(error.message).toContain("ACI_SECRETS at secretVolumes.certs.tls.key: must be base64");
+    expect(error.message).toContain("unknown key(s) extra");
+    expect(error.message).not.toContain("super-secret");
+    expect(error.message).not.toContain(apiKey);
+  });
+
+  it("never puts an API key in its message", () => {
+    const error = errorOf({ ...minimal, [configNames.apiKeys]: `${apiKey},tiny-key` });
+    expect(error.message).not.toContain("tiny-key");
+    expect(error.message).not.toContain(apiKey);
+  });
+});
