@@ -88,8 +88,6 @@ function statusOf(group: unknown, target: WireContainerState): Pick<RunView, "st
   const groupState = text(field(field(properties, "instanceView"), "state"));
 
   if (provisioning === "Failed") return { status: "failed", message: failureMessage(group) };
-  // While a new deployment provisions, the instance view may still describe the previous one.
-  if (provisioning !== undefined && provisioningInProgress.has(provisioning)) return { status: "starting" };
   if (provisioning === "Canceled" || provisioning === "Deleting" || groupState === "Stopped") return { status: "canceled" };
   if (target.state === "Terminated" && target.exitCode !== undefined && target.exitCode !== 0) {
     return { status: "failed", ...(target.detailStatus ? { message: target.detailStatus } : {}) };
@@ -117,13 +115,16 @@ function statusOf(group: unknown, target: WireContainerState): Pick<RunView, "st
  * the first one unless named). Never throws: any unexpected shape maps to a status.
  */
 export function runStatus(group: WireContainerGroup, runId: string, targetContainer?: string): RunView {
+  const provisioning = text(field(field(group, "properties"), "provisioningState"));
+  // The instance view of a deployment still provisioning describes the previous one.
+  if (provisioning !== undefined && provisioningInProgress.has(provisioning)) return { id: runId, status: "starting" };
   const target = containerState(targetOf(group, targetContainer));
   const { status, message } = statusOf(group, target);
   const finished = status === "succeeded" || status === "failed" || status === "canceled";
   return {
     id: runId,
     status,
-    ...(target.exitCode !== undefined && target.state === "Terminated" ? { exitCode: target.exitCode } : {}),
+    ...(finished && target.exitCode !== undefined && target.state === "Terminated" ? { exitCode: target.exitCode } : {}),
     ...(message ? { message } : {}),
     ...(target.startTime ? { startedAt: target.startTime } : {}),
     ...(finished && target.finishTime ? { finishedAt: target.finishTime } : {}),

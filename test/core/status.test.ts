@@ -51,10 +51,10 @@ const waiting: WireContainerState = { state: "Waiting", startTime: started, deta
 
 const table: [string, Shape, Omit<RunView, "id">][] = [
   ["a group still provisioning is starting", { provisioningState: "Pending", groupState: "Pending" }, { status: "starting" }],
-  ["a group being created is starting", { provisioningState: "Creating", target: waiting }, { status: "starting", startedAt: started }],
-  ["a group updating is starting even while the previous run's crash is still shown", { provisioningState: "Updating", groupState: "Failed", target: crashed }, { status: "starting", exitCode: 3, startedAt: started }],
+  ["a group being created is starting", { provisioningState: "Creating", target: waiting }, { status: "starting" }],
+  ["a group updating is starting, with nothing taken from the previous run's instance view", { provisioningState: "Updating", groupState: "Failed", target: crashed }, { status: "starting" }],
   ["an accepted deployment is starting", { provisioningState: "Accepted" }, { status: "starting" }],
-  ["a repairing group is starting", { provisioningState: "Repairing", groupState: "Running", target: running }, { status: "starting", startedAt: started }],
+  ["a repairing group is starting", { provisioningState: "Repairing", groupState: "Running", target: running }, { status: "starting" }],
   ["a group without an instance view is starting", { provisioningState: "Succeeded", noInstanceView: true }, { status: "starting" }],
   ["a running target in a running group is running", { provisioningState: "Succeeded", groupState: "Running", target: running }, { status: "running", startedAt: started }],
   ["a waiting target in a running group is starting", { provisioningState: "Succeeded", groupState: "Running", target: waiting }, { status: "starting", startedAt: started }],
@@ -63,7 +63,7 @@ const table: [string, Shape, Omit<RunView, "id">][] = [
   ["a target exiting non-zero under a restarting policy is failed", { provisioningState: "Succeeded", groupState: "Running", target: crashed, restartPolicy: "OnFailure" }, { status: "failed", exitCode: 3, message: "Error", startedAt: started, finishedAt: finished }],
   ["a stopped group is canceled", { provisioningState: "Succeeded", groupState: "Stopped", target: crashed }, { status: "canceled", exitCode: 3, startedAt: started, finishedAt: finished }],
   ["a target done while a sidecar runs on is succeeded", { provisioningState: "Succeeded", groupState: "Running", target: completed, restartPolicy: "Never" }, { status: "succeeded", exitCode: 0, startedAt: started, finishedAt: finished }],
-  ["a target done under restart policy Always runs again", { provisioningState: "Succeeded", groupState: "Running", target: completed, restartPolicy: "Always" }, { status: "running", exitCode: 0, startedAt: started }],
+  ["a target done under restart policy Always runs again", { provisioningState: "Succeeded", groupState: "Running", target: completed, restartPolicy: "Always" }, { status: "running", startedAt: started }],
   ["an unknown group state is starting", { provisioningState: "Succeeded", groupState: "Surprising" }, { status: "starting" }],
 ];
 
