@@ -93,15 +93,15 @@ export function recreate(input: {
   const overrides = Object.keys(request.env).filter((name) => secureNames.has(name)).sort(byCodeUnit);
   if (overrides.length > 0) return { ok: false, code: "SecureVariableOverride", names: overrides };
 
-  const withdrawn = withoutReadOnlyFields(group);
-  withdrawn.properties.containers = withdrawn.properties.containers.map((c, i) =>
+  const body = withoutReadOnlyFields(group);
+  body.properties.containers = body.properties.containers.map((c, i) =>
     i === index ? withRun(c, base, request, record.runId) : c,
   );
-  const missing = missingSecrets(withdrawn, secrets);
+  const missing = missingSecrets(body, secrets);
   if (missing.length > 0) return { ok: false, code: "SecretNotConfigured", missing };
 
   const tags = runRecordTags(group.tags, record);
   if (Object.keys(tags).length > maxTagCount) return { ok: false, code: "TooManyTags" };
 
-  return { ok: true, body: { ...restoreSecrets(withdrawn, secrets), tags } };
+  return { ok: true, body: { ...restoreSecrets(body, secrets), tags } };
 }
