@@ -18,6 +18,10 @@ export function notFound(resourceGroup: string, name: string): Reply {
   );
 }
 
+export function transitioningMessage(name: string): string {
+  return `The container group '${name}' is still transitioning, please retry later.`;
+}
+
 export function transitioning(name: string): Reply {
-  return cloudError(409, "ContainerGroupTransitioning", `The container group '${name}' is still transitioning, please retry later.`);
+  return cloudError(409, "ContainerGroupTransitioning", transitioningMessage(name));
 }

@@ -1,4 +1,4 @@
-import { cloudError, type Reply } from "./cloud-error.js";
+import { cloudError, transitioningMessage, type Reply } from "./cloud-error.js";
 
 /**
  * A failure to inject into the next `count` matching requests (default 1), after which it is gone.
@@ -11,6 +11,7 @@ export interface Fault {
   status?: number;
   /** ARM error code of the CloudError body; a default per status otherwise. */
   code?: string;
+  /** Default: ARM's own text for ContainerGroupTransitioning, else "Injected fault: <code>." */
   message?: string;
   retryAfterSeconds?: number;
   count?: number;
@@ -62,7 +63,7 @@ export class FaultList {
     if (!armed) return undefined;
     armed.remaining -= 1;
     if (armed.remaining === 0) this.#armed = this.#armed.filter((a) => a !== armed);
-    return effectOf(armed.fault);
+    return effectOf(armed.fault, path);
   }
 }
 
@@ -74,13 +75,16 @@ function matches(fault: Fault, method: string, path: string, identity: boolean):
   return true;
 }
 
-function effectOf(fault: Fault): FaultEffect {
+function effectOf(fault: Fault, path: string): FaultEffect {
   const effect: FaultEffect = { delayMs: fault.delayMs ?? 0, drop: fault.drop ?? false };
   if (fault.status !== undefined) {
     const code = fault.code ?? defaultCodes[fault.status] ?? "InjectedFault";
-    const message = fault.message ?? `Injected fault: ${code}.`;
+    const group = /\/containerGroups\/([^/]+)/i.exec(path)?.[1] ?? "";
+    const realistic = code === "ContainerGroupTransitioning" ? transitioningMessage(decodeURIComponent(group)) : undefined;
+    const message = fault.message ?? realistic ?? `Injected fault: ${code}.`;
     const headers = fault.retryAfterSeconds === undefined ? undefined : { "retry-after": String(fault.retryAfterSeconds) };
     effect.reply = cloudError(fault.status, code, message, headers);
   }
   return effect;
 }
+
