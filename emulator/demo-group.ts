@@ -16,7 +16,7 @@ export function demoGroup(options: { location?: string; jobContainer?: string; i
         {
           name: jobContainer,
           properties: {
-            image: options.image ?? "registry.example/azuredocs/aci-helloworld:latest",
+            image: options.image ?? "registry.example/demo/job:1",
             command: ["/bin/sh", "-c", "node /app/job.js"],
             environmentVariables: [
               { name: "JOB_MODE", value: "demo" },
@@ -32,7 +32,7 @@ export function demoGroup(options: { location?: string; jobContainer?: string; i
         {
           name: "log-shipper",
           properties: {
-            image: "registry.example/cbl-mariner/busybox:2.0",
+            image: "busybox:1.36",
             command: ["/bin/sh", "-c", "tail -F /mnt/shared/job.log"],
             environmentVariables: [{ name: "SHIP_TO", value: "stdout" }],
             resources: { requests: { cpu: 0.5, memoryInGB: 0.5 } },

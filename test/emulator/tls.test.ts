@@ -5,7 +5,7 @@ import tls from "node:tls";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateTlsMaterial, startEmulator, trustCertificate, type Emulator } from "../../emulator/index.js";
-import { startTestEmulator } from "../helpers/emulator.js";
+import { emulatorClientEnv, startTestEmulator } from "../helpers/emulator.js";
 
 const run = promisify(execFile);
 let emulator: Emulator;
@@ -57,5 +57,13 @@ describe("TLS material", () => {
     } finally {
       await own.close();
     }
+  });
+});
+
+describe("emulatorClientEnv", () => {
+  it("gives a clean child process all it needs to get a token from the emulator", async () => {
+    const script = `fetch(process.env.IDENTITY_ENDPOINT + "?api-version=2019-08-01&resource=r", { headers: { "X-IDENTITY-HEADER": process.env.IDENTITY_HEADER } }).then((r) => console.log(r.status), (e) => console.log(e.cause?.code ?? e.message))`;
+    const { stdout } = await run(process.execPath, ["-e", script], { env: { PATH: process.env.PATH, ...emulatorClientEnv(emulator) } });
+    expect(stdout.trim()).toBe("200");
   });
 });

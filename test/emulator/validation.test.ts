@@ -102,12 +102,12 @@ describe("PUT validation", () => {
   });
 
   it("refuses a registry credential with a username but neither password nor identity as InaccessibleImage", async () => {
-    const credentials = [{ server: "example.azurecr.io", username: "puller" }];
+    const credentials = [{ server: "registry.example", username: "puller" }];
     const response = await put("v-registry", jobGroup([], { imageRegistryCredentials: credentials }));
     expect(response.status).toBe(400);
     expect(response.body.error).toEqual({
       code: "InaccessibleImage",
-      message: "The image 'example.azurecr.io/job:1' in container group 'v-registry' is not accessible. Please check the image and registry credential.",
+      message: "The image 'registry.example/job:1' in container group 'v-registry' is not accessible. Please check the image and registry credential.",
     });
     expect((await put("v-registry-id", jobGroup([], { imageRegistryCredentials: [{ ...credentials[0], identity: "/id" }] }))).status).toBe(201);
     expect((await put("v-registry-pw", jobGroup([], { imageRegistryCredentials: [{ ...credentials[0], password: "p" }] }))).status).toBe(201);

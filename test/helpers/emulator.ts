@@ -66,7 +66,7 @@ export function jobGroup(env: Array<{ name: string; value?: string; secureValue?
         {
           name: "job",
           properties: {
-            image: "example.azurecr.io/job:1",
+            image: "registry.example/job:1",
             command: ["node", "job.js"],
             environmentVariables: env,
             resources: { requests: { cpu: 1, memoryInGB: 1.5 } },
@@ -75,6 +75,21 @@ export function jobGroup(env: Array<{ name: string; value?: string; secureValue?
       ],
       ...extra,
     },
+  };
+}
+
+/**
+ * The environment a separate process (the trigger service under test) needs to reach the emulator
+ * and trust it: ARM endpoint, App Service managed-identity variables and the CA bundle written by
+ * globalSetup. Pass it explicitly when spawning with a clean env.
+ */
+export function emulatorClientEnv(emulator: Emulator): Record<string, string> {
+  const dir = process.env.EMULATOR_TLS_DIR;
+  return {
+    ARM_ENDPOINT: emulator.url,
+    IDENTITY_ENDPOINT: emulator.identityEndpoint,
+    IDENTITY_HEADER: emulator.identityHeader,
+    ...(dir ? { NODE_EXTRA_CA_CERTS: join(dir, "ca.pem") } : {}),
   };
 }
 
@@ -87,7 +102,7 @@ export function jobGroupModel(env: Array<{ name: string; value?: string; secureV
     containers: [
       {
         name: "job",
-        image: "example.azurecr.io/job:1",
+        image: "registry.example/job:1",
         command: ["node", "job.js"],
         environmentVariables: env,
         resources: { requests: { cpu: 1, memoryInGB: 1.5 } },
