@@ -32,6 +32,8 @@ export function createArmClient(options: ArmClientOptions): ContainerInstanceMan
 
 export interface AciPortOptions {
   client: ContainerInstanceManagementClient;
+  /** The same ARM endpoint the client was built with (the client keeps it private). */
+  endpoint: string;
   subscriptionId: string;
   resourceGroup: string;
   containerGroup: string;
@@ -42,7 +44,7 @@ export interface AciPortOptions {
 export function createAciPort(options: AciPortOptions): ContainerGroupPort {
   const { client, resourceGroup, containerGroup } = options;
   const groupUrl =
-    `${client.$host.replace(/\/+$/, "")}/subscriptions/${encodeURIComponent(options.subscriptionId)}` +
+    `${options.endpoint.replace(/\/+$/, "")}/subscriptions/${encodeURIComponent(options.subscriptionId)}` +
     `/resourceGroups/${encodeURIComponent(resourceGroup)}` +
     `/providers/Microsoft.ContainerInstance/containerGroups/${encodeURIComponent(containerGroup)}` +
     `?api-version=${apiVersion}`;

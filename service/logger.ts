@@ -39,14 +39,13 @@ function describeError(error: Error): LogFields {
   const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
   if (typeof code === "string") fields["code"] = code;
   if (typeof statusCode === "number") fields["statusCode"] = statusCode;
-  if (error.stack !== undefined) fields["stack"] = error.stack.split("\n").slice(1, 6).map((l) => l.trim());
   return fields;
 }
 
 /**
  * A logger that writes structured JSON lines (`time`, `level`, `msg`, then fields) to `write`,
  * stdout by default. Fields whose names suggest secrets or caller data are replaced with
- * "[redacted]", and errors are reduced to their name, code, status and stack frames.
+ * "[redacted]", and errors are reduced to their name, code and status.
  */
 export function createLogger(options: { level: LogLevel; write?: (line: string) => void }): Logger {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));

@@ -48,6 +48,7 @@ export async function startServer(env: Record<string, string | undefined>, optio
   });
   const group = createAciPort({
     client,
+    endpoint: config.armEndpoint,
     subscriptionId: config.subscriptionId,
     resourceGroup: config.resourceGroup,
     containerGroup: config.containerGroup,

@@ -8,7 +8,7 @@ import type {
   WireVolume,
 } from "../../service/arm-types.js";
 import type { RunRequest } from "../../service/run-request.js";
-import type { AciSecrets } from "../../service/secrets.js";
+import { secretsOf } from "../../service/definition-secrets.js";
 import type { ReadOnlyValues } from "./withhold-secrets.js";
 
 /**
@@ -171,36 +171,6 @@ export const definitionArb: fc.Arbitrary<WireContainerGroup> = fc
       properties,
     }) as WireContainerGroup;
   });
-
-/** The ACI_SECRETS that restores every secret of `definition`. */
-export function secretsOf(definition: WireContainerGroup): AciSecrets {
-  const p = definition.properties;
-  const secrets: Required<Pick<AciSecrets, "env" | "registryPasswords" | "azureFileKeys" | "secretVolumes" | "extensionProtectedSettings">> &
-    AciSecrets = { env: {}, registryPasswords: {}, azureFileKeys: {}, secretVolumes: {}, extensionProtectedSettings: {} };
-  for (const container of [...(p.initContainers ?? []), ...p.containers]) {
-    for (const entry of container.properties.environmentVariables ?? []) {
-      if (entry.secureValue !== undefined) (secrets.env[container.name] ??= {})[entry.name] = entry.secureValue;
-    }
-  }
-  for (const cred of p.imageRegistryCredentials ?? []) if (cred.password !== undefined) secrets.registryPasswords[cred.server] = cred.password;
-  const logAnalytics = p.diagnostics?.logAnalytics;
-  if (logAnalytics?.workspaceKey !== undefined) secrets.logAnalyticsWorkspaceKey = logAnalytics.workspaceKey;
-  if (logAnalytics) {
-    secrets.logAnalyticsSettings = {
-      ...(logAnalytics.logType ? { logType: logAnalytics.logType as "ContainerInsights" | "ContainerInstanceLogs" } : {}),
-      ...(logAnalytics.metadata ? { metadata: logAnalytics.metadata } : {}),
-      ...(logAnalytics.workspaceResourceId ? { workspaceResourceId: logAnalytics.workspaceResourceId } : {}),
-    };
-  }
-  for (const volume of p.volumes ?? []) {
-    if (volume.azureFile?.storageAccountKey !== undefined) secrets.azureFileKeys[volume.name] = volume.azureFile.storageAccountKey;
-    if (volume.secret) secrets.secretVolumes[volume.name] = volume.secret;
-  }
-  for (const extension of p.extensions ?? []) {
-    secrets.extensionProtectedSettings[extension.name] = extension.properties.protectedSettings ?? {};
-  }
-  return structuredClone(secrets);
-}
 
 /** A deployed group and the ACI_SECRETS that restores it. */
 export const deploymentArb = definitionArb.map((definition) => ({ definition, secrets: secretsOf(definition) }));
