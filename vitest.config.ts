@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     pool: "forks",
-    globalSetup: ["test/helpers/global-setup.ts"],
+    globalSetup: ["test/helpers/global-setup.ts", "test/helpers/bundle-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // .ci/run counts the results from this file, so the closing line reflects the runner's own report.
