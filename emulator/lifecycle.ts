@@ -5,7 +5,9 @@ import { containersOf, restartPolicyOf, type Container } from "./wire.js";
  * timer is needed and tests can run in milliseconds. A run begins with each PUT, start or
  * restart. From its start: `pendingMs` in provisioningState Pending, `creatingMs` in Creating
  * (images pulled), then Succeeded; each container then runs `runMs` and exits with its exit code.
- * A container's own env `EMULATOR_RUN_MS` / `EMULATOR_EXIT_CODE` override the defaults.
+ * A container's own env `EMULATOR_RUN_MS` / `EMULATOR_EXIT_CODE` override the defaults for it;
+ * `EMULATOR_PENDING_MS` / `EMULATOR_CREATING_MS` in any container's env (the largest wins) set
+ * the provisioning phases of the whole group.
  */
 export interface Timings {
   pendingMs: number;
@@ -59,7 +61,9 @@ export interface WireEvent {
 export const killedExitCode = 137;
 
 export function planRun(body: unknown, timings: Timings, exitCode: number, now: number, previous?: Run): Run {
-  const readyAt = now + timings.pendingMs + timings.creatingMs;
+  const pendingMs = groupEnvNumber(body, "EMULATOR_PENDING_MS") ?? timings.pendingMs;
+  const creatingMs = groupEnvNumber(body, "EMULATOR_CREATING_MS") ?? timings.creatingMs;
+  const readyAt = now + pendingMs + creatingMs;
   const plan = (container: Container, list: "containers" | "initContainers"): PlannedContainer => {
     const before = previous?.[list].find((c) => c.name === container.name);
     const previousState = previous && before ? containerView(previous, before, now).currentState : undefined;
@@ -72,7 +76,7 @@ export function planRun(body: unknown, timings: Timings, exitCode: number, now: 
   };
   return {
     startedAt: now,
-    creatingAt: now + timings.pendingMs,
+    creatingAt: now + pendingMs,
     readyAt,
     restartPolicy: restartPolicyOf(body),
     containers: containersOf(body, "containers").map((c) => plan(c, "containers")),
@@ -153,6 +157,11 @@ function envNumber(container: Container, name: string): number | undefined {
   const raw = variable?.value ?? variable?.secureValue;
   const value = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : Number.NaN;
   return Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
+function groupEnvNumber(body: unknown, name: string): number | undefined {
+  const values = containersOf(body).map((c) => envNumber(c, name)).filter((v) => v !== undefined);
+  return values.length > 0 ? Math.max(...values) : undefined;
 }
 
 function event(name: string, message: string, at: number): WireEvent {

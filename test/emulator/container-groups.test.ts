@@ -98,14 +98,13 @@ describe("re-create", () => {
     expect(response.status).toBe(200);
     expect(response.headers["azure-asyncoperation"]).toBeDefined();
     const during = await client.containerGroups.get(rg, "recreate");
-    expect(during.instanceView?.state).toBe("Pending");
-    expect(during.containers[0]?.instanceView?.previousState).toMatchObject({ state: "Terminated", exitCode: 0, detailStatus: "Completed" });
+    expect(during.containers[0]?.instanceView?.previousState).toEqual(before.containers[0]?.instanceView?.currentState);
     const after = await eventually(() => client.containerGroups.get(rg, "recreate"), (g) => g.instanceView?.state === "Succeeded");
     expect(after.containers[0]?.environmentVariables).toEqual([{ name: "RUN", value: "2" }]);
   });
 
   it("stores exactly the last PUT body, so properties left out revert", async () => {
-    emulator.putGroup(sub, rg, "revert", jobGroup([], { tags: undefined }), { terminated: true });
+    emulator.putGroup(sub, rg, "revert", jobGroup(), { terminated: true });
     const withTags = { ...jobGroup(), tags: { team: "a" } };
     await rawArm(client, emulator, "PUT", `${groupPath("revert")}?api-version=2023-05-01`, withTags);
     await eventually(() => client.containerGroups.get(rg, "revert"), (g) => g.provisioningState === "Succeeded");
@@ -163,9 +162,12 @@ describe("stop, start and restart", () => {
 
   it("restarts a group with 204 and a new run", async () => {
     emulator.putGroup(sub, rg, "restart", jobGroup(), { terminated: true });
+    const before = await client.containerGroups.get(rg, "restart");
+    expect(before.containers[0]?.instanceView?.previousState).toBeUndefined();
     await client.containerGroups.beginRestartAndWait(rg, "restart", fastPolling);
     expect(emulator.requests.at(-1)).toMatchObject({ method: "POST", status: 204 });
-    expect((await client.containerGroups.get(rg, "restart")).instanceView?.state).toBe("Pending");
+    const after = await client.containerGroups.get(rg, "restart");
+    expect(after.containers[0]?.instanceView?.previousState).toEqual(before.containers[0]?.instanceView?.currentState);
   });
 });
 

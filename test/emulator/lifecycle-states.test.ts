@@ -52,6 +52,13 @@ describe("the simulated lifecycle, computed from timestamps", () => {
     expect(groupState(custom, t0 + 210)).toBe("Failed");
   });
 
+  it("takes the provisioning phases of the whole group from the largest value in any container's env", () => {
+    const body = jobGroup([{ name: "EMULATOR_PENDING_MS", value: "1000" }, { name: "EMULATOR_CREATING_MS", value: "7" }]);
+    const slow = planRun(body, timings, 0, t0);
+    expect(slow.creatingAt).toBe(t0 + 1000);
+    expect(slow.readyAt).toBe(t0 + 1007);
+  });
+
   it("ignores knob values that are not non-negative integers", () => {
     const odd = planRun(jobGroup([{ name: "EMULATOR_EXIT_CODE", value: "x" }, { name: "EMULATOR_RUN_MS", value: "-5" }]), timings, 2, t0);
     expect(odd.containers[0]).toMatchObject({ exitCode: 2, runMs: 1000 });

@@ -86,7 +86,7 @@ describe("one run", () => {
     const containers = (body.properties as { containers: unknown[] }).containers;
     containers.push({
       name: "sidecar",
-      properties: { image: "busybox", environmentVariables: [{ name: "EMULATOR_RUN_MS", value: "400" }], resources: { requests: { cpu: 0.5, memoryInGB: 0.5 } } },
+      properties: { image: "busybox", environmentVariables: [{ name: "EMULATOR_RUN_MS", value: "700" }], resources: { requests: { cpu: 0.5, memoryInGB: 0.5 } } },
     });
     emulator.putGroup(sub, rg, "two", body);
     const group = await eventually(() => get("two"), (g) => job(g)?.currentState?.state === "Terminated");
@@ -125,7 +125,7 @@ describe("restart policies", () => {
 
 describe("transitions", () => {
   it("refuses PUT, stop, start, restart and delete with 409 ContainerGroupTransitioning while provisioning", async () => {
-    emulator.putGroup(sub, rg, "busy", jobGroup());
+    emulator.putGroup(sub, rg, "busy", jobGroup([{ name: "EMULATOR_PENDING_MS", value: "30000" }]));
     const message = "The container group 'busy' is still transitioning, please retry later.";
     const refused = { statusCode: 409, code: "ContainerGroupTransitioning", message };
     await expect(client.containerGroups.beginCreateOrUpdate(rg, "busy", jobGroupModel())).rejects.toMatchObject(refused);
