@@ -71,6 +71,7 @@ describe("the managed-identity endpoint", () => {
   });
 
   it("serves DefaultAzureCredential with a managed identity client id", async () => {
+    armClient(emulator); // sets IDENTITY_ENDPOINT and IDENTITY_HEADER, as a Container App would
     const credential = new DefaultAzureCredential({ managedIdentityClientId: testClientId });
     const client = new ContainerInstanceManagementClient(credential, sub, { endpoint: emulator.url });
     expect((await client.containerGroups.get(rg, "auth")).name).toBe("auth");
