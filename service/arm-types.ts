@@ -35,7 +35,8 @@ export interface WireContainer {
     image: string;
     command?: string[];
     environmentVariables?: WireEnvironmentVariable[];
-    resources: { requests: { cpu: number; memoryInGB: number; [k: string]: unknown }; [k: string]: unknown };
+    /** Required by ARM for containers; init containers have none. */
+    resources?: { requests: { cpu: number; memoryInGB: number; [k: string]: unknown }; [k: string]: unknown };
     instanceView?: {
       restartCount?: number;
       currentState?: WireContainerState;

@@ -54,10 +54,9 @@ const containerArb = (name: string, init: boolean): fc.Arbitrary<WireContainer> 
           image: `example/${image}:1`,
           ...(command ? { command } : {}),
           ...(env ? { environmentVariables: env } : {}),
-          // Init containers take no resources on the wire; arm-types reuses the container shape.
           ...(init ? {} : { resources: { requests: { cpu: 1, memoryInGB: 1.5 } } }),
         },
-      }) as WireContainer,
+      }) satisfies WireContainer,
   );
 
 const registryArb = (server: string): fc.Arbitrary<WireImageRegistryCredential> =>
