@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Emulator } from "../../emulator/index.js";
+import { jobGroup, startTestEmulator, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
+import { printedSecrets } from "../helpers/printed-secrets.js";
+import { runsClient, type RunsClient } from "../helpers/runs-client.js";
+import { startServiceProcess, type ServiceProcess } from "../helpers/service-process.js";
+import { triggerEnv } from "../helpers/trigger-env.js";
+
+const apiKey = "outcomes-key-0123456789";
+const securePassword = "outcomes-db-password-value";
+
+describe("run outcomes through the bundle: failure, cancel, nothing left to cancel", () => {
+  let emulator: Emulator;
+  let service: ServiceProcess;
+  let runs: RunsClient;
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator();
+    emulator.putGroup(testSubscriptionId, testResourceGroup, "job", jobGroup([{ name: "BASE", value: "1" }, { name: "DB_PASSWORD", secureValue: securePassword }]), {
+      terminated: true,
+    });
+    service = await startServiceProcess(
+      triggerEnv(emulator, "job", { TRIGGER_API_KEYS: apiKey, ACI_SECRETS: JSON.stringify({ env: { job: { DB_PASSWORD: securePassword } } }) }),
+    );
+    runs = runsClient(service.url, apiKey);
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+    await emulator?.close();
+  });
+
+  it("reports a run whose container exits with 3 as failed with exit code 3", async () => {
+    const started = await runs.start({ env: { EMULATOR_EXIT_CODE: "3" } });
+    expect(started.status).toBe(202);
+
+    const done = await runs.waitFor(started.body.id!, ["succeeded", "failed", "canceled"]);
+    expect(done.body).toMatchObject({ id: started.body.id, status: "failed", exitCode: 3 });
+    expect(done.body.finishedAt).toEqual(expect.any(String));
+  });
+
+  it("cancels a long run: the group gets a stop request and the run reads canceled", async () => {
+    const started = await runs.start({ env: { EMULATOR_RUN_MS: "5000" } });
+    expect(started.status).toBe(202);
+    const id = started.body.id!;
+    await runs.waitFor(id, ["running"]);
+    emulator.clearRequests();
+
+    const canceled = await runs.cancel(id);
+    expect(canceled.status).toBe(200);
+    expect(canceled.body).toMatchObject({ id, status: "canceled" });
+    const stops = emulator.requests.filter((r) => r.method === "POST" && r.path.toLowerCase().endsWith("/containergroups/job/stop"));
+    expect(stops.map((r) => r.status)).toEqual([204]);
+
+    expect((await runs.status(id)).body.status).toBe("canceled");
+  });
+
+  it("refuses to cancel a canceled run with 409 RunNotActive naming its final status", async () => {
+    const started = await runs.start({ env: { EMULATOR_RUN_MS: "5000" } });
+    const id = started.body.id!;
+    await runs.waitFor(id, ["running"]);
+    expect((await runs.cancel(id)).status).toBe(200);
+    emulator.clearRequests();
+
+    const again = await runs.cancel(id);
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: "RunNotActive", runId: id, status: "canceled" });
+    expect(emulator.requests.filter((r) => r.method !== "GET")).toEqual([]);
+  });
+
+  it("refuses to cancel a run that succeeded with 409 RunNotActive, sending no stop", async () => {
+    const started = await runs.start({});
+    const id = started.body.id!;
+    await runs.waitFor(id, ["succeeded"]);
+    emulator.clearRequests();
+
+    const cancel = await runs.cancel(id);
+    expect(cancel.status).toBe(409);
+    expect(cancel.body.error).toMatchObject({ code: "RunNotActive", runId: id, status: "succeeded" });
+    expect(emulator.requests.filter((r) => r.method !== "GET")).toEqual([]);
+  });
+
+  it("printed neither the API key, the secure value nor a token in the whole file", () => {
+    expect(printedSecrets(service.output(), { apiKey, securePassword, identityHeader: emulator.identityHeader })).toEqual([]);
+  });
+});
