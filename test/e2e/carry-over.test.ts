@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Emulator } from "../../emulator/index.js";
+import { jobGroup, startTestEmulator, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
+import { printedSecrets } from "../helpers/printed-secrets.js";
+import { runsClient, type RunsClient } from "../helpers/runs-client.js";
+import { startServiceProcess, type ServiceProcess } from "../helpers/service-process.js";
+import { triggerEnv } from "../helpers/trigger-env.js";
+
+const apiKey = "carry-over-key-0123456789";
+const securePassword = "carry-over-db-password-value";
+
+interface StoredEnv {
+  name: string;
+  value?: string;
+  secureValue?: string;
+}
+
+describe("nothing carries over between runs of the bundle", () => {
+  let emulator: Emulator;
+  let service: ServiceProcess;
+  let runs: RunsClient;
+  let runA: string;
+  let runB: string;
+
+  /** The target container's env as ARM stores it, secure values included. */
+  const storedEnv = () => {
+    const group = emulator.getStoredGroup(testSubscriptionId, testResourceGroup, "job") as {
+      properties: { containers: Array<{ properties: { environmentVariables: StoredEnv[] } }> };
+    };
+    return group.properties.containers[0]!.properties.environmentVariables;
+  };
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator();
+    emulator.putGroup(testSubscriptionId, testResourceGroup, "job", jobGroup([{ name: "BASE", value: "1" }, { name: "DB_PASSWORD", secureValue: securePassword }]), {
+      terminated: true,
+    });
+    service = await startServiceProcess(
+      triggerEnv(emulator, "job", { TRIGGER_API_KEYS: apiKey, ACI_SECRETS: JSON.stringify({ env: { job: { DB_PASSWORD: securePassword } } }) }),
+    );
+    runs = runsClient(service.url, apiKey);
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+    await emulator?.close();
+  });
+
+  it("starts run B from the base env and restored secure values, without run A's FOO", async () => {
+    const a = await runs.start({ env: { FOO: "a" } });
+    runA = a.body.id!;
+    await runs.waitFor(runA, ["succeeded"]);
+    expect(storedEnv()).toContainEqual({ name: "FOO", value: "a" });
+    emulator.clearRequests();
+
+    const b = await runs.start({ env: { BAR: "b" } });
+    expect(b.status).toBe(202);
+    runB = b.body.id!;
+
+    const put = emulator.requests.find((r) => r.method === "PUT") as { body: { properties: { containers: Array<{ properties: { environmentVariables: StoredEnv[] } }> } } };
+    const sent = put.body.properties.containers[0]!.properties.environmentVariables;
+    const byName = new Map(sent.map((entry) => [entry.name, entry]));
+    expect(byName.get("BAR")).toEqual({ name: "BAR", value: "b" });
+    expect(byName.get("BASE")).toEqual({ name: "BASE", value: "1" });
+    expect(byName.get("DB_PASSWORD")).toEqual({ name: "DB_PASSWORD", secureValue: securePassword });
+    expect(byName.get("TRIGGER_RUN_ID")).toEqual({ name: "TRIGGER_RUN_ID", value: runB });
+    expect(byName.has("FOO")).toBe(false);
+    // The bookkeeping var is a plain value that GET shows: it names the secure variable only.
+    expect(byName.get("TRIGGER_BASE")?.value).toContain("DB_PASSWORD");
+    expect(byName.get("TRIGGER_BASE")?.value).not.toContain(securePassword);
+    expect(storedEnv()).toEqual(sent);
+  });
+
+  it("shows run B's env, not run A's, in B's logs, with the secure value masked", async () => {
+    await runs.waitFor(runB, ["succeeded"]);
+    const logs = await runs.logs(runB);
+    expect(logs.body.content).toContain("BAR=b");
+    expect(logs.body.content).toContain("BASE=1");
+    expect(logs.body.content).toContain("DB_PASSWORD=[secure]");
+    expect(logs.body.content).not.toContain("FOO=");
+  });
+
+  it("answers the superseded run A with 410 RunSuperseded naming run B", async () => {
+    for (const answer of [await runs.status(runA), await runs.logs(runA), await runs.cancel(runA)]) {
+      expect(answer.status).toBe(410);
+      expect(answer.body.error).toMatchObject({ code: "RunSuperseded", runId: runB });
+    }
+  });
+
+  it("answers an id the group never ran with 404 RunNotFound", async () => {
+    const unknown = await runs.status("00000000-0000-4000-8000-000000000000");
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error?.code).toBe("RunNotFound");
+  });
+
+  it("printed neither the API key, the secure value nor a token in the whole file", () => {
+    expect(printedSecrets(service.output(), { apiKey, securePassword, identityHeader: emulator.identityHeader })).toEqual([]);
+  });
+});

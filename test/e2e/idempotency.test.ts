@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Emulator } from "../../emulator/index.js";
+import { jobGroup, startTestEmulator, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
+import { printedSecrets } from "../helpers/printed-secrets.js";
+import { runsClient, type RunsClient } from "../helpers/runs-client.js";
+import { startServiceProcess, type ServiceProcess } from "../helpers/service-process.js";
+import { triggerEnv } from "../helpers/trigger-env.js";
+
+const apiKey = "idempotency-key-0123456789";
+const idempotencyKey = "nightly-2024-02-01";
+const body = { env: { INPUT: "a.csv" } };
+
+describe("Idempotency-Key through the bundle, with the state in the group's tags", () => {
+  let emulator: Emulator;
+  let env: Record<string, string>;
+  const services: ServiceProcess[] = [];
+  let runs: RunsClient;
+  let firstRunId: string;
+
+  const puts = () => emulator.requests.filter((r) => r.method === "PUT");
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator();
+    emulator.putGroup(testSubscriptionId, testResourceGroup, "job", jobGroup([{ name: "BASE", value: "1" }]), { terminated: true });
+    env = triggerEnv(emulator, "job", { TRIGGER_API_KEYS: apiKey });
+    services.push(await startServiceProcess(env));
+    runs = runsClient(services[0]!.url, apiKey);
+  });
+
+  afterAll(async () => {
+    for (const service of services) await service.stop();
+    await emulator?.close();
+  });
+
+  it("answers a repeat of the same key and body with the same run, replayed, after exactly one PUT", async () => {
+    emulator.clearRequests();
+    const first = await runs.start(body, { "idempotency-key": idempotencyKey });
+    const second = await runs.start(body, { "idempotency-key": idempotencyKey });
+
+    expect(first.status).toBe(202);
+    expect(first.headers.get("idempotent-replayed")).toBeNull();
+    expect(second.status).toBe(202);
+    expect(second.headers.get("idempotent-replayed")).toBe("true");
+    expect(second.headers.get("location")).toBe(`/runs/${first.body.id}`);
+    expect(second.body.id).toBe(first.body.id);
+    expect(puts()).toHaveLength(1);
+    firstRunId = first.body.id!;
+  });
+
+  it("refuses the same key with a different body with 422 IdempotencyKeyReused and no PUT", async () => {
+    emulator.clearRequests();
+    const reused = await runs.start({ env: { INPUT: "b.csv" } }, { "idempotency-key": idempotencyKey });
+
+    expect(reused.status).toBe(422);
+    expect(reused.body.error).toMatchObject({ code: "IdempotencyKeyReused", runId: firstRunId });
+    expect(puts()).toEqual([]);
+  });
+
+  it("keeps only a hash of the key in the group's tags", () => {
+    const stored = emulator.getStoredGroup(testSubscriptionId, testResourceGroup, "job") as { tags: Record<string, string> };
+    expect(stored.tags["trigger-idempotency-key"]).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(stored.tags)).not.toContain(idempotencyKey);
+  });
+
+  it("replays the key in a new service process, once the first one has stopped", async () => {
+    await runs.waitFor(firstRunId, ["succeeded"]);
+    expect(await services[0]!.stop()).toBe(0);
+    services.push(await startServiceProcess(env));
+    const restarted = runsClient(services[1]!.url, apiKey);
+    emulator.clearRequests();
+
+    const replayed = await restarted.start(body, { "idempotency-key": idempotencyKey });
+    expect(replayed.status).toBe(202);
+    expect(replayed.headers.get("idempotent-replayed")).toBe("true");
+    expect(replayed.body).toMatchObject({ id: firstRunId, status: "succeeded" });
+    expect(puts()).toEqual([]);
+
+    const reused = await restarted.start({ env: { INPUT: "b.csv" } }, { "idempotency-key": idempotencyKey });
+    expect(reused.body.error?.code).toBe("IdempotencyKeyReused");
+  });
+
+  it("starts a new run for a new key once the keyed run is over", async () => {
+    const next = await runsClient(services[1]!.url, apiKey).start(body, { "idempotency-key": "nightly-2024-02-02" });
+    expect(next.status).toBe(202);
+    expect(next.body.id).not.toBe(firstRunId);
+  });
+
+  it("printed neither the API key, the idempotency key nor a token in either process", () => {
+    for (const service of services) {
+      expect(printedSecrets(service.output(), { apiKey, idempotencyKey, identityHeader: emulator.identityHeader })).toEqual([]);
+    }
+  });
+});
