@@ -1,0 +1,94 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Emulator } from "../../emulator/index.js";
+import { jobGroup, startTestEmulator, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
+import { printedSecrets } from "../helpers/printed-secrets.js";
+import { runsClient, type RunsClient } from "../helpers/runs-client.js";
+import { startServiceProcess, type ServiceProcess } from "../helpers/service-process.js";
+import { triggerEnv } from "../helpers/trigger-env.js";
+
+const apiKey = "throttling-key-0123456789";
+const retryBudgetMs = 3000;
+
+describe("ARM throttling and server errors, seen by the bundle", () => {
+  let emulator: Emulator;
+  let service: ServiceProcess;
+  let runs: RunsClient;
+  let finishedRun: string;
+
+  const calls = (method: string) => emulator.requests.filter((r) => r.method === method).map((r) => r.status);
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator();
+    emulator.putGroup(testSubscriptionId, testResourceGroup, "job", jobGroup([{ name: "BASE", value: "1" }]), { terminated: true });
+    service = await startServiceProcess(triggerEnv(emulator, "job", { TRIGGER_API_KEYS: apiKey, TRIGGER_ARM_RETRY_TIMEOUT_MS: String(retryBudgetMs) }));
+    runs = runsClient(service.url, apiKey);
+  });
+
+  afterEach(() => {
+    emulator.faults.clear();
+    emulator.clearRequests();
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+    await emulator?.close();
+  });
+
+  it("waits out a 429 with Retry-After 1 on the PUT and accepts the run", async () => {
+    emulator.faults.add({ status: 429, retryAfterSeconds: 1, method: "PUT" });
+    const started = performance.now();
+    const answer = await runs.start({});
+
+    expect(answer.status).toBe(202);
+    expect(calls("PUT")).toEqual([429, 200]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(900);
+    finishedRun = answer.body.id!;
+    await runs.waitFor(finishedRun, ["succeeded"]);
+  });
+
+  it("answers 503 ArmBusy with ARM's Retry-After at once when a 429 asks for a wait beyond the budget", async () => {
+    emulator.faults.add({ status: 429, retryAfterSeconds: 600, method: "PUT" });
+    const started = performance.now();
+    const answer = await runs.start({});
+
+    expect(answer.status).toBe(503);
+    expect(answer.body.error?.code).toBe("ArmBusy");
+    expect(answer.headers.get("retry-after")).toBe("600");
+    expect(performance.now() - started).toBeLessThan(retryBudgetMs);
+    expect(calls("PUT")).toEqual([429]);
+  });
+
+  it("retries a GET answered 503 and serves the run's status", async () => {
+    emulator.faults.add({ status: 503, method: "GET" });
+    const answer = await runs.status(finishedRun);
+
+    expect(answer.status).toBe(200);
+    expect(answer.body.status).toBe("succeeded");
+    expect(calls("GET")).toEqual([503, 200]);
+  });
+
+  it("answers 503 ArmBusy at once when a GET is answered 503 with a Retry-After beyond the budget", async () => {
+    emulator.faults.add({ status: 503, retryAfterSeconds: 600, method: "GET" });
+    const started = performance.now();
+    const answer = await runs.status(finishedRun);
+
+    expect(answer.status).toBe(503);
+    expect(answer.body.error?.code).toBe("ArmBusy");
+    expect(answer.headers.get("retry-after")).toBe("600");
+    expect(performance.now() - started).toBeLessThan(retryBudgetMs);
+  });
+
+  it("answers 502 ArmUnavailable once the SDK's retries of a GET failing with 503 run out", { timeout: 15_000 }, async () => {
+    emulator.faults.add({ status: 503, method: "GET", count: 10 });
+    const answer = await runs.status(finishedRun);
+
+    expect(answer.status).toBe(502);
+    expect(answer.body.error?.code).toBe("ArmUnavailable");
+    expect(calls("GET")).toEqual([503, 503, 503, 503]);
+  });
+
+  it("printed neither the API key nor a token, nor ARM's error text", () => {
+    expect(printedSecrets(service.output(), { apiKey, identityHeader: emulator.identityHeader })).toEqual([]);
+    expect(service.output()).not.toContain("Injected fault");
+  });
+});
