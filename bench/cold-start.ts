@@ -1,0 +1,51 @@
+import { performance } from "node:perf_hooks";
+import { spawnBundle } from "./bundle-process.js";
+import { sleep } from "./pool.js";
+import { healthz, startRun } from "./service-client.js";
+
+export interface ColdStartSample {
+  /** Spawn to the first 200 from /healthz. */
+  healthzMs: number;
+  /** Spawn to the "listening" log line reaching the bench. */
+  listeningLogMs: number;
+  /** Spawn to the 202 of the first POST /runs, sent right after /healthz answered. */
+  firstRunMs: number;
+}
+
+const pollEveryMs = 5;
+
+/** Polls /healthz every 5 ms; resolves with performance.now() of the first 200. */
+export async function untilHealthy(baseUrl: string, timeoutMs: number): Promise<number> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    if ((await healthz(baseUrl)) === 200) return performance.now();
+    await sleep(pollEveryMs);
+  }
+  throw new Error(`${baseUrl}/healthz did not answer 200 within ${timeoutMs} ms`);
+}
+
+/**
+ * Spawns the bundle `count` times, one after the other, each a fresh process with a fresh token
+ * cache and no open connection: what a Container App scaled to zero pays on its first request.
+ */
+export async function measureColdStarts(bundle: string, env: Record<string, string>, count: number): Promise<ColdStartSample[]> {
+  const samples: ColdStartSample[] = [];
+  for (let i = 0; i < count; i++) {
+    const proc = await spawnBundle(bundle, env);
+    try {
+      const healthyAt = await untilHealthy(proc.url, 15_000);
+      const run = await startRun(proc.url, { BENCH_COLD_START: String(i) });
+      const acceptedAt = performance.now();
+      if (run.status !== 202) throw new Error(`the first run of a cold process answered ${run.status}:\n${proc.stderr()}`);
+      const listenedAt = await proc.listening;
+      samples.push({
+        healthzMs: healthyAt - proc.spawnedAt,
+        listeningLogMs: listenedAt - proc.spawnedAt,
+        firstRunMs: acceptedAt - proc.spawnedAt,
+      });
+    } finally {
+      await proc.stop();
+    }
+  }
+  return samples;
+}

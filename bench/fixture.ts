@@ -1,0 +1,65 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { demoGroup, startEmulator, trustCertificate, type Emulator } from "../emulator/index.js";
+import type { WireContainerGroup } from "../service/arm-types.js";
+import { secretsOf } from "../service/definition-secrets.js";
+
+export const subscriptionId = "00000000-0000-0000-0000-00000000be0c";
+export const resourceGroup = "rg-bench";
+export const clientId = "00000000-0000-0000-0000-0000000000b1";
+export const apiKey = "bench-key-0123456789abcdef";
+/** The group the service triggers, and an identical one the bare SDK script triggers. */
+export const serviceGroupName = "job-service";
+export const bareGroupName = "job-bare";
+
+/**
+ * The definition both sides re-create: the emulator's realistic demo group (a job with a plain
+ * and a secure variable, a sidecar, an Azure Files share and a secret volume), so each PUT
+ * carries the secrets ARM withholds, as a real re-create must.
+ */
+export const definition = demoGroup() as unknown as WireContainerGroup;
+
+export interface BenchFixture {
+  emulator: Emulator;
+  /** The environment of the service process: the e2e tests' variables, nothing else. */
+  serviceEnv: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * An emulator whose runs end the moment they are accepted (all timings 0), so every trigger finds
+ * the previous run over and no sample waits on a simulated container; both groups seeded idle.
+ * Its CA goes into `dir` for the service process and into this process's trust store for the
+ * bare client.
+ */
+export async function startBenchFixture(dir: string): Promise<BenchFixture> {
+  const emulator = await startEmulator({ timings: { pendingMs: 0, creatingMs: 0, runMs: 0 } });
+  trustCertificate(emulator.caCertPem);
+  const caFile = join(dir, "emulator-ca.pem");
+  await writeFile(caFile, emulator.caCertPem);
+  for (const name of [serviceGroupName, bareGroupName]) {
+    emulator.putGroup(subscriptionId, resourceGroup, name, demoGroup(), { terminated: true });
+  }
+  return {
+    emulator,
+    serviceEnv: {
+      NODE_ENV: "production",
+      NODE_EXTRA_CA_CERTS: caFile,
+      IDENTITY_ENDPOINT: emulator.identityEndpoint,
+      IDENTITY_HEADER: emulator.identityHeader,
+      ARM_ENDPOINT: emulator.url,
+      AZURE_SUBSCRIPTION_ID: subscriptionId,
+      ACI_RESOURCE_GROUP: resourceGroup,
+      ACI_CONTAINER_GROUP: serviceGroupName,
+      AZURE_CLIENT_ID: clientId,
+      TRIGGER_API_KEYS: apiKey,
+      ACI_SECRETS: JSON.stringify(secretsOf(definition)),
+    },
+    close: () => emulator.close(),
+  };
+}
+
+/** The ARM path of a bench group, as the emulator records it. */
+export function groupPath(name: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ContainerInstance/containerGroups/${name}`;
+}

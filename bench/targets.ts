@@ -1,0 +1,53 @@
+/** One figure held against the target the issue set for it. */
+export interface TargetCheck {
+  figure: string;
+  value: number;
+  unit: string;
+  /** "max": the value must not exceed `target`; "exact": it must equal it. */
+  kind: "max" | "exact";
+  target: number;
+  met: boolean;
+  /** How far from the target, in words: headroom when met, the excess when missed. */
+  distance: string;
+}
+
+export const mebibyte = 1024 * 1024;
+
+function percent(part: number, whole: number): string {
+  return `${Math.round((Math.abs(part) / whole) * 100)}%`;
+}
+
+export function checkTarget(figure: string, value: number, unit: string, kind: "max" | "exact", target: number): TargetCheck {
+  const met = kind === "max" ? value <= target : value === target;
+  let distance: string;
+  if (kind === "exact") distance = met ? "exact" : `off by ${Number((value - target).toFixed(2))}`;
+  else distance = met ? `${percent(target - value, target)} under` : `${percent(value - target, target)} over`;
+  return { figure, value, unit, kind, target, met, distance };
+}
+
+export interface TargetInputs {
+  overheadRatioMedian: number;
+  armRequestsPerTrigger: { min: number; max: number };
+  coldStartHealthzMs: number;
+  coldStartFirstRunMs: number;
+  idleRssBytes: number;
+  peakRssBytes: number;
+  bundleBytes: number;
+  statusErrors: number;
+}
+
+/** The targets of the bench issue, in the order the issue lists them. */
+export function checkTargets(inputs: TargetInputs): TargetCheck[] {
+  const { min, max } = inputs.armRequestsPerTrigger;
+  return [
+    checkTarget("trigger overhead (median, service / bare SDK)", inputs.overheadRatioMedian, "x", "max", 1.2),
+    // Every accepted trigger must use exactly two: report the one furthest from 2.
+    checkTarget("ARM requests per accepted trigger", Math.abs(max - 2) >= Math.abs(min - 2) ? max : min, "", "exact", 2),
+    checkTarget("cold start to /healthz 200 (median)", inputs.coldStartHealthzMs, "ms", "max", 300),
+    checkTarget("cold start to first 202 (median)", inputs.coldStartFirstRunMs, "ms", "max", 600),
+    checkTarget("idle RSS", inputs.idleRssBytes / mebibyte, "MiB", "max", 80),
+    checkTarget("peak RSS (VmHWM)", inputs.peakRssBytes / mebibyte, "MiB", "max", 150),
+    checkTarget("bundle size", inputs.bundleBytes / mebibyte, "MiB", "max", 5),
+    checkTarget("status errors", inputs.statusErrors, "", "exact", 0),
+  ];
+}
