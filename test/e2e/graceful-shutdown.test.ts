@@ -1,0 +1,59 @@
+import { once } from "node:events";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Emulator } from "../../emulator/index.js";
+import { eventually, jobGroup, startTestEmulator, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
+import { printedSecrets } from "../helpers/printed-secrets.js";
+import { runsClient } from "../helpers/runs-client.js";
+import { startServiceProcess, type ServiceProcess } from "../helpers/service-process.js";
+import { triggerEnv } from "../helpers/trigger-env.js";
+
+const apiKey = "shutdown-key-0123456789";
+const putDelayMs = 1000;
+
+describe("SIGTERM while a start is in flight", () => {
+  let emulator: Emulator;
+  let service: ServiceProcess;
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator();
+    emulator.putGroup(testSubscriptionId, testResourceGroup, "job", jobGroup([{ name: "BASE", value: "1" }]), { terminated: true });
+    service = await startServiceProcess(triggerEnv(emulator, "job", { TRIGGER_API_KEYS: apiKey }));
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+    await emulator?.close();
+  });
+
+  it("finishes the in-flight start, answers 202, then exits 0", async () => {
+    emulator.faults.add({ method: "PUT", delayMs: putDelayMs });
+    const inFlight = runsClient(service.url, apiKey).start({ env: { SLOW: "put" } });
+    await eventually(async () => emulator.requests.some((r) => r.method === "PUT"), (seen) => seen);
+
+    const signaled = performance.now();
+    service.child.kill("SIGTERM");
+    const answer = await inFlight;
+    // Not service.stop(): a second SIGTERM would hit the default handler and kill the process.
+    const code = service.child.exitCode ?? (await once(service.child, "exit"))[0];
+
+    expect(answer.status).toBe(202);
+    expect(code).toBe(0);
+    // Well before the 20 s grace that forces connections closed. The caller's kept-alive connection
+    // stays open after the answer until the client drops it or Node's 5 s keep-alive timeout ends.
+    expect(performance.now() - signaled).toBeLessThan(putDelayMs + 5000 + 2000);
+    const stored = emulator.getStoredGroup(testSubscriptionId, testResourceGroup, "job") as { tags: Record<string, string> };
+    expect(stored.tags["trigger-run-id"]).toBe(answer.body.id);
+
+    const messages = service.lines.map((line) => `${String(line["msg"])}${line["status"] === undefined ? "" : ` ${String(line["status"])}`}`);
+    const shuttingDown = messages.indexOf("shutting down");
+    const answered = messages.indexOf("request 202");
+    const stopped = messages.indexOf("stopped");
+    expect(shuttingDown).toBeGreaterThan(-1);
+    expect(answered).toBeGreaterThan(shuttingDown);
+    expect(stopped).toBeGreaterThan(answered);
+  });
+
+  it("printed neither the API key nor a token", () => {
+    expect(printedSecrets(service.output(), { apiKey, identityHeader: emulator.identityHeader })).toEqual([]);
+  });
+});
