@@ -8,10 +8,12 @@ import { triggerEnv } from "../helpers/trigger-env.js";
 
 const apiKey = "throttling-key-0123456789";
 const retryBudgetMs = 3000;
+const shortBudgetMs = 1500;
 
 describe("ARM throttling and server errors, seen by the bundle", () => {
   let emulator: Emulator;
   let service: ServiceProcess;
+  let impatient: ServiceProcess;
   let runs: RunsClient;
   let finishedRun: string;
 
@@ -20,7 +22,11 @@ describe("ARM throttling and server errors, seen by the bundle", () => {
   beforeAll(async () => {
     emulator = await startTestEmulator();
     emulator.putGroup(testSubscriptionId, testResourceGroup, "job", jobGroup([{ name: "BASE", value: "1" }]), { terminated: true });
-    service = await startServiceProcess(triggerEnv(emulator, "job", { TRIGGER_API_KEYS: apiKey, TRIGGER_ARM_RETRY_TIMEOUT_MS: String(retryBudgetMs) }));
+    [service, impatient] = await Promise.all(
+      [retryBudgetMs, shortBudgetMs].map((budget) =>
+        startServiceProcess(triggerEnv(emulator, "job", { TRIGGER_API_KEYS: apiKey, TRIGGER_ARM_RETRY_TIMEOUT_MS: String(budget) })),
+      ),
+    );
     runs = runsClient(service.url, apiKey);
   });
 
@@ -30,7 +36,7 @@ describe("ARM throttling and server errors, seen by the bundle", () => {
   });
 
   afterAll(async () => {
-    await service?.stop();
+    await Promise.all([service?.stop(), impatient?.stop()]);
     await emulator?.close();
   });
 
@@ -87,8 +93,23 @@ describe("ARM throttling and server errors, seen by the bundle", () => {
     expect(calls("GET")).toEqual([503, 503, 503, 503]);
   });
 
-  it("printed neither the API key nor a token, nor ARM's error text", () => {
-    expect(printedSecrets(service.output(), { apiKey, identityHeader: emulator.identityHeader })).toEqual([]);
-    expect(service.output()).not.toContain("Injected fault");
+  // KNOWN BUG, kept failing on purpose (`it.fails` turns red once it is fixed: then drop `.fails`).
+  // README: TRIGGER_ARM_RETRY_TIMEOUT_MS is "how long one ARM call may ... wait out throttling
+  // before the caller gets 503 ArmBusy". service/retry-after-cap.ts caps each Retry-After, not
+  // their sum, so the SDK's 3 retries wait 3 x 1 s = 3 s against a 1.5 s budget.
+  it.fails("answers 503 ArmBusy within the budget when every PUT is throttled with a Retry-After inside it", { timeout: 15_000 }, async () => {
+    emulator.faults.add({ status: 429, retryAfterSeconds: 1, method: "PUT", count: 100 });
+    const started = performance.now();
+    const answer = await runsClient(impatient.url, apiKey).start({});
+
+    expect(answer.body.error?.code).toBe("ArmBusy");
+    expect(performance.now() - started).toBeLessThan(shortBudgetMs + 500);
+  });
+
+  it("printed neither the API key nor a token, nor ARM's error text, in either process", () => {
+    for (const each of [service, impatient]) {
+      expect(printedSecrets(each.output(), { apiKey, identityHeader: emulator.identityHeader })).toEqual([]);
+      expect(each.output()).not.toContain("Injected fault");
+    }
   });
 });
