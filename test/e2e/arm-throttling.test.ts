@@ -22,11 +22,9 @@ describe("ARM throttling and server errors, seen by the bundle", () => {
   beforeAll(async () => {
     emulator = await startTestEmulator();
     emulator.putGroup(testSubscriptionId, testResourceGroup, "job", jobGroup([{ name: "BASE", value: "1" }]), { terminated: true });
-    [service, impatient] = await Promise.all(
-      [retryBudgetMs, shortBudgetMs].map((budget) =>
-        startServiceProcess(triggerEnv(emulator, "job", { TRIGGER_API_KEYS: apiKey, TRIGGER_ARM_RETRY_TIMEOUT_MS: String(budget) })),
-      ),
-    );
+    const start = (budgetMs: number) =>
+      startServiceProcess(triggerEnv(emulator, "job", { TRIGGER_API_KEYS: apiKey, TRIGGER_ARM_RETRY_TIMEOUT_MS: String(budgetMs) }));
+    [service, impatient] = await Promise.all([start(retryBudgetMs), start(shortBudgetMs)]);
     runs = runsClient(service.url, apiKey);
   });
 
