@@ -8,7 +8,7 @@ import {
 } from "@azure/core-rest-pipeline";
 import type { WireContainerGroup } from "./arm-types.js";
 import type { ContainerGroupPort } from "./container-group-port.js";
-import { RetryAfterTooLongError, retryAfterCapPolicy } from "./retry-after-cap.js";
+import { armCallDeadline, RetryAfterTooLongError, retryAfterCapPolicy } from "./retry-after-cap.js";
 import { retryWhileTransitioning, type TransitioningRetryOptions } from "./transitioning-retry.js";
 
 /** The api-version of every request; the SDK 9.x targets it, and the re-create is built for it. */
@@ -18,7 +18,7 @@ export interface ArmClientOptions {
   credential: TokenCredential;
   subscriptionId: string;
   endpoint: string;
-  /** The longest `Retry-After` the SDK's own throttling retry may wait before a call gives up. */
+  /** The longest the SDK's own throttling retry may wait, for a call made outside a port call's budget. */
   maxRetryAfterMs: number;
 }
 
@@ -37,7 +37,10 @@ export interface AciPortOptions {
   subscriptionId: string;
   resourceGroup: string;
   containerGroup: string;
-  transitioningRetry: TransitioningRetryOptions;
+  /** How long one port call may spend waiting out throttling and a transitioning group, in all. */
+  callBudgetMs: number;
+  /** The waits between retries of a transitioning group. */
+  transitioningRetry?: Pick<TransitioningRetryOptions, "initialDelayMs" | "maxDelayMs">;
 }
 
 /** The real `ContainerGroupPort`: the only module that talks to ARM. */
@@ -48,12 +51,18 @@ export function createAciPort(options: AciPortOptions): ContainerGroupPort {
     `/resourceGroups/${encodeURIComponent(resourceGroup)}` +
     `/providers/Microsoft.ContainerInstance/containerGroups/${encodeURIComponent(containerGroup)}` +
     `?api-version=${apiVersion}`;
+  // One deadline per port call, shared by the SDK's throttling retries (through the cap policy)
+  // and the retries of a transitioning group, so their waits cannot add up past the budget.
+  const withinBudget = <T>(operation: (deadline: number) => Promise<T>) => {
+    const deadline = Date.now() + options.callBudgetMs;
+    return armCallDeadline.run(deadline, () => surfaceThrottling(() => operation(deadline)));
+  };
   const whileTransitioning = <T>(operation: () => Promise<T>) =>
-    surfaceThrottling(() => retryWhileTransitioning(operation, options.transitioningRetry));
+    withinBudget((deadline) => retryWhileTransitioning(operation, { deadline, ...options.transitioningRetry }));
 
   return {
     read: () =>
-      surfaceThrottling(async () => {
+      withinBudget(async () => {
         // The raw wire body, not the SDK model: the model's mappers drop what they do not know.
         let raw: string | null | undefined;
         await client.containerGroups.get(resourceGroup, containerGroup, {
@@ -83,7 +92,7 @@ export function createAciPort(options: AciPortOptions): ContainerGroupPort {
     stop: () => whileTransitioning(() => client.containerGroups.stop(resourceGroup, containerGroup)),
 
     logs: (container, tail) =>
-      surfaceThrottling(async () => {
+      withinBudget(async () => {
         const logs = await client.containers.listLogs(resourceGroup, containerGroup, container, {
           ...(tail === undefined ? {} : { tail }),
         });

@@ -1,6 +1,7 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { PipelinePolicy, PipelineResponse } from "@azure/core-rest-pipeline";
 
-/** Thrown inside the pipeline when ARM asks for a wait longer than the service will spend. */
+/** Thrown inside the pipeline when ARM asks for a wait that would pass the call's deadline. */
 export class RetryAfterTooLongError extends Error {
   override readonly name = "RetryAfterTooLongError";
   constructor(
@@ -10,6 +11,13 @@ export class RetryAfterTooLongError extends Error {
     super(`ARM asked to retry after ${retryAfterSeconds} s`);
   }
 }
+
+/**
+ * The deadline (epoch ms) of the ARM call in progress. The SDK builds its requests inside its
+ * own methods, so the deadline reaches the pipeline policy through the async context instead of
+ * through the request.
+ */
+export const armCallDeadline = new AsyncLocalStorage<number>();
 
 /** Seconds of a `Retry-After` header (delta seconds or an HTTP date), if it has one. */
 export function retryAfterSeconds(response: PipelineResponse, now = Date.now()): number | undefined {
@@ -23,19 +31,21 @@ export function retryAfterSeconds(response: PipelineResponse, now = Date.now()):
 }
 
 /**
- * A per-retry pipeline policy that stops the SDK's throttling retry from sleeping for as long as
- * ARM says: a 429 or 503 whose `Retry-After` exceeds `maxWaitMs` is turned into an error the
- * retry policy does not catch, so the caller can answer 503 with that `Retry-After` at once
- * instead of holding the HTTP request open for minutes.
+ * A per-retry pipeline policy that stops the SDK's throttling retry from sleeping past the
+ * call's deadline (`armCallDeadline`; outside one, past `maxWaitMs` for a single wait): a 429 or
+ * 503 whose `Retry-After` would end after it is turned into an error the retry policy does not
+ * catch, so the caller can answer 503 with that `Retry-After` at once instead of holding the HTTP
+ * request open while ARM's waits add up.
  */
-export function retryAfterCapPolicy(maxWaitMs: number): PipelinePolicy {
+export function retryAfterCapPolicy(maxWaitMs: number, now: () => number = Date.now): PipelinePolicy {
   return {
     name: "retryAfterCapPolicy",
     async sendRequest(request, next) {
       const response = await next(request);
       if (response.status === 429 || response.status === 503) {
         const seconds = retryAfterSeconds(response);
-        if (seconds !== undefined && seconds * 1000 > maxWaitMs) {
+        const deadline = armCallDeadline.getStore() ?? now() + maxWaitMs;
+        if (seconds !== undefined && now() + seconds * 1000 > deadline) {
           throw new RetryAfterTooLongError(response, seconds);
         }
       }

@@ -52,7 +52,7 @@ export async function startServer(env: Record<string, string | undefined>, optio
     subscriptionId: config.subscriptionId,
     resourceGroup: config.resourceGroup,
     containerGroup: config.containerGroup,
-    transitioningRetry: { timeoutMs: config.armRetryTimeoutMs },
+    callBudgetMs: config.armRetryTimeoutMs,
   });
   const app = createApp({ group, config, logger });
 
@@ -68,18 +68,22 @@ export async function startServer(env: Record<string, string | undefined>, optio
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
       logger.info("shutting down");
+      // A kept-alive connection whose request finishes during shutdown becomes idle only then:
+      // sweeping idle connections lets the process exit as soon as the last answer is sent.
+      const sweep = setInterval(() => "closeIdleConnections" in server && server.closeIdleConnections(), 100);
       const force = setTimeout(() => "closeAllConnections" in server && server.closeAllConnections(), shutdownGraceMs);
       force.unref();
       server.close(() => {
+        clearInterval(sweep);
         clearTimeout(force);
         logger.info("stopped");
         resolve();
       });
-      if ("closeIdleConnections" in server) server.closeIdleConnections();
     }));
 
+  // `on`, not `once`: a second signal must wait for the same graceful close, not kill the process.
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    process.once(signal, () => void close().then(() => process.exit(0)));
+    process.on(signal, () => void close().then(() => process.exit(0)));
   }
   return { port, close };
 }

@@ -4,8 +4,8 @@ import { isRestError } from "@azure/core-rest-pipeline";
 export const transitioningCode = "ContainerGroupTransitioning";
 
 export interface TransitioningRetryOptions {
-  /** The whole time the operation may take, retries included. */
-  timeoutMs: number;
+  /** No wait may end after this time (epoch ms, on `now`'s clock). */
+  deadline: number;
   /** The first wait; each next one doubles, up to `maxDelayMs`. */
   initialDelayMs?: number;
   maxDelayMs?: number;
@@ -21,7 +21,8 @@ function isTransitioning(error: unknown): boolean {
 
 /**
  * Retries `operation` while ARM answers 409 ContainerGroupTransitioning, with doubling waits,
- * within a fixed time budget; then the last error surfaces unchanged for the caller to map.
+ * until the next wait would pass the deadline; then the last error surfaces unchanged for the
+ * caller to map.
  *
  * The SDK pipeline retries throttling and transport failures itself but treats a 409 as final,
  * and Microsoft's guidance for this one is to wait and try again.
@@ -32,14 +33,13 @@ export async function retryWhileTransitioning<T>(
 ): Promise<T> {
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
-  const deadline = now() + options.timeoutMs;
   const maxDelayMs = options.maxDelayMs ?? 10_000;
   let delayMs = options.initialDelayMs ?? 1_000;
   for (;;) {
     try {
       return await operation();
     } catch (error) {
-      const remaining = deadline - now();
+      const remaining = options.deadline - now();
       if (!isTransitioning(error) || remaining < delayMs) throw error;
       await sleep(delayMs);
       delayMs = Math.min(delayMs * 2, maxDelayMs);

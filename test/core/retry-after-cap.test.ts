@@ -1,6 +1,6 @@
 import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
 import { describe, expect, it } from "vitest";
-import { RetryAfterTooLongError, retryAfterCapPolicy, retryAfterSeconds } from "../../service/retry-after-cap.js";
+import { armCallDeadline, RetryAfterTooLongError, retryAfterCapPolicy, retryAfterSeconds } from "../../service/retry-after-cap.js";
 
 const request = createPipelineRequest({ url: "https://arm.example/x" });
 const response = (status: number, headers: Record<string, string> = {}): PipelineResponse => ({
@@ -39,6 +39,17 @@ describe("retryAfterCapPolicy", () => {
       await expect(outcome).rejects.toBeInstanceOf(RetryAfterTooLongError);
       await expect(outcome).rejects.toMatchObject({ retryAfterSeconds: 372, response: long });
     }
+  });
+
+  it("within a call's deadline, stops the wait that would end after it, however short", async () => {
+    let now = 1_000;
+    const policy = retryAfterCapPolicy(60_000, () => now);
+    const throttled = response(429, { "retry-after": "2" });
+    await armCallDeadline.run(4_500, async () => {
+      await expect(policy.sendRequest(request, async () => throttled)).resolves.toBe(throttled);
+      now = 3_000;
+      await expect(policy.sendRequest(request, async () => throttled)).rejects.toBeInstanceOf(RetryAfterTooLongError);
+    });
   });
 
   it("leaves other responses alone", async () => {

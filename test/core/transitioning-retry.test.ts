@@ -32,14 +32,14 @@ describe("retryWhileTransitioning", () => {
         if (calls < 4) throw transitioning();
         return "accepted";
       },
-      { timeoutMs: 60_000, initialDelayMs: 1_000, ...time },
+      { deadline: 60_000, initialDelayMs: 1_000, ...time },
     );
     expect(result).toBe("accepted");
     expect(calls).toBe(4);
     expect(time.waits).toEqual([1_000, 2_000, 4_000]);
   });
 
-  it("gives up with ARM's own error once the next wait would pass the time budget", async () => {
+  it("gives up with ARM's own error once the next wait would pass the deadline", async () => {
     const time = clock();
     let calls = 0;
     const outcome = retryWhileTransitioning(
@@ -47,7 +47,7 @@ describe("retryWhileTransitioning", () => {
         calls += 1;
         throw transitioning();
       },
-      { timeoutMs: 5_000, initialDelayMs: 1_000, ...time },
+      { deadline: 5_000, initialDelayMs: 1_000, ...time },
     );
     await expect(outcome).rejects.toMatchObject({ statusCode: 409, code: "ContainerGroupTransitioning" });
     expect(time.waits).toEqual([1_000, 2_000]);
@@ -62,7 +62,7 @@ describe("retryWhileTransitioning", () => {
         async () => {
           throw transitioning();
         },
-        { timeoutMs: 40_000, initialDelayMs: 4_000, maxDelayMs: 5_000, ...time },
+        { deadline: 40_000, initialDelayMs: 4_000, maxDelayMs: 5_000, ...time },
       ),
     ).rejects.toBeInstanceOf(RestError);
     expect(time.waits.every((ms) => ms <= 5_000)).toBe(true);
@@ -79,7 +79,7 @@ describe("retryWhileTransitioning", () => {
           calls += 1;
           throw conflict;
         },
-        { timeoutMs: 60_000, ...time },
+        { deadline: 60_000, ...time },
       ),
     ).rejects.toBe(conflict);
     expect(calls).toBe(1);

@@ -91,11 +91,7 @@ describe("ARM throttling and server errors, seen by the bundle", () => {
     expect(calls("GET")).toEqual([503, 503, 503, 503]);
   });
 
-  // KNOWN BUG, kept failing on purpose (`it.fails` turns red once it is fixed: then drop `.fails`).
-  // README: TRIGGER_ARM_RETRY_TIMEOUT_MS is "how long one ARM call may ... wait out throttling
-  // before the caller gets 503 ArmBusy". service/retry-after-cap.ts caps each Retry-After, not
-  // their sum, so the SDK's 3 retries wait 3 x 1 s = 3 s against a 1.5 s budget.
-  it.fails("answers 503 ArmBusy within the budget when every PUT is throttled with a Retry-After inside it", { timeout: 15_000 }, async () => {
+  it("answers 503 ArmBusy within the budget when every PUT is throttled with a Retry-After inside it", { timeout: 15_000 }, async () => {
     emulator.faults.add({ status: 429, retryAfterSeconds: 1, method: "PUT", count: 100 });
     const started = performance.now();
     const answer = await runsClient(impatient.url, apiKey).start({});

@@ -28,7 +28,8 @@ describe("the ARM port of the service", () => {
       subscriptionId: testSubscriptionId,
       resourceGroup: testResourceGroup,
       containerGroup: name,
-      transitioningRetry: { timeoutMs: 1_000, initialDelayMs: 20 },
+      callBudgetMs: 1_000,
+      transitioningRetry: { initialDelayMs: 20 },
     });
   });
 
