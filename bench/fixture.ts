@@ -23,6 +23,8 @@ export interface BenchFixture {
   emulator: Emulator;
   /** The environment of the service process: the e2e tests' variables, nothing else. */
   serviceEnv: Record<string, string>;
+  /** The emulator's CA as a PEM file, for processes that must trust it (NODE_EXTRA_CA_CERTS). */
+  caFile: string;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export async function startBenchFixture(dir: string): Promise<BenchFixture> {
   }
   return {
     emulator,
+    caFile,
     serviceEnv: {
       NODE_ENV: "production",
       NODE_EXTRA_CA_CERTS: caFile,

@@ -2,45 +2,64 @@ import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { Emulator } from "../emulator/index.js";
 import { bareGroupName, groupPath, serviceGroupName } from "./fixture.js";
-import { startRun } from "./service-client.js";
+import { procCpuMs } from "./proc-stats.js";
+import { healthz, startRun } from "./service-client.js";
 
 export interface OverheadSamples {
   /** Milliseconds of each POST /runs through the service, request sent to 202 read. */
   service: number[];
-  /** Milliseconds of each GET + PUT of the bare SDK script. */
+  /** Milliseconds of each GET + PUT of the bare SDK script, in this process. */
   bare: number[];
+  /** The same script in a process of its own, as timed by that process. */
+  bareOutOfProcess: number[];
+  /** Milliseconds of a GET /healthz round trip to the service: the floor of any HTTP hop. */
+  healthz: number[];
+  /** Service CPU (user + system) per trigger, summed over the measured triggers only. */
+  serviceCpuMsPerTrigger: number;
   /** ARM requests the emulator saw for each accepted service trigger. */
   armRequestsPerTrigger: number[];
   /** Method sequence of the first measured service trigger, e.g. ["GET", "PUT"]. */
   armMethods: string[];
-  /** Token requests to the identity endpoint during the measured samples (both sides). */
+  /** Token requests to the identity endpoint during the measured samples (all sides). */
   tokenRequests: number;
   /** Mean JSON size of the PUT bodies each side sent: the same work means similar sizes. */
   putBodyBytes: { service: number; bare: number };
 }
 
-type Trigger = (runId: string, env: Record<string, string>) => Promise<void>;
+type Trigger = (runId: string, env: Record<string, string>) => Promise<unknown>;
 
 function putBytes(emulator: Emulator, path: string): number {
   const puts = emulator.requests.filter((r) => r.method === "PUT" && r.path === path);
   return puts.reduce((sum, r) => sum + JSON.stringify(r.body).length, 0) / Math.max(puts.length, 1);
 }
 
+async function timed(operation: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await operation();
+  return performance.now() - started;
+}
+
 /**
  * Alternates one trigger through the service with one by the bare script (service, bare,
- * service, bare...) against the same emulator, so drift of the machine hits both alike. Runs
- * end as soon as they are accepted (emulator timings 0), so no trigger waits on the one before.
+ * service, bare...) against the same emulator, so drift of the machine hits both alike; each
+ * round also takes one /healthz round trip and one trigger by the bare script in its own process.
+ * Runs end as soon as they are accepted (emulator timings 0), so no trigger waits on another.
  */
 export async function measureOverhead(options: {
   emulator: Emulator;
   serviceUrl: string;
+  servicePid: number;
   bare: Trigger;
+  bareOutOfProcess: (runId: string, env: Record<string, string>) => Promise<number>;
   warmup: number;
   samples: number;
 }): Promise<OverheadSamples> {
-  const { emulator, serviceUrl, bare } = options;
-  const servicePath = groupPath(serviceGroupName);
-  const result: OverheadSamples = { service: [], bare: [], armRequestsPerTrigger: [], armMethods: [], tokenRequests: 0, putBodyBytes: { service: 0, bare: 0 } };
+  const { emulator, serviceUrl } = options;
+  const result: OverheadSamples = {
+    service: [], bare: [], bareOutOfProcess: [], healthz: [], serviceCpuMsPerTrigger: 0,
+    armRequestsPerTrigger: [], armMethods: [], tokenRequests: 0, putBodyBytes: { service: 0, bare: 0 },
+  };
+  let serviceCpuMs = 0;
 
   for (let i = 0; i < options.warmup + options.samples; i++) {
     const measured = i >= options.warmup;
@@ -48,26 +67,31 @@ export async function measureOverhead(options: {
     const env = { BENCH_SAMPLE: String(i) };
 
     const before = emulator.requests.length;
-    let started = performance.now();
-    const run = await startRun(serviceUrl, env);
-    const serviceMs = performance.now() - started;
-    if (run.status !== 202) throw new Error(`POST /runs answered ${run.status} in the overhead loop`);
+    const cpuBefore = procCpuMs(options.servicePid);
+    let status = 0;
+    const serviceMs = await timed(async () => (status = (await startRun(serviceUrl, env)).status));
+    const cpuMs = procCpuMs(options.servicePid) - cpuBefore;
+    if (status !== 202) throw new Error(`POST /runs answered ${status} in the overhead loop`);
     // Every ARM request in this window is the service's: nothing else runs meanwhile.
     const armRequests = emulator.requests.slice(before);
 
-    started = performance.now();
-    await bare(randomUUID(), env);
-    const bareMs = performance.now() - started;
+    const bareMs = await timed(() => options.bare(randomUUID(), env));
+    const healthzMs = await timed(() => healthz(serviceUrl));
+    const outOfProcessMs = await options.bareOutOfProcess(randomUUID(), env);
 
     if (measured) {
       result.service.push(serviceMs);
       result.bare.push(bareMs);
+      result.healthz.push(healthzMs);
+      result.bareOutOfProcess.push(outOfProcessMs);
+      serviceCpuMs += cpuMs;
       result.armRequestsPerTrigger.push(armRequests.length);
       if (result.armMethods.length === 0) result.armMethods = armRequests.map((r) => r.method);
     }
   }
+  result.serviceCpuMsPerTrigger = serviceCpuMs / options.samples;
   result.tokenRequests = emulator.tokenRequests.length;
-  result.putBodyBytes = { service: putBytes(emulator, servicePath), bare: putBytes(emulator, groupPath(bareGroupName)) };
+  result.putBodyBytes = { service: putBytes(emulator, groupPath(serviceGroupName)), bare: putBytes(emulator, groupPath(bareGroupName)) };
   emulator.clearRequests();
   return result;
 }

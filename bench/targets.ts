@@ -13,8 +13,10 @@ export interface TargetCheck {
 
 export const mebibyte = 1024 * 1024;
 
+// Whole percents, except below 10% where one decimal keeps "0.2% over" from reading "0% over".
 function percent(part: number, whole: number): string {
-  return `${Math.round((Math.abs(part) / whole) * 100)}%`;
+  const value = (Math.abs(part) / whole) * 100;
+  return `${value < 10 ? Number(value.toFixed(1)) : Math.round(value)}%`;
 }
 
 export function checkTarget(figure: string, value: number, unit: string, kind: "max" | "exact", target: number): TargetCheck {
