@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { checkTarget, checkTargets, mebibyte } from "../../bench/targets.js";
+import { formatTable, num } from "../../bench/table.js";
+
+const onTarget = {
+  overheadRatioMedian: 1.1,
+  armRequestsPerTrigger: { min: 2, max: 2 },
+  coldStartHealthzMs: 200,
+  coldStartFirstRunMs: 400,
+  idleRssBytes: 70 * mebibyte,
+  peakRssBytes: 120 * mebibyte,
+  bundleBytes: 1 * mebibyte,
+  statusErrors: 0,
+};
+
+describe("bench targets", () => {
+  it("says how much headroom a met maximum has and by how much a missed one is over", () => {
+    expect(checkTarget("x", 150, "ms", "max", 300)).toMatchObject({ met: true, distance: "50% under" });
+    expect(checkTarget("x", 1.8, "x", "max", 1.2)).toMatchObject({ met: false, distance: "50% over" });
+    expect(checkTarget("x", 300, "ms", "max", 300)).toMatchObject({ met: true, distance: "0% under" });
+  });
+
+  it("keeps one decimal for a miss under 10%, so a near miss never reads 0% over", () => {
+    expect(checkTarget("idle RSS", 80.2, "MiB", "max", 80)).toMatchObject({ met: false, distance: "0.3% over" });
+  });
+
+  it("holds an exact target to equality", () => {
+    expect(checkTarget("ARM", 2, "", "exact", 2)).toMatchObject({ met: true, distance: "exact" });
+    expect(checkTarget("ARM", 3, "", "exact", 2)).toMatchObject({ met: false, distance: "off by 1" });
+  });
+
+  it("meets every target of the issue with figures inside them", () => {
+    const checks = checkTargets(onTarget);
+    expect(checks.map((c) => c.met)).toEqual(Array(8).fill(true));
+  });
+
+  it("misses the ARM target when any trigger used other than two requests, reporting the worst", () => {
+    const [, arm] = checkTargets({ ...onTarget, armRequestsPerTrigger: { min: 2, max: 3 } });
+    expect(arm).toMatchObject({ value: 3, met: false });
+  });
+
+  it("judges memory and bundle size in MiB", () => {
+    const checks = checkTargets({ ...onTarget, idleRssBytes: 81 * mebibyte, bundleBytes: 6 * mebibyte });
+    expect(checks.filter((c) => !c.met).map((c) => [c.figure, c.value])).toEqual([
+      ["idle RSS", 81],
+      ["bundle size", 6],
+    ]);
+  });
+});
+
+describe("bench table", () => {
+  it("aligns columns under a ruled header", () => {
+    expect(formatTable(["a", "value"], [["long name", "1"], ["b", "22"]])).toBe(
+      ["a          value", "---------  -----", "long name  1", "b          22"].join("\n"),
+    );
+  });
+
+  it("prints numbers without trailing zeros", () => {
+    expect(num(2.5)).toBe("2.5");
+    expect(num(2.04, 1)).toBe("2");
+    expect(num(1.2345, 2)).toBe("1.23");
+  });
+});
