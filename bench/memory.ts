@@ -1,11 +1,17 @@
-import type { BundleProcess } from "./bundle-process.js";
+import { spawnBundle, type BundleProcess } from "./bundle-process.js";
 import { runPool, sleep } from "./pool.js";
-import { procMemory } from "./proc-stats.js";
+import { procMemory, type ProcMemory } from "./proc-stats.js";
 import { runStatus, startRun } from "./service-client.js";
+import { percentile } from "./stats.js";
 
 export interface MemoryFigures {
-  /** VmRSS after start and a settle, before any request. */
+  /** VmRSS after start and a settle, before any request: the median (nearest rank) of `idleRssSamples`. */
   idleRssBytes: number;
+  /** One per fresh process. */
+  idleRssSamples: number[];
+  /** The private and the file-backed parts of the idle RSS of the median process. */
+  idleAnonRssBytes: number;
+  idleFileRssBytes: number;
   /** VmHWM once the burst is over: the most the process ever held resident. */
   peakRssBytes: number;
   /** VmRSS right after the burst. */
@@ -15,6 +21,7 @@ export interface MemoryFigures {
 }
 
 export interface BurstShape {
+  idleSamples: number;
   settleMs: number;
   statusRequests: number;
   statusConcurrency: number;
@@ -22,16 +29,31 @@ export interface BurstShape {
 }
 
 /**
- * Idle and peak resident memory of a fresh service process. The burst sends the status requests
- * (at a fixed concurrency) and the triggers (one after the other: the service serializes them
- * anyway) at the same time; each status request asks for the latest accepted run, so it answers
- * 200, or 410 when a trigger replaced that run meanwhile: a full ARM read either way.
+ * Idle resident memory of `shape.idleSamples` fresh processes of `script`, then the peak of one
+ * more through a burst. The burst sends the status requests (at a fixed concurrency) and the
+ * triggers (one after the other: the service serializes them anyway) at the same time; each
+ * status request asks for the latest accepted run, so it answers 200, or 410 when a trigger
+ * replaced that run meanwhile: a full ARM read either way. The burst's process stays running
+ * for the caller.
  */
-export async function measureMemory(service: BundleProcess, shape: BurstShape): Promise<MemoryFigures> {
-  await service.listening;
-  await sleep(shape.settleMs);
-  const idleRssBytes = procMemory(service.pid).rssBytes;
+export async function measureMemory(script: string, env: Record<string, string>, shape: BurstShape): Promise<{ figures: MemoryFigures; service: BundleProcess }> {
+  const idle: ProcMemory[] = [];
+  for (let i = 0; i < shape.idleSamples; i++) {
+    const fresh = await spawnBundle(script, env);
+    try {
+      await fresh.listening;
+      await sleep(shape.settleMs);
+      idle.push(procMemory(fresh.pid));
+    } finally {
+      await fresh.stop();
+    }
+  }
 
+  const idleRssSamples = idle.map((m) => m.rssBytes);
+  const typical = idle.find((m) => m.rssBytes === percentile(idleRssSamples, 50))!;
+
+  const service = await spawnBundle(script, env);
+  await service.listening;
   const answers: Record<string, number> = {};
   const count = (status: number) => void (answers[status] = (answers[status] ?? 0) + 1);
   const first = await startRun(service.url, { BENCH_BURST: "first" });
@@ -47,5 +69,16 @@ export async function measureMemory(service: BundleProcess, shape: BurstShape): 
     }),
   ]);
   const after = procMemory(service.pid);
-  return { idleRssBytes, peakRssBytes: after.peakRssBytes, afterBurstRssBytes: after.rssBytes, burstAnswers: answers };
+  return {
+    figures: {
+      idleRssBytes: typical.rssBytes,
+      idleRssSamples,
+      idleAnonRssBytes: typical.anonRssBytes,
+      idleFileRssBytes: typical.fileRssBytes,
+      peakRssBytes: after.peakRssBytes,
+      afterBurstRssBytes: after.rssBytes,
+      burstAnswers: answers,
+    },
+    service,
+  };
 }

@@ -3,13 +3,13 @@ import { join } from "node:path";
 import { spawnBundle } from "./bundle-process.js";
 import { untilHealthy } from "./cold-start.js";
 import { sleep } from "./pool.js";
-import { procMemory } from "./proc-stats.js";
+import { procMemory, type ProcMemory } from "./proc-stats.js";
 
 export interface NodeFloor {
   /** Spawn to the first 200, each sample. */
   readyMs: number[];
-  /** VmRSS after the same settle as the service's idle figure. */
-  idleRssBytes: number;
+  /** Memory after the same settle as the service's idle figure. */
+  idle: ProcMemory;
 }
 
 /**
@@ -24,18 +24,19 @@ export async function measureNodeFloor(dir: string, count: number, settleMs: num
       'createServer((_q, s) => s.end("{}")).listen(Number(process.env.PORT), () => console.log(\'{"msg":"listening"}\'));\n',
   );
   const readyMs: number[] = [];
-  let idleRssBytes = 0;
+  let idle: ProcMemory | undefined;
   for (let i = 0; i < count; i++) {
     const proc = await spawnBundle(script, {});
     try {
       readyMs.push((await untilHealthy(proc.url, 15_000)) - proc.spawnedAt);
       if (i === count - 1) {
         await sleep(settleMs);
-        idleRssBytes = procMemory(proc.pid).rssBytes;
+        idle = procMemory(proc.pid);
       }
     } finally {
       await proc.stop();
     }
   }
-  return { readyMs, idleRssBytes };
+  if (!idle) throw new Error("no node floor sample");
+  return { readyMs, idle };
 }

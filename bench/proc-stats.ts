@@ -5,6 +5,10 @@ import { readFileSync } from "node:fs";
 export interface ProcMemory {
   rssBytes: number;
   peakRssBytes: number;
+  /** The private part of RSS: heap, stacks, JIT code. */
+  anonRssBytes: number;
+  /** File pages mapped in, mostly the node binary: shared, and varying with the page cache. */
+  fileRssBytes: number;
 }
 
 function statusField(status: string, name: string): number {
@@ -13,10 +17,15 @@ function statusField(status: string, name: string): number {
   return Number(match[1]) * 1024;
 }
 
-/** VmRSS and VmHWM of `pid`, from /proc (Linux only). */
+/** VmRSS, VmHWM, RssAnon and RssFile of `pid`, from /proc (Linux only). */
 export function procMemory(pid: number): ProcMemory {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return { rssBytes: statusField(status, "VmRSS"), peakRssBytes: statusField(status, "VmHWM") };
+  return {
+    rssBytes: statusField(status, "VmRSS"),
+    peakRssBytes: statusField(status, "VmHWM"),
+    anonRssBytes: statusField(status, "RssAnon"),
+    fileRssBytes: statusField(status, "RssFile"),
+  };
 }
 
 let ticksPerSecond: number | undefined;

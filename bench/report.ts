@@ -25,7 +25,7 @@ export interface BenchResults {
   };
   armRequestsPerTrigger: Summary & { methods: string[] };
   coldStart: { healthzMs: Summary; listeningLogMs: Summary; firstRunMs: Summary; nodeFloorMs: Summary; samples: unknown[] };
-  memory: MemoryFigures & { nodeFloorIdleRssBytes: number; peakRssAfterThroughputBytes: number; peakRssAfterAllBytes: number };
+  memory: MemoryFigures & { nodeFloorIdleRssBytes: number; nodeFloorIdleAnonRssBytes: number; peakRssAfterThroughputBytes: number; peakRssAfterAllBytes: number };
   statusThroughput: {
     requests: number;
     concurrency: number;
@@ -60,7 +60,12 @@ export function renderReport(r: BenchResults): string {
     ["cold start to /healthz, median (min-max)", spread(r.coldStart.healthzMs)],
     ["cold start to first 202, median (min-max)", spread(r.coldStart.firstRunMs)],
     ["bare node:http to first 200, median (min-max)", spread(r.coldStart.nodeFloorMs)],
-    ["idle RSS, service / bare node:http", `${mib(r.memory.idleRssBytes)} / ${mib(r.memory.nodeFloorIdleRssBytes)}`],
+    [
+      `idle RSS, median of ${r.memory.idleRssSamples.length} (min-max)`,
+      `${mib(r.memory.idleRssBytes)} (${num(Math.min(...r.memory.idleRssSamples) / mebibyte)}-${num(Math.max(...r.memory.idleRssSamples) / mebibyte)})`,
+    ],
+    ["  of which anonymous (private) / file-backed", `${mib(r.memory.idleAnonRssBytes)} / ${mib(r.memory.idleFileRssBytes)}`],
+    ["bare node:http idle RSS / anonymous", `${mib(r.memory.nodeFloorIdleRssBytes)} / ${mib(r.memory.nodeFloorIdleAnonRssBytes)}`],
     ["peak RSS after burst / throughput / all", `${mib(r.memory.peakRssBytes)} / ${mib(r.memory.peakRssAfterThroughputBytes)} / ${mib(r.memory.peakRssAfterAllBytes)}`],
     ["burst answers (status: count)", Object.entries(r.memory.burstAnswers).map(([s, n]) => `${s}: ${n}`).join(", ")],
     [`status GET at concurrency ${r.statusThroughput.concurrency}`, `${num(r.statusThroughput.requestsPerSecond, 0)} req/s, ${r.statusThroughput.errors} errors`],

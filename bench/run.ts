@@ -5,7 +5,6 @@ import { fileURLToPath } from "node:url";
 import { startBareProcess, type BareProcess } from "./bare-process.js";
 import { createBareTrigger, type BareTriggerOptions } from "./bare-trigger.js";
 import { buildBundle } from "./bundle.js";
-import { spawnBundle, type BundleProcess } from "./bundle-process.js";
 import { measureColdStarts } from "./cold-start.js";
 import { bareGroupName, clientId, definition, resourceGroup, startBenchFixture, subscriptionId, type BenchFixture } from "./fixture.js";
 import { measureMemory } from "./memory.js";
@@ -22,7 +21,7 @@ import { measureThroughput } from "./throughput.js";
 const plan = {
   coldStarts: 7,
   overhead: { warmup: 30, samples: 200 },
-  burst: { settleMs: 1_000, statusRequests: 1_000, statusConcurrency: 32, triggers: 100 },
+  burst: { idleSamples: 5, settleMs: 1_000, statusRequests: 1_000, statusConcurrency: 32, triggers: 100 },
   throughput: { requests: 3_000, concurrency: 32, warmup: 300 },
 };
 
@@ -38,9 +37,8 @@ async function bench(dir: string, started: Date, fixture: BenchFixture, stopLate
   const coldStarts = await measureColdStarts(bundle.path, fixture.serviceEnv, plan.coldStarts);
 
   progress("memory: idle, then a burst");
-  const service: BundleProcess = await spawnBundle(bundle.path, fixture.serviceEnv);
+  const { figures: memory, service } = await measureMemory(bundle.path, fixture.serviceEnv, plan.burst);
   stopLater(service.stop);
-  const memory = await measureMemory(service, plan.burst);
 
   progress("status throughput");
   const throughput = await measureThroughput(service, plan.throughput);
@@ -102,7 +100,7 @@ async function bench(dir: string, started: Date, fixture: BenchFixture, stopLate
     },
     armRequestsPerTrigger: { ...armRequests, methods: overhead.armMethods },
     coldStart,
-    memory: { ...memory, nodeFloorIdleRssBytes: floor.idleRssBytes, peakRssAfterThroughputBytes, peakRssAfterAllBytes },
+    memory: { ...memory, nodeFloorIdleRssBytes: floor.idle.rssBytes, nodeFloorIdleAnonRssBytes: floor.idle.anonRssBytes, peakRssAfterThroughputBytes, peakRssAfterAllBytes },
     statusThroughput: {
       requests: throughput.requests,
       concurrency: throughput.concurrency,
