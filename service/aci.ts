@@ -63,14 +63,11 @@ export function createAciPort(options: AciPortOptions): ContainerGroupPort {
   return {
     read: () =>
       withinBudget(async () => {
-        // The raw wire body, not the SDK model: the model's mappers drop what they do not know.
-        let raw: string | null | undefined;
-        await client.containerGroups.get(resourceGroup, containerGroup, {
-          onResponse: (response) => {
-            raw = response.bodyAsText;
-          },
-        });
-        return JSON.parse(raw ?? "{}") as WireContainerGroup;
+        // The raw wire body, not the SDK model: the model's mappers drop what they do not know,
+        // and deserializing into a model that is thrown away costs CPU on every status request.
+        const response = await client.sendRequest(createPipelineRequest({ url: groupUrl, method: "GET", headers: createHttpHeaders({ accept: "application/json" }) }));
+        if (response.status !== 200) throw armError(response);
+        return JSON.parse(response.bodyAsText ?? "{}") as WireContainerGroup;
       }),
 
     replace: (body) =>

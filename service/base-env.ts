@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { WireContainer, WireEnvironmentVariable } from "./arm-types.js";
 import { reservedEnvNames } from "./run-request.js";
 import { isWithheldSecureEnv } from "./secrets.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ConfigError } from "./config-error.js";
 import { configNames } from "./config-names.js";
 import { envNamePattern, reservedEnvNames, type RunRequestLimits } from "./run-request.js";

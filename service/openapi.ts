@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { errorCodes, type ErrorCode } from "./error-codes.js";
 import { envNamePattern, runRequestSchema, type RunRequestLimits } from "./run-request.js";
 import { maxIdempotencyKeyLength, maxLogTail, runIdPattern } from "./routes/runs.js";

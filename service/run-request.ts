@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { baseEnvName, runIdEnvName } from "./trigger-env-names.js";
 
 /** A validated POST /runs body: the env to add for this run and an optional command override. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { WireContainer, WireContainerGroup } from "./arm-types.js";
 import { configNames } from "./config-names.js";
 

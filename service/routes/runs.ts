@@ -1,6 +1,6 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { z } from "zod";
+import * as z from "zod";
 import type { AppEnv } from "../app-env.js";
 import { ServiceError } from "../errors.js";
 import { runRequestSchema, type RunRequestLimits } from "../run-request.js";

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/index.js";
 import { createAciPort, createArmClient } from "../../service/aci.js";
 import type { ContainerGroupPort } from "../../service/container-group-port.js";
-import { eventually, jobGroup, startTestEmulator, testClientId, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
+import { armClient, eventually, jobGroup, startTestEmulator, testClientId, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
 
 /** The service's own ARM port (aci.ts), with the real SDK and credential, against the emulator. */
 describe("the ARM port of the service", () => {
@@ -59,6 +59,19 @@ describe("the ARM port of the service", () => {
     expect(group.properties["futureProperty"]).toEqual({ kept: true });
     expect(group.properties.containers[0]?.properties.environmentVariables).toEqual([{ name: "PLAIN", value: "p" }, { name: "SECRET" }]);
     expect(emulator.requests.map((r) => r.method)).toEqual(["GET"]);
+  });
+
+  it("reports a group that does not exist as ARM's 404 ResourceNotFound", async () => {
+    const missing = createAciPort({
+      client: armClient(emulator).client,
+      endpoint: emulator.url,
+      subscriptionId: testSubscriptionId,
+      resourceGroup: testResourceGroup,
+      containerGroup: "no-such-group",
+      callBudgetMs: 1_000,
+    });
+    const error = await missing.read().catch((e: unknown) => e);
+    expect(isRestError(error) && error.statusCode === 404 && error.code === "ResourceNotFound").toBe(true);
   });
 
   it("re-creates the group with exactly one PUT and no poll of the operation", async () => {
