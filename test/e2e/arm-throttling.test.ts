@@ -1,16 +1,16 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/index.js";
-import { jobGroup, startTestEmulator, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
 import { printedSecrets } from "../helpers/printed-secrets.js";
 import { runsClient, type RunsClient } from "../helpers/runs-client.js";
-import { startServiceProcess, type ServiceProcess } from "../helpers/service-process.js";
-import { triggerEnv } from "../helpers/trigger-env.js";
+import type { ServiceProcess } from "../helpers/service-process.js";
+import { startTrigger, type Trigger } from "../helpers/trigger-fixture.js";
 
 const apiKey = "throttling-key-0123456789";
 const retryBudgetMs = 3000;
 const shortBudgetMs = 1500;
 
 describe("ARM throttling and server errors, seen by the bundle", () => {
+  let trigger: Trigger;
   let emulator: Emulator;
   let service: ServiceProcess;
   let impatient: ServiceProcess;
@@ -20,11 +20,10 @@ describe("ARM throttling and server errors, seen by the bundle", () => {
   const calls = (method: string) => emulator.requests.filter((r) => r.method === method).map((r) => r.status);
 
   beforeAll(async () => {
-    emulator = await startTestEmulator();
-    emulator.putGroup(testSubscriptionId, testResourceGroup, "job", jobGroup([{ name: "BASE", value: "1" }]), { terminated: true });
-    const start = (budgetMs: number) =>
-      startServiceProcess(triggerEnv(emulator, "job", { TRIGGER_API_KEYS: apiKey, TRIGGER_ARM_RETRY_TIMEOUT_MS: String(budgetMs) }));
-    [service, impatient] = await Promise.all([start(retryBudgetMs), start(shortBudgetMs)]);
+    const budget = (ms: number) => ({ TRIGGER_ARM_RETRY_TIMEOUT_MS: String(ms) });
+    trigger = await startTrigger({ apiKey, services: [budget(retryBudgetMs), budget(shortBudgetMs)] });
+    ({ emulator } = trigger);
+    [service, impatient] = trigger.services as [ServiceProcess, ServiceProcess];
     runs = runsClient(service.url, apiKey);
   });
 
@@ -33,10 +32,7 @@ describe("ARM throttling and server errors, seen by the bundle", () => {
     emulator.clearRequests();
   });
 
-  afterAll(async () => {
-    await Promise.all([service?.stop(), impatient?.stop()]);
-    await emulator?.close();
-  });
+  afterAll(() => trigger?.close());
 
   it("waits out a 429 with Retry-After 1 on the PUT and accepts the run", async () => {
     emulator.faults.add({ status: 429, retryAfterSeconds: 1, method: "PUT" });

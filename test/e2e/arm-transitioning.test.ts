@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/index.js";
-import { jobGroup, startTestEmulator, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
+import { testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
 import { printedSecrets } from "../helpers/printed-secrets.js";
 import { runsClient, type RunsClient } from "../helpers/runs-client.js";
-import { startServiceProcess, type ServiceProcess } from "../helpers/service-process.js";
-import { triggerEnv } from "../helpers/trigger-env.js";
+import type { ServiceProcess } from "../helpers/service-process.js";
+import { startTrigger, type Trigger } from "../helpers/trigger-fixture.js";
 
 const apiKey = "transitioning-key-0123456789";
 // The service retries a transitioning group after 1 s, then 2 s: 3.5 s allows two retries, and
@@ -13,6 +13,7 @@ const retryBudgetMs = 3500;
 const shortBudgetMs = 1500;
 
 describe("a transitioning group and dropped connections, seen by the bundle", () => {
+  let trigger: Trigger;
   let emulator: Emulator;
   let service: ServiceProcess;
   let impatient: ServiceProcess;
@@ -23,11 +24,10 @@ describe("a transitioning group and dropped connections, seen by the bundle", ()
     (emulator.getStoredGroup(testSubscriptionId, testResourceGroup, "job") as { tags?: Record<string, string> }).tags?.["trigger-run-id"];
 
   beforeAll(async () => {
-    emulator = await startTestEmulator();
-    emulator.putGroup(testSubscriptionId, testResourceGroup, "job", jobGroup([{ name: "BASE", value: "1" }]), { terminated: true });
-    const start = (budgetMs: number) =>
-      startServiceProcess(triggerEnv(emulator, "job", { TRIGGER_API_KEYS: apiKey, TRIGGER_ARM_RETRY_TIMEOUT_MS: String(budgetMs) }));
-    [service, impatient] = await Promise.all([start(retryBudgetMs), start(shortBudgetMs)]);
+    const budget = (ms: number) => ({ TRIGGER_ARM_RETRY_TIMEOUT_MS: String(ms) });
+    trigger = await startTrigger({ apiKey, services: [budget(retryBudgetMs), budget(shortBudgetMs)] });
+    ({ emulator } = trigger);
+    [service, impatient] = trigger.services as [ServiceProcess, ServiceProcess];
     runs = runsClient(service.url, apiKey);
   });
 
@@ -36,10 +36,7 @@ describe("a transitioning group and dropped connections, seen by the bundle", ()
     emulator.clearRequests();
   });
 
-  afterAll(async () => {
-    await Promise.all([service?.stop(), impatient?.stop()]);
-    await emulator?.close();
-  });
+  afterAll(() => trigger?.close());
 
   it("retries a PUT refused twice with 409 ContainerGroupTransitioning and accepts the run", async () => {
     emulator.faults.add({ status: 409, code: "ContainerGroupTransitioning", method: "PUT", count: 2 });

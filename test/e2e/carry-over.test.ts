@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/index.js";
-import { jobGroup, startTestEmulator, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
+import { testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
 import { printedSecrets } from "../helpers/printed-secrets.js";
 import { runsClient, type RunsClient } from "../helpers/runs-client.js";
-import { startServiceProcess, type ServiceProcess } from "../helpers/service-process.js";
-import { triggerEnv } from "../helpers/trigger-env.js";
+import type { ServiceProcess } from "../helpers/service-process.js";
+import { startTrigger, type Trigger } from "../helpers/trigger-fixture.js";
 
 const apiKey = "carry-over-key-0123456789";
 const securePassword = "carry-over-db-password-value";
@@ -16,6 +16,7 @@ interface StoredEnv {
 }
 
 describe("nothing carries over between runs of the bundle", () => {
+  let trigger: Trigger;
   let emulator: Emulator;
   let service: ServiceProcess;
   let runs: RunsClient;
@@ -31,20 +32,13 @@ describe("nothing carries over between runs of the bundle", () => {
   };
 
   beforeAll(async () => {
-    emulator = await startTestEmulator();
-    emulator.putGroup(testSubscriptionId, testResourceGroup, "job", jobGroup([{ name: "BASE", value: "1" }, { name: "DB_PASSWORD", secureValue: securePassword }]), {
-      terminated: true,
-    });
-    service = await startServiceProcess(
-      triggerEnv(emulator, "job", { TRIGGER_API_KEYS: apiKey, ACI_SECRETS: JSON.stringify({ env: { job: { DB_PASSWORD: securePassword } } }) }),
-    );
+    trigger = await startTrigger({ apiKey, securePassword });
+    ({ emulator } = trigger);
+    [service] = trigger.services as [ServiceProcess];
     runs = runsClient(service.url, apiKey);
   });
 
-  afterAll(async () => {
-    await service?.stop();
-    await emulator?.close();
-  });
+  afterAll(() => trigger?.close());
 
   it("starts run B from the base env and restored secure values, without run A's FOO", async () => {
     const a = await runs.start({ env: { FOO: "a" } });

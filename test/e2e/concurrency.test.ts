@@ -1,29 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/index.js";
-import { jobGroup, startTestEmulator, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
 import { printedSecrets } from "../helpers/printed-secrets.js";
 import { runsClient, type RunsClient } from "../helpers/runs-client.js";
-import { startServiceProcess, type ServiceProcess } from "../helpers/service-process.js";
-import { triggerEnv } from "../helpers/trigger-env.js";
+import type { ServiceProcess } from "../helpers/service-process.js";
+import { startTrigger, type Trigger } from "../helpers/trigger-fixture.js";
 
 const apiKey = "concurrency-key-0123456789";
 
 describe("concurrent starts against the bundle", () => {
+  let trigger: Trigger;
   let emulator: Emulator;
   let service: ServiceProcess;
   let runs: RunsClient;
 
   beforeAll(async () => {
-    emulator = await startTestEmulator();
-    emulator.putGroup(testSubscriptionId, testResourceGroup, "job", jobGroup([{ name: "BASE", value: "1" }]), { terminated: true });
-    service = await startServiceProcess(triggerEnv(emulator, "job", { TRIGGER_API_KEYS: apiKey }));
+    trigger = await startTrigger({ apiKey });
+    ({ emulator } = trigger);
+    [service] = trigger.services as [ServiceProcess];
     runs = runsClient(service.url, apiKey);
   });
 
-  afterAll(async () => {
-    await service?.stop();
-    await emulator?.close();
-  });
+  afterAll(() => trigger?.close());
 
   it("accepts exactly one of 30 concurrent starts and answers the other 29 with 409 RunInProgress naming it", async () => {
     emulator.clearRequests();

@@ -1,29 +1,27 @@
 import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/index.js";
-import { eventually, jobGroup, startTestEmulator, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
+import { eventually, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
 import { printedSecrets } from "../helpers/printed-secrets.js";
 import { runsClient } from "../helpers/runs-client.js";
-import { startServiceProcess, type ServiceProcess } from "../helpers/service-process.js";
-import { triggerEnv } from "../helpers/trigger-env.js";
+import type { ServiceProcess } from "../helpers/service-process.js";
+import { startTrigger, type Trigger } from "../helpers/trigger-fixture.js";
 
 const apiKey = "shutdown-key-0123456789";
 const putDelayMs = 1000;
 
 describe("SIGTERM while a start is in flight", () => {
+  let trigger: Trigger;
   let emulator: Emulator;
   let service: ServiceProcess;
 
   beforeAll(async () => {
-    emulator = await startTestEmulator();
-    emulator.putGroup(testSubscriptionId, testResourceGroup, "job", jobGroup([{ name: "BASE", value: "1" }]), { terminated: true });
-    service = await startServiceProcess(triggerEnv(emulator, "job", { TRIGGER_API_KEYS: apiKey }));
+    trigger = await startTrigger({ apiKey });
+    ({ emulator } = trigger);
+    [service] = trigger.services as [ServiceProcess];
   });
 
-  afterAll(async () => {
-    await service?.stop();
-    await emulator?.close();
-  });
+  afterAll(() => trigger?.close());
 
   it("finishes the in-flight start, answers 202, then exits 0", async () => {
     emulator.faults.add({ method: "PUT", delayMs: putDelayMs });

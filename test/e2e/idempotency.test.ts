@@ -1,36 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/index.js";
-import { jobGroup, startTestEmulator, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
+import { testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
 import { printedSecrets } from "../helpers/printed-secrets.js";
 import { runsClient, type RunsClient } from "../helpers/runs-client.js";
-import { startServiceProcess, type ServiceProcess } from "../helpers/service-process.js";
-import { triggerEnv } from "../helpers/trigger-env.js";
+import { startServiceProcess } from "../helpers/service-process.js";
+import { startTrigger, type Trigger } from "../helpers/trigger-fixture.js";
 
 const apiKey = "idempotency-key-0123456789";
 const idempotencyKey = "nightly-2024-02-01";
 const body = { env: { INPUT: "a.csv" } };
 
 describe("Idempotency-Key through the bundle, with the state in the group's tags", () => {
+  let trigger: Trigger;
   let emulator: Emulator;
-  let env: Record<string, string>;
-  const services: ServiceProcess[] = [];
   let runs: RunsClient;
   let firstRunId: string;
 
   const puts = () => emulator.requests.filter((r) => r.method === "PUT");
 
   beforeAll(async () => {
-    emulator = await startTestEmulator();
-    emulator.putGroup(testSubscriptionId, testResourceGroup, "job", jobGroup([{ name: "BASE", value: "1" }]), { terminated: true });
-    env = triggerEnv(emulator, "job", { TRIGGER_API_KEYS: apiKey });
-    services.push(await startServiceProcess(env));
-    runs = runsClient(services[0]!.url, apiKey);
+    trigger = await startTrigger({ apiKey });
+    ({ emulator } = trigger);
+    runs = runsClient(trigger.services[0]!.url, apiKey);
   });
 
-  afterAll(async () => {
-    for (const service of services) await service.stop();
-    await emulator?.close();
-  });
+  afterAll(() => trigger?.close());
 
   it("answers a repeat of the same key and body with the same run, replayed, after exactly one PUT", async () => {
     emulator.clearRequests();
@@ -64,9 +58,9 @@ describe("Idempotency-Key through the bundle, with the state in the group's tags
 
   it("replays the key in a new service process, once the first one has stopped", async () => {
     await runs.waitFor(firstRunId, ["succeeded"]);
-    expect(await services[0]!.stop()).toBe(0);
-    services.push(await startServiceProcess(env));
-    const restarted = runsClient(services[1]!.url, apiKey);
+    expect(await trigger.services[0]!.stop()).toBe(0);
+    trigger.services.push(await startServiceProcess(trigger.env));
+    const restarted = runsClient(trigger.services[1]!.url, apiKey);
     emulator.clearRequests();
 
     const replayed = await restarted.start(body, { "idempotency-key": idempotencyKey });
@@ -80,13 +74,13 @@ describe("Idempotency-Key through the bundle, with the state in the group's tags
   });
 
   it("starts a new run for a new key once the keyed run is over", async () => {
-    const next = await runsClient(services[1]!.url, apiKey).start(body, { "idempotency-key": "nightly-2024-02-02" });
+    const next = await runsClient(trigger.services[1]!.url, apiKey).start(body, { "idempotency-key": "nightly-2024-02-02" });
     expect(next.status).toBe(202);
     expect(next.body.id).not.toBe(firstRunId);
   });
 
   it("printed neither the API key, the idempotency key nor a token in either process", () => {
-    for (const service of services) {
+    for (const service of trigger.services) {
       expect(printedSecrets(service.output(), { apiKey, idempotencyKey, identityHeader: emulator.identityHeader })).toEqual([]);
     }
   });

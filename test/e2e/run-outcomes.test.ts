@@ -1,34 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/index.js";
-import { jobGroup, startTestEmulator, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
 import { printedSecrets } from "../helpers/printed-secrets.js";
 import { runsClient, type RunsClient } from "../helpers/runs-client.js";
-import { startServiceProcess, type ServiceProcess } from "../helpers/service-process.js";
-import { triggerEnv } from "../helpers/trigger-env.js";
+import type { ServiceProcess } from "../helpers/service-process.js";
+import { startTrigger, type Trigger } from "../helpers/trigger-fixture.js";
 
 const apiKey = "outcomes-key-0123456789";
 const securePassword = "outcomes-db-password-value";
 
 describe("run outcomes through the bundle: failure, cancel, nothing left to cancel", () => {
+  let trigger: Trigger;
   let emulator: Emulator;
   let service: ServiceProcess;
   let runs: RunsClient;
 
   beforeAll(async () => {
-    emulator = await startTestEmulator();
-    emulator.putGroup(testSubscriptionId, testResourceGroup, "job", jobGroup([{ name: "BASE", value: "1" }, { name: "DB_PASSWORD", secureValue: securePassword }]), {
-      terminated: true,
-    });
-    service = await startServiceProcess(
-      triggerEnv(emulator, "job", { TRIGGER_API_KEYS: apiKey, ACI_SECRETS: JSON.stringify({ env: { job: { DB_PASSWORD: securePassword } } }) }),
-    );
+    trigger = await startTrigger({ apiKey, securePassword });
+    ({ emulator } = trigger);
+    [service] = trigger.services as [ServiceProcess];
     runs = runsClient(service.url, apiKey);
   });
 
-  afterAll(async () => {
-    await service?.stop();
-    await emulator?.close();
-  });
+  afterAll(() => trigger?.close());
 
   it("reports a run whose container exits with 3 as failed with exit code 3", async () => {
     const started = await runs.start({ env: { EMULATOR_EXIT_CODE: "3" } });
