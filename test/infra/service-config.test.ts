@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { aciSecretsDocument } from "../../infra/aci-secrets.js";
+import { type ContainerAppEnvVar, type ContainerAppSecret, serviceEnvironment } from "../../infra/service-env.js";
+import { ConfigError, parseConfig } from "../../service/config.js";
+
+/** The process environment Container Apps gives the service: plain values, and secretRefs resolved. */
+function containerEnvironment(env: ContainerAppEnvVar[], secrets: ContainerAppSecret[]): Record<string, string> {
+  const secretValues = new Map(secrets.map((secret) => [secret.name, secret.value as string]));
+  return Object.fromEntries(
+    env.map((entry) => [entry.name, entry.secretRef === undefined ? (entry.value as string) : secretValues.get(entry.secretRef)!]),
+  );
+}
+
+const provisioned = {
+  subscriptionId: "6f0c1f7e-2b4d-4c8e-9a51-3d2e7b9c0a14",
+  resourceGroup: "rg-trigger-dev",
+  containerGroup: "trigger-group-1a2b",
+  container: "worker",
+  clientId: "0d7a3c52-9e1f-4b6a-8c2d-5f4e3b2a1c09",
+  armEndpoint: "https://management.azure.com",
+  apiKeys: "generated-key-abcdefghijklmnopqrstuvwxyz012345",
+  secrets: aciSecretsDocument({
+    containerName: "worker",
+    secureEnvironment: { DB_PASSWORD: "hunter2-hunter2" },
+    logAnalyticsWorkspaceKey: "d29ya3NwYWNlLWtleQ==",
+  }),
+};
+
+describe("the service configuration the program deploys", () => {
+  it("is one the service itself accepts, naming the provisioned group, identity and secrets", () => {
+    const { env, secrets } = serviceEnvironment(provisioned);
+    const config = parseConfig(containerEnvironment(env, secrets));
+    expect(config).toMatchObject({
+      port: 8080,
+      subscriptionId: provisioned.subscriptionId,
+      resourceGroup: provisioned.resourceGroup,
+      containerGroup: provisioned.containerGroup,
+      container: "worker",
+      clientId: provisioned.clientId,
+      armEndpoint: provisioned.armEndpoint,
+      auth: { kind: "keys", keys: [provisioned.apiKeys] },
+      secrets: { env: { worker: { DB_PASSWORD: "hunter2-hunter2" } }, logAnalyticsWorkspaceKey: "d29ya3NwYWNlLWtleQ==" },
+    });
+  });
+
+  it("carries every tunable setting into the service's own limits", () => {
+    const { env, secrets } = serviceEnvironment({
+      ...provisioned,
+      settings: { allowedEnvNames: "INPUT,OUTPUT", maxEnvCount: "7", maxEnvBytes: "2048", maxBodyBytes: "4096", armRetryTimeoutMs: "5000", logLevel: "warn" },
+    });
+    const config = parseConfig(containerEnvironment(env, secrets));
+    expect(config.limits).toEqual({ maxEnvCount: 7, maxEnvBytes: 2048, maxBodyBytes: 4096, allowedEnvNames: new Set(["INPUT", "OUTPUT"]) });
+    expect(config.armRetryTimeoutMs).toBe(5000);
+    expect(config.logLevel).toBe("warn");
+  });
+
+  it("would be refused by the service if a setting the program passes were malformed", () => {
+    const { env, secrets } = serviceEnvironment({ ...provisioned, settings: { maxEnvCount: "many" } });
+    expect(() => parseConfig(containerEnvironment(env, secrets))).toThrow(ConfigError);
+  });
+});
