@@ -3,7 +3,7 @@ import type { ArmPath } from "./arm-paths.js";
 import { cloudError, notFound, transitioning, type Reply } from "./cloud-error.js";
 import { containerLogs } from "./container-logs.js";
 import { groupId, groupView, type StoredGroup } from "./group-view.js";
-import { groupState, iso, isTransitioning, planRun, type Timings } from "./lifecycle.js";
+import { groupState, iso, isTransitioning, planRun, provisioningFailure, provisioningState, type Timings } from "./lifecycle.js";
 import { stripReadOnly } from "./read-only.js";
 import type { GroupStore } from "./store.js";
 import { validateGroup, validateUpdate } from "./validation.js";
@@ -51,7 +51,8 @@ export function handleArm(context: ArmContext, request: ArmRequest, now: number)
   const state = groupState(group.run, now);
   switch (path.action) {
     case "stop":
-      // Stopping a group that already finished changes nothing (FACTS.md §7).
+      // Stopping a group that already finished changes nothing (FACTS.md §7), nor does stopping
+      // one whose provisioning failed: nothing in it runs, and its state stays Pending.
       if (state === "Running") group.run = { ...group.run, stoppedAt: now };
       return { status: 204 };
     case "restart":
@@ -108,7 +109,7 @@ function put(context: ArmContext, path: { subscriptionId: string; resourceGroup:
 
 function asyncOperation(context: ArmContext, group: StoredGroup, now: number): Record<string, string> {
   const id = groupId(group.subscriptionId, group.resourceGroup, group.name);
-  const operation = context.store.addOperation(id, now, group.run.readyAt);
+  const operation = context.store.addOperation(id, group.run);
   const location = locationOf(group);
   const url = `${context.baseUrl}/subscriptions/${group.subscriptionId}/providers/Microsoft.ContainerInstance/locations/${location}/operations/${operation.id}?api-version=${operationApiVersion}`;
   return { "azure-asyncoperation": url };
@@ -117,8 +118,13 @@ function asyncOperation(context: ArmContext, group: StoredGroup, now: number): R
 function operationStatus(context: ArmContext, operationId: string, now: number): Reply {
   const operation = context.store.operation(operationId);
   if (!operation) return cloudError(404, "OperationNotFound", `The operation '${operationId}' could not be found.`);
-  const status = now >= operation.readyAt ? "Succeeded" : "Pending";
-  return { status: 200, body: { id: operation.groupId, status, startTime: iso(operation.startedAt), properties: { events: [] } } };
+  const { run } = operation;
+  const failure = provisioningFailure(run, now);
+  const status = failure ? "Failed" : provisioningState(run, now) === "Succeeded" ? "Succeeded" : "Pending";
+  const body: Record<string, unknown> = { id: operation.groupId, status, startTime: iso(run.startedAt), properties: { events: failure?.events ?? [] } };
+  // A failed operation's error has a message but no code (FACTS.md §2).
+  if (failure) body.error = { message: failure.message };
+  return { status: 200, body };
 }
 
 function patchTags(group: StoredGroup, body: unknown, now: number): Reply {

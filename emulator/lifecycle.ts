@@ -7,7 +7,9 @@ import { containersOf, restartPolicyOf, type Container } from "./wire.js";
  * (images pulled), then Succeeded; each container then runs `runMs` and exits with its exit code.
  * A container's own env `EMULATOR_RUN_MS` / `EMULATOR_EXIT_CODE` override the defaults for it;
  * `EMULATOR_PENDING_MS` / `EMULATOR_CREATING_MS` in any container's env (the largest wins) set
- * the provisioning phases of the whole group.
+ * the provisioning phases of the whole group. A non-empty `EMULATOR_PULL_FAILURE` in a container's
+ * env makes its image pull fail at the end of Creating: provisioning then reads Failed, nothing
+ * starts, and the run's async operation fails (FACTS.md §2, §6).
  */
 export interface Timings {
   pendingMs: number;
@@ -26,6 +28,8 @@ export interface ContainerState {
 export interface PlannedContainer extends Container {
   runMs: number;
   exitCode: number;
+  /** Its image pull fails at the end of Creating, which fails the whole deployment. */
+  pullFails: boolean;
   /** The container's last state in the run before this one. */
   previousState?: ContainerState;
 }
@@ -54,7 +58,7 @@ export interface WireEvent {
   lastTimestamp: string;
   name: string;
   message: string;
-  type: "Normal";
+  type: "Normal" | "Warning";
 }
 
 /** Exit code and detail of a container the emulator killed (stop, or a new run replacing it). */
@@ -66,12 +70,13 @@ export function planRun(body: unknown, timings: Timings, exitCode: number, now: 
   const readyAt = now + pendingMs + creatingMs;
   const plan = (container: Container, list: "containers" | "initContainers"): PlannedContainer => {
     const before = previous?.[list].find((c) => c.name === container.name);
-    const previousState = previous && before ? containerView(previous, before, now).currentState : undefined;
+    const previousState = previous && before ? lastState(previous, before, now) : undefined;
     return {
       ...container,
       runMs: envNumber(container, "EMULATOR_RUN_MS") ?? (list === "containers" ? timings.runMs : 0),
       exitCode: envNumber(container, "EMULATOR_EXIT_CODE") ?? (list === "containers" ? exitCode : 0),
-      ...(previousState ? { previousState: finalState(previousState, now) } : {}),
+      pullFails: envText(container, "EMULATOR_PULL_FAILURE") !== undefined,
+      ...(previousState ? { previousState } : {}),
     };
   };
   return {
@@ -84,22 +89,38 @@ export function planRun(body: unknown, timings: Timings, exitCode: number, now: 
   };
 }
 
-export function provisioningState(run: Run, now: number): "Pending" | "Creating" | "Succeeded" {
+export function provisioningState(run: Run, now: number): "Pending" | "Creating" | "Succeeded" | "Failed" {
   if (now < run.creatingAt) return "Pending";
   if (now < run.readyAt) return "Creating";
-  return "Succeeded";
+  return failedPulls(run).length > 0 ? "Failed" : "Succeeded";
 }
 
 /** ARM refuses writes while provisioning is neither Succeeded nor Failed. */
 export function isTransitioning(run: Run, now: number): boolean {
-  return provisioningState(run, now) !== "Succeeded";
+  const state = provisioningState(run, now);
+  return state !== "Succeeded" && state !== "Failed";
 }
 
 /**
- * Group `instanceView.state`: Pending until provisioned, Stopped after a stop, Running while any
- * container runs, then Succeeded, or Failed when a container exited non-zero. With restartPolicy
- * Always (every exit) or OnFailure (non-zero exits) containers restart at once, so the group
- * stays Running.
+ * Why the run's provisioning failed, once it has: the message of the first failed image pull and
+ * the events of the containers whose pull failed, as the failed async operation reports them.
+ */
+export function provisioningFailure(run: Run, now: number): { message: string; events: WireEvent[] } | undefined {
+  const failed = failedPulls(run);
+  if (now < run.readyAt || failed.length === 0) return undefined;
+  const events = failed.flatMap((c) => containerView(run, c, now).events);
+  return { message: events.find((e) => e.type === "Warning")?.message ?? "", events };
+}
+
+function failedPulls(run: Run): PlannedContainer[] {
+  return [...run.initContainers, ...run.containers].filter((c) => c.pullFails);
+}
+
+/**
+ * Group `instanceView.state`: Pending until provisioned (for good when provisioning failed),
+ * Stopped after a stop, Running while any container runs, then Succeeded, or Failed when a
+ * container exited non-zero. With restartPolicy Always (every exit) or OnFailure (non-zero exits)
+ * containers restart at once, so the group stays Running.
  */
 export function groupState(run: Run, now: number): "Pending" | "Running" | "Stopped" | "Succeeded" | "Failed" {
   if (run.stoppedAt !== undefined) return "Stopped";
@@ -114,8 +135,15 @@ export function containerView(run: Run, container: PlannedContainer, now: number
   const events: WireEvent[] = [];
   const previous = container.previousState ? { previousState: container.previousState } : {};
   if (t >= run.creatingAt) events.push(event("Pulling", `pulling image "${container.image}"`, run.creatingAt));
-  if (t < run.readyAt) return { restartCount: 0, currentState: { state: "Waiting", detailStatus: "" }, ...previous, events };
+  const waiting = (): ContainerView => ({ restartCount: 0, currentState: { state: "Waiting", detailStatus: "" }, ...previous, events });
+  if (t < run.readyAt) return waiting();
+  if (container.pullFails) {
+    events.push(event("Failed", pullFailureMessage(container.image), run.readyAt, "Warning"));
+    return waiting();
+  }
   events.push(event("Pulled", `Successfully pulled image "${container.image}"`, run.readyAt));
+  // A failed pull of another image fails the deployment: this container never starts.
+  if (failedPulls(run).length > 0) return waiting();
   const restarts = run.restartPolicy === "Always" || (run.restartPolicy === "OnFailure" && container.exitCode !== 0);
   const cycle = Math.max(container.runMs, 1);
   const n = restarts ? Math.floor((t - run.readyAt) / cycle) : 0;
@@ -140,6 +168,20 @@ export function containerView(run: Run, container: PlannedContainer, now: number
   return { restartCount: n, currentState: running, ...restartPrevious, events };
 }
 
+/** The text containerd gives ACI when an image does not exist. */
+function pullFailureMessage(image: string): string {
+  return `Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image "${image}": failed to resolve reference "${image}": ${image}: not found`;
+}
+
+/**
+ * The state a container leaves its run in when a new run replaces it at `at`. One that never
+ * started (still Waiting, or its deployment failed) has none of its own: it keeps the one before.
+ */
+function lastState(run: Run, container: PlannedContainer, at: number): ContainerState | undefined {
+  const view = containerView(run, container, at);
+  return view.currentState.state === "Waiting" ? view.previousState : finalState(view.currentState, at);
+}
+
 /** A state as it ends when the run is interrupted at `at`: anything not yet terminated is killed. */
 function finalState(state: ContainerState, at: number): ContainerState {
   if (state.state === "Terminated") return state;
@@ -152,10 +194,16 @@ function finalState(state: ContainerState, at: number): ContainerState {
   };
 }
 
-function envNumber(container: Container, name: string): number | undefined {
+/** A knob's plain or secure value, when it is a non-empty string. */
+function envText(container: Container, name: string): string | undefined {
   const variable = container.env.find((v) => v.name === name);
   const raw = variable?.value ?? variable?.secureValue;
-  const value = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : Number.NaN;
+  return typeof raw === "string" && raw !== "" ? raw : undefined;
+}
+
+function envNumber(container: Container, name: string): number | undefined {
+  const raw = envText(container, name);
+  const value = raw !== undefined && raw.trim() !== "" ? Number(raw) : Number.NaN;
   return Number.isInteger(value) && value >= 0 ? value : undefined;
 }
 
@@ -164,8 +212,8 @@ function groupEnvNumber(body: unknown, name: string): number | undefined {
   return values.length > 0 ? Math.max(...values) : undefined;
 }
 
-function event(name: string, message: string, at: number): WireEvent {
-  return { count: 1, firstTimestamp: iso(at), lastTimestamp: iso(at), name, message, type: "Normal" };
+function event(name: string, message: string, at: number, type: WireEvent["type"] = "Normal"): WireEvent {
+  return { count: 1, firstTimestamp: iso(at), lastTimestamp: iso(at), name, message, type };
 }
 
 export function iso(ms: number): string {

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { StoredGroup } from "./group-view.js";
+import type { Run } from "./lifecycle.js";
 
-/** An async operation ARM hands out on PUT and start: it succeeds once its run is provisioned. */
+/** An async operation ARM hands out on PUT and start: it ends as its run's provisioning ends. */
 export interface Operation {
   id: string;
   groupId: string;
-  startedAt: number;
-  readyAt: number;
+  run: Run;
 }
 
 /**
@@ -36,8 +36,8 @@ export class GroupStore {
       .sort((a, b) => key(a.subscriptionId, a.resourceGroup, a.name).localeCompare(key(b.subscriptionId, b.resourceGroup, b.name)));
   }
 
-  addOperation(groupId: string, startedAt: number, readyAt: number): Operation {
-    const operation = { id: randomUUID(), groupId, startedAt, readyAt };
+  addOperation(groupId: string, run: Run): Operation {
+    const operation = { id: randomUUID(), groupId, run };
     this.#operations.set(operation.id, operation);
     return operation;
   }

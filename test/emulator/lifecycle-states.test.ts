@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { containerView, groupState, isTransitioning, planRun, provisioningState } from "../../emulator/lifecycle.js";
+import { containerView, groupState, isTransitioning, planRun, provisioningFailure, provisioningState } from "../../emulator/lifecycle.js";
 import { jobGroup } from "../helpers/emulator.js";
 
 const timings = { pendingMs: 100, creatingMs: 100, runMs: 1000 };
@@ -68,5 +68,81 @@ describe("the simulated lifecycle, computed from timestamps", () => {
     const next = planRun(jobGroup(), timings, 0, t0 + 700, run);
     expect(next.containers[0]?.previousState).toMatchObject({ state: "Terminated", exitCode: 137, detailStatus: "Killed", finishTime: "2026-01-01T00:00:00.700Z" });
     expect(containerView(next, next.containers[0]!, t0 + 750).previousState).toEqual(next.containers[0]?.previousState);
+  });
+});
+
+describe("a failed image pull, simulated from timestamps", () => {
+  const pullFailure = { name: "EMULATOR_PULL_FAILURE", value: "1" };
+  const failing = planRun(jobGroup([pullFailure]), timings, 0, t0);
+  const job = failing.containers[0]!;
+  const notFound = 'Failed to pull image "registry.example/job:1": rpc error: code = NotFound desc = failed to pull and unpack image "registry.example/job:1": failed to resolve reference "registry.example/job:1": registry.example/job:1: not found';
+
+  it("provisions Pending, then Creating, then Failed, after which it accepts writes again", () => {
+    expect([t0, t0 + 100, t0 + 199, t0 + 200, t0 + 5000].map((t) => provisioningState(failing, t))).toEqual(["Pending", "Creating", "Creating", "Failed", "Failed"]);
+    expect(isTransitioning(failing, t0 + 199)).toBe(true);
+    expect(isTransitioning(failing, t0 + 200)).toBe(false);
+  });
+
+  it("leaves the group Pending and the container Waiting, never started, with a Warning Failed event", () => {
+    expect(groupState(failing, t0 + 5000)).toBe("Pending");
+    const view = containerView(failing, job, t0 + 5000);
+    expect(view).toEqual({
+      restartCount: 0,
+      currentState: { state: "Waiting", detailStatus: "" },
+      events: [
+        { count: 1, firstTimestamp: "2026-01-01T00:00:00.100Z", lastTimestamp: "2026-01-01T00:00:00.100Z", name: "Pulling", message: 'pulling image "registry.example/job:1"', type: "Normal" },
+        { count: 1, firstTimestamp: "2026-01-01T00:00:00.200Z", lastTimestamp: "2026-01-01T00:00:00.200Z", name: "Failed", message: notFound, type: "Warning" },
+      ],
+    });
+  });
+
+  it("reports the failure only once provisioning has failed, with the pull's message and events", () => {
+    expect(provisioningFailure(failing, t0 + 199)).toBeUndefined();
+    expect(provisioningFailure(planRun(jobGroup(), timings, 0, t0), t0 + 5000)).toBeUndefined();
+    expect(provisioningFailure(failing, t0 + 200)).toEqual({ message: notFound, events: containerView(failing, job, t0 + 200).events });
+  });
+
+  it("pulls the other containers' images but starts none of them", () => {
+    const body = jobGroup();
+    (body.properties as { containers: unknown[] }).containers.push({
+      name: "broken",
+      properties: { image: "registry.example/missing:1", environmentVariables: [{ name: "EMULATOR_PULL_FAILURE", secureValue: "yes" }], resources: { requests: { cpu: 1, memoryInGB: 1 } } },
+    });
+    const mixed = planRun(body, timings, 0, t0);
+    expect(provisioningState(mixed, t0 + 5000)).toBe("Failed");
+    const sibling = containerView(mixed, mixed.containers[0]!, t0 + 5000);
+    expect(sibling.currentState).toEqual({ state: "Waiting", detailStatus: "" });
+    expect(sibling.events.map((e) => e.name)).toEqual(["Pulling", "Pulled"]);
+    expect(provisioningFailure(mixed, t0 + 5000)?.message).toContain('Failed to pull image "registry.example/missing:1"');
+  });
+
+  it("fails provisioning for an init container's failed pull as well", () => {
+    const init = { name: "init", properties: { image: "busybox", environmentVariables: [pullFailure] } };
+    const withInit = planRun(jobGroup([], { initContainers: [init] }), timings, 0, t0);
+    expect(provisioningState(withInit, t0 + 5000)).toBe("Failed");
+    expect(containerView(withInit, withInit.containers[0]!, t0 + 5000).currentState.state).toBe("Waiting");
+  });
+
+  it("ignores an empty EMULATOR_PULL_FAILURE", () => {
+    const empty = planRun(jobGroup([{ name: "EMULATOR_PULL_FAILURE", value: "" }]), timings, 0, t0);
+    expect(provisioningState(empty, t0 + 5000)).toBe("Succeeded");
+  });
+
+  it("gives the next run no previousState of the container that never started, but keeps the one before", () => {
+    const afterFailure = planRun(jobGroup(), timings, 0, t0 + 5000, failing);
+    expect(afterFailure.containers[0]?.previousState).toBeUndefined();
+    expect(provisioningState(afterFailure, t0 + 5200)).toBe("Succeeded");
+
+    const finished = planRun(jobGroup(), timings, 0, t0 + 5000);
+    const failed = planRun(jobGroup([pullFailure]), timings, 0, t0 + 7000, finished);
+    expect(containerView(failed, failed.containers[0]!, t0 + 7500).previousState).toMatchObject({ state: "Terminated", exitCode: 0, finishTime: "2026-01-01T00:00:06.200Z" });
+    const next = planRun(jobGroup(), timings, 0, t0 + 8000, failed);
+    expect(next.containers[0]?.previousState).toEqual({
+      state: "Terminated",
+      startTime: "2026-01-01T00:00:05.200Z",
+      exitCode: 0,
+      finishTime: "2026-01-01T00:00:06.200Z",
+      detailStatus: "Completed",
+    });
   });
 });
