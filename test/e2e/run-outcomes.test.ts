@@ -8,7 +8,7 @@ import { startTrigger, type Trigger } from "../helpers/trigger-fixture.js";
 const apiKey = "outcomes-key-0123456789";
 const securePassword = "outcomes-db-password-value";
 
-describe("run outcomes through the bundle: failure, cancel, nothing left to cancel", () => {
+describe("run outcomes through the bundle: failure, failed provisioning, cancel, nothing left to cancel", () => {
   let trigger: Trigger;
   let emulator: Emulator;
   let service: ServiceProcess;
@@ -30,6 +30,22 @@ describe("run outcomes through the bundle: failure, cancel, nothing left to canc
     const done = await runs.waitFor(started.body.id!, ["succeeded", "failed", "canceled"]);
     expect(done.body).toMatchObject({ id: started.body.id, status: "failed", exitCode: 3 });
     expect(done.body.finishedAt).toEqual(expect.any(String));
+  });
+
+  it("reports a run whose image cannot be pulled as failed with ARM's message, and accepts the next run", async () => {
+    const started = await runs.start({ env: { EMULATOR_PULL_FAILURE: "1" } });
+    expect(started.status).toBe(202);
+    const id = started.body.id!;
+
+    const done = await runs.waitFor(id, ["succeeded", "failed", "canceled"]);
+    expect(done.body).toMatchObject({ id, status: "failed" });
+    expect(done.body.message).toMatch(/Failed to pull image "registry\.example\/job:1": .*not found/);
+    expect(done.body).not.toHaveProperty("exitCode");
+    expect((await runs.logs(id)).body).toEqual({ id, content: "" });
+
+    const next = await runs.start({});
+    expect(next.status).toBe(202);
+    expect((await runs.waitFor(next.body.id!, ["succeeded", "failed", "canceled"])).body.status).toBe("succeeded");
   });
 
   it("cancels a long run: the group gets a stop request and the run reads canceled", async () => {
