@@ -1,15 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ContainerInstanceManagementClient } from "@azure/arm-containerinstance";
-import type { Emulator } from "../../emulator/index.js";
-import { armClient, groupPath, jobGroup, rawArm, startTestEmulator, testResourceGroup as rg, testSubscriptionId as sub } from "../helpers/emulator.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { groupPath, jobGroup, rawArm, testResourceGroup as rg, testSubscriptionId as sub, useArmEmulator } from "../helpers/emulator.js";
 
-let emulator: Emulator;
-let client: ContainerInstanceManagementClient;
+const arm = useArmEmulator();
 
 beforeAll(async () => {
-  emulator = await startTestEmulator();
-  ({ client } = armClient(emulator));
-  emulator.putGroup(
+  arm.emulator.putGroup(
     sub,
     rg,
     "logs",
@@ -21,40 +16,39 @@ beforeAll(async () => {
     { terminated: true },
   );
 });
-afterAll(() => emulator.close());
 
 describe("container logs", () => {
   it("prints the run start, the command, each env var and the exit code, never a secure value", async () => {
-    const { content } = await client.containers.listLogs(rg, "logs", "job");
+    const { content } = await arm.client.containers.listLogs(rg, "logs", "job");
     expect(content).toBe("run started\ncommand: node job.js\nMODE=full\nTOKEN=[secure]\nEMULATOR_EXIT_CODE=2\nexit code 2\n");
     expect(content).not.toContain("top-secret-value");
   });
 
   it("keeps the last N lines with tail", async () => {
-    const { content } = await client.containers.listLogs(rg, "logs", "job", { tail: 2 });
+    const { content } = await arm.client.containers.listLogs(rg, "logs", "job", { tail: 2 });
     expect(content).toBe("EMULATOR_EXIT_CODE=2\nexit code 2\n");
   });
 
   it("prefixes each line with its time with timestamps=true, the exit line at the finish time", async () => {
-    const { content } = await client.containers.listLogs(rg, "logs", "job", { tail: 2, timestamps: true });
+    const { content } = await arm.client.containers.listLogs(rg, "logs", "job", { tail: 2, timestamps: true });
     const lines = content?.trimEnd().split("\n") ?? [];
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z EMULATOR_EXIT_CODE=2$/);
-    const group = await client.containerGroups.get(rg, "logs");
+    const group = await arm.client.containerGroups.get(rg, "logs");
     expect(lines[1]).toBe(`${group.containers[0]?.instanceView?.currentState?.finishTime?.toISOString()} exit code 2`);
   });
 
   it("answers on the wire as {content}", async () => {
-    const response = await rawArm(client, emulator, "GET", `${groupPath("logs", "/containers/job/logs")}?api-version=2023-05-01&tail=1`);
+    const response = await rawArm(arm.client, arm.emulator, "GET", `${groupPath("logs", "/containers/job/logs")}?api-version=2023-05-01&tail=1`);
     expect(response.body).toEqual({ content: "exit code 2\n" });
   });
 
   it("is empty while the container has not started", async () => {
-    emulator.putGroup(sub, rg, "logs-waiting", jobGroup());
-    expect((await client.containers.listLogs(rg, "logs-waiting", "job")).content).toBe("");
+    arm.emulator.putGroup(sub, rg, "logs-waiting", jobGroup());
+    expect((await arm.client.containers.listLogs(rg, "logs-waiting", "job")).content).toBe("");
   });
 
   it("answers 404 for an unknown container", async () => {
-    await expect(client.containers.listLogs(rg, "logs", "nope")).rejects.toMatchObject({ statusCode: 404, code: "ContainerNotFound" });
+    await expect(arm.client.containers.listLogs(rg, "logs", "nope")).rejects.toMatchObject({ statusCode: 404, code: "ContainerNotFound" });
   });
 });

@@ -1,38 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ContainerInstanceManagementClient } from "@azure/arm-containerinstance";
-import type { Emulator } from "../../emulator/index.js";
+import { describe, expect, it } from "vitest";
 import {
-  armClient,
   eventually,
   fastPolling,
   groupPath,
   jobGroup,
   jobGroupModel,
   rawArm,
-  startTestEmulator,
   testResourceGroup as rg,
   testSubscriptionId as sub,
+  useArmEmulator,
 } from "../helpers/emulator.js";
 
-let emulator: Emulator;
-let client: ContainerInstanceManagementClient;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-  ({ client } = armClient(emulator));
-});
-afterAll(() => emulator.close());
+const arm = useArmEmulator();
 
 const pullFailure = { name: "EMULATOR_PULL_FAILURE", value: "1" };
 const notFound = /^Failed to pull image "registry\.example\/job:1": .*not found$/;
 
 describe("a container whose image cannot be pulled", () => {
   it("fails the SDK's long-running PUT, and the group then reads provisioningState Failed with the pull's Warning event", async () => {
-    await expect(client.containerGroups.beginCreateOrUpdateAndWait(rg, "pull-fails", jobGroupModel([pullFailure]), fastPolling)).rejects.toThrow(
+    await expect(arm.client.containerGroups.beginCreateOrUpdateAndWait(rg, "pull-fails", jobGroupModel([pullFailure]), fastPolling)).rejects.toThrow(
       "The long-running operation has failed",
     );
 
-    const group = await client.containerGroups.get(rg, "pull-fails");
+    const group = await arm.client.containerGroups.get(rg, "pull-fails");
     expect(group.provisioningState).toBe("Failed");
     expect(group.instanceView?.state).toBe("Pending");
     const view = group.containers[0]?.instanceView;
@@ -43,10 +33,10 @@ describe("a container whose image cannot be pulled", () => {
   });
 
   it("reports the async operation Failed with an error message and no code, and the events", async () => {
-    const put = await rawArm(client, emulator, "PUT", `${groupPath("pull-fails-op")}?api-version=2023-05-01`, jobGroup([pullFailure]));
+    const put = await rawArm(arm.client, arm.emulator, "PUT", `${groupPath("pull-fails-op")}?api-version=2023-05-01`, jobGroup([pullFailure]));
     expect(put.status).toBe(201);
     const operationUrl = new URL(put.headers["azure-asyncoperation"] ?? "");
-    const operation = () => rawArm(client, emulator, "GET", operationUrl.pathname + operationUrl.search);
+    const operation = () => rawArm(arm.client, arm.emulator, "GET", operationUrl.pathname + operationUrl.search);
     const failed = await eventually(operation, (r) => r.body.status !== "Pending");
     expect(failed.status).toBe(200);
     expect(failed.body).toEqual({
@@ -64,30 +54,30 @@ describe("a container whose image cannot be pulled", () => {
   });
 
   it("takes the knob from a secure value as well", async () => {
-    emulator.putGroup(sub, rg, "pull-fails-secure", jobGroup([{ name: "EMULATOR_PULL_FAILURE", secureValue: "yes" }]), { terminated: true });
-    expect((await client.containerGroups.get(rg, "pull-fails-secure")).provisioningState).toBe("Failed");
+    arm.emulator.putGroup(sub, rg, "pull-fails-secure", jobGroup([{ name: "EMULATOR_PULL_FAILURE", secureValue: "yes" }]), { terminated: true });
+    expect((await arm.client.containerGroups.get(rg, "pull-fails-secure")).provisioningState).toBe("Failed");
   });
 
   it("serves empty logs for the container that never started", async () => {
-    emulator.putGroup(sub, rg, "pull-fails-logs", jobGroup([pullFailure]), { terminated: true });
-    expect(await client.containers.listLogs(rg, "pull-fails-logs", "job")).toMatchObject({ content: "" });
+    arm.emulator.putGroup(sub, rg, "pull-fails-logs", jobGroup([pullFailure]), { terminated: true });
+    expect(await arm.client.containers.listLogs(rg, "pull-fails-logs", "job")).toMatchObject({ content: "" });
   });
 
   it("answers stop with 204 and changes nothing", async () => {
-    emulator.putGroup(sub, rg, "pull-fails-stop", jobGroup([pullFailure]), { terminated: true });
-    await client.containerGroups.stop(rg, "pull-fails-stop");
-    expect(emulator.requests.at(-1)).toMatchObject({ method: "POST", status: 204 });
-    const group = await client.containerGroups.get(rg, "pull-fails-stop");
+    arm.emulator.putGroup(sub, rg, "pull-fails-stop", jobGroup([pullFailure]), { terminated: true });
+    await arm.client.containerGroups.stop(rg, "pull-fails-stop");
+    expect(arm.emulator.requests.at(-1)).toMatchObject({ method: "POST", status: 204 });
+    const group = await arm.client.containerGroups.get(rg, "pull-fails-stop");
     expect(group.provisioningState).toBe("Failed");
     expect(group.instanceView?.state).toBe("Pending");
   });
 
   it("provisions and runs normally after a PUT without the knob, with no previousState for the container that never started", async () => {
-    emulator.putGroup(sub, rg, "pull-fails-then-ok", jobGroup([pullFailure]), { terminated: true });
-    const created = await client.containerGroups.beginCreateOrUpdateAndWait(rg, "pull-fails-then-ok", jobGroupModel(), fastPolling);
+    arm.emulator.putGroup(sub, rg, "pull-fails-then-ok", jobGroup([pullFailure]), { terminated: true });
+    const created = await arm.client.containerGroups.beginCreateOrUpdateAndWait(rg, "pull-fails-then-ok", jobGroupModel(), fastPolling);
     expect(created.provisioningState).toBe("Succeeded");
 
-    const done = await eventually(() => client.containerGroups.get(rg, "pull-fails-then-ok"), (g) => g.instanceView?.state === "Succeeded");
+    const done = await eventually(() => arm.client.containerGroups.get(rg, "pull-fails-then-ok"), (g) => g.instanceView?.state === "Succeeded");
     const view = done.containers[0]?.instanceView;
     expect(view?.currentState).toMatchObject({ state: "Terminated", exitCode: 0, detailStatus: "Completed" });
     expect(view?.events?.map((e) => e.name)).toEqual(["Pulling", "Pulled", "Started"]);

@@ -1,10 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ContainerInstanceManagementClient } from "@azure/arm-containerinstance";
-import type { Emulator } from "../../emulator/index.js";
-import { armClient, eventually, groupPath, rawArm, startTestEmulator, testResourceGroup as rg, testSubscriptionId as sub } from "../helpers/emulator.js";
+import { describe, expect, it } from "vitest";
+import { eventually, groupPath, rawArm, testResourceGroup as rg, testSubscriptionId as sub, useArmEmulator } from "../helpers/emulator.js";
 
-let emulator: Emulator;
-let client: ContainerInstanceManagementClient;
+const arm = useArmEmulator();
 
 const secretValues = ["env-secret", "init-secret", "registry-password", "workspace-key", "/subscriptions/x/workspaces/w", "account-key", "c2VjcmV0", "protected-thing"];
 
@@ -41,17 +38,11 @@ function fullGroup(): Record<string, unknown> {
   };
 }
 
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-  ({ client } = armClient(emulator));
-});
-afterAll(() => emulator.close());
-
 describe("values GET never returns", () => {
   it("withholds every secret in the GET body, as ARM does", async () => {
-    await rawArm(client, emulator, "PUT", `${groupPath("secrets")}?api-version=2023-05-01`, fullGroup());
+    await rawArm(arm.client, arm.emulator, "PUT", `${groupPath("secrets")}?api-version=2023-05-01`, fullGroup());
     const { body } = await eventually(
-      () => rawArm(client, emulator, "GET", `${groupPath("secrets")}?api-version=2023-05-01`),
+      () => rawArm(arm.client, arm.emulator, "GET", `${groupPath("secrets")}?api-version=2023-05-01`),
       (r) => r.body.properties.provisioningState === "Succeeded",
     );
     const p = body.properties;
@@ -69,9 +60,9 @@ describe("values GET never returns", () => {
   });
 
   it("withholds them from the PUT answer and from list items too", async () => {
-    emulator.putGroup(sub, rg, "secrets-list", fullGroup());
-    const put = await rawArm(client, emulator, "PUT", `${groupPath("secrets-put")}?api-version=2023-05-01`, fullGroup());
-    const list = await rawArm(client, emulator, "GET", `/subscriptions/${sub}/providers/Microsoft.ContainerInstance/containerGroups?api-version=2023-05-01`);
+    arm.emulator.putGroup(sub, rg, "secrets-list", fullGroup());
+    const put = await rawArm(arm.client, arm.emulator, "PUT", `${groupPath("secrets-put")}?api-version=2023-05-01`, fullGroup());
+    const list = await rawArm(arm.client, arm.emulator, "GET", `/subscriptions/${sub}/providers/Microsoft.ContainerInstance/containerGroups?api-version=2023-05-01`);
     for (const value of secretValues) {
       expect(JSON.stringify(put.body)).not.toContain(value);
       expect(JSON.stringify(list.body)).not.toContain(value);
@@ -79,13 +70,13 @@ describe("values GET never returns", () => {
   });
 
   it("keeps the secrets server-side, where getStoredGroup shows them", () => {
-    emulator.putGroup(sub, rg, "secrets-kept", fullGroup());
-    expect(emulator.getStoredGroup(sub, rg, "secrets-kept")).toEqual(fullGroup());
+    arm.emulator.putGroup(sub, rg, "secrets-kept", fullGroup());
+    expect(arm.emulator.getStoredGroup(sub, rg, "secrets-kept")).toEqual(fullGroup());
   });
 
   it("returns a secure env var through the SDK with neither value nor secureValue", async () => {
-    emulator.putGroup(sub, rg, "secrets-sdk", fullGroup());
-    const group = await client.containerGroups.get(rg, "secrets-sdk");
+    arm.emulator.putGroup(sub, rg, "secrets-sdk", fullGroup());
+    const group = await arm.client.containerGroups.get(rg, "secrets-sdk");
     expect(group.containers[0]?.environmentVariables?.[1]).toEqual({ name: "SECRET" });
   });
 
@@ -94,8 +85,8 @@ describe("values GET never returns", () => {
       location: "westeurope",
       properties: { osType: "Linux", containers: [{ name: "c", properties: { image: "busybox", resources: { requests: { cpu: 1, memoryInGB: 1 } } } }] },
     };
-    emulator.putGroup(sub, rg, "bare", bare);
-    const { body } = await rawArm(client, emulator, "GET", `${groupPath("bare")}?api-version=2023-05-01`);
+    arm.emulator.putGroup(sub, rg, "bare", bare);
+    const { body } = await rawArm(arm.client, arm.emulator, "GET", `${groupPath("bare")}?api-version=2023-05-01`);
     expect(body.properties.containers[0].properties.command).toEqual([]);
     expect(body.properties.containers[0].properties.environmentVariables).toEqual([]);
     expect(body.properties.initContainers).toEqual([]);

@@ -1,28 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ContainerInstanceManagementClient } from "@azure/arm-containerinstance";
-import type { Emulator } from "../../emulator/index.js";
+import { describe, expect, it } from "vitest";
 import {
-  armClient,
   fastPolling,
   groupPath,
   jobGroup,
   jobGroupModel,
   rawArm,
-  startTestEmulator,
   testResourceGroup as rg,
   testSubscriptionId as sub,
+  useArmEmulator,
 } from "../helpers/emulator.js";
 
-let emulator: Emulator;
-let client: ContainerInstanceManagementClient;
+const arm = useArmEmulator();
 
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-  ({ client } = armClient(emulator));
-});
-afterAll(() => emulator.close());
-
-const put = (name: string, body: unknown, query = "?api-version=2023-05-01") => rawArm(client, emulator, "PUT", `${groupPath(name)}${query}`, body);
+const put = (name: string, body: unknown, query = "?api-version=2023-05-01") => rawArm(arm.client, arm.emulator, "PUT", `${groupPath(name)}${query}`, body);
 
 /** A job group with its one container's properties changed by `edit`. */
 function editContainer(edit: (properties: Record<string, any>) => void, extra: Record<string, unknown> = {}) {
@@ -46,7 +36,7 @@ describe("PUT validation", () => {
 
   it("refuses an env var with both value and secureValue, also in init containers, through the SDK", async () => {
     await expect(
-      client.containerGroups.beginCreateOrUpdateAndWait(rg, "v-env-both", jobGroupModel([{ name: "X", value: "a", secureValue: "b" }]), fastPolling),
+      arm.client.containerGroups.beginCreateOrUpdateAndWait(rg, "v-env-both", jobGroupModel([{ name: "X", value: "a", secureValue: "b" }]), fastPolling),
     ).rejects.toMatchObject({ statusCode: 400, code: "InvalidEnvironmentVariable" });
     const init = { name: "init", properties: { image: "busybox", environmentVariables: [{ name: "Y" }] } };
     expect((await put("v-env-init", jobGroup([], { initContainers: [init] }))).body.error.message).toContain("'Y' in container 'init'");
@@ -94,9 +84,9 @@ describe("PUT validation", () => {
   });
 
   it("refuses a PUT without a body, and one whose body is not JSON, with 400 InvalidRequestContent", async () => {
-    const empty = await rawArm(client, emulator, "PUT", `${groupPath("v-json")}?api-version=2023-05-01`);
+    const empty = await rawArm(arm.client, arm.emulator, "PUT", `${groupPath("v-json")}?api-version=2023-05-01`);
     expect(empty.body.error.code).toBe("InvalidRequestContent");
-    const malformed = await rawArm(client, emulator, "PUT", `${groupPath("v-json")}?api-version=2023-05-01`, { rawText: "{not json" });
+    const malformed = await rawArm(arm.client, arm.emulator, "PUT", `${groupPath("v-json")}?api-version=2023-05-01`, { rawText: "{not json" });
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.code).toBe("InvalidRequestContent");
   });
@@ -135,7 +125,7 @@ describe("PUT validation", () => {
     expect(response.body.identity.principalId).not.toBe("p");
     expect(response.body.properties.ipAddress.fqdn).toBe("lbl.westeurope.azurecontainer.io");
     expect(response.body.properties.containers[0].properties.instanceView.restartCount).toBe(0);
-    const stored = emulator.getStoredGroup(sub, rg, "v-readonly") as any;
+    const stored = arm.emulator.getStoredGroup(sub, rg, "v-readonly") as any;
     expect(stored).not.toHaveProperty("id");
     expect(stored.properties).not.toHaveProperty("provisioningState");
     expect(stored.properties).not.toHaveProperty("instanceView");
@@ -143,7 +133,7 @@ describe("PUT validation", () => {
   });
 
   it("makes putGroup throw on a body ARM would refuse", () => {
-    expect(() => emulator.putGroup(sub, rg, "v-seed", jobGroup([{ name: "X" }]))).toThrow(/InvalidEnvironmentVariable/);
+    expect(() => arm.emulator.putGroup(sub, rg, "v-seed", jobGroup([{ name: "X" }]))).toThrow(/InvalidEnvironmentVariable/);
   });
 });
 
@@ -157,7 +147,7 @@ describe("updates ACI cannot make in place", () => {
     ["the memory", editContainer((p) => (p.resources.requests.memoryInGB = 4))],
     ["the GPU", editContainer((p) => (p.resources.requests.gpu = { count: 1, sku: "V100" }))],
   ])("refuses a PUT that changes %s of an existing group", async (_what, body) => {
-    emulator.putGroup(sub, rg, "immutable", jobGroup(), { terminated: true });
+    arm.emulator.putGroup(sub, rg, "immutable", jobGroup(), { terminated: true });
     const response = await put("immutable", body);
     expect(response.status).toBe(400);
     expect(response.body.error).toEqual({
@@ -168,15 +158,15 @@ describe("updates ACI cannot make in place", () => {
   });
 
   it("treats a left-out restart policy as Always when comparing", async () => {
-    emulator.putGroup(sub, rg, "immutable-default", jobGroup(), { terminated: true });
+    arm.emulator.putGroup(sub, rg, "immutable-default", jobGroup(), { terminated: true });
     const body = jobGroup();
     delete (body.properties as Record<string, unknown>).restartPolicy;
-    await expect(client.containerGroups.beginCreateOrUpdate(rg, "immutable-default", { ...jobGroupModel(), restartPolicy: undefined })).rejects.toMatchObject(refused);
+    await expect(arm.client.containerGroups.beginCreateOrUpdate(rg, "immutable-default", { ...jobGroupModel(), restartPolicy: undefined })).rejects.toMatchObject(refused);
     expect((await put("immutable-default", body)).status).toBe(400);
   });
 
   it("accepts a PUT that changes env, image and command", async () => {
-    emulator.putGroup(sub, rg, "mutable", jobGroup(), { terminated: true });
+    arm.emulator.putGroup(sub, rg, "mutable", jobGroup(), { terminated: true });
     const response = await put("mutable", editContainer((p) => Object.assign(p, { image: "other:2", command: ["x"], environmentVariables: [{ name: "A", value: "b" }] })));
     expect(response.status).toBe(200);
   });
@@ -184,14 +174,14 @@ describe("updates ACI cannot make in place", () => {
 
 describe("api-version", () => {
   it("refuses a request without api-version with 400 MissingApiVersionParameter", async () => {
-    emulator.putGroup(sub, rg, "versions", jobGroup(), { terminated: true });
-    const response = await rawArm(client, emulator, "GET", groupPath("versions"));
+    arm.emulator.putGroup(sub, rg, "versions", jobGroup(), { terminated: true });
+    const response = await rawArm(arm.client, arm.emulator, "GET", groupPath("versions"));
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe("MissingApiVersionParameter");
   });
 
   it("refuses an unsupported api-version with 400 InvalidApiVersionParameter", async () => {
-    const response = await rawArm(client, emulator, "GET", `${groupPath("versions")}?api-version=2030-01-01`);
+    const response = await rawArm(arm.client, arm.emulator, "GET", `${groupPath("versions")}?api-version=2030-01-01`);
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe("InvalidApiVersionParameter");
   });

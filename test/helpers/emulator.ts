@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { afterAll, beforeAll } from "vitest";
 import { join } from "node:path";
 import { ContainerInstanceManagementClient, type ContainerGroup } from "@azure/arm-containerinstance";
 import { createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
@@ -33,6 +34,32 @@ export function testTls(): TlsMaterial {
 /** An emulator on the run's shared certificate with fast timings; options override both. */
 export function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   return startEmulator({ timings: testTimings, tls: testTls(), ...options });
+}
+
+/**
+ * One emulator for the calling test file and the real SDK client against it (see `armClient`),
+ * started before the file's tests and closed after them. Read `emulator` and `client` from the
+ * returned object inside tests and hooks, once they have started.
+ */
+export function useArmEmulator(options: EmulatorOptions = {}): { readonly emulator: Emulator; readonly client: ContainerInstanceManagementClient } {
+  let started: { emulator: Emulator; client: ContainerInstanceManagementClient } | undefined;
+  beforeAll(async () => {
+    const emulator = await startTestEmulator(options);
+    started = { emulator, client: armClient(emulator).client };
+  });
+  afterAll(() => started?.emulator.close());
+  const get = () => {
+    if (!started) throw new Error("useArmEmulator: read it inside a test or hook, after beforeAll");
+    return started;
+  };
+  return {
+    get emulator() {
+      return get().emulator;
+    },
+    get client() {
+      return get().client;
+    },
+  };
 }
 
 /**
