@@ -1,0 +1,64 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Emulator } from "../../emulator/index.js";
+import { printedSecrets } from "../helpers/printed-secrets.js";
+import { getOpen, runsClient, type RunsClient } from "../helpers/runs-client.js";
+import type { ServiceProcess } from "../helpers/service-process.js";
+import { startTrigger, type Trigger } from "../helpers/trigger-fixture.js";
+
+const apiKey = "arm-access-key-0123456789";
+
+describe("ARM refusing the service's identity, seen by the bundle", () => {
+  let trigger: Trigger;
+  let emulator: Emulator;
+  let service: ServiceProcess;
+  let runs: RunsClient;
+
+  const authorizationFailed = { status: 403, code: "AuthorizationFailed", message: "The client does not have authorization to perform action." };
+
+  beforeAll(async () => {
+    trigger = await startTrigger({ apiKey });
+    ({ emulator } = trigger);
+    [service] = trigger.services as [ServiceProcess];
+    runs = runsClient(service.url, apiKey);
+  });
+
+  afterEach(() => {
+    emulator.faults.clear();
+    emulator.clearRequests();
+  });
+
+  afterAll(() => trigger?.close());
+
+  it("answers 502 ArmAccessDenied when the identity may not read the group, and sends no PUT", async () => {
+    emulator.faults.add({ ...authorizationFailed, method: "GET", count: 1 });
+    const answer = await runs.start({ env: { INPUT: "a" } });
+
+    expect(answer.status).toBe(502);
+    expect(answer.body.error?.code).toBe("ArmAccessDenied");
+    expect(answer.body.error?.message).not.toContain("authorization to perform");
+    expect(emulator.requests.map((r) => `${r.method} ${r.status}`)).toEqual(["GET 403"]);
+  });
+
+  it("answers 502 ArmAccessDenied when the identity may read but not write the group", async () => {
+    emulator.faults.add({ ...authorizationFailed, method: "PUT", count: 1 });
+    const answer = await runs.start({ env: { INPUT: "b" } });
+
+    expect(answer.status).toBe(502);
+    expect(answer.body.error?.code).toBe("ArmAccessDenied");
+    expect(emulator.requests.map((r) => `${r.method} ${r.status}`)).toEqual(["GET 200", "PUT 403"]);
+  });
+
+  it("reports not ready while ARM refuses the identity, naming the check", async () => {
+    // The readiness cache holds an answer for 5 s; this is the probe's first ARM read.
+    emulator.faults.add({ ...authorizationFailed, method: "GET", count: 1 });
+    const probe = await getOpen(service.url, "/readyz");
+
+    expect(probe.status).toBe(503);
+    expect(probe.body.checks?.["arm"]).toBe("failed");
+    expect(probe.body.error?.message).toContain("ArmAccessDenied");
+  });
+
+  it("printed neither the API key nor a token", () => {
+    expect(printedSecrets(service.output(), { apiKey, identityHeader: emulator.identityHeader })).toEqual([]);
+  });
+});
