@@ -18,15 +18,13 @@ export interface ArmClientOptions {
   credential: TokenCredential;
   subscriptionId: string;
   endpoint: string;
-  /** The longest the SDK's own throttling retry may wait, for a call made outside a port call's budget. */
-  maxRetryAfterMs: number;
 }
 
-/** The one ARM client of the process: the SDK's pipeline (auth, retries) plus the wait cap. */
+/** The one ARM client of the process: the SDK's pipeline (auth, retries) plus the deadline cap on waits. */
 export function createArmClient(options: ArmClientOptions): ContainerInstanceManagementClient {
   return new ContainerInstanceManagementClient(options.credential, options.subscriptionId, {
     endpoint: options.endpoint,
-    additionalPolicies: [{ policy: retryAfterCapPolicy(options.maxRetryAfterMs), position: "perRetry" }],
+    additionalPolicies: [{ policy: retryAfterCapPolicy(), position: "perRetry" }],
   });
 }
 

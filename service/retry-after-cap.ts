@@ -32,20 +32,20 @@ export function retryAfterSeconds(response: PipelineResponse, now = Date.now()):
 
 /**
  * A per-retry pipeline policy that stops the SDK's throttling retry from sleeping past the
- * call's deadline (`armCallDeadline`; outside one, past `maxWaitMs` for a single wait): a 429 or
- * 503 whose `Retry-After` would end after it is turned into an error the retry policy does not
- * catch, so the caller can answer 503 with that `Retry-After` at once instead of holding the HTTP
- * request open while ARM's waits add up.
+ * call's deadline (`armCallDeadline`): a 429 or 503 whose `Retry-After` would end after it is
+ * turned into an error the retry policy does not catch, so the caller can answer 503 with that
+ * `Retry-After` at once instead of holding the HTTP request open while ARM's waits add up.
+ * A call made outside a deadline keeps the SDK's own behaviour.
  */
-export function retryAfterCapPolicy(maxWaitMs: number, now: () => number = Date.now): PipelinePolicy {
+export function retryAfterCapPolicy(now: () => number = Date.now): PipelinePolicy {
   return {
     name: "retryAfterCapPolicy",
     async sendRequest(request, next) {
       const response = await next(request);
       if (response.status === 429 || response.status === 503) {
         const seconds = retryAfterSeconds(response);
-        const deadline = armCallDeadline.getStore() ?? now() + maxWaitMs;
-        if (seconds !== undefined && now() + seconds * 1000 > deadline) {
+        const deadline = armCallDeadline.getStore();
+        if (seconds !== undefined && deadline !== undefined && now() + seconds * 1000 > deadline) {
           throw new RetryAfterTooLongError(response, seconds);
         }
       }

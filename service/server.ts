@@ -44,7 +44,6 @@ export async function startServer(env: Record<string, string | undefined>, optio
     credential,
     subscriptionId: config.subscriptionId,
     endpoint: config.armEndpoint,
-    maxRetryAfterMs: config.armRetryTimeoutMs,
   });
   const group = createAciPort({
     client,

@@ -25,35 +25,42 @@ describe("retryAfterSeconds", () => {
 });
 
 describe("retryAfterCapPolicy", () => {
-  const policy = retryAfterCapPolicy(5_000);
+  const now = 1_000;
+  const policy = retryAfterCapPolicy(() => now);
+  const withinDeadline = <T>(deadline: number, call: () => Promise<T>) => armCallDeadline.run(deadline, call);
 
-  it("lets a throttled response with a short wait through, for the SDK to retry", async () => {
+  it("lets a throttled response whose wait ends before the call's deadline through, for the SDK to retry", async () => {
     const short = response(429, { "retry-after": "2" });
-    await expect(policy.sendRequest(request, async () => short)).resolves.toBe(short);
+    await expect(withinDeadline(now + 5_000, () => policy.sendRequest(request, async () => short))).resolves.toBe(short);
   });
 
-  it("stops the retry of a 429 or 503 whose wait is longer than the budget", async () => {
+  it("stops the retry of a 429 or 503 whose wait would end after the call's deadline", async () => {
     for (const status of [429, 503]) {
       const long = response(status, { "retry-after": "372" });
-      const outcome = policy.sendRequest(request, async () => long);
+      const outcome = withinDeadline(now + 5_000, () => policy.sendRequest(request, async () => long));
       await expect(outcome).rejects.toBeInstanceOf(RetryAfterTooLongError);
       await expect(outcome).rejects.toMatchObject({ retryAfterSeconds: 372, response: long });
     }
   });
 
-  it("within a call's deadline, stops the wait that would end after it, however short", async () => {
-    let now = 1_000;
-    const policy = retryAfterCapPolicy(60_000, () => now);
+  it("measures each wait against what is left of the deadline, so waits cannot add up past it", async () => {
+    let clock = 1_000;
+    const ticking = retryAfterCapPolicy(() => clock);
     const throttled = response(429, { "retry-after": "2" });
-    await armCallDeadline.run(4_500, async () => {
-      await expect(policy.sendRequest(request, async () => throttled)).resolves.toBe(throttled);
-      now = 3_000;
-      await expect(policy.sendRequest(request, async () => throttled)).rejects.toBeInstanceOf(RetryAfterTooLongError);
+    await withinDeadline(4_500, async () => {
+      await expect(ticking.sendRequest(request, async () => throttled)).resolves.toBe(throttled);
+      clock = 3_000;
+      await expect(ticking.sendRequest(request, async () => throttled)).rejects.toBeInstanceOf(RetryAfterTooLongError);
     });
+  });
+
+  it("leaves a call made outside any deadline to the SDK's own retry", async () => {
+    const long = response(429, { "retry-after": "372" });
+    await expect(policy.sendRequest(request, async () => long)).resolves.toBe(long);
   });
 
   it("leaves other responses alone", async () => {
     const conflict = response(409, { "retry-after": "999" });
-    await expect(policy.sendRequest(request, async () => conflict)).resolves.toBe(conflict);
+    await expect(withinDeadline(now + 5_000, () => policy.sendRequest(request, async () => conflict))).resolves.toBe(conflict);
   });
 });

@@ -20,7 +20,6 @@ describe("the ARM port of the service", () => {
       credential: new ManagedIdentityCredential({ clientId: testClientId }),
       subscriptionId: testSubscriptionId,
       endpoint: emulator.url,
-      maxRetryAfterMs: 2_000,
     });
     port = createAciPort({
       client,
