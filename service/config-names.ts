@@ -7,6 +7,7 @@ export const configNames = {
   subscriptionId: "AZURE_SUBSCRIPTION_ID",
   resourceGroup: "ACI_RESOURCE_GROUP",
   containerGroup: "ACI_CONTAINER_GROUP",
+  containerGroups: "ACI_CONTAINER_GROUPS",
   container: "ACI_CONTAINER",
   clientId: "AZURE_CLIENT_ID",
   armEndpoint: "ARM_ENDPOINT",
@@ -18,10 +19,35 @@ export const configNames = {
   maxEnvBytes: "TRIGGER_MAX_ENV_BYTES",
   maxBodyBytes: "TRIGGER_MAX_BODY_BYTES",
   armRetryTimeoutMs: "TRIGGER_ARM_RETRY_TIMEOUT_MS",
+  armRequestTimeoutMs: "TRIGGER_ARM_REQUEST_TIMEOUT_MS",
+  storageConnectionString: "TRIGGER_STORAGE_CONNECTION_STRING",
+  storageAccount: "TRIGGER_STORAGE_ACCOUNT",
+  runRetentionDays: "TRIGGER_RUN_RETENTION_DAYS",
+  maxQueued: "TRIGGER_MAX_QUEUED",
+  allowCommand: "TRIGGER_ALLOW_COMMAND",
+  listenAddress: "TRIGGER_LISTEN_ADDRESS",
+  maxStartsPerMinute: "TRIGGER_MAX_STARTS_PER_MINUTE",
+  entraTenantId: "TRIGGER_ENTRA_TENANT_ID",
+  entraAudience: "TRIGGER_ENTRA_AUDIENCE",
+  entraRequiredRole: "TRIGGER_ENTRA_REQUIRED_ROLE",
+  entraAllowedClients: "TRIGGER_ENTRA_ALLOWED_CLIENTS",
+  entraAuthority: "TRIGGER_ENTRA_AUTHORITY",
   logLevel: "LOG_LEVEL",
 } as const;
 
 export type ConfigName = (typeof configNames)[keyof typeof configNames];
 
 /** Config values that carry secrets: the Pulumi program must pass them as Container App secrets. */
-export const secretConfigNames: readonly ConfigName[] = [configNames.apiKeys, configNames.secrets];
+export const secretConfigNames: readonly ConfigName[] = [configNames.apiKeys, configNames.secrets, configNames.storageConnectionString];
+
+/**
+ * The storage the service keeps its state in, inside the account named by TRIGGER_STORAGE_ACCOUNT
+ * (or the connection string). Fixed names: the Pulumi program creates exactly these, and the
+ * service's role is scoped to the account that holds them.
+ */
+export const storageNames = {
+  /** Azure Table: runs, idempotency keys, queue order and group leases. */
+  runsTable: "triggerruns",
+  /** Storage queue kept non-empty while a run is queued or active, so a scale rule keeps a replica awake. */
+  wakeQueue: "trigger-wake",
+} as const;
