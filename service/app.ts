@@ -5,46 +5,32 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "./app-env.js";
 import { requireBearer } from "./auth.js";
 import type { Config } from "./config.js";
-import type { ContainerGroupPort } from "./container-group-port.js";
 import { ServiceError, toErrorResponse } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { openApiDocument } from "./openapi.js";
-import { createReadiness, type Readiness } from "./readiness.js";
+import type { Readiness } from "./readiness.js";
 import { healthRoutes } from "./routes/health.js";
 import { runRoutes } from "./routes/runs.js";
-import { createRunService } from "./runs.js";
+import type { RunService } from "./runs/run-service.js";
 
 export interface AppDeps {
-  group: ContainerGroupPort;
-  config: Pick<Config, "auth" | "secrets" | "limits" | "container">;
+  runs: RunService;
+  config: Pick<Config, "auth" | "limits">;
   logger: Logger;
-  /** Default `crypto.randomUUID`. */
-  newRunId?: () => string;
-  /** Default the wall clock; also drives the readiness cache. */
-  now?: () => Date;
-  /** Default: config has a key, `group.read()` works (cached 5 s), and every secret is restorable. */
-  readiness?: () => Promise<Readiness>;
+  /** config and store usable; ARM and secrets as details (see readiness.ts) */
+  readiness: () => Promise<Readiness>;
 }
 
 /**
  * The trigger service's HTTP app: request ids, JSON request logs, bearer auth on /runs, one
  * validation shape, one error mapping. Everything it touches comes in through `deps`, so a test
- * builds a fresh app around an in-memory group.
+ * builds a fresh app around a run service of its own.
  */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
-  const { config, logger } = deps;
-  const now = deps.now ?? (() => new Date());
+  const { config, logger, runs, readiness } = deps;
   if (config.auth.kind === "none") {
     logger.warn("authentication is disabled: anyone who can reach the service can start and cancel runs");
   }
-  const runs = createRunService({
-    group: deps.group,
-    secrets: config.secrets,
-    ...(config.container ? { container: config.container } : {}),
-    newRunId: deps.newRunId ?? (() => crypto.randomUUID()),
-    now,
-  });
-  const readiness = deps.readiness ?? createReadiness({ group: deps.group, config, now: () => now().getTime() });
   const document = openApiDocument(config.limits);
 
   const app = new Hono<AppEnv>();
@@ -71,6 +57,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       },
     }),
   );
+  app.use("/runs", requireBearer(config.auth));
   app.use("/runs/*", requireBearer(config.auth));
 
   app.route("/", healthRoutes(readiness));

@@ -23,6 +23,7 @@ export const configNames = {
   storageConnectionString: "TRIGGER_STORAGE_CONNECTION_STRING",
   storageAccount: "TRIGGER_STORAGE_ACCOUNT",
   runRetentionDays: "TRIGGER_RUN_RETENTION_DAYS",
+  reconcileIntervalMs: "TRIGGER_RECONCILE_INTERVAL_MS",
   maxQueued: "TRIGGER_MAX_QUEUED",
   allowCommand: "TRIGGER_ALLOW_COMMAND",
   listenAddress: "TRIGGER_LISTEN_ADDRESS",

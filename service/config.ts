@@ -13,7 +13,8 @@ export interface Config {
   port: number;
   subscriptionId: string;
   resourceGroup: string;
-  containerGroup: string;
+  /** the pool: every group a run may be dispatched to, in the order they are tried */
+  containerGroups: string[];
   /** default: the group's first container */
   container?: string;
   /** the user-assigned identity to authenticate as */
@@ -23,6 +24,12 @@ export interface Config {
   secrets: AciSecrets;
   limits: RunRequestLimits & { maxBodyBytes: number };
   armRetryTimeoutMs: number;
+  armRequestTimeoutMs: number;
+  storage: { kind: "connectionString"; connectionString: string } | { kind: "account"; account: string };
+  /** 0: no queue */
+  maxQueued: number;
+  runRetentionDays: number;
+  reconcileIntervalMs: number;
   logLevel: LogLevel;
 }
 
@@ -35,6 +42,10 @@ const defaults = {
   maxEnvBytes: 64 * 1024,
   maxBodyBytes: 128 * 1024,
   armRetryTimeoutMs: 30_000,
+  armRequestTimeoutMs: 10_000,
+  maxQueued: 100,
+  runRetentionDays: 90,
+  reconcileIntervalMs: 5_000,
   logLevel: "info",
 } as const;
 
@@ -82,6 +93,49 @@ class EnvReader {
   fail(variable: string, problem: string): void {
     this.problems.push({ variable, problem });
   }
+}
+
+// Azure's rules for container group names: 1 to 63 lowercase letters, digits and single hyphens.
+const groupName = /^(?=.{1,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$/i;
+
+function readContainerGroups(read: EnvReader): string[] {
+  const pool = read.list(configNames.containerGroups);
+  const single = read.optional(configNames.containerGroup);
+  if (pool !== undefined && single !== undefined) {
+    read.fail(configNames.containerGroups, `must not be set together with ${configNames.containerGroup}`);
+  }
+  const groups = pool ?? (single === undefined ? [] : [single]);
+  if (groups.length === 0) {
+    read.fail(configNames.containerGroups, `is required (or ${configNames.containerGroup} for a pool of one)`);
+  } else if (groups.some((name) => !groupName.test(name))) {
+    read.fail(pool ? configNames.containerGroups : configNames.containerGroup, "must be container group names (letters, digits and hyphens, at most 63)");
+  } else if (new Set(groups.map((name) => name.toLowerCase())).size !== groups.length) {
+    read.fail(configNames.containerGroups, "must not name a group twice");
+  }
+  return groups;
+}
+
+// Azure's rule for storage account names.
+const storageAccountName = /^[a-z0-9]{3,24}$/;
+
+function readStorage(read: EnvReader): Config["storage"] {
+  const connectionString = read.optional(configNames.storageConnectionString);
+  const account = read.optional(configNames.storageAccount);
+  if (connectionString !== undefined && account !== undefined) {
+    read.fail(configNames.storageAccount, `must not be set together with ${configNames.storageConnectionString}`);
+  }
+  if (connectionString !== undefined) {
+    if (!/(?:^|;)\s*(?:TableEndpoint|AccountName)\s*=/i.test(connectionString)) {
+      read.fail(configNames.storageConnectionString, "must be a storage connection string (with AccountName or TableEndpoint)");
+    }
+    return { kind: "connectionString", connectionString };
+  }
+  if (account !== undefined) {
+    if (!storageAccountName.test(account)) read.fail(configNames.storageAccount, "must be a storage account name (3 to 24 lowercase letters and digits)");
+    return { kind: "account", account };
+  }
+  read.fail(configNames.storageAccount, `is required (or ${configNames.storageConnectionString}): the service keeps its runs there`);
+  return { kind: "account", account: "" };
 }
 
 function readArmEndpoint(read: EnvReader): string {
@@ -174,7 +228,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const subscriptionId = read.required(configNames.subscriptionId);
   if (subscriptionId !== "" && !guid.test(subscriptionId)) read.fail(configNames.subscriptionId, "must be a GUID");
   const resourceGroup = read.required(configNames.resourceGroup);
-  const containerGroup = read.required(configNames.containerGroup);
+  const containerGroups = readContainerGroups(read);
   const container = read.optional(configNames.container);
   const clientId = read.optional(configNames.clientId);
   const armEndpoint = readArmEndpoint(read);
@@ -188,6 +242,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     ...(allowedEnvNames ? { allowedEnvNames } : {}),
   };
   const armRetryTimeoutMs = read.integer(configNames.armRetryTimeoutMs, defaults.armRetryTimeoutMs, 0, 3_600_000);
+  const armRequestTimeoutMs = read.integer(configNames.armRequestTimeoutMs, Math.min(defaults.armRequestTimeoutMs, Math.max(1, armRetryTimeoutMs)), 1, 600_000);
+  if (armRequestTimeoutMs > Math.max(1, armRetryTimeoutMs)) {
+    read.fail(configNames.armRequestTimeoutMs, `must not exceed ${configNames.armRetryTimeoutMs}, the budget of the whole call`);
+  }
+  const storage = readStorage(read);
+  const maxQueued = read.integer(configNames.maxQueued, defaults.maxQueued, 0, 10_000);
+  const runRetentionDays = read.integer(configNames.runRetentionDays, defaults.runRetentionDays, 1, 3_650);
+  const reconcileIntervalMs = read.integer(configNames.reconcileIntervalMs, defaults.reconcileIntervalMs, 10, 600_000);
   const level = read.optional(configNames.logLevel) ?? defaults.logLevel;
   if (!logLevels.includes(level as LogLevel)) read.fail(configNames.logLevel, `must be one of ${logLevels.join(", ")}`);
 
@@ -196,7 +258,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     port,
     subscriptionId,
     resourceGroup,
-    containerGroup,
+    containerGroups,
     ...(container ? { container } : {}),
     ...(clientId ? { clientId } : {}),
     armEndpoint,
@@ -204,6 +266,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     secrets,
     limits,
     armRetryTimeoutMs,
+    armRequestTimeoutMs,
+    storage,
+    maxQueued,
+    runRetentionDays,
+    reconcileIntervalMs,
     logLevel: level as LogLevel,
   };
 }

@@ -1,5 +1,3 @@
-import { baseEnvName } from "./trigger-env-names.js";
-
 /**
  * Every stable error code the service answers with, its HTTP status, and what a caller should
  * do about it. The OpenAPI document and the README's error table are built from this one list.
@@ -9,23 +7,26 @@ export const errorCodes = {
   SecureVariableOverride: { status: 400, action: "Drop the named variables from `env`: the group holds them as secure values." },
   Unauthorized: { status: 401, action: "Send `Authorization: Bearer <key>` with a current key." },
   NotFound: { status: 404, action: "Check the path against the API list." },
-  RunNotFound: { status: 404, action: "The id was never a run of this group; check it." },
+  RunNotFound: { status: 404, action: "The id was never a run, or it is older than the retention; check it." },
   MethodNotAllowed: { status: 405, action: "Use a method from the `Allow` header." },
   RunInProgress: { status: 409, action: "Wait for the run named in `error.runId` to finish, or cancel it, then retry." },
   RunNotActive: { status: 409, action: "Nothing to cancel: the run already ended with the status in `error.status`." },
-  RunSuperseded: { status: 410, action: "A later run replaced this one; its status and logs are gone." },
+  QueueFull: { status: 409, action: "As many runs as TRIGGER_MAX_QUEUED already wait; retry once some have started." },
+  LogsUnavailable: { status: 410, action: "The run's group now holds another deployment and Azure kept no logs of this run." },
   PayloadTooLarge: { status: 413, action: "Send a smaller body (see Limits)." },
   UnsupportedMediaType: { status: 415, action: "Send the body as `Content-Type: application/json`." },
   IdempotencyKeyReused: { status: 422, action: "Use a new `Idempotency-Key` for a different body." },
   InternalError: { status: 500, action: "Retry later; report the `X-Request-Id` if it persists." },
   ArmUnavailable: { status: 502, action: "Azure Resource Manager failed or was unreachable; retry later." },
   ArmAccessDenied: { status: 502, action: "Operator: grant the service's identity its role on the container group." },
-  ArmRejectedDefinition: { status: 502, action: "Operator: Azure rejected the group definition (ARM code in the message); fix the group." },
+  ArmRejectedDefinition: { status: 502, action: "Operator: Azure rejected the group definition (ARM code in `error.armCode`); fix the group. No run started." },
+  ArmRejectedRequest: { status: 502, action: "Azure refused a stop or log read (ARM code in `error.armCode`)." },
+  ArmConflict: { status: 502, action: "Azure refused the operation for the group's state (ARM code in `error.armCode`); retry later." },
   ContainerGroupNotFound: { status: 502, action: "Operator: the configured container group does not exist; deploy it or fix the configuration." },
   ArmBusy: { status: 503, action: "Azure is throttling or the group is still transitioning; retry after `Retry-After` seconds." },
   SecretNotConfigured: { status: 503, action: "Operator: configure the secrets named in the message; no run was started." },
   ContainerNotFound: { status: 503, action: "Operator: the configured container is not in the group; fix the configuration." },
-  BaseEnvUnreadable: { status: 503, action: `Operator: the container's ${baseEnvName} variable was edited by hand; restore it or remove it from the group.` },
+  StoreUnavailable: { status: 503, action: "The run store failed or was unreachable; retry later. Operator: check the storage account and the identity's table role." },
   TooManyTags: { status: 503, action: "Operator: remove tags from the group so the run record fits (ARM allows 50)." },
   NotReady: { status: 503, action: "Probe only: the check named in `checks` failed." },
 } as const satisfies Record<string, { status: number; action: string }>;

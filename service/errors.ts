@@ -1,7 +1,6 @@
-import { isRestError, type RestError } from "@azure/core-rest-pipeline";
 import { HTTPException } from "hono/http-exception";
 import { errorCodes, type ErrorCode } from "./error-codes.js";
-import { retryAfterSeconds } from "./retry-after-cap.js";
+import { StoreUnavailable } from "./store/store-errors.js";
 
 /** Extra, caller-useful facts placed next to `code` and `message` in the error body. */
 export type ErrorDetails = Record<string, string | string[]>;
@@ -39,46 +38,6 @@ export interface ErrorResponse {
   unexpected: boolean;
 }
 
-// Wait suggested to callers when ARM is busy but named no time (Microsoft's advice for 409
-// ContainerGroupTransitioning is at least 10 s).
-const DEFAULT_RETRY_AFTER_SECONDS = 10;
-
-// ARM codes are PascalCase identifiers; anything else is not echoed to callers.
-const armCodePattern = /^[A-Za-z][A-Za-z0-9_.]{0,99}$/;
-
-function armBusy(error: RestError): ServiceError {
-  const seconds = error.response ? retryAfterSeconds(error.response) : undefined;
-  const retryAfter = String(Math.max(1, seconds ?? DEFAULT_RETRY_AFTER_SECONDS));
-  return new ServiceError("ArmBusy", `Azure Resource Manager is busy with this container group; retry after ${retryAfter} s.`, {
-    headers: { "Retry-After": retryAfter },
-  });
-}
-
-/**
- * Maps an ARM failure to what the caller can do about it. Only the status and ARM's error code
- * are used: ARM and SDK messages can quote request details and never reach a response.
- */
-export function fromArmError(error: RestError): ServiceError {
-  const status = error.statusCode;
-  const armCode = error.code !== undefined && armCodePattern.test(error.code) ? error.code : undefined;
-  if (status === 429) return armBusy(error);
-  if (status === 409) return armBusy(error);
-  if (status === 503 && error.response?.headers.has("retry-after")) return armBusy(error);
-  if (status === 401 || status === 403) {
-    return new ServiceError("ArmAccessDenied", "Azure Resource Manager denied the service's identity access to the container group.");
-  }
-  if (status === 404) {
-    return new ServiceError("ContainerGroupNotFound", "The configured container group (or container) does not exist in Azure.");
-  }
-  if (status === 400 || status === 422) {
-    const suffix = armCode ? ` (ARM code ${armCode})` : "";
-    return new ServiceError("ArmRejectedDefinition", `Azure Resource Manager rejected the container group definition${suffix}.`, {
-      ...(armCode ? { details: { armCode } } : {}),
-    });
-  }
-  return new ServiceError("ArmUnavailable", "Azure Resource Manager failed or could not be reached.");
-}
-
 function fromHttpException(error: HTTPException): ServiceError {
   if (error.status === 413) return new ServiceError("PayloadTooLarge", "The request body is too large.");
   if (error.status === 400) return new ServiceError("InvalidRequest", error.message || "The request is invalid.");
@@ -88,7 +47,9 @@ function fromHttpException(error: HTTPException): ServiceError {
 
 function asServiceError(error: unknown): { error: ServiceError; unexpected: boolean } {
   if (error instanceof ServiceError) return { error, unexpected: false };
-  if (isRestError(error)) return { error: fromArmError(error), unexpected: false };
+  if (error instanceof StoreUnavailable) {
+    return { error: new ServiceError("StoreUnavailable", "The run store failed or could not be reached."), unexpected: false };
+  }
   if (error instanceof HTTPException) return { error: fromHttpException(error), unexpected: error.status >= 500 };
   return { error: new ServiceError("InternalError", "The service failed to handle the request."), unexpected: true };
 }

@@ -1,3 +1,4 @@
+import { startAzurite } from "../emulator/azurite.js";
 import { demoGroup, startEmulator, trustCertificate } from "../emulator/index.js";
 import type { WireContainerGroup } from "./arm-types.js";
 import { configNames } from "./config-names.js";
@@ -6,9 +7,10 @@ import { startServer } from "./server.js";
 
 /**
  * `npm start`: with Azure configured (AZURE_SUBSCRIPTION_ID set) this is the ordinary server.
- * Without it, the service runs against the embedded ARM emulator holding a demo group, so a new
- * user can try every route with no Azure account. This is the one file of the service that
- * imports the emulator.
+ * Without it, the service runs against the embedded ARM emulator holding a demo group, and keeps
+ * its runs in Azurite (Microsoft's storage emulator, in memory) started beside it, so a new user
+ * can try every route with no Azure account. This is the one file of the service that imports
+ * the emulators.
  */
 const demo = {
   subscriptionId: "00000000-0000-0000-0000-000000000000",
@@ -20,7 +22,7 @@ const demo = {
 if (process.env[configNames.subscriptionId]) {
   await startServer(process.env);
 } else {
-  const emulator = await startEmulator();
+  const [emulator, azurite] = await Promise.all([startEmulator(), startAzurite()]);
   trustCertificate(emulator.caCertPem);
   const group = demoGroup();
   emulator.putGroup(demo.subscriptionId, demo.resourceGroup, demo.containerGroup, group, { terminated: true });
@@ -35,12 +37,13 @@ if (process.env[configNames.subscriptionId]) {
       [configNames.subscriptionId]: demo.subscriptionId,
       [configNames.resourceGroup]: demo.resourceGroup,
       [configNames.containerGroup]: demo.containerGroup,
+      [configNames.storageConnectionString]: azurite.connectionString,
       [configNames.clientId]: demo.clientId,
       [configNames.armEndpoint]: emulator.url,
       [configNames.secrets]: JSON.stringify(secretsOf(group as unknown as WireContainerGroup)),
       // Without keys of their own the demo listens on loopback only, and without authentication.
       ...(keys ? {} : { [configNames.allowUnauthenticated]: "true" }),
     },
-    { mode: "local-emulator", hostname: keys ? undefined : "127.0.0.1" },
+    { mode: "local-emulator", storage: "azurite", hostname: keys ? undefined : "127.0.0.1" },
   );
 }

@@ -1,13 +1,14 @@
 import * as z from "zod";
 import { errorCodes, type ErrorCode } from "./error-codes.js";
 import { envNamePattern, runRequestSchema, type RunRequestLimits } from "./run-request.js";
-import { maxIdempotencyKeyLength, maxLogTail, runIdPattern } from "./routes/runs.js";
+import { runStatuses } from "./core/run.js";
+import { maxIdempotencyKeyLength, maxLogTail, maxPageSize, runIdPattern } from "./routes/runs.js";
 
 const json = (schema: object) => ({ "application/json": { schema } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 // Failures any ARM call can end in; every run route reads the group first.
-const armCodes: ErrorCode[] = ["ArmUnavailable", "ArmAccessDenied", "ContainerGroupNotFound", "ArmBusy", "InternalError"];
+const armCodes: ErrorCode[] = ["ArmUnavailable", "ArmAccessDenied", "ArmConflict", "ArmRejectedRequest", "ContainerGroupNotFound", "ArmBusy", "StoreUnavailable", "InternalError"];
 const authCodes: ErrorCode[] = ["Unauthorized"];
 
 /** Groups codes by status: one OpenAPI response per status, listing each code and what to do. */
@@ -36,7 +37,7 @@ const runIdParameter = {
   schema: { type: "string", pattern: runIdPattern.source },
 };
 
-const runLookupCodes: ErrorCode[] = ["InvalidRequest", ...authCodes, "RunNotFound", "RunSuperseded", ...armCodes];
+const runLookupCodes: ErrorCode[] = ["InvalidRequest", ...authCodes, "RunNotFound", ...armCodes];
 
 /**
  * The OpenAPI 3.1 document served at GET /openapi.json. The run request schema is generated from
@@ -60,8 +61,9 @@ export function openApiDocument(limits: RunRequestLimits & { maxBodyBytes: numbe
       title: "aci-http-trigger",
       version: "1",
       description:
-        "Starts runs of one Azure Container Instances container group by re-creating it with each run's environment. " +
-        `One run at a time; request bodies up to ${limits.maxBodyBytes} bytes, at most ${limits.maxEnvCount} variables ` +
+        "Starts runs on a pool of Azure Container Instances container groups by re-creating a free group with each run's " +
+        "environment; runs wait in a queue while every group is busy. " +
+        `Request bodies up to ${limits.maxBodyBytes} bytes, at most ${limits.maxEnvCount} variables ` +
         `taking ${limits.maxEnvBytes} bytes.`,
     },
     security: [{ bearer: [] }],
@@ -69,7 +71,7 @@ export function openApiDocument(limits: RunRequestLimits & { maxBodyBytes: numbe
       "/runs": {
         post: {
           operationId: "startRun",
-          summary: "Start a run: re-create the container group with this env.",
+          summary: "Start a run: re-create a free container group with this env, or queue it.",
           parameters: [
             {
               name: "Idempotency-Key",
@@ -82,7 +84,7 @@ export function openApiDocument(limits: RunRequestLimits & { maxBodyBytes: numbe
           requestBody: { required: true, content: json(ref("RunRequest")) },
           responses: {
             "202": {
-              description: "ARM accepted the re-create; the run is starting.",
+              description: "ARM accepted the re-create (the run is `starting`), or every group is busy and the run is `queued`.",
               headers: {
                 Location: { schema: { type: "string" }, description: "/runs/{id}" },
                 "Idempotent-Replayed": { schema: { type: "string", const: "true" }, description: "Present when the key replayed an earlier run." },
@@ -94,6 +96,7 @@ export function openApiDocument(limits: RunRequestLimits & { maxBodyBytes: numbe
               "SecureVariableOverride",
               ...authCodes,
               "RunInProgress",
+              "QueueFull",
               "PayloadTooLarge",
               "UnsupportedMediaType",
               "IdempotencyKeyReused",
@@ -101,9 +104,21 @@ export function openApiDocument(limits: RunRequestLimits & { maxBodyBytes: numbe
               "ArmRejectedDefinition",
               "SecretNotConfigured",
               "ContainerNotFound",
-              "BaseEnvUnreadable",
               "TooManyTags",
             ]),
+          },
+        },
+        get: {
+          operationId: "listRuns",
+          summary: "Runs, newest first, a page at a time.",
+          parameters: [
+            { name: "status", in: "query", required: false, schema: { type: "string", enum: [...runStatuses] } },
+            { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: maxPageSize, default: 20 } },
+            { name: "cursor", in: "query", required: false, description: "`nextCursor` of the previous page.", schema: { type: "string" } },
+          ],
+          responses: {
+            "200": { description: "One page of runs.", content: json(ref("RunPage")) },
+            ...errorResponses(["InvalidRequest", ...authCodes, "StoreUnavailable", "InternalError"]),
           },
         },
       },
@@ -125,14 +140,14 @@ export function openApiDocument(limits: RunRequestLimits & { maxBodyBytes: numbe
           ],
           responses: {
             "200": { description: "The logs.", content: json(ref("RunLogs")) },
-            ...errorResponses([...runLookupCodes, "ContainerNotFound"]),
+            ...errorResponses([...runLookupCodes, "ContainerNotFound", "LogsUnavailable"]),
           },
         },
       },
       "/runs/{id}/cancel": {
         post: {
           operationId: "cancelRun",
-          summary: "Stop the container group if this run is still active.",
+          summary: "Cancel the run: a queued one never starts; an active one's group is stopped.",
           parameters: [runIdParameter],
           responses: {
             "200": { description: "The group was stopped; the run is canceled.", content: json(ref("RunView")) },
@@ -151,7 +166,7 @@ export function openApiDocument(limits: RunRequestLimits & { maxBodyBytes: numbe
       "/readyz": {
         get: {
           operationId: "ready",
-          summary: "Configuration complete, ARM reachable with the service's identity, every secret of the group restorable.",
+          summary: "Configuration complete and the run store usable; ARM and secrets reported as details.",
           security: [],
           responses: {
             "200": { description: "Ready.", content: json(ref("Readiness")) },
@@ -176,15 +191,25 @@ export function openApiDocument(limits: RunRequestLimits & { maxBodyBytes: numbe
         RunRequest: runRequest,
         RunView: {
           type: "object",
-          required: ["id", "status"],
+          required: ["id", "status", "env", "createdAt"],
           properties: {
             id: { type: "string" },
-            status: { type: "string", enum: ["starting", "running", "succeeded", "failed", "canceled"] },
-            exitCode: { type: "integer" },
-            message: { type: "string" },
+            status: { type: "string", enum: [...runStatuses] },
+            group: { type: "string", description: "The container group the run was dispatched to." },
+            env: { type: "object", additionalProperties: { type: "string" } },
+            command: { type: "array", items: { type: "string" } },
+            createdAt: { type: "string", format: "date-time" },
             startedAt: { type: "string", format: "date-time" },
             finishedAt: { type: "string", format: "date-time" },
+            exitCode: { type: "integer" },
+            message: { type: "string" },
+            startedBy: { type: "string" },
           },
+        },
+        RunPage: {
+          type: "object",
+          required: ["runs", "nextCursor"],
+          properties: { runs: { type: "array", items: ref("RunView") }, nextCursor: { type: ["string", "null"] } },
         },
         RunLogs: {
           type: "object",
@@ -195,13 +220,14 @@ export function openApiDocument(limits: RunRequestLimits & { maxBodyBytes: numbe
           type: "object",
           required: ["status", "checks"],
           properties: {
-            status: { type: "string", enum: ["ready", "not-ready"] },
+            status: { type: "string", enum: ["ready", "degraded", "not-ready"] },
             checks: {
               type: "object",
               properties: Object.fromEntries(
-                ["config", "arm", "secrets"].map((name) => [name, { type: "string", enum: ["ok", "failed", "skipped"] }]),
+                ["config", "store", "arm", "secrets"].map((name) => [name, { type: "string", enum: ["ok", "failed", "skipped"] }]),
               ),
             },
+            problems: { type: "array", items: { type: "string" } },
             error: {
               type: "object",
               properties: { code: { type: "string", const: "NotReady" }, message: { type: "string" } },
@@ -218,11 +244,11 @@ export function openApiDocument(limits: RunRequestLimits & { maxBodyBytes: numbe
               properties: {
                 code: { type: "string", enum: Object.keys(errorCodes) },
                 message: { type: "string" },
-                runId: { type: "string", description: "The run concerned (RunInProgress, RunNotActive, RunSuperseded, IdempotencyKeyReused)." },
+                runId: { type: "string", description: "The run concerned (RunInProgress, RunNotActive, IdempotencyKeyReused)." },
                 status: { type: "string", description: "RunNotActive: how the run ended." },
                 missing: { type: "array", items: { type: "string" }, description: "SecretNotConfigured: what to configure." },
                 names: { type: "array", items: { type: "string" }, description: "SecureVariableOverride: the refused variables." },
-                armCode: { type: "string", description: "ArmRejectedDefinition: ARM's error code." },
+                armCode: { type: "string", description: "ArmRejectedDefinition, ArmRejectedRequest, ArmConflict: ARM's error code." },
               },
             },
           },

@@ -1,79 +1,76 @@
-import { isRestError } from "@azure/core-rest-pipeline";
-import type { WireContainerGroup } from "./arm-types.js";
+import type { ArmPort } from "./arm/arm-port.js";
 import type { Config } from "./config.js";
-import type { ContainerGroupPort } from "./container-group-port.js";
-import { fromArmError } from "./errors.js";
+import { ServiceError } from "./errors.js";
 import { describeMissingSecret, missingSecrets } from "./secrets.js";
+import type { RunStore } from "./store/run-store.js";
 
-export type CheckName = "config" | "arm" | "secrets";
+export type CheckName = "config" | "store" | "arm" | "secrets";
 export type CheckState = "ok" | "failed" | "skipped";
 
 export interface Readiness {
+  /** config and store: what this replica needs to answer status, history, cancel and starts */
   ready: boolean;
   checks: Record<CheckName, CheckState>;
-  /** What failed first, in words safe for a probe's log: names, never secret values. */
-  failure?: { check: CheckName; message: string };
+  /** What failed, in words safe for a probe's log: names, never secret values. */
+  problems: Array<{ check: CheckName; message: string }>;
 }
 
 export interface ReadinessOptions {
-  group: ContainerGroupPort;
+  store: Pick<RunStore, "view">;
+  arm: Pick<ArmPort, "read">;
+  groups: readonly string[];
   config: Pick<Config, "auth" | "secrets">;
-  /** How long one ARM read answers every probe, so probes do not spend ARM's read quota. */
+  /** How long one round of reads answers every probe, so probes spend neither ARM's read quota nor the store's. */
   cacheMs?: number;
   now?: () => number;
 }
 
-type ArmRead = { ok: true; group: WireContainerGroup } | { ok: false; message: string };
-
-function describeReadFailure(error: unknown): string {
-  if (!isRestError(error)) return "Reading the container group failed.";
-  const mapped = fromArmError(error);
-  return `${mapped.message} (${mapped.code})`;
+function describe(error: unknown, fallback: string): string {
+  return error instanceof ServiceError ? `${error.message} (${error.code})` : fallback;
 }
 
-/**
- * The readiness check behind GET /readyz: the configuration can authenticate callers, ARM
- * answers a read of the group with the service's identity, and every secret the group holds can
- * be restored on re-create. The ARM read is shared by all probes within `cacheMs`.
- */
-export function createReadiness(options: ReadinessOptions): () => Promise<Readiness> {
-  const cacheMs = options.cacheMs ?? 5_000;
-  const now = options.now ?? Date.now;
-  let cached: { at: number; read: Promise<ArmRead> } | undefined;
+async function check(options: ReadinessOptions): Promise<Readiness> {
+  const { auth, secrets } = options.config;
+  const problems: Readiness["problems"] = [];
+  const config: CheckState = auth.kind === "keys" && auth.keys.length === 0 ? "failed" : "ok";
+  if (config === "failed") problems.push({ check: "config", message: "No API key is configured." });
 
-  function readGroup(): Promise<ArmRead> {
-    const at = now();
-    if (cached === undefined || at - cached.at >= cacheMs) {
-      const read = options.group.read().then(
-        (group): ArmRead => ({ ok: true, group }),
-        (error: unknown): ArmRead => ({ ok: false, message: describeReadFailure(error) }),
-      );
-      cached = { at, read };
-    }
-    return cached.read;
+  let store: CheckState = "ok";
+  try {
+    await options.store.view();
+  } catch (error) {
+    store = "failed";
+    problems.push({ check: "store", message: describe(error, "The run store cannot be read with the service's identity.") });
   }
 
-  return async () => {
-    const { auth, secrets } = options.config;
-    if (auth.kind === "keys" && auth.keys.length === 0) {
-      return {
-        ready: false,
-        checks: { config: "failed", arm: "skipped", secrets: "skipped" },
-        failure: { check: "config", message: "No API key is configured." },
-      };
+  // ARM and secrets are reported, not required: a replica that cannot reach ARM still answers
+  // status and history, and each start says what went wrong.
+  let arm: CheckState = "ok";
+  let secretsState: CheckState = "ok";
+  for (const name of options.groups) {
+    try {
+      const group = await options.arm.read(name);
+      const missing = missingSecrets(group, secrets);
+      if (missing.length > 0) {
+        secretsState = "failed";
+        problems.push({ check: "secrets", message: `Group ${name} misses secrets: ${missing.map(describeMissingSecret).join("; ")}.` });
+      }
+    } catch (error) {
+      arm = "failed";
+      problems.push({ check: "arm", message: `Group ${name}: ${describe(error, "reading the container group failed.")}` });
     }
-    const read = await readGroup();
-    if (!read.ok) {
-      return { ready: false, checks: { config: "ok", arm: "failed", secrets: "skipped" }, failure: { check: "arm", message: read.message } };
-    }
-    const missing = missingSecrets(read.group, secrets);
-    if (missing.length > 0) {
-      return {
-        ready: false,
-        checks: { config: "ok", arm: "ok", secrets: "failed" },
-        failure: { check: "secrets", message: `Missing secrets: ${missing.map(describeMissingSecret).join("; ")}.` },
-      };
-    }
-    return { ready: true, checks: { config: "ok", arm: "ok", secrets: "ok" } };
+  }
+  return { ready: config === "ok" && store === "ok", checks: { config, store, arm, secrets: secretsState }, problems };
+}
+
+/** The readiness check behind GET /readyz, one round of reads shared by all probes within `cacheMs`. */
+export function createReadiness(options: ReadinessOptions): () => Promise<Readiness> {
+  const cacheMs = options.cacheMs ?? 15_000;
+  const now = options.now ?? Date.now;
+  let cached: { at: number; result: Promise<Readiness> } | undefined;
+  return () => {
+    const at = now();
+    if (cached === undefined || at - cached.at >= cacheMs) cached = { at, result: check(options) };
+    return cached.result;
   };
 }

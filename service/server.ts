@@ -1,10 +1,19 @@
-import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identity";
+import { TableClient } from "@azure/data-tables";
+import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from "@azure/identity";
+import { QueueClient } from "@azure/storage-queue";
 import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
-import { createAciPort, createArmClient } from "./aci.js";
 import { createApp } from "./app.js";
-import { parseConfig } from "./config.js";
+import { createArmPort } from "./arm/arm-port.js";
+import { storageNames } from "./config-names.js";
+import { parseConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
+import { createReadiness } from "./readiness.js";
+import { createReconciler } from "./runs/reconcile.js";
+import { startReconcileLoop } from "./runs/reconcile-loop.js";
+import { createRunService } from "./runs/run-service.js";
+import { createTableRunStore } from "./store/table-run-store.js";
+import { createWakeQueue } from "./store/wake-queue.js";
 
 export interface RunningServer {
   port: number;
@@ -14,11 +23,33 @@ export interface RunningServer {
 export interface StartOptions {
   /** Where the ARM calls go, said in the first log line: Azure itself or the embedded emulator. */
   mode?: "azure" | "local-emulator";
+  /** Said in the first log line when the store is a local emulator. */
+  storage?: "azurite";
   hostname?: string;
 }
 
 // In-flight requests get this long to finish after SIGTERM; Container Apps waits 30 s by default.
 const shutdownGraceMs = 20_000;
+// Prune the store of runs past retention this often; every replica does, and deletes are idempotent.
+const pruneEveryMs = 60 * 60 * 1000;
+
+/** The store's clients: Azurite or a connection string, else the account through the identity. */
+function storageClients(config: Config, credential: TokenCredential): { table: TableClient; queue: QueueClient } {
+  if (config.storage.kind === "connectionString") {
+    const { connectionString } = config.storage;
+    // Azurite listens on plain http on loopback; the SDK refuses shared keys over http unless told.
+    const insecure = /(?:^|;)\s*(?:DefaultEndpointsProtocol\s*=\s*http|TableEndpoint\s*=\s*http:)(?:;|$|\/)/i.test(connectionString);
+    return {
+      table: TableClient.fromConnectionString(connectionString, storageNames.runsTable, { allowInsecureConnection: insecure }),
+      queue: new QueueClient(connectionString, storageNames.wakeQueue),
+    };
+  }
+  const { account } = config.storage;
+  return {
+    table: new TableClient(`https://${account}.table.core.windows.net`, storageNames.runsTable, credential),
+    queue: new QueueClient(`https://${account}.queue.core.windows.net/${storageNames.wakeQueue}`, credential),
+  };
+}
 
 /**
  * Reads the configuration once, builds the one credential and ARM client of the process, and
@@ -31,7 +62,8 @@ export async function startServer(env: Record<string, string | undefined>, optio
     mode: options.mode ?? "azure",
     armEndpoint: config.armEndpoint,
     resourceGroup: config.resourceGroup,
-    containerGroup: config.containerGroup,
+    containerGroups: config.containerGroups,
+    storage: options.storage ?? (config.storage.kind === "account" ? config.storage.account : "connection-string"),
     identity: config.clientId ? "user-assigned" : "default-chain",
   });
 
@@ -40,20 +72,54 @@ export async function startServer(env: Record<string, string | undefined>, optio
   const credential = config.clientId
     ? new ManagedIdentityCredential({ clientId: config.clientId })
     : new DefaultAzureCredential();
-  const client = createArmClient({
+  const arm = createArmPort({
     credential,
     subscriptionId: config.subscriptionId,
     endpoint: config.armEndpoint,
-  });
-  const group = createAciPort({
-    client,
-    endpoint: config.armEndpoint,
-    subscriptionId: config.subscriptionId,
     resourceGroup: config.resourceGroup,
-    containerGroup: config.containerGroup,
     callBudgetMs: config.armRetryTimeoutMs,
+    requestTimeoutMs: config.armRequestTimeoutMs,
   });
-  const app = createApp({ group, config, logger });
+  const clients = storageClients(config, credential);
+  const store = createTableRunStore({ client: clients.table, partition: config.resourceGroup.toLowerCase() });
+  await store.prepare(config.containerGroups);
+  const now = () => new Date();
+  // A claimed run's one PUT gets the call budget twice (a transitioning group is read and tried
+  // again) plus one request's timeout; past that, a group without the run means it never started.
+  const startDeadlineMs = 2 * config.armRetryTimeoutMs + config.armRequestTimeoutMs + 10_000;
+  let loop: ReturnType<typeof startReconcileLoop> | undefined;
+  const common = {
+    store,
+    arm,
+    secrets: config.secrets,
+    ...(config.container ? { container: config.container } : {}),
+    now,
+    logger,
+    callBudgetMs: config.armRetryTimeoutMs,
+    startDeadlineMs,
+  };
+  const runs = createRunService({ ...common, groups: config.containerGroups, maxQueued: config.maxQueued, onWork: () => loop?.kick() });
+  const setAwake = createWakeQueue(clients.queue);
+  const reconcile = createReconciler({
+    ...common,
+    runs,
+    groups: config.containerGroups,
+    setAwake: (awake) => setAwake(awake).catch((error: unknown) => logger.warn("wake queue update failed", { error })),
+  });
+  let prunedAt = 0;
+  loop = startReconcileLoop(
+    async () => {
+      await reconcile();
+      if (Date.now() - prunedAt >= pruneEveryMs) {
+        prunedAt = Date.now();
+        const pruned = await store.pruneRuns(new Date(Date.now() - config.runRetentionDays * 86_400_000));
+        if (pruned > 0) logger.info("pruned runs past retention", { count: pruned });
+      }
+    },
+    { intervalMs: config.reconcileIntervalMs, logger },
+  );
+  const readiness = createReadiness({ store, arm, groups: config.containerGroups, config });
+  const app = createApp({ runs, config, logger, readiness });
 
   const server = serve({ fetch: app.fetch, port: config.port, ...(options.hostname ? { hostname: options.hostname } : {}) });
   await new Promise<void>((resolve, reject) => {
@@ -72,6 +138,7 @@ export async function startServer(env: Record<string, string | undefined>, optio
       const sweep = setInterval(() => "closeIdleConnections" in server && server.closeIdleConnections(), 100);
       const force = setTimeout(() => "closeAllConnections" in server && server.closeAllConnections(), shutdownGraceMs);
       force.unref();
+      void loop?.stop();
       server.close(() => {
         clearInterval(sweep);
         clearTimeout(force);

@@ -1,10 +1,10 @@
 import type { WireContainerGroup, WireContainerState, WireEvent } from "./arm-types.js";
+import type { RunStatus } from "./core/run.js";
 
-export type RunStatus = "starting" | "running" | "succeeded" | "failed" | "canceled";
-
-export interface RunView {
+/** A run's status as the group's instance view alone tells it. */
+export interface InstanceRunView {
   id: string;
-  status: RunStatus;
+  status: Extract<RunStatus, "starting" | "running" | "succeeded" | "failed" | "canceled">;
   exitCode?: number;
   message?: string;
   startedAt?: string;
@@ -82,7 +82,7 @@ function failureMessage(group: unknown): string {
   return latest.name ? `${latest.name}: ${latest.message}` : (latest.message ?? "");
 }
 
-function statusOf(group: unknown, target: WireContainerState): Pick<RunView, "status" | "message"> {
+function statusOf(group: unknown, target: WireContainerState): Pick<InstanceRunView, "status" | "message"> {
   const properties = field(group, "properties");
   const provisioning = text(field(properties, "provisioningState"));
   const groupState = text(field(field(properties, "instanceView"), "state"));
@@ -114,7 +114,7 @@ function statusOf(group: unknown, target: WireContainerState): Pick<RunView, "st
  * The status of the group's current run, read from its instance view (the target container is
  * the first one unless named). Never throws: any unexpected shape maps to a status.
  */
-export function runStatus(group: WireContainerGroup, runId: string, targetContainer?: string): RunView {
+export function runStatus(group: WireContainerGroup, runId: string, targetContainer?: string): InstanceRunView {
   const provisioning = text(field(field(group, "properties"), "provisioningState"));
   // The instance view of a deployment still provisioning describes the previous one.
   if (provisioning !== undefined && provisioningInProgress.has(provisioning)) return { id: runId, status: "starting" };

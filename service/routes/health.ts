@@ -8,9 +8,11 @@ export function healthRoutes(readiness: () => Promise<Readiness>) {
     .get("/healthz", (c) => c.json({ status: "ok" }, 200))
     .get("/readyz", async (c) => {
       const result = await readiness();
-      if (result.ready) return c.json({ status: "ready", checks: result.checks }, 200);
-      c.var.log.warn("not ready", { check: result.failure?.check, reason: result.failure?.message });
-      const message = result.failure ? `${result.failure.check}: ${result.failure.message}` : "The service is not ready.";
-      return c.json({ status: "not-ready", checks: result.checks, error: { code: "NotReady", message } }, 503);
+      const problems = result.problems.map((problem) => `${problem.check}: ${problem.message}`);
+      if (problems.length > 0) c.var.log.warn(result.ready ? "degraded" : "not ready", { problems });
+      if (result.ready) {
+        return c.json({ status: problems.length > 0 ? "degraded" : "ready", checks: result.checks, ...(problems.length > 0 ? { problems } : {}) }, 200);
+      }
+      return c.json({ status: "not-ready", checks: result.checks, error: { code: "NotReady", message: problems.join("; ") } }, 503);
     });
 }

@@ -4,7 +4,8 @@ import * as z from "zod";
 import type { AppEnv } from "../app-env.js";
 import { ServiceError } from "../errors.js";
 import { runRequestSchema, type RunRequestLimits } from "../run-request.js";
-import type { RunService } from "../runs.js";
+import { runStatuses } from "../core/run.js";
+import type { RunService } from "../runs/run-service.js";
 import { validate } from "../validate.js";
 
 /** The largest `tail` a caller may ask for; ARM keeps at most 1,000 lines of a stopped group. */
@@ -22,6 +23,20 @@ const logsQuery = z.object({
     .min(1, "must be at least 1")
     .max(maxLogTail, `must be at most ${maxLogTail}`)
     .optional(),
+});
+
+/** The most runs one page of GET /runs may hold. */
+export const maxPageSize = 100;
+
+const listQuery = z.object({
+  status: z.enum(runStatuses, `must be one of ${runStatuses.join(", ")}`).optional(),
+  limit: z.coerce
+    .number("must be a number")
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(maxPageSize, `must be at most ${maxPageSize}`)
+    .default(20),
+  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,512}$/, "must be a nextCursor from an earlier page").optional(),
 });
 
 const idempotencyHeader = z.object({
@@ -47,7 +62,7 @@ export interface RunRoutesOptions {
   limits: RunRequestLimits & { maxBodyBytes: number };
 }
 
-/** POST /runs, GET /runs/{id}, GET /runs/{id}/logs, POST /runs/{id}/cancel. */
+/** POST /runs, GET /runs, GET /runs/{id}, GET /runs/{id}/logs, POST /runs/{id}/cancel. */
 export function runRoutes({ runs, limits }: RunRoutesOptions) {
   const tooLarge = (): never => {
     throw new ServiceError("PayloadTooLarge", `The request body exceeds ${limits.maxBodyBytes} bytes.`);
@@ -70,6 +85,10 @@ export function runRoutes({ runs, limits }: RunRoutesOptions) {
         return c.json(run, 202);
       },
     )
+    .get("/", validate("query", listQuery), async (c) => {
+      const { status, limit, cursor } = c.req.valid("query");
+      return c.json(await runs.list({ limit, ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) }), 200);
+    })
     .get("/:id", validate("param", idParam), async (c) => {
       const { id } = c.req.valid("param");
       c.set("runId", id);

@@ -1,11 +1,11 @@
-import type { WireContainer, WireContainerGroup, WireEnvironmentVariable } from "./arm-types.js";
-import { type BaseEnv, encodeBaseEnv, readBaseEnv, secureBaseNames } from "./base-env.js";
-import { withoutReadOnlyFields } from "./read-only-fields.js";
-import { restoreSecrets } from "./restore-secrets.js";
-import { type RunRecord, maxTagCount, runRecordTags } from "./run-record.js";
-import { type RunRequest, reservedEnvNames } from "./run-request.js";
-import { type AciSecrets, type MissingSecret, isWithheldSecureEnv, missingSecrets } from "./secrets.js";
-import { runIdEnvName } from "./trigger-env-names.js";
+import type { WireContainer, WireContainerGroup, WireEnvironmentVariable } from "../arm-types.js";
+import { withoutReadOnlyFields } from "../read-only-fields.js";
+import { restoreSecrets } from "../restore-secrets.js";
+import { type RunRequest, reservedEnvNames } from "../run-request.js";
+import { type AciSecrets, type MissingSecret, isWithheldSecureEnv, missingSecrets } from "../secrets.js";
+import { runIdEnvName } from "../trigger-env-names.js";
+import { type BaseEnv, secureBaseNames } from "./base-env.js";
+import { runIdTagName } from "./carried-run.js";
 
 export type RecreateResult =
   | { ok: true; body: WireContainerGroup }
@@ -13,9 +13,20 @@ export type RecreateResult =
   /** the request sets a name that holds a secure value in the target container */
   | { ok: false; code: "SecureVariableOverride"; names: string[] }
   | { ok: false; code: "ContainerNotFound"; container: string }
-  | { ok: false; code: "TooManyTags" }
-  /** the target container's bookkeeping var is not one this service wrote (edited by hand) */
-  | { ok: false; code: "BaseEnvUnreadable"; container: string };
+  | { ok: false; code: "TooManyTags" };
+
+export type RecreateRefusal = Extract<RecreateResult, { ok: false }>;
+
+/** ARM's limit on tags per resource (FACTS §8). */
+export const maxTagCount = 50;
+
+// Tags earlier versions kept the run record in; a re-create drops them.
+const legacyTagNames: ReadonlySet<string> = new Set([
+  "trigger-run-started",
+  "trigger-request-hash",
+  "trigger-idempotency-key",
+  "trigger-previous-runs",
+]);
 
 function byCodeUnit(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -24,7 +35,7 @@ function byCodeUnit(a: string, b: string): number {
 /**
  * The target container's env for one run, in a stable order: the base entries in their own order
  * (a request value replacing a base plain value in place), then the request's new names sorted
- * by code unit, then the run id, then the bookkeeping var carrying the base to the next run.
+ * by code unit, then the run id. Nothing else: the job sees its base, its run's env and its id.
  */
 function runEnv(base: BaseEnv, request: RunRequest, runId: string): WireEnvironmentVariable[] {
   const requested = new Map(Object.entries(request.env).filter(([name]) => !reservedEnvNames.has(name)));
@@ -37,7 +48,7 @@ function runEnv(base: BaseEnv, request: RunRequest, runId: string): WireEnvironm
     .filter((name) => !baseNames.has(name))
     .sort(byCodeUnit)
     .map((name) => ({ name, value: requested.get(name) ?? "" }));
-  return [...fromBase, ...added, { name: runIdEnvName, value: runId }, encodeBaseEnv(base)];
+  return [...fromBase, ...added, { name: runIdEnvName, value: runId }];
 }
 
 function withRun(container: WireContainer, base: BaseEnv, request: RunRequest, runId: string): WireContainer {
@@ -57,34 +68,32 @@ function withRun(container: WireContainer, base: BaseEnv, request: RunRequest, r
  * The complete definition that starts one run, for a single PUT — or the reason it cannot be
  * built. ACI cannot update in place: whatever the PUT leaves out reverts, and GET withholds every
  * secret. So the body is the group as read, minus what ARM computes, with every withheld secret
- * put back from `secrets`, the target container's env and command set for this run, and the run
- * record in the tags. Nothing else changes, including properties this code does not know.
+ * put back from `secrets`, the target container's env and command set from `base` and the run,
+ * and the run's id in the one tag the service owns. Nothing else changes, including properties
+ * this code does not know.
  *
- * Nothing carries over between runs: the target container's env before the first trigger run is
- * kept in its bookkeeping var, and each run starts from it. Log Analytics `logType`, `metadata`
- * and `workspaceResourceId` are withheld by GET too; they are put back from
- * `secrets.logAnalyticsSettings` when configured, and otherwise revert to ACI's defaults.
+ * Log Analytics `logType`, `metadata` and `workspaceResourceId` are withheld by GET too; they are
+ * put back from `secrets.logAnalyticsSettings` when configured, and otherwise revert to ACI's
+ * defaults.
  *
- * Refusals, checked in this order: ContainerNotFound, BaseEnvUnreadable, SecureVariableOverride
- * (names sorted), SecretNotConfigured (every missing secret), TooManyTags.
+ * Refusals, checked in this order: ContainerNotFound, SecureVariableOverride (names sorted),
+ * SecretNotConfigured (every missing secret), TooManyTags.
  */
-export function recreate(input: {
+export function recreateBody(input: {
   group: WireContainerGroup;
   request: RunRequest;
   secrets: AciSecrets;
   /** default: the first container */
   targetContainer?: string;
-  record: RunRecord;
+  base: BaseEnv;
+  runId: string;
 }): RecreateResult {
-  const { group, request, secrets, record } = input;
+  const { group, request, secrets, base, runId } = input;
   const containers = group.properties.containers;
   const index =
     input.targetContainer === undefined ? (containers.length > 0 ? 0 : -1) : containers.findIndex((c) => c.name === input.targetContainer);
   const target = containers[index];
   if (!target) return { ok: false, code: "ContainerNotFound", container: input.targetContainer ?? "" };
-
-  const base = readBaseEnv(target);
-  if (!base) return { ok: false, code: "BaseEnvUnreadable", container: target.name };
 
   const secureNames = secureBaseNames(base);
   for (const entry of target.properties.environmentVariables ?? []) {
@@ -94,13 +103,12 @@ export function recreate(input: {
   if (overrides.length > 0) return { ok: false, code: "SecureVariableOverride", names: overrides };
 
   const body = withoutReadOnlyFields(group);
-  body.properties.containers = body.properties.containers.map((c, i) =>
-    i === index ? withRun(c, base, request, record.runId) : c,
-  );
+  body.properties.containers = body.properties.containers.map((c, i) => (i === index ? withRun(c, base, request, runId) : c));
   const missing = missingSecrets(body, secrets);
   if (missing.length > 0) return { ok: false, code: "SecretNotConfigured", missing };
 
-  const tags = runRecordTags(group.tags, record);
+  const kept = Object.entries(group.tags ?? {}).filter(([name]) => name !== runIdTagName && !legacyTagNames.has(name));
+  const tags = { ...Object.fromEntries(kept), [runIdTagName]: runId };
   if (Object.keys(tags).length > maxTagCount) return { ok: false, code: "TooManyTags" };
 
   return { ok: true, body: { ...restoreSecrets(body, secrets), tags } };

@@ -1,11 +1,11 @@
 import * as z from "zod";
-import type { WireContainer, WireEnvironmentVariable } from "./arm-types.js";
-import { reservedEnvNames } from "./run-request.js";
-import { isWithheldSecureEnv } from "./secrets.js";
-import { baseEnvName } from "./trigger-env-names.js";
+import type { WireContainer, WireEnvironmentVariable } from "../arm-types.js";
+import { reservedEnvNames } from "../run-request.js";
+import { isWithheldSecureEnv } from "../secrets.js";
+import { baseEnvName } from "../trigger-env-names.js";
 
 /**
- * The target container as it was before the first trigger run: its env entries (secure ones by
+ * The target container as it was before any run: its env entries (secure ones by
  * name only, exactly as GET shows them) and its command (absent when it had none).
  */
 export interface BaseEnv {
@@ -24,23 +24,23 @@ function withoutSecureValue(entry: WireEnvironmentVariable): WireEnvironmentVari
   return kept;
 }
 
-/**
- * The base of the target container: decoded from its bookkeeping var once a trigger run has set
- * it, otherwise the container's current env (without the names the trigger reserves) and
- * command. Undefined when the bookkeeping var is there but unreadable (edited by hand): guessing
- * would carry a previous run's env into the next one.
- */
-export function readBaseEnv(container: WireContainer): BaseEnv | undefined {
+/** The container's own env (without the names the service sets) and command, as it is now. */
+export function currentBase(container: WireContainer): BaseEnv {
   const env = container.properties.environmentVariables ?? [];
-  const bookkeeping = env.find((entry) => entry.name === baseEnvName);
-  if (!bookkeeping) {
-    const command = container.properties.command;
-    return {
-      env: env.filter((entry) => !reservedEnvNames.has(entry.name)).map(withoutSecureValue),
-      ...(command ? { command: [...command] } : {}),
-    };
-  }
-  if (bookkeeping.value === undefined) return undefined;
+  const command = container.properties.command;
+  return {
+    env: env.filter((entry) => !reservedEnvNames.has(entry.name)).map(withoutSecureValue),
+    ...(command ? { command: [...command] } : {}),
+  };
+}
+
+/**
+ * The base that versions before the run store kept in the TRIGGER_BASE variable of the target
+ * container, when it is there and readable; undefined otherwise.
+ */
+export function legacyBase(container: WireContainer): BaseEnv | undefined {
+  const bookkeeping = (container.properties.environmentVariables ?? []).find((entry) => entry.name === baseEnvName);
+  if (bookkeeping?.value === undefined) return undefined;
   let decoded: unknown;
   try {
     decoded = JSON.parse(bookkeeping.value);
@@ -51,10 +51,6 @@ export function readBaseEnv(container: WireContainer): BaseEnv | undefined {
   if (!baseEnvSchema.safeParse(decoded).success) return undefined;
   const base = decoded as BaseEnv;
   return { env: base.env.filter((entry) => !reservedEnvNames.has(entry.name)), ...(base.command ? { command: base.command } : {}) };
-}
-
-export function encodeBaseEnv(base: BaseEnv): WireEnvironmentVariable {
-  return { name: baseEnvName, value: JSON.stringify(base) };
 }
 
 /** Names whose values in the base are secure: a run may not replace them with plain values. */

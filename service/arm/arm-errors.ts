@@ -1,0 +1,67 @@
+import { isRestError, type RestError } from "@azure/core-rest-pipeline";
+import { ServiceError } from "../errors.js";
+import { retryAfterSeconds } from "./retry-after-cap.js";
+import { transitioningCode } from "./transitioning-retry.js";
+
+/** Which ARM call failed: the same status means different things for a PUT and for a log read. */
+export type ArmOperation = "read" | "put" | "stop" | "logs";
+
+// Wait suggested to callers when ARM is busy but named no time (Microsoft's advice for 409
+// ContainerGroupTransitioning is at least 10 s).
+const defaultRetryAfterSeconds = 10;
+
+// ARM codes are PascalCase identifiers; anything else is not echoed to callers.
+const armCodePattern = /^[A-Za-z][A-Za-z0-9_.]{0,99}$/;
+
+function armBusy(error: RestError): ServiceError {
+  const seconds = error.response ? retryAfterSeconds(error.response) : undefined;
+  const retryAfter = String(Math.max(1, seconds ?? defaultRetryAfterSeconds));
+  return new ServiceError("ArmBusy", `Azure Resource Manager is busy with this container group; retry after ${retryAfter} s.`, {
+    headers: { "Retry-After": retryAfter },
+  });
+}
+
+/** True for the 409 ARM answers while an earlier operation on the group is still running. */
+export function isTransitioning(error: unknown): boolean {
+  return isRestError(error) && error.statusCode === 409 && error.code === transitioningCode;
+}
+
+/**
+ * True when a PUT's outcome is unknown: no answer (dropped, timed out, aborted) or a 5xx that may
+ * have come after ARM applied it. Such an outcome is settled by reading the group, never by
+ * sending the PUT again.
+ */
+export function isUnclearOutcome(error: unknown): boolean {
+  if (!isRestError(error)) return error instanceof Error && error.name === "AbortError";
+  return error.statusCode === undefined || error.statusCode >= 500;
+}
+
+/**
+ * Maps an ARM failure to what the caller can do about it. Only the status and ARM's error code
+ * are used: ARM and SDK messages can quote request details and never reach a response.
+ */
+export function fromArmError(error: RestError, operation: ArmOperation): ServiceError {
+  const status = error.statusCode;
+  const armCode = error.code !== undefined && armCodePattern.test(error.code) ? error.code : undefined;
+  const details = armCode ? { details: { armCode } } : {};
+  const suffix = armCode ? ` (ARM code ${armCode})` : "";
+  if (status === 429 || isTransitioning(error)) return armBusy(error);
+  if (status === 503 && error.response?.headers.has("retry-after")) return armBusy(error);
+  if (status === 401 || status === 403) {
+    return new ServiceError("ArmAccessDenied", "Azure Resource Manager denied the service's identity access to the container group.");
+  }
+  if (status === 404) {
+    return operation === "logs"
+      ? new ServiceError("ContainerNotFound", `Azure has no such container in the group${suffix}.`, details)
+      : new ServiceError("ContainerGroupNotFound", "The configured container group does not exist in Azure.");
+  }
+  if (status === 409) {
+    return new ServiceError("ArmConflict", `Azure Resource Manager refused the ${operation} because of a conflicting state${suffix}.`, details);
+  }
+  if (status !== undefined && status >= 400 && status < 500) {
+    return operation === "put"
+      ? new ServiceError("ArmRejectedDefinition", `Azure Resource Manager rejected the container group definition${suffix}.`, details)
+      : new ServiceError("ArmRejectedRequest", `Azure Resource Manager rejected the ${operation} request${suffix}.`, details);
+  }
+  return new ServiceError("ArmUnavailable", "Azure Resource Manager failed or could not be reached.");
+}

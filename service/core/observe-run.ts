@@ -1,0 +1,67 @@
+import type { WireContainerGroup } from "../arm-types.js";
+import { runStatus } from "../status.js";
+import { carriesRun } from "./carried-run.js";
+import { isTerminal, type RunRecord } from "./run.js";
+
+/** The fields of a run that observing its group may change. */
+export type RunPatch = Partial<Pick<RunRecord, "status" | "startedAt" | "finishedAt" | "exitCode" | "message" | "confirmedAt">>;
+
+export interface ObserveContext {
+  now: Date;
+  /** the target container; default the group's first */
+  container?: string;
+  /**
+   * How long after its claim a run's one PUT may still be in flight. Past it, a group that does
+   * not carry the run means the start never happened.
+   */
+  startDeadlineMs: number;
+}
+
+const lostMessage =
+  "The container group was re-created or restarted outside the service before this run's end was recorded; its outcome is unknown.";
+
+function changed(run: RunRecord, patch: RunPatch): RunPatch | undefined {
+  const entries = Object.entries(patch).filter(([key, value]) => value !== undefined && run[key as keyof RunRecord] !== value);
+  return entries.length > 0 ? (Object.fromEntries(entries) as RunPatch) : undefined;
+}
+
+/**
+ * What the store should record about `run` after reading its group from ARM (undefined: nothing
+ * new). Pure: the caller writes the patch with a compare-and-set.
+ *
+ * The instance view speaks for a run only while the group carries the run's id. A group that
+ * does not carry it any more ended the run in a way nobody recorded (`lost`); one that never
+ * carried it past the start deadline means the start did not happen (`failed`). A group that
+ * carries it but whose target container started again (restart policy Never: only a restart from
+ * outside does that) is `lost` too, so an old run never reports a new deployment.
+ */
+export function observeRun(run: RunRecord, group: WireContainerGroup | undefined, context: ObserveContext): RunPatch | undefined {
+  if (isTerminal(run.status) || run.status === "queued") return undefined;
+  const now = context.now.toISOString();
+
+  if (group === undefined || !carriesRun(group, run.id, context.container)) {
+    if (run.confirmedAt !== undefined) return { status: "lost", finishedAt: now, message: lostMessage };
+    const claimed = run.claimedAt === undefined ? 0 : Date.parse(run.claimedAt);
+    if (context.now.getTime() - claimed < context.startDeadlineMs) return undefined;
+    return { status: "failed", finishedAt: now, message: "Azure never started this run: its container group was not re-created with it." };
+  }
+
+  const view = runStatus(group, run.id, context.container);
+  const restartPolicy = group.properties?.restartPolicy ?? "Always";
+  if (run.startedAt !== undefined && view.startedAt !== undefined && view.startedAt !== run.startedAt && restartPolicy === "Never") {
+    return { status: "lost", finishedAt: now, message: lostMessage };
+  }
+  const status = view.status === "canceled" ? "canceled" : view.status;
+  return changed(run, {
+    status,
+    ...(run.confirmedAt === undefined ? { confirmedAt: now } : {}),
+    ...(view.startedAt && run.startedAt === undefined ? { startedAt: view.startedAt } : {}),
+    ...(isTerminal(status)
+      ? {
+          finishedAt: view.finishedAt ?? now,
+          ...(view.exitCode !== undefined ? { exitCode: view.exitCode } : {}),
+          ...(view.message !== undefined ? { message: view.message } : status === "canceled" ? { message: "The container group was stopped outside the service." } : {}),
+        }
+      : {}),
+  });
+}

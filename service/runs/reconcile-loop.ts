@@ -1,0 +1,72 @@
+import type { Logger } from "../logger.js";
+
+export interface ReconcileLoop {
+  /** Asks for a pass soon (a run was queued, a group may be free); passes never overlap. */
+  kick(): void;
+  /** Resolves after the next complete pass. */
+  idle(): Promise<void>;
+  /** Stops after the pass in progress. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `pass` every `intervalMs` and whenever kicked, one pass at a time. The first pass runs at
+ * once: a replica that wakes from zero catches up on every end that happened while none ran.
+ */
+export function startReconcileLoop(pass: () => Promise<unknown>, options: { intervalMs: number; logger: Logger }): ReconcileLoop {
+  let running: Promise<void> | undefined;
+  let again = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let waiters: Array<() => void> = [];
+
+  const schedule = () => {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(run, options.intervalMs);
+    timer.unref();
+  };
+
+  function run(): void {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = (async () => {
+      try {
+        await pass();
+      } catch (error) {
+        options.logger.warn("reconcile pass failed", { error });
+      }
+      const done = waiters;
+      waiters = [];
+      for (const resolve of done) resolve();
+    })().finally(() => {
+      running = undefined;
+      if (again) {
+        again = false;
+        run();
+      } else {
+        schedule();
+      }
+    });
+  }
+
+  run();
+  return {
+    kick: () => run(),
+    idle: () =>
+      new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        run();
+      }),
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+      for (const resolve of waiters) resolve();
+      waiters = [];
+    },
+  };
+}

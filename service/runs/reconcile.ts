@@ -1,0 +1,125 @@
+import type { ArmPort } from "../arm/arm-port.js";
+import { carriesRun } from "../core/carried-run.js";
+import { isTerminal, type RunRecord } from "../core/run.js";
+import { ServiceError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import { isRunActive } from "../status.js";
+import type { PoolView, RunStore, Stored } from "../store/run-store.js";
+import { StoreConflict } from "../store/store-errors.js";
+import { prepareRun, sendRun, type DispatchDeps } from "./dispatch.js";
+import type { RunService } from "./run-service.js";
+
+export interface ReconcileDeps extends DispatchDeps {
+  runs: RunService;
+  groups: readonly string[];
+  startDeadlineMs: number;
+  /** Told after every pass whether any run is queued or active, to keep a replica awake. */
+  setAwake?: (awake: boolean) => Promise<void>;
+}
+
+export interface ReconcileResult {
+  /** runs this pass sent to a group */
+  dispatched: number;
+  /** whether any run is queued or active after the pass */
+  awake: boolean;
+}
+
+/**
+ * One pass of the loop every replica runs, with no request needed: for each group that holds a
+ * run, read ARM and record what changed (ends, a lost run); free groups whose run ended; then
+ * hand the queue's head to each free, idle group, oldest first. Every step is a compare-and-set,
+ * so replicas running passes at once only repeat each other's reads, never each other's PUTs.
+ */
+export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileResult> {
+  const { store, arm } = deps;
+  const past = (at: string | undefined) => at === undefined || deps.now().getTime() - Date.parse(at) >= deps.startDeadlineMs;
+
+  async function settleHeldGroup(view: PoolView, leaseIndex: number): Promise<void> {
+    const lease = view.leases[leaseIndex];
+    if (!lease?.runId) return;
+    const run = await store.getRun(lease.runId);
+    if (run && !isTerminal(run.status)) {
+      await deps.runs.refresh(run);
+      return;
+    }
+    // The run ended (or vanished) but still holds the group: a replica stopped between the two
+    // writes, or a cancel came while the PUT was in flight.
+    if (run) {
+      const group = await arm.read(lease.group);
+      const carried = carriesRun(group, run.id, deps.container);
+      if (carried && isRunActive(group, deps.container)) await arm.stop(lease.group);
+      if (!carried && run.confirmedAt === undefined && !past(run.claimedAt)) return;
+    }
+    await store.releaseLease(lease);
+  }
+
+  async function dispatchHead(): Promise<number> {
+    const busy = new Set<string>();
+    let dispatched = 0;
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      const view = await store.view();
+      const head = view.queue[0];
+      const free = view.leases.filter((lease) => !lease.runId && deps.groups.includes(lease.group) && !busy.has(lease.group));
+      if (!head || free.length === 0) return dispatched;
+      const run = await store.getRun(head.runId);
+      if (!run || run.status !== "queued") {
+        // A queue entry whose run moved on without it: only a hand-edited store leaves one.
+        if (run) await store.cancelQueued(view, run, run).catch(() => undefined);
+        continue;
+      }
+      let progressed = false;
+      for (const lease of free) {
+        const prepared = await prepareRun(deps, lease, run);
+        if (!prepared.ok && prepared.busy) {
+          busy.add(lease.group);
+          continue;
+        }
+        if (!prepared.ok) {
+          if (prepared.refusal.code === "ContainerNotFound") continue;
+          const message = `The run cannot start: ${prepared.refusal.code}.`;
+          await store.cancelQueued(view, run, { ...run, status: "failed", finishedAt: deps.now().toISOString(), message }).catch(ignoreConflict);
+          progressed = true;
+          break;
+        }
+        const next: RunRecord = { ...run, status: "starting", group: lease.group, claimedAt: deps.now().toISOString() };
+        let stored: Stored<RunRecord>;
+        try {
+          stored = await store.dispatch(view, run, next, prepared.lease);
+        } catch (error) {
+          ignoreConflict(error);
+          progressed = true;
+          break;
+        }
+        dispatched += 1;
+        progressed = true;
+        await sendRun(deps, stored, prepared.body).catch((error: unknown) => {
+          if (!(error instanceof ServiceError)) throw error;
+        });
+        break;
+      }
+      if (!progressed) return dispatched;
+    }
+    return dispatched;
+  }
+
+  return async () => {
+    const view = await store.view();
+    for (let i = 0; i < view.leases.length; i += 1) {
+      try {
+        await settleHeldGroup(view, i);
+      } catch (error) {
+        // One group's trouble (ARM down, a lost race) must not stop the others' reconcile.
+        if (!(error instanceof StoreConflict)) deps.logger.warn("reconcile of a group failed", { group: view.leases[i]?.group, error });
+      }
+    }
+    const dispatched = await dispatchHead();
+    const after = await store.view();
+    const awake = after.counters.queued > 0 || after.leases.some((lease) => lease.runId !== undefined);
+    await deps.setAwake?.(awake);
+    return { dispatched, awake };
+  };
+}
+
+function ignoreConflict(error: unknown): void {
+  if (!(error instanceof StoreConflict)) throw error;
+}

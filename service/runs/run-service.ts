@@ -1,0 +1,244 @@
+import type { ArmPort } from "../arm/arm-port.js";
+import { carriesRun } from "../core/carried-run.js";
+import { observeRun } from "../core/observe-run.js";
+import { hashIdempotencyKey, hashRequest } from "../core/request-hash.js";
+import { newRunId } from "../core/run-id.js";
+import { isTerminal, runView, type RunRecord, type RunStatus, type RunView } from "../core/run.js";
+import { ServiceError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import type { RunRequest } from "../run-request.js";
+import type { AciSecrets } from "../secrets.js";
+import { isRunActive } from "../status.js";
+import type { PoolView, RunStore, Stored } from "../store/run-store.js";
+import { IdempotencyKeyTaken, StoreConflict } from "../store/store-errors.js";
+import { refusalError } from "./refusal-error.js";
+import { currentLease, prepareRun, sendRun, settleRun, type DispatchDeps } from "./dispatch.js";
+
+export interface RunServiceDeps {
+  store: RunStore;
+  arm: ArmPort;
+  /** the pool, in the order groups are tried */
+  groups: readonly string[];
+  secrets: AciSecrets;
+  /** The container whose exit decides the run's status and whose logs are served; default the first. */
+  container?: string;
+  /** 0: no queue; a start with no free group is refused */
+  maxQueued: number;
+  /** How long after its claim a run's one PUT may still be in flight (see observeRun). */
+  startDeadlineMs: number;
+  callBudgetMs: number;
+  now: () => Date;
+  logger: Logger;
+  /** Called when a group may have become free or a run was queued: the reconcile loop dispatches. */
+  onWork?: () => void;
+}
+
+export interface StartedRun {
+  run: RunView;
+  /** True when an earlier request with the same idempotency key and body started this run. */
+  replayed: boolean;
+}
+
+export interface RunLogs {
+  id: string;
+  content: string;
+}
+
+export interface RunList {
+  runs: RunView[];
+  nextCursor: string | null;
+}
+
+/**
+ * The run service: every decision between an HTTP request and ARM, on the store's truth. It
+ * returns data or throws `ServiceError`; routes shape the HTTP answers.
+ */
+export interface RunService {
+  start(request: RunRequest, idempotencyKey?: string, startedBy?: string): Promise<StartedRun>;
+  status(runId: string): Promise<RunView>;
+  list(query: { status?: RunStatus; limit: number; cursor?: string }): Promise<RunList>;
+  logs(runId: string, tail?: number): Promise<RunLogs>;
+  cancel(runId: string): Promise<RunView>;
+  /** Reads the group of an active run and records what changed; answers the run as it is now. */
+  refresh(run: Stored<RunRecord>): Promise<Stored<RunRecord>>;
+}
+
+// Far more than replicas ever race for one decision; past it, something is wrong with the store.
+const maxDecisions = 100;
+
+export function createRunService(deps: RunServiceDeps): RunService {
+  const { store, arm } = deps;
+  const dispatchDeps: DispatchDeps = {
+    store,
+    arm,
+    secrets: deps.secrets,
+    ...(deps.container ? { container: deps.container } : {}),
+    now: deps.now,
+    logger: deps.logger,
+    callBudgetMs: deps.callBudgetMs,
+  };
+
+  async function getRun(runId: string): Promise<Stored<RunRecord>> {
+    const run = await store.getRun(runId);
+    if (!run) throw new ServiceError("RunNotFound", `No run ${runId} is known.`);
+    return run;
+  }
+
+  async function replay(runId: string, requestHash: string): Promise<StartedRun> {
+    const run = await store.getRun(runId);
+    if (!run) throw new ServiceError("InternalError", "The run of this idempotency key is gone.");
+    if (run.requestHash !== requestHash) {
+      throw new ServiceError("IdempotencyKeyReused", "This Idempotency-Key was used for a different request body.", { details: { runId } });
+    }
+    return { run: runView(run), replayed: true };
+  }
+
+  function busyError(view: PoolView): ServiceError {
+    const running = view.leases.find((lease) => lease.runId)?.runId;
+    return new ServiceError("RunInProgress", running ? `Run ${running} is still in progress.` : "Every container group is busy.", {
+      ...(running ? { details: { runId: running } } : {}),
+    });
+  }
+
+  /** Tries the free groups in pool order; answers the started run, or undefined when none could take it. */
+  async function startOnFreeGroup(view: PoolView, record: RunRecord): Promise<Stored<RunRecord> | "conflict" | undefined> {
+    const free = view.leases.filter((lease) => !lease.runId && deps.groups.includes(lease.group));
+    let lacking = 0;
+    for (const lease of free) {
+      const prepared = await prepareRun(dispatchDeps, lease, record);
+      if (!prepared.ok) {
+        if (prepared.busy) continue;
+        if (prepared.refusal.code === "ContainerNotFound") {
+          lacking += 1;
+          continue;
+        }
+        throw refusalError(prepared.refusal);
+      }
+      const claimed: RunRecord = { ...record, status: "starting", group: lease.group, claimedAt: deps.now().toISOString() };
+      let stored: Stored<RunRecord>;
+      try {
+        stored = await store.startOnGroup(view, claimed, prepared.lease);
+      } catch (error) {
+        if (error instanceof StoreConflict) return "conflict";
+        throw error;
+      }
+      await sendRun(dispatchDeps, stored, prepared.body);
+      return stored;
+    }
+    if (lacking > 0 && lacking === deps.groups.length) {
+      throw new ServiceError("ContainerNotFound", `The configured container "${deps.container ?? ""}" is in no container group of the pool.`);
+    }
+    return undefined;
+  }
+
+  async function refresh(run: Stored<RunRecord>): Promise<Stored<RunRecord>> {
+    if (isTerminal(run.status) || run.status === "queued" || !run.group) return run;
+    const group = await arm.read(run.group);
+    const context = { now: deps.now(), startDeadlineMs: deps.startDeadlineMs, ...(deps.container ? { container: deps.container } : {}) };
+    const lease = await currentLease(store, run.group);
+    const updated = await settleRun(store, run, (current) => {
+      const patch = observeRun(current, group, context);
+      if (!patch) return undefined;
+      const next = { ...current, ...patch };
+      const release = isTerminal(next.status) && lease?.runId === current.id ? lease : undefined;
+      return { next, ...(release ? { release } : {}) };
+    });
+    if (isTerminal(updated.status)) deps.onWork?.();
+    return updated;
+  }
+
+  return {
+    refresh,
+
+    start: async (request, idempotencyKey, startedBy) => {
+      const requestHash = hashRequest(request);
+      const keyHash = idempotencyKey === undefined ? undefined : hashIdempotencyKey(idempotencyKey);
+      if (keyHash !== undefined) {
+        const existing = await store.runForKey(keyHash);
+        if (existing !== undefined) return replay(existing, requestHash);
+      }
+      for (let attempt = 0; attempt < maxDecisions; attempt += 1) {
+        const view = await store.view();
+        const now = deps.now();
+        const record: RunRecord = {
+          id: newRunId(now),
+          status: "queued",
+          env: request.env,
+          ...(request.command ? { command: request.command } : {}),
+          createdAt: now.toISOString(),
+          requestHash,
+          ...(keyHash ? { idempotencyKeyHash: keyHash } : {}),
+          seq: view.counters.seq + 1,
+          ...(startedBy ? { startedBy } : {}),
+        };
+        try {
+          if (view.counters.queued === 0) {
+            const started = await startOnFreeGroup(view, record);
+            if (started === "conflict") continue;
+            if (started) return { run: runView(started), replayed: false };
+          }
+          if (deps.maxQueued === 0) throw busyError(view);
+          if (view.counters.queued >= deps.maxQueued) {
+            throw new ServiceError("QueueFull", `${view.counters.queued} runs are already queued, the most this service accepts.`);
+          }
+          const queued = await store.enqueue(view, record);
+          deps.onWork?.();
+          return { run: runView(queued), replayed: false };
+        } catch (error) {
+          if (error instanceof IdempotencyKeyTaken) return replay(error.runId, requestHash);
+          if (error instanceof StoreConflict) continue;
+          throw error;
+        }
+      }
+      throw new ServiceError("InternalError", "The run store kept changing under the start; retry.");
+    },
+
+    status: async (runId) => runView(await refresh(await getRun(runId))),
+
+    list: async (query) => {
+      const page = await store.listRuns(query);
+      return { runs: page.runs.map(runView), nextCursor: page.nextCursor };
+    },
+
+    logs: async (runId, tail) => {
+      const run = await refresh(await getRun(runId));
+      if (run.status === "queued" || run.status === "starting" || !run.group) return { id: runId, content: "" };
+      const group = await arm.read(run.group);
+      if (!carriesRun(group, run.id, deps.container)) {
+        throw new ServiceError("LogsUnavailable", `The container group of run ${runId} now holds another deployment; Azure kept no logs of this run.`);
+      }
+      const container = deps.container ?? group.properties.containers[0]?.name ?? "";
+      return { id: runId, content: await arm.logs(run.group, container, tail) };
+    },
+
+    cancel: async (runId) => {
+      for (let attempt = 0; attempt < maxDecisions; attempt += 1) {
+        const run = await refresh(await getRun(runId));
+        if (isTerminal(run.status)) {
+          throw new ServiceError("RunNotActive", `Run ${runId} is not active; it ended as ${run.status}.`, { details: { runId, status: run.status } });
+        }
+        const finishedAt = deps.now().toISOString();
+        try {
+          if (run.status === "queued") {
+            const view = await store.view();
+            return runView(await store.cancelQueued(view, run, { ...run, status: "canceled", finishedAt }));
+          }
+          const group = run.group ? await arm.read(run.group) : undefined;
+          const carried = group !== undefined && carriesRun(group, run.id, deps.container);
+          if (carried && isRunActive(group, deps.container)) await arm.stop(run.group ?? "");
+          // A PUT still in flight keeps the lease: the reconcile loop stops the group if the PUT
+          // lands, and frees it once the start deadline has passed.
+          const lease = carried && run.group ? await currentLease(store, run.group) : undefined;
+          const release = lease?.runId === run.id ? lease : undefined;
+          const canceled = await store.updateRun(run, { ...run, status: "canceled", finishedAt }, release);
+          if (release) deps.onWork?.();
+          return runView(canceled);
+        } catch (error) {
+          if (error instanceof StoreConflict) continue;
+          throw error;
+        }
+      }
+      throw new ServiceError("InternalError", "The run store kept changing under the cancel; retry.");
+    },
+  };
+}

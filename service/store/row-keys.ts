@@ -1,0 +1,31 @@
+import { runIdTime } from "../core/run-id.js";
+
+/**
+ * Row keys of the one partition a pool keeps. Prefixes group what is read together: `d|` holds
+ * what dispatch decides on (counters, leases, queue) and is read in one range query; `r|` holds
+ * runs newest first, so the newest page is a prefix scan whatever the number of runs; `i|` holds
+ * idempotency keys.
+ */
+export const rowKeys = {
+  counters: "d|pool",
+  leasePrefix: "d|group|",
+  queuePrefix: "d|queue|",
+  dispatchRange: ["d|", "d}"] as const,
+  runRange: ["r|", "r}"] as const,
+  idempotency: (keyHash: string) => `i|${keyHash}`,
+  lease: (group: string) => `d|group|${group.toLowerCase()}`,
+  queue: (seq: number) => `d|queue|${String(seq).padStart(15, "0")}`,
+  /** undefined for an id that is no run id of ours */
+  run: (id: string): string | undefined => {
+    const ms = runIdTime(id);
+    return ms === undefined ? undefined : `r|${invertedTime(ms)}|${id}`;
+  },
+  /** the first run row key older than `ms` */
+  runsBefore: (ms: number) => `r|${invertedTime(ms)}|~`,
+};
+
+const latest = 9_999_999_999_999;
+
+function invertedTime(ms: number): string {
+  return String(latest - ms).padStart(13, "0");
+}

@@ -1,0 +1,317 @@
+import { odata, TableClient, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
+import { isRestError } from "@azure/core-rest-pipeline";
+import type { BaseEnv } from "../core/base-env.js";
+import { runStatuses, type RunRecord, type RunStatus } from "../core/run.js";
+import { joinText, splitText } from "./entity-fields.js";
+import { rowKeys } from "./row-keys.js";
+import type { GroupLease, PoolView, QueueEntry, RunPage, RunStore, Stored } from "./run-store.js";
+import { IdempotencyKeyTaken, StoreConflict, StoreUnavailable } from "./store-errors.js";
+
+type Entity = Record<string, unknown> & { partitionKey: string; rowKey: string };
+
+export interface TableRunStoreOptions {
+  client: TableClient;
+  /** One pool's partition: every record of one deployment lives in it, so writes can be atomic. */
+  partition: string;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+function runEntity(partition: string, run: RunRecord): Entity {
+  const rowKey = rowKeys.run(run.id);
+  if (rowKey === undefined) throw new Error("run ids must be UUIDv7");
+  return {
+    partitionKey: partition,
+    rowKey,
+    id: run.id,
+    status: run.status,
+    seq: run.seq,
+    createdAt: run.createdAt,
+    requestHash: run.requestHash,
+    ...splitText("env", JSON.stringify(run.env)),
+    ...(run.command ? { command: JSON.stringify(run.command) } : {}),
+    ...(run.group ? { group: run.group } : {}),
+    ...(run.startedAt ? { startedAt: run.startedAt } : {}),
+    ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}),
+    ...(run.exitCode !== undefined ? { exitCode: run.exitCode } : {}),
+    ...(run.message ? { message: run.message } : {}),
+    ...(run.startedBy ? { startedBy: run.startedBy } : {}),
+    ...(run.idempotencyKeyHash ? { idempotencyKeyHash: run.idempotencyKeyHash } : {}),
+    ...(run.claimedAt ? { claimedAt: run.claimedAt } : {}),
+    ...(run.confirmedAt ? { confirmedAt: run.confirmedAt } : {}),
+  };
+}
+
+function runFrom(entity: TableEntityResult<Record<string, unknown>>): Stored<RunRecord> {
+  const status = String(entity["status"]);
+  const command = text(entity["command"]);
+  const exitCode = entity["exitCode"];
+  const optional = (name: keyof RunRecord) => (text(entity[name]) ? { [name]: text(entity[name]) } : {});
+  return {
+    id: String(entity["id"]),
+    status: (runStatuses as readonly string[]).includes(status) ? (status as RunStatus) : "lost",
+    seq: Number(entity["seq"]),
+    createdAt: String(entity["createdAt"]),
+    requestHash: String(entity["requestHash"]),
+    env: JSON.parse(joinText(entity, "env") ?? "{}") as Record<string, string>,
+    ...(command ? { command: JSON.parse(command) as string[] } : {}),
+    ...(typeof exitCode === "number" ? { exitCode } : {}),
+    ...optional("group"),
+    ...optional("startedAt"),
+    ...optional("finishedAt"),
+    ...optional("message"),
+    ...optional("startedBy"),
+    ...optional("idempotencyKeyHash"),
+    ...optional("claimedAt"),
+    ...optional("confirmedAt"),
+    etag: entity.etag,
+  };
+}
+
+function leaseEntity(partition: string, lease: GroupLease): Entity {
+  return {
+    partitionKey: partition,
+    rowKey: rowKeys.lease(lease.group),
+    group: lease.group,
+    runId: lease.runId ?? "",
+    ...(lease.base ? splitText("base", JSON.stringify(lease.base)) : {}),
+  };
+}
+
+function leaseFrom(entity: TableEntityResult<Record<string, unknown>>): Stored<GroupLease> {
+  const runId = text(entity["runId"]);
+  const base = joinText(entity, "base");
+  return {
+    group: String(entity["group"]),
+    ...(runId ? { runId } : {}),
+    ...(base ? { base: JSON.parse(base) as BaseEnv } : {}),
+    etag: entity.etag,
+  };
+}
+
+/** Maps the Tables service's answers to the store's own errors; nothing else leaves this module. */
+async function storeCall<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (isRestError(error)) {
+      if (error.statusCode === 412) throw new StoreConflict("changed");
+      if (error.statusCode === 409) throw new StoreConflict("exists");
+      throw new StoreUnavailable(error.statusCode);
+    }
+    throw error;
+  }
+}
+
+function isAlreadyThere(error: unknown): boolean {
+  return isRestError(error) && error.statusCode === 409;
+}
+
+/** The run store on Azure Table Storage (or Azurite): one partition per pool, one table. */
+export function createTableRunStore({ client, partition }: TableRunStoreOptions): RunStore {
+  const pk = partition;
+  const update = (entity: Entity, etag: string): TransactionAction => ["update", entity, "Replace", { etag }];
+  const countersEntity = (counters: { seq: number; queued: number }): Entity => ({ partitionKey: pk, rowKey: rowKeys.counters, ...counters });
+
+  /** Submits one atomic write; answers the ETag the write gave the run's entity. */
+  async function transact(actions: TransactionAction[], run: RunRecord, keyHash: string | undefined): Promise<Stored<RunRecord>> {
+    try {
+      const response = await storeCall(() => client.submitTransaction(actions));
+      const etag = response.getResponseForEntity(rowKeys.run(run.id) ?? "")?.etag;
+      if (etag !== undefined) return { ...run, etag };
+      // Azurite answers no ETag for an update inside a transaction (Azure does): read it back.
+      const stored = await getRun(run.id);
+      if (!stored) throw new StoreUnavailable(undefined);
+      return stored;
+    } catch (error) {
+      // A transaction that lost to an earlier use of the same idempotency key fails as "exists".
+      if (error instanceof StoreConflict && error.reason === "exists" && keyHash !== undefined) {
+        const runId = await runForKey(keyHash);
+        if (runId !== undefined) throw new IdempotencyKeyTaken(runId);
+      }
+      throw error;
+    }
+  }
+
+  async function runForKey(keyHash: string): Promise<string | undefined> {
+    try {
+      const entity = await client.getEntity(pk, rowKeys.idempotency(keyHash));
+      return text(entity["runId"]);
+    } catch (error) {
+      if (isRestError(error) && error.statusCode === 404) return undefined;
+      return storeCall(() => Promise.reject(error));
+    }
+  }
+
+  async function getRun(id: string): Promise<Stored<RunRecord> | undefined> {
+    const rowKey = rowKeys.run(id);
+    if (rowKey === undefined) return undefined;
+    try {
+      return runFrom(await client.getEntity(pk, rowKey));
+    } catch (error) {
+      if (isRestError(error) && error.statusCode === 404) return undefined;
+      return storeCall(() => Promise.reject(error));
+    }
+  }
+
+  const idempotencyAction = (run: RunRecord): TransactionAction[] =>
+    run.idempotencyKeyHash
+      ? [["create", { partitionKey: pk, rowKey: rowKeys.idempotency(run.idempotencyKeyHash), runId: run.id }]]
+      : [];
+
+  return {
+    prepare: async (groups) => {
+      try {
+        await client.createTable();
+      } catch (error) {
+        // Already there, or an identity allowed to use the table but not to create tables.
+        if (!isAlreadyThere(error) && !(isRestError(error) && error.statusCode === 403)) await storeCall(() => Promise.reject(error));
+      }
+      const missing: Entity[] = [countersEntity({ seq: 0, queued: 0 }), ...groups.map((group) => leaseEntity(pk, { group }))];
+      for (const entity of missing) {
+        try {
+          await client.createEntity(entity);
+        } catch (error) {
+          if (!isAlreadyThere(error)) await storeCall(() => Promise.reject(error));
+        }
+      }
+    },
+
+    view: () =>
+      storeCall(async () => {
+        const [from, to] = rowKeys.dispatchRange;
+        const filter = odata`PartitionKey eq ${pk} and RowKey ge ${from} and RowKey lt ${to}`;
+        let counters: PoolView["counters"] | undefined;
+        const leases: Stored<GroupLease>[] = [];
+        const queue: QueueEntry[] = [];
+        for await (const entity of client.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+          if (entity.rowKey === rowKeys.counters) {
+            counters = { seq: Number(entity["seq"]), queued: Number(entity["queued"]), etag: entity.etag };
+          } else if (entity.rowKey?.startsWith(rowKeys.leasePrefix)) {
+            leases.push(leaseFrom(entity));
+          } else if (entity.rowKey?.startsWith(rowKeys.queuePrefix)) {
+            queue.push({ seq: Number(entity.rowKey.slice(rowKeys.queuePrefix.length)), runId: String(entity["runId"]) });
+          }
+        }
+        if (!counters) throw new StoreUnavailable(undefined);
+        return { counters, leases, queue };
+      }),
+
+    getRun,
+    runForKey,
+
+    listRuns: ({ status, limit, cursor }) =>
+      storeCall(async () => {
+        const [from, to] = rowKeys.runRange;
+        const after = cursor === undefined ? undefined : Buffer.from(cursor, "base64url").toString("utf8");
+        const start = after !== undefined && after > from ? after : from;
+        let filter = odata`PartitionKey eq ${pk} and RowKey gt ${start} and RowKey lt ${to}`;
+        if (status) filter += ` and ${odata`status eq ${status}`}`;
+        const runs: Stored<RunRecord>[] = [];
+        let more = false;
+        for await (const entity of client.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+          if (runs.length === limit) {
+            more = true;
+            break;
+          }
+          runs.push(runFrom(entity));
+        }
+        const last = runs.at(-1);
+        return { runs, nextCursor: more && last ? Buffer.from(rowKeys.run(last.id) ?? "", "utf8").toString("base64url") : null };
+      }),
+
+    startOnGroup: async (view, run, lease) => {
+      const { counters } = view;
+      return transact(
+        [
+          update(countersEntity({ seq: run.seq, queued: counters.queued }), counters.etag),
+          ["create", runEntity(pk, run)],
+          update(leaseEntity(pk, { group: lease.group, runId: run.id, ...(lease.base ? { base: lease.base } : {}) }), lease.etag),
+          ...idempotencyAction(run),
+        ],
+        run,
+        run.idempotencyKeyHash,
+      );
+    },
+
+    enqueue: async (view, run) => {
+      const { counters } = view;
+      return transact(
+        [
+          update(countersEntity({ seq: run.seq, queued: counters.queued + 1 }), counters.etag),
+          ["create", runEntity(pk, run)],
+          ["create", { partitionKey: pk, rowKey: rowKeys.queue(run.seq), runId: run.id }],
+          ...idempotencyAction(run),
+        ],
+        run,
+        run.idempotencyKeyHash,
+      );
+    },
+
+    dispatch: async (view, run, next, lease) => {
+      const { counters } = view;
+      return transact(
+        [
+          update(countersEntity({ seq: counters.seq, queued: Math.max(0, counters.queued - 1) }), counters.etag),
+          update(runEntity(pk, next), run.etag),
+          ["delete", { partitionKey: pk, rowKey: rowKeys.queue(run.seq) }],
+          update(leaseEntity(pk, { group: lease.group, runId: run.id, ...(lease.base ? { base: lease.base } : {}) }), lease.etag),
+        ],
+        next,
+        undefined,
+      );
+    },
+
+    updateRun: async (run, next, release) => {
+      return transact(
+        [
+          update(runEntity(pk, next), run.etag),
+          ...(release ? [update(leaseEntity(pk, { group: release.group, ...(release.base ? { base: release.base } : {}) }), release.etag)] : []),
+        ],
+        next,
+        undefined,
+      );
+    },
+
+    cancelQueued: async (view, run, next) => {
+      const { counters } = view;
+      return transact(
+        [
+          update(countersEntity({ seq: counters.seq, queued: Math.max(0, counters.queued - 1) }), counters.etag),
+          update(runEntity(pk, next), run.etag),
+          ["delete", { partitionKey: pk, rowKey: rowKeys.queue(run.seq) }],
+        ],
+        next,
+        undefined,
+      );
+    },
+
+    releaseLease: (lease) =>
+      storeCall(async () => {
+        await client.updateEntity(leaseEntity(pk, { group: lease.group, ...(lease.base ? { base: lease.base } : {}) }), "Replace", { etag: lease.etag });
+      }),
+
+    pruneRuns: (before) =>
+      storeCall(async () => {
+        const [, to] = rowKeys.runRange;
+        const filter = odata`PartitionKey eq ${pk} and RowKey gt ${rowKeys.runsBefore(before.getTime())} and RowKey lt ${to}`;
+        let deleted = 0;
+        let batch: TransactionAction[] = [];
+        const flush = async () => {
+          if (batch.length > 0) await client.submitTransaction(batch);
+          batch = [];
+        };
+        for await (const entity of client.listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ["rowKey", "idempotencyKeyHash"] } })) {
+          batch.push(["delete", { partitionKey: pk, rowKey: entity.rowKey ?? "" }]);
+          const keyHash = text(entity["idempotencyKeyHash"]);
+          if (keyHash) batch.push(["delete", { partitionKey: pk, rowKey: rowKeys.idempotency(keyHash) }]);
+          deleted += 1;
+          if (batch.length >= 98) await flush();
+        }
+        await flush();
+        return deleted;
+      }),
+  };
+}
