@@ -4,8 +4,10 @@ import { cloudError, transitioningMessage, type Reply } from "./cloud-error.js";
  * A failure to inject into the next `count` matching requests (default 1), after which it is gone.
  * A fault with `status` answers with a CloudError instead of the real handler; `delayMs` holds the
  * request first (alone, the request then proceeds normally); `drop` destroys the socket without
- * any response. Faults match ARM requests only, unless `identity: true` aims them at the
- * token endpoint instead.
+ * any response. With `afterApply`, the request is handled first (a PUT creates, a stop stops) and
+ * only its answer is lost (`drop`) or replaced (`status`): what a client sees when ARM applied an
+ * operation but the answer never reached it. Faults match ARM requests only, unless
+ * `identity: true` aims them at the token endpoint instead.
  */
 export interface Fault {
   status?: number;
@@ -20,6 +22,7 @@ export interface Fault {
   path?: RegExp | string;
   delayMs?: number;
   drop?: boolean;
+  afterApply?: boolean;
   identity?: boolean;
 }
 
@@ -27,6 +30,7 @@ export interface Fault {
 export interface FaultEffect {
   delayMs: number;
   drop: boolean;
+  afterApply: boolean;
   reply?: Reply;
 }
 
@@ -76,7 +80,7 @@ function matches(fault: Fault, method: string, path: string, identity: boolean):
 }
 
 function effectOf(fault: Fault, path: string): FaultEffect {
-  const effect: FaultEffect = { delayMs: fault.delayMs ?? 0, drop: fault.drop ?? false };
+  const effect: FaultEffect = { delayMs: fault.delayMs ?? 0, drop: fault.drop ?? false, afterApply: fault.afterApply ?? false };
   if (fault.status !== undefined) {
     const code = fault.code ?? defaultCodes[fault.status] ?? "InjectedFault";
     const group = /\/containerGroups\/([^/]+)/i.exec(path)?.[1] ?? "";

@@ -64,15 +64,22 @@ async function serve(parts: ServerParts, req: IncomingMessage, res: ServerRespon
   (identity ? parts.tokenRequests : parts.requests).push(record);
   const fault = parts.faults.take(method, url.pathname, identity);
   if (fault && fault.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-  if (fault?.drop) {
+  if (fault?.drop && !fault.afterApply) {
     req.socket.destroy();
     return;
   }
   const now = Date.now();
   let reply: Reply;
-  if (fault?.reply) reply = fault.reply;
+  if (fault?.reply && !fault.afterApply) reply = fault.reply;
   else if (identity) reply = method === "GET" ? parts.tokens.issue(url.searchParams, req.headers as Record<string, string | undefined>, now) : cloudError(405, "MethodNotAllowed", "Use GET.");
   else reply = armReply(parts, method, url, parsed, req.headers.authorization, now);
+  if (fault?.afterApply) {
+    if (fault.drop) {
+      req.socket.destroy();
+      return;
+    }
+    if (fault.reply) reply = fault.reply;
+  }
   if (!identity) reply = { ...reply, headers: { ...armHeaders(method, parts.location), ...reply.headers } };
   record.status = reply.status;
   send(res, reply);

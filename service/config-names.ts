@@ -22,6 +22,7 @@ export const configNames = {
   armRequestTimeoutMs: "TRIGGER_ARM_REQUEST_TIMEOUT_MS",
   storageConnectionString: "TRIGGER_STORAGE_CONNECTION_STRING",
   storageAccount: "TRIGGER_STORAGE_ACCOUNT",
+  storagePartition: "TRIGGER_STORAGE_PARTITION",
   runRetentionDays: "TRIGGER_RUN_RETENTION_DAYS",
   reconcileIntervalMs: "TRIGGER_RECONCILE_INTERVAL_MS",
   maxQueued: "TRIGGER_MAX_QUEUED",

@@ -26,6 +26,8 @@ export interface Config {
   armRetryTimeoutMs: number;
   armRequestTimeoutMs: number;
   storage: { kind: "connectionString"; connectionString: string } | { kind: "account"; account: string };
+  /** the table partition of this deployment's runs; default the resource group's name */
+  storagePartition: string;
   /** 0: no queue */
   maxQueued: number;
   runRetentionDays: number;
@@ -247,6 +249,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     read.fail(configNames.armRequestTimeoutMs, `must not exceed ${configNames.armRetryTimeoutMs}, the budget of the whole call`);
   }
   const storage = readStorage(read);
+  const storagePartition = read.optional(configNames.storagePartition) ?? resourceGroup.toLowerCase();
+  // Azure Tables forbids these in keys, and the service's row keys need the rest to be plain.
+  if (storagePartition !== "" && !/^[^/\\#?\u0000-\u001f\u007f-\u009f]{1,200}$/.test(storagePartition)) {
+    read.fail(configNames.storagePartition, "must be 1 to 200 characters without /, \\, #, ? or control characters");
+  }
   const maxQueued = read.integer(configNames.maxQueued, defaults.maxQueued, 0, 10_000);
   const runRetentionDays = read.integer(configNames.runRetentionDays, defaults.runRetentionDays, 1, 3_650);
   const reconcileIntervalMs = read.integer(configNames.reconcileIntervalMs, defaults.reconcileIntervalMs, 10, 600_000);
@@ -268,6 +275,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     armRetryTimeoutMs,
     armRequestTimeoutMs,
     storage,
+    storagePartition,
     maxQueued,
     runRetentionDays,
     reconcileIntervalMs,

@@ -81,7 +81,7 @@ export async function startServer(env: Record<string, string | undefined>, optio
     requestTimeoutMs: config.armRequestTimeoutMs,
   });
   const clients = storageClients(config, credential);
-  const store = createTableRunStore({ client: clients.table, partition: config.resourceGroup.toLowerCase() });
+  const store = createTableRunStore({ client: clients.table, partition: config.storagePartition });
   await store.prepare(config.containerGroups);
   const now = () => new Date();
   // A claimed run's one PUT gets the call budget twice (a transitioning group is read and tried

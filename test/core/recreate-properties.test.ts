@@ -1,8 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { WireContainerGroup, WireEnvironmentVariable } from "../../service/arm-types.js";
-import { recreate } from "../../service/recreate.js";
-import { hashRequest, nextRunRecord, type RunRecord, runRecordTags } from "../../service/run-record.js";
+import { baseDefinition } from "../../service/core/base-definition.js";
+import type { BaseEnv } from "../../service/core/base-env.js";
+import { runIdTagName, targetContainer } from "../../service/core/carried-run.js";
+import { recreateBody, type RecreateResult } from "../../service/core/recreate-body.js";
 import type { RunRequest } from "../../service/run-request.js";
 import { type AciSecrets, type MissingSecret, missingSecrets } from "../../service/secrets.js";
 import { baseEnvName, runIdEnvName } from "../../service/trigger-env-names.js";
@@ -11,16 +13,30 @@ import { simulateGet } from "../helpers/withhold-secrets.js";
 
 const runs = { numRuns: 150 };
 
-function recordFor(request: RunRequest, runId: string, previous?: RunRecord): RunRecord {
-  return nextRunRecord(previous, { runId, startedAt: "2024-05-01T10:00:00.000Z", requestHash: hashRequest(request) });
-}
-
 function targetIndexOf(definition: WireContainerGroup, choice: number | undefined): number {
   return choice === undefined ? 0 : choice % definition.properties.containers.length;
 }
 
 function targetNameOf(definition: WireContainerGroup, choice: number | undefined): string | undefined {
   return choice === undefined ? undefined : definition.properties.containers[targetIndexOf(definition, choice)]?.name;
+}
+
+/** The `targetContainer` option for a choice: absent when the default (first) container is meant. */
+function chosenTarget(definition: WireContainerGroup, choice: number | undefined): { targetContainer?: string } {
+  const name = targetNameOf(definition, choice);
+  return name === undefined ? {} : { targetContainer: name };
+}
+
+/** The base dispatch takes from a group as read, given what the store kept (JSON, as the store keeps it). */
+function definitionBase(group: WireContainerGroup, choice: { targetContainer?: string }, stored?: BaseEnv): { base: BaseEnv; learned: boolean } {
+  const target = targetContainer(group, choice.targetContainer);
+  if (!target) throw new Error("no target container");
+  return baseDefinition(target, stored === undefined ? undefined : (JSON.parse(JSON.stringify(stored)) as BaseEnv));
+}
+
+function accepted(result: RecreateResult, what = "run"): WireContainerGroup {
+  if (!result.ok) throw new Error(`${what} refused: ${JSON.stringify(result)}`);
+  return result.body;
 }
 
 /** The group with the target container's env and command and the tags taken out: what must not change. */
@@ -56,11 +72,21 @@ function expectedEnv(definition: WireContainerGroup, index: number, request: Run
   return env;
 }
 
-function withoutBookkeeping(env: Map<string, string | undefined>): Map<string, string | undefined> {
-  const copy = new Map(env);
-  copy.delete(baseEnvName);
-  return copy;
+function expectedTags(definition: WireContainerGroup, runId: string): Record<string, string> {
+  return { ...definition.tags, [runIdTagName]: runId };
 }
+
+/** The tags versions before the run store kept a run record in. */
+const legacyTagsArb = fc.record(
+  {
+    "trigger-run-id": runIdArb,
+    "trigger-run-started": fc.constant("2024-05-01T10:00:00.000Z"),
+    "trigger-request-hash": fc.constant("a".repeat(64)),
+    "trigger-idempotency-key": fc.constant("b".repeat(64)),
+    "trigger-previous-runs": fc.constant("older,oldest"),
+  },
+  { requiredKeys: [] },
+);
 
 const scenarioArb = fc.record({
   deployment: deploymentArb,
@@ -70,40 +96,52 @@ const scenarioArb = fc.record({
   target: fc.option(fc.nat(5), { nil: undefined }),
 });
 
-describe("recreate over arbitrary groups", () => {
-  it("sends back the deployed definition with every secret, changing only the target's env and command and the trigger tags", () => {
+describe("recreateBody over arbitrary groups", () => {
+  it("sends back the deployed definition with every secret, changing only the target's env and command and the run id tag", () => {
     fc.assert(
       fc.property(scenarioArb, ({ deployment: { definition, secrets }, request: raw, runId, readOnly, target }) => {
         const index = targetIndexOf(definition, target);
         const request = withoutNames(raw, secureNamesOf(definition, index));
-        const record = recordFor(request, runId);
         const group = simulateGet(definition, readOnly);
-        const targetContainer = targetNameOf(definition, target);
-        const result = recreate({ group, request, secrets, record, ...(targetContainer ? { targetContainer } : {}) });
+        const chosen = chosenTarget(definition, target);
+        const body = accepted(recreateBody({ group, request, secrets, base: definitionBase(group, chosen).base, runId, ...chosen }));
 
-        if (!result.ok) throw new Error(`refused: ${JSON.stringify(result)}`);
-        expect(unchangedPart(result.body, index)).toStrictEqual(unchangedPart(definition, index));
-        expect(result.body.tags).toStrictEqual(runRecordTags(definition.tags, record));
-        const sent = result.body.properties.containers[index]?.properties;
-        expect(withoutBookkeeping(effectiveEnv(sent?.environmentVariables))).toStrictEqual(expectedEnv(definition, index, request, runId));
+        expect(unchangedPart(body, index)).toStrictEqual(unchangedPart(definition, index));
+        expect(body.tags).toStrictEqual(expectedTags(definition, runId));
+        const sent = body.properties.containers[index]?.properties;
+        expect(effectiveEnv(sent?.environmentVariables)).toStrictEqual(expectedEnv(definition, index, request, runId));
         expect(sent?.command).toStrictEqual(request.command ?? definition.properties.containers[index]?.properties.command);
       }),
       runs,
     );
   });
 
-  it("orders the target env as base order, then new request names sorted, then the run id and the bookkeeping var", () => {
+  it("orders the target env as base order, then new request names sorted, then the run id, with no bookkeeping var", () => {
     fc.assert(
       fc.property(scenarioArb, ({ deployment: { definition, secrets }, request: raw, runId, target }) => {
         const index = targetIndexOf(definition, target);
         const request = withoutNames(raw, secureNamesOf(definition, index));
-        const result = recreate({ group: simulateGet(definition), request, secrets, record: recordFor(request, runId), ...(target === undefined ? {} : { targetContainer: targetNameOf(definition, target) ?? "" }) });
-        if (!result.ok) throw new Error(`refused: ${JSON.stringify(result)}`);
+        const group = simulateGet(definition);
+        const chosen = chosenTarget(definition, target);
+        const body = accepted(recreateBody({ group, request, secrets, base: definitionBase(group, chosen).base, runId, ...chosen }));
 
         const baseNames = (definition.properties.containers[index]?.properties.environmentVariables ?? []).map((e) => e.name);
         const added = Object.keys(request.env).filter((n) => !baseNames.includes(n)).sort();
-        const names = result.body.properties.containers[index]?.properties.environmentVariables?.map((e) => e.name);
-        expect(names).toStrictEqual([...baseNames, ...added, runIdEnvName, baseEnvName]);
+        const names = body.properties.containers[index]?.properties.environmentVariables?.map((e) => e.name);
+        expect(names).toStrictEqual([...baseNames, ...added, runIdEnvName]);
+        expect(names).not.toContain(baseEnvName);
+      }),
+      runs,
+    );
+  });
+
+  it("adds only the run id tag, drops the run record tags of earlier versions and keeps every other tag", () => {
+    fc.assert(
+      fc.property(scenarioArb, legacyTagsArb, ({ deployment: { definition, secrets }, request: raw, runId }, legacy) => {
+        const request = withoutNames(raw, secureNamesOf(definition, 0));
+        const group = simulateGet({ ...definition, tags: { ...definition.tags, ...legacy } });
+        const body = accepted(recreateBody({ group, request, secrets, base: definitionBase(group, {}).base, runId }));
+        expect(body.tags).toStrictEqual(expectedTags(definition, runId));
       }),
       runs,
     );
@@ -115,21 +153,77 @@ describe("recreate over arbitrary groups", () => {
         const index = targetIndexOf(definition, target);
         const secure = secureNamesOf(definition, index);
         const [requestA, requestB] = [withoutNames(rawA, secure), withoutNames(rawB, secure)];
-        const targetContainer = targetNameOf(definition, target);
-        const chosen = targetContainer ? { targetContainer } : {};
-        const recordA = recordFor(requestA, runId);
-        const a = recreate({ group: simulateGet(definition, readOnly), request: requestA, secrets, record: recordA, ...chosen });
-        if (!a.ok) throw new Error(`run A refused: ${JSON.stringify(a)}`);
+        const chosen = chosenTarget(definition, target);
+        const deployedGroup = simulateGet(definition, readOnly);
+        const stored = definitionBase(deployedGroup, chosen).base;
+        const a = accepted(recreateBody({ group: deployedGroup, request: requestA, secrets, base: stored, runId, ...chosen }), "run A");
 
-        const recordB = recordFor(requestB, runIdB, recordA);
-        const b = recreate({ group: simulateGet(a.body, readOnly), request: requestB, secrets, record: recordB, ...chosen });
-        if (!b.ok) throw new Error(`run B refused: ${JSON.stringify(b)}`);
+        const carrying = simulateGet(a, readOnly);
+        const { base, learned } = definitionBase(carrying, chosen, stored);
+        expect(learned).toBe(false);
+        const b = accepted(recreateBody({ group: carrying, request: requestB, secrets, base, runId: runIdB, ...chosen }), "run B");
 
-        expect(unchangedPart(b.body, index)).toStrictEqual(unchangedPart(definition, index));
-        const sent = b.body.properties.containers[index]?.properties;
-        expect(withoutBookkeeping(effectiveEnv(sent?.environmentVariables))).toStrictEqual(expectedEnv(definition, index, requestB, runIdB));
+        expect(unchangedPart(b, index)).toStrictEqual(unchangedPart(definition, index));
+        const sent = b.properties.containers[index]?.properties;
+        expect(effectiveEnv(sent?.environmentVariables)).toStrictEqual(expectedEnv(definition, index, requestB, runIdB));
         expect(sent?.command).toStrictEqual(requestB.command ?? definition.properties.containers[index]?.properties.command);
-        expect(b.body.tags).toStrictEqual(runRecordTags(definition.tags, recordB));
+        expect(b.tags).toStrictEqual(expectedTags(definition, runIdB));
+      }),
+      runs,
+    );
+  });
+
+  it("builds the same body from a group carrying a previous run and its stored base as from the group as deployed", () => {
+    fc.assert(
+      fc.property(scenarioArb, runRequestArb, runIdArb, ({ deployment: { definition, secrets }, request: rawA, runId, readOnly, target }, rawB, runIdB) => {
+        const index = targetIndexOf(definition, target);
+        const secure = secureNamesOf(definition, index);
+        const [requestA, requestB] = [withoutNames(rawA, secure), withoutNames(rawB, secure)];
+        const chosen = chosenTarget(definition, target);
+        const deployedGroup = simulateGet(definition, readOnly);
+        const stored = definitionBase(deployedGroup, chosen).base;
+        const a = accepted(recreateBody({ group: deployedGroup, request: requestA, secrets, base: stored, runId, ...chosen }), "run A");
+
+        const carrying = simulateGet(a, readOnly);
+        const fromCarrying = accepted(
+          recreateBody({ group: carrying, request: requestB, secrets, base: definitionBase(carrying, chosen, stored).base, runId: runIdB, ...chosen }),
+        );
+        const fromDeployed = accepted(recreateBody({ group: deployedGroup, request: requestB, secrets, base: stored, runId: runIdB, ...chosen }));
+
+        expect(fromCarrying.properties.containers[index]?.properties.environmentVariables).toStrictEqual(
+          fromDeployed.properties.containers[index]?.properties.environmentVariables,
+        );
+        expect(fromCarrying).toStrictEqual(fromDeployed);
+      }),
+      runs,
+    );
+  });
+
+  it("builds the same body from a group a version before the run store re-created as from the group as deployed", () => {
+    fc.assert(
+      fc.property(scenarioArb, legacyTagsArb, runIdArb, ({ deployment: { definition, secrets }, request: raw, runId, target }, legacy, oldRunId) => {
+        const index = targetIndexOf(definition, target);
+        const request = withoutNames(raw, secureNamesOf(definition, index));
+        const chosen = chosenTarget(definition, target);
+        const deployedGroup = simulateGet(definition);
+        const base = definitionBase(deployedGroup, chosen).base;
+
+        // What an earlier version PUT: the base plus its run's env, the run id and the base as JSON.
+        const legacyRun = structuredClone(definition);
+        legacyRun.tags = { ...definition.tags, ...legacy };
+        const legacyTarget = legacyRun.properties.containers[index];
+        if (!legacyTarget) throw new Error("no target container");
+        legacyTarget.properties.environmentVariables = [
+          ...(legacyTarget.properties.environmentVariables ?? []),
+          { name: "LEFTOVER", value: "from the old run" },
+          { name: runIdEnvName, value: oldRunId },
+          { name: baseEnvName, value: JSON.stringify(base) },
+        ];
+        legacyTarget.properties.command = ["old", "command"];
+        const legacyGroup = simulateGet(legacyRun);
+        const fromLegacy = accepted(recreateBody({ group: legacyGroup, request, secrets, base: definitionBase(legacyGroup, chosen).base, runId, ...chosen }));
+        const fromDeployed = accepted(recreateBody({ group: deployedGroup, request, secrets, base, runId, ...chosen }));
+        expect(fromLegacy).toStrictEqual(fromDeployed);
       }),
       runs,
     );
@@ -149,7 +243,7 @@ describe("recreate over arbitrary groups", () => {
         for (const slot of removed) slot.remove(reduced);
         const request = withoutNames(raw, secureNamesOf(definition, 0));
         const group = simulateGet(definition);
-        const result = recreate({ group, request, secrets: reduced, record: recordFor(request, runId) });
+        const result = recreateBody({ group, request, secrets: reduced, base: definitionBase(group, {}).base, runId });
         const expected = sortMissing(removed.map((slot) => slot.missing));
 
         expect(sortMissing(missingSecrets(group, reduced))).toStrictEqual(expected);
@@ -166,23 +260,23 @@ describe("recreate over arbitrary groups", () => {
         const index = targetIndexOf(definition, target);
         const overridden = Object.keys(request.env).filter((n) => secureNamesOf(definition, index).has(n)).sort();
         fc.pre(overridden.length > 0);
-        const targetContainer = targetNameOf(definition, target);
-        const result = recreate({ group: simulateGet(definition), request, secrets, record: recordFor(request, runId), ...(targetContainer ? { targetContainer } : {}) });
+        const group = simulateGet(definition);
+        const chosen = chosenTarget(definition, target);
+        const result = recreateBody({ group, request, secrets, base: definitionBase(group, chosen).base, runId, ...chosen });
         expect(result).toStrictEqual({ ok: false, code: "SecureVariableOverride", names: overridden });
       }),
       { numRuns: 60 },
     );
   });
 
-  it("never changes the group it was given", () => {
+  it("never changes the group, the secrets or the base it was given", () => {
     fc.assert(
       fc.property(scenarioArb, ({ deployment: { definition, secrets }, request, runId, readOnly }) => {
         const group = simulateGet(definition, readOnly);
-        const before = structuredClone(group);
-        const secretsBefore = structuredClone(secrets);
-        recreate({ group, request, secrets, record: recordFor(request, runId) });
-        expect(group).toStrictEqual(before);
-        expect(secrets).toStrictEqual(secretsBefore);
+        const base = definitionBase(group, {}).base;
+        const before = structuredClone({ group, secrets, base });
+        recreateBody({ group, request, secrets, base, runId });
+        expect({ group, secrets, base }).toStrictEqual(before);
       }),
       { numRuns: 60 },
     );

@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { WireContainerGroup } from "../../service/arm-types.js";
-import { recreate } from "../../service/recreate.js";
-import { nextRunRecord, type RunRecord } from "../../service/run-record.js";
+import { baseDefinition } from "../../service/core/base-definition.js";
+import type { BaseEnv } from "../../service/core/base-env.js";
+import { targetContainer } from "../../service/core/carried-run.js";
+import { recreateBody, type RecreateResult } from "../../service/core/recreate-body.js";
 import type { RunRequest } from "../../service/run-request.js";
 import type { AciSecrets } from "../../service/secrets.js";
 import { simulateGet } from "../helpers/withhold-secrets.js";
 
-const record: RunRecord = nextRunRecord(undefined, { runId: "run-1", startedAt: "2024-05-01T10:00:00.000Z", requestHash: "a".repeat(64) });
+const runId = "0190c3a4-5b6d-7e8f-9a0b-1c2d3e4f5a6b";
 
 /** The definition the operator deployed: one job container with a secure value, and a sidecar. */
 function deployed(): WireContainerGroup {
@@ -45,110 +47,174 @@ const secrets: AciSecrets = {
   extensionProtectedSettings: { metrics: {} },
 };
 
-function run(request: RunRequest, group = simulateGet(deployed()), config = secrets, targetContainer?: string) {
-  return recreate({ group, request, secrets: config, record, ...(targetContainer ? { targetContainer } : {}) });
+/** The base the service learns from a group as read, as dispatch does before a PUT. */
+function baseOf(group: WireContainerGroup, container?: string, stored?: BaseEnv): BaseEnv {
+  const target = targetContainer(group, container);
+  if (!target) throw new Error("no target container");
+  return baseDefinition(target, stored).base;
 }
 
-function envOf(result: ReturnType<typeof recreate>, index = 0) {
+interface RunOptions {
+  group?: WireContainerGroup;
+  config?: AciSecrets;
+  targetContainer?: string;
+  base?: BaseEnv;
+  id?: string;
+}
+
+function run(request: RunRequest, options: RunOptions = {}): RecreateResult {
+  const group = options.group ?? simulateGet(deployed());
+  const chosen = options.targetContainer ? { targetContainer: options.targetContainer } : {};
+  const base = options.base ?? baseOf(group, options.targetContainer);
+  return recreateBody({ group, request, secrets: options.config ?? secrets, base, runId: options.id ?? runId, ...chosen });
+}
+
+function bodyOf(result: RecreateResult): WireContainerGroup {
   if (!result.ok) throw new Error(`refused: ${JSON.stringify(result)}`);
-  return result.body.properties.containers[index]?.properties.environmentVariables ?? [];
+  return result.body;
 }
 
-describe("recreate", () => {
-  it("puts the request env after the base env, sorted, then the run id and the bookkeeping var", () => {
+function envOf(result: RecreateResult, index = 0) {
+  return bodyOf(result).properties.containers[index]?.properties.environmentVariables ?? [];
+}
+
+describe("recreateBody", () => {
+  it("puts the request env after the base env, sorted, then the run id, and nothing else", () => {
     const env = envOf(run({ env: { ZED: "1", ALPHA: "2", LEVEL: "debug" } }));
-    expect(env.map((e) => e.name)).toStrictEqual(["MODE", "DB_PASSWORD", "LEVEL", "ALPHA", "ZED", "TRIGGER_RUN_ID", "TRIGGER_BASE"]);
-    expect(env[1]).toStrictEqual({ name: "DB_PASSWORD", secureValue: "db-secret-value" });
-    expect(env[2]).toStrictEqual({ name: "LEVEL", value: "debug" });
-    expect(env[5]).toStrictEqual({ name: "TRIGGER_RUN_ID", value: "run-1" });
+    expect(env).toStrictEqual([
+      { name: "MODE", value: "batch" },
+      { name: "DB_PASSWORD", secureValue: "db-secret-value" },
+      { name: "LEVEL", value: "debug" },
+      { name: "ALPHA", value: "2" },
+      { name: "ZED", value: "1" },
+      { name: "TRIGGER_RUN_ID", value: runId },
+    ]);
   });
 
-  it("keeps no secure value in the bookkeeping var", () => {
-    const base = envOf(run({ env: {} })).find((e) => e.name === "TRIGGER_BASE");
-    expect(base?.value).not.toContain("db-secret-value");
-    expect(JSON.parse(base?.value ?? "")).toStrictEqual({
-      env: [{ name: "MODE", value: "batch" }, { name: "DB_PASSWORD" }, { name: "LEVEL", value: "info" }],
-      command: ["run", "--all"],
-    });
+  it("tags the body with the run id and keeps the operator's tags", () => {
+    expect(bodyOf(run({ env: {} })).tags).toStrictEqual({ owner: "team", "trigger-run-id": runId });
+  });
+
+  it("drops the run record tags of versions before the run store", () => {
+    const group = simulateGet(deployed());
+    group.tags = {
+      owner: "team",
+      "trigger-run-id": "old",
+      "trigger-run-started": "2024-05-01T10:00:00.000Z",
+      "trigger-request-hash": "a".repeat(64),
+      "trigger-idempotency-key": "b".repeat(64),
+      "trigger-previous-runs": "older,oldest",
+    };
+    expect(bodyOf(run({ env: {} }, { group })).tags).toStrictEqual({ owner: "team", "trigger-run-id": runId });
   });
 
   it("brings the base command back on the run after one that replaced it", () => {
-    const first = run({ env: {}, command: ["once"] });
-    if (!first.ok) throw new Error("refused");
-    expect(first.body.properties.containers[0]?.properties.command).toStrictEqual(["once"]);
-    const second = run({ env: {} }, simulateGet(first.body));
-    if (!second.ok) throw new Error("refused");
-    expect(second.body.properties.containers[0]?.properties.command).toStrictEqual(["run", "--all"]);
+    const first = bodyOf(run({ env: {}, command: ["once"] }));
+    expect(first.properties.containers[0]?.properties.command).toStrictEqual(["once"]);
+    const stored = baseOf(simulateGet(deployed()));
+    const second = bodyOf(run({ env: {} }, { group: simulateGet(first), base: baseOf(simulateGet(first), undefined, stored) }));
+    expect(second.properties.containers[0]?.properties.command).toStrictEqual(["run", "--all"]);
   });
 
   it("leaves the command out on every run when the container had none before the first", () => {
     const group = deployed();
     delete group.properties.containers[0]?.properties.command;
-    const first = run({ env: {}, command: ["once"] }, simulateGet(group));
-    if (!first.ok) throw new Error("refused");
-    const second = run({ env: {} }, simulateGet(first.body));
-    if (!second.ok) throw new Error("refused");
-    expect(second.body.properties.containers[0]?.properties).not.toHaveProperty("command");
+    const stored = baseOf(simulateGet(group));
+    const first = bodyOf(run({ env: {}, command: ["once"] }, { group: simulateGet(group), base: stored }));
+    const second = bodyOf(run({ env: {} }, { group: simulateGet(first), base: baseOf(simulateGet(first), undefined, stored) }));
+    expect(second.properties.containers[0]?.properties).not.toHaveProperty("command");
+  });
+
+  it("takes the target's env and command from the base passed in, not from the group as read", () => {
+    const group = simulateGet(deployed());
+    const base: BaseEnv = { env: [{ name: "ONLY", value: "base" }], command: ["from", "base"] };
+    const sent = bodyOf(run({ env: {} }, { group, base })).properties.containers[0]?.properties;
+    expect(sent?.environmentVariables).toStrictEqual([{ name: "ONLY", value: "base" }, { name: "TRIGGER_RUN_ID", value: runId }]);
+    expect(sent?.command).toStrictEqual(["from", "base"]);
   });
 
   it("sets the run env on the named container and leaves the first one as it was", () => {
-    const result = run({ env: { A: "1" } }, simulateGet(deployed()), secrets, "sidecar");
-    expect(envOf(result, 1).map((e) => e.name)).toStrictEqual(["A", "TRIGGER_RUN_ID", "TRIGGER_BASE"]);
+    const result = run({ env: { A: "1" } }, { targetContainer: "sidecar" });
+    expect(envOf(result, 1)).toStrictEqual([{ name: "A", value: "1" }, { name: "TRIGGER_RUN_ID", value: runId }]);
     expect(envOf(result, 0)).toStrictEqual(deployed().properties.containers[0]?.properties.environmentVariables);
   });
 
   it("refuses a target container the group does not have", () => {
-    expect(run({ env: {} }, simulateGet(deployed()), secrets, "missing")).toStrictEqual({ ok: false, code: "ContainerNotFound", container: "missing" });
+    expect(run({ env: {} }, { targetContainer: "missing", base: { env: [] } })).toStrictEqual({
+      ok: false,
+      code: "ContainerNotFound",
+      container: "missing",
+    });
   });
 
   it("refuses to replace a secure base variable with a plain value", () => {
     expect(run({ env: { DB_PASSWORD: "guess", MODE: "x" } })).toStrictEqual({ ok: false, code: "SecureVariableOverride", names: ["DB_PASSWORD"] });
   });
 
+  it("refuses to replace a variable that is secure in the stored base, even when the group shows it plain", () => {
+    const group = simulateGet(deployed());
+    const base: BaseEnv = { env: [{ name: "TOKEN" }] };
+    expect(run({ env: { TOKEN: "guess" } }, { group, base })).toStrictEqual({ ok: false, code: "SecureVariableOverride", names: ["TOKEN"] });
+  });
+
+  it("checks the target before the request: an unknown container wins over an override", () => {
+    expect(run({ env: { DB_PASSWORD: "guess" } }, { targetContainer: "missing", base: { env: [] } })).toMatchObject({ code: "ContainerNotFound" });
+  });
+
   it("refuses when a secure value is not configured, naming it", () => {
-    expect(run({ env: {} }, simulateGet(deployed()), { ...secrets, env: {} })).toStrictEqual({
+    expect(run({ env: {} }, { config: { ...secrets, env: {} } })).toStrictEqual({
       ok: false,
       code: "SecretNotConfigured",
       missing: [{ kind: "secureEnv", container: "job", name: "DB_PASSWORD" }],
     });
   });
 
-  it("refuses when a bookkeeping var it did not write makes the base unknowable", () => {
+  it("refuses when the run id tag would take the group past ARM's 50 tags", () => {
     const group = simulateGet(deployed());
-    group.properties.containers[0]?.properties.environmentVariables?.push({ name: "TRIGGER_BASE", value: "{not json" });
-    expect(run({ env: {} }, group)).toStrictEqual({ ok: false, code: "BaseEnvUnreadable", container: "job" });
+    group.tags = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`tag${i}`, "v"]));
+    expect(run({ env: {} }, { group })).toStrictEqual({ ok: false, code: "TooManyTags" });
+    group.tags = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`tag${i}`, "v"]));
+    expect(Object.keys(bodyOf(run({ env: {} }, { group })).tags ?? {})).toHaveLength(50);
   });
 
-  it("refuses when the trigger tags would take the group past ARM's 50 tags", () => {
+  it("counts the tags after dropping the ones it replaces", () => {
     const group = simulateGet(deployed());
-    group.tags = Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`tag${i}`, "v"]));
-    expect(run({ env: {} }, group)).toStrictEqual({ ok: false, code: "TooManyTags" });
-    group.tags = Object.fromEntries(Array.from({ length: 47 }, (_, i) => [`tag${i}`, "v"]));
-    expect(run({ env: {} }, group).ok).toBe(true);
+    group.tags = {
+      ...Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`tag${i}`, "v"])),
+      "trigger-run-id": "old",
+      "trigger-run-started": "2024-05-01T10:00:00.000Z",
+    };
+    expect(run({ env: {} }, { group }).ok).toBe(true);
   });
 
   it("sends no protected settings for an extension configured with {}", () => {
-    const result = run({ env: {} });
-    if (!result.ok) throw new Error("refused");
-    expect(result.body.properties.extensions?.[0]?.properties).toStrictEqual({ extensionType: "realtime-metrics", version: "1.0" });
+    expect(bodyOf(run({ env: {} })).properties.extensions?.[0]?.properties).toStrictEqual({ extensionType: "realtime-metrics", version: "1.0" });
   });
 
   it("lets the Log Analytics log type revert to ACI's default when it is not configured", () => {
-    const result = run({ env: {} }, simulateGet(deployed()), { ...secrets, logAnalyticsSettings: {} });
-    if (!result.ok) throw new Error("refused");
-    expect(result.body.properties.diagnostics?.logAnalytics).toStrictEqual({ workspaceId: "ws", workspaceKey: "ws-key-value" });
+    const result = run({ env: {} }, { config: { ...secrets, logAnalyticsSettings: {} } });
+    expect(bodyOf(result).properties.diagnostics?.logAnalytics).toStrictEqual({ workspaceId: "ws", workspaceKey: "ws-key-value" });
   });
 
   it("ignores a reserved name in a request that bypassed validation", () => {
     const env = envOf(run({ env: { TRIGGER_RUN_ID: "forged", TRIGGER_BASE: "{}" } }));
-    expect(env.filter((e) => e.name === "TRIGGER_RUN_ID")).toStrictEqual([{ name: "TRIGGER_RUN_ID", value: "run-1" }]);
-    expect(env.filter((e) => e.name === "TRIGGER_BASE")).toHaveLength(1);
+    expect(env.filter((e) => e.name === "TRIGGER_RUN_ID")).toStrictEqual([{ name: "TRIGGER_RUN_ID", value: runId }]);
+    expect(env.filter((e) => e.name === "TRIGGER_BASE")).toStrictEqual([]);
+  });
+
+  it("drops the bookkeeping var of versions before the run store from the body", () => {
+    const group = simulateGet(deployed());
+    group.properties.containers[0]?.properties.environmentVariables?.push(
+      { name: "TRIGGER_RUN_ID", value: "old" },
+      { name: "TRIGGER_BASE", value: JSON.stringify({ env: [{ name: "MODE", value: "batch" }] }) },
+    );
+    expect(envOf(run({ env: {} }, { group })).map((e) => e.name)).toStrictEqual(["MODE", "TRIGGER_RUN_ID"]);
   });
 
   it("replaces a run id the group already had before its first trigger run", () => {
     const group = simulateGet(deployed());
     group.properties.containers[0]?.properties.environmentVariables?.push({ name: "TRIGGER_RUN_ID", value: "old" });
-    const env = envOf(run({ env: {} }, group));
-    expect(env.filter((e) => e.name === "TRIGGER_RUN_ID")).toStrictEqual([{ name: "TRIGGER_RUN_ID", value: "run-1" }]);
+    const env = envOf(run({ env: {} }, { group, base: baseOf(simulateGet(deployed())) }));
+    expect(env.filter((e) => e.name === "TRIGGER_RUN_ID")).toStrictEqual([{ name: "TRIGGER_RUN_ID", value: runId }]);
   });
 });

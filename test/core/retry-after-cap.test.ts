@@ -1,6 +1,6 @@
 import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
 import { describe, expect, it } from "vitest";
-import { armCallDeadline, RetryAfterTooLongError, retryAfterCapPolicy, retryAfterSeconds } from "../../service/retry-after-cap.js";
+import { armCallDeadline, RetryAfterTooLongError, retryAfterCapPolicy, retryAfterSeconds } from "../../service/arm/retry-after-cap.js";
 
 const request = createPipelineRequest({ url: "https://arm.example/x" });
 const response = (status: number, headers: Record<string, string> = {}): PipelineResponse => ({

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { WireContainerGroup, WireContainerState, WireEvent } from "../../service/arm-types.js";
-import { isRunActive, type RunView, runStatus } from "../../service/status.js";
+import { isRunActive, type InstanceRunView, runStatus } from "../../service/status.js";
 
 interface Shape {
   provisioningState?: string;
@@ -49,7 +49,7 @@ const completed: WireContainerState = { state: "Terminated", startTime: started,
 const crashed: WireContainerState = { state: "Terminated", startTime: started, finishTime: finished, exitCode: 3, detailStatus: "Error" };
 const waiting: WireContainerState = { state: "Waiting", startTime: started, detailStatus: "" };
 
-const table: [string, Shape, Omit<RunView, "id">][] = [
+const table: [string, Shape, Omit<InstanceRunView, "id">][] = [
   ["a group still provisioning is starting", { provisioningState: "Pending", groupState: "Pending" }, { status: "starting" }],
   ["a group being created is starting", { provisioningState: "Creating", target: waiting }, { status: "starting" }],
   ["a group updating is starting, with nothing taken from the previous run's instance view", { provisioningState: "Updating", groupState: "Failed", target: crashed }, { status: "starting" }],

@@ -1,6 +1,6 @@
 import { RestError } from "@azure/core-rest-pipeline";
 import { describe, expect, it } from "vitest";
-import { retryWhileTransitioning } from "../../service/transitioning-retry.js";
+import { retryWhileTransitioning } from "../../service/arm/transitioning-retry.js";
 
 const transitioning = () =>
   new RestError("The container group 'g' is still transitioning, please retry later.", {

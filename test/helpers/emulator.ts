@@ -174,8 +174,12 @@ function isRawText(body: unknown): body is { rawText: string } {
   return typeof body === "object" && body !== null && typeof (body as { rawText?: unknown }).rawText === "string";
 }
 
-/** Polls `read` every 10 ms until `done` holds (then returns that value), failing after `timeoutMs`. */
-export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 3000): Promise<T> {
+/**
+ * Polls `read` every 10 ms until `done` holds, and returns that value. The test decides on the
+ * state; `timeoutMs` is only the point at which a state that never comes is reported, generous
+ * enough for a loaded machine.
+ */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();

@@ -56,7 +56,7 @@ export function runsClient(url: string, key: string): RunsClient {
     status,
     logs: (id, tail) => call("GET", `/runs/${id}/logs${tail === undefined ? "" : `?tail=${tail}`}`),
     cancel: (id) => call("POST", `/runs/${id}/cancel`),
-    waitFor: (id, statuses, timeoutMs = 5000) =>
+    waitFor: (id, statuses, timeoutMs = 20_000) =>
       eventually(() => status(id), (a) => a.status === 200 && statuses.includes(a.body.status ?? ""), timeoutMs),
     call,
   };

@@ -1,11 +1,19 @@
-import { createApp, type AppDeps } from "../../service/app.js";
+import { createApp } from "../../service/app.js";
+import { createArmPort } from "../../service/arm/arm-port.js";
+import type { Config } from "../../service/config.js";
 import { createLogger } from "../../service/logger.js";
-import { FakeGroup } from "./fake-group.js";
+import { createReadiness, type Readiness } from "../../service/readiness.js";
+import { createReconciler, type ReconcileResult } from "../../service/runs/reconcile.js";
+import { createRunService, type RunService } from "../../service/runs/run-service.js";
+import type { RunStore } from "../../service/store/run-store.js";
+import type { Emulator } from "../../emulator/index.js";
+import { armClient, jobGroup, testResourceGroup, testSubscriptionId } from "./emulator.js";
+import { testStore } from "./store.js";
 
 export const apiKeys = ["first-key-0123456789abcdef", "second-key-fedcba9876543210"];
 export const dbPassword = "s3cr3t-db-value";
 
-export type TestConfig = AppDeps["config"];
+export type TestConfig = Pick<Config, "auth" | "secrets" | "limits">;
 
 export function testConfig(overrides: Partial<TestConfig> = {}): TestConfig {
   return {
@@ -16,38 +24,107 @@ export function testConfig(overrides: Partial<TestConfig> = {}): TestConfig {
   };
 }
 
+let groupCounter = 0;
+
 /**
- * A fresh app around a fresh fake group, with run ids `run-1`, `run-2`, … and log lines
- * captured (parsed) in `lines`.
+ * Seeds `count` finished run-once job groups (plain MODE=batch, secure DB_PASSWORD) in the
+ * emulator under names no other test of the file uses, and answers their names.
  */
-export function buildApp(options: { config?: Partial<TestConfig>; fake?: FakeGroup; deps?: Partial<AppDeps> } = {}) {
-  const fake = options.fake ?? new FakeGroup();
+export function seedGroups(emulator: Emulator, count = 1, body: Record<string, unknown> = defaultJob()): string[] {
+  return Array.from({ length: count }, () => {
+    const name = `job-${process.pid}-${++groupCounter}`;
+    emulator.putGroup(testSubscriptionId, testResourceGroup, name, structuredClone(body), { terminated: true });
+    return name;
+  });
+}
+
+export function defaultJob(): Record<string, unknown> {
+  return jobGroup([
+    { name: "MODE", value: "batch" },
+    { name: "DB_PASSWORD", secureValue: dbPassword },
+  ]);
+}
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  runs: RunService;
+  store: RunStore;
+  groups: string[];
+  /** One pass of the reconcile loop; tests run it themselves, so nothing happens behind their back. */
+  reconcile: () => Promise<ReconcileResult>;
+  readiness: () => Promise<Readiness>;
+  raw: string[];
+  lines: () => Array<Record<string, unknown>>;
+}
+
+export interface BuildOptions {
+  /** The pool; default one freshly seeded group. */
+  groups?: string[];
+  config?: Partial<TestConfig>;
+  maxQueued?: number;
+  container?: string;
+  /** Share a store partition with another app, as a second replica would. */
+  store?: RunStore;
+  /** default 60 s: a claimed run never times out within a test unless the test says so */
+  startDeadlineMs?: number;
+}
+
+/**
+ * The app as the server builds it — the real run service on the real table store (the shared
+ * Azurite, a partition of its own) and the real ARM port on `emulator` — with its log lines
+ * captured. No reconcile loop runs; `reconcile()` runs one pass.
+ */
+export async function buildApp(emulator: Emulator, options: BuildOptions = {}): Promise<TestApp> {
+  armClient(emulator);
+  const groups = options.groups ?? seedGroups(emulator);
+  const store = options.store ?? (await testStore(undefined, groups));
+  if (options.store) await store.prepare(groups);
   const raw: string[] = [];
   const logger = createLogger({ level: "debug", write: (line) => raw.push(line) });
-  let counter = 0;
   const config = testConfig(options.config);
-  const app = createApp({
-    group: fake,
-    config,
-    logger,
-    newRunId: () => `run-${++counter}`,
-    now: () => new Date("2024-02-01T00:00:00.000Z"),
-    ...options.deps,
+  const { credential } = armClient(emulator);
+  const arm = createArmPort({
+    credential,
+    subscriptionId: testSubscriptionId,
+    endpoint: emulator.url,
+    resourceGroup: testResourceGroup,
+    callBudgetMs: 10_000,
+    requestTimeoutMs: 5_000,
+    retryOptions: { retryDelayInMs: 10, maxRetryDelayInMs: 50 },
   });
+  const common = {
+    store,
+    arm,
+    secrets: config.secrets,
+    ...(options.container ? { container: options.container } : {}),
+    now: () => new Date(),
+    logger,
+    callBudgetMs: 10_000,
+    startDeadlineMs: options.startDeadlineMs ?? 60_000,
+  };
+  const runs = createRunService({ ...common, groups, maxQueued: options.maxQueued ?? 100 });
+  const reconcile = createReconciler({ ...common, runs, groups, transitioningDelayMs: 10 });
+  const readiness = createReadiness({ store, arm, groups, config, cacheMs: 0 });
+  const app = createApp({ runs, config, logger, readiness });
   const lines = () => raw.map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { app, fake, raw, lines, config };
+  return { app, runs, store, groups, reconcile, readiness, raw, lines };
 }
 
 export const auth = { Authorization: `Bearer ${apiKeys[0]}` };
 export const jsonHeaders = { ...auth, "Content-Type": "application/json" };
 
 /** POST /runs with `body` (JSON-encoded unless a string) and optional extra headers. */
-export function postRun(app: ReturnType<typeof buildApp>["app"], body: unknown, headers: Record<string, string> = {}) {
+export function postRun(app: TestApp["app"], body: unknown, headers: Record<string, string> = {}) {
   return app.request("/runs", {
     method: "POST",
     headers: { ...jsonHeaders, ...headers },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
+}
+
+/** GET with the key. */
+export function getWithKey(app: TestApp["app"], path: string) {
+  return app.request(path, { headers: auth });
 }
 
 /** The parsed JSON body of a response, loosely typed for assertions. */

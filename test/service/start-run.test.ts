@@ -1,160 +1,165 @@
 import { describe, expect, it } from "vitest";
-import { FakeGroup, sampleGroup } from "../helpers/fake-group.js";
-import { bodyOf, buildApp, dbPassword, postRun } from "../helpers/service-app.js";
+import { eventually, testResourceGroup, testSubscriptionId, useArmEmulator } from "../helpers/emulator.js";
+import { bodyOf, buildApp, dbPassword, defaultJob, getWithKey, postRun, seedGroups } from "../helpers/service-app.js";
 
-const envOf = (fake: FakeGroup, index = 0) =>
-  Object.fromEntries(
-    (fake.replaced[index]?.properties.containers[0]?.properties.environmentVariables ?? []).map((e) => [e.name, e.value ?? e.secureValue]),
-  );
+const arm = useArmEmulator();
+
+const stored = (group: string) => arm.emulator.getStoredGroup(testSubscriptionId, testResourceGroup, group) as any;
+const envOf = (group: string) =>
+  Object.fromEntries((stored(group).properties.containers[0].properties.environmentVariables as any[]).map((e) => [e.name, e.value ?? e.secureValue]));
+const puts = (group: string) => arm.emulator.requests.filter((r) => r.method === "PUT" && r.path.endsWith(`/containerGroups/${group}`));
+/** Holds a run in Running until the test ends it. */
+const longRun = { EMULATOR_RUN_MS: "600000" };
 
 describe("POST /runs", () => {
-  it("re-creates the group with the run's env and answers 202 with the starting run", async () => {
-    const { app, fake } = buildApp();
+  it("re-creates a free group with the run's env and answers 202 with the starting run", async () => {
+    const { app, groups } = await buildApp(arm.emulator);
     const res = await postRun(app, { env: { INPUT: "a.csv" } });
     expect(res.status).toBe(202);
-    expect(res.headers.get("Location")).toBe("/runs/run-1");
-    expect(await bodyOf(res)).toEqual({ id: "run-1", status: "starting", startedAt: "2024-02-01T00:00:00.000Z" });
-    expect(fake.calls.replace).toBe(1);
-    expect(envOf(fake)).toMatchObject({ INPUT: "a.csv", MODE: "batch", DB_PASSWORD: dbPassword });
+    const run = await bodyOf(res);
+    expect(res.headers.get("Location")).toBe(`/runs/${run.id}`);
+    expect(run).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), status: "starting", group: groups[0], env: { INPUT: "a.csv" }, createdAt: expect.any(String) });
+    expect(puts(groups[0]!)).toHaveLength(1);
+    expect(envOf(groups[0]!)).toEqual({ MODE: "batch", DB_PASSWORD: dbPassword, INPUT: "a.csv", TRIGGER_RUN_ID: run.id });
+    expect(stored(groups[0]!).tags).toEqual({ "trigger-run-id": run.id });
   });
 
   it("uses the command override of the request", async () => {
-    const { app, fake } = buildApp();
+    const { app, groups } = await buildApp(arm.emulator);
     await postRun(app, { env: {}, command: ["python", "job.py"] });
-    expect(fake.replaced[0]?.properties.containers[0]?.properties.command).toEqual(["python", "job.py"]);
+    expect(stored(groups[0]!).properties.containers[0].properties.command).toEqual(["python", "job.py"]);
   });
 
-  it("refuses a second run while one runs, naming the running run", async () => {
-    const { app, fake } = buildApp();
-    await postRun(app, { env: {} });
+  it("refuses a second run while one runs when the queue is off, naming the running run", async () => {
+    const { app, groups } = await buildApp(arm.emulator, { maxQueued: 0 });
+    const first = await bodyOf(await postRun(app, { env: longRun }));
     const res = await postRun(app, { env: {} });
     expect(res.status).toBe(409);
-    expect(await bodyOf(res)).toEqual({ error: { code: "RunInProgress", message: expect.stringContaining("run-1"), runId: "run-1" } });
-    expect(fake.calls.replace).toBe(1);
+    expect(await bodyOf(res)).toEqual({ error: { code: "RunInProgress", message: expect.stringContaining(first.id), runId: first.id } });
+    expect(puts(groups[0]!)).toHaveLength(1);
   });
 
-  it("starts a new run once the previous one finished", async () => {
-    const { app, fake } = buildApp();
-    await postRun(app, { env: {} });
-    fake.finish(0);
-    const res = await postRun(app, { env: {} });
-    expect(res.status).toBe(202);
-    expect((await bodyOf(res)).id).toBe("run-2");
-  });
-
-  it("lets exactly one of 30 concurrent requests start a run", async () => {
-    const { app, fake } = buildApp();
-    const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => postRun(app, { env: { N: String(i) } })));
-    const statuses = responses.map((r) => r.status).sort();
+  it("lets exactly one of 30 concurrent requests start a run when the queue is off", async () => {
+    const { app, groups } = await buildApp(arm.emulator, { maxQueued: 0 });
+    const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => postRun(app, { env: { N: String(i), ...longRun } })));
+    const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 202)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(29);
-    expect(fake.calls.replace).toBe(1);
+    expect(puts(groups[0]!)).toHaveLength(1);
   });
 
-  it("keeps serving runs after a request under the lock failed", async () => {
-    const { app, fake } = buildApp();
-    fake.fail("read", new Error("boom"), 1);
-    expect((await postRun(app, { env: {} })).status).toBe(500);
-    expect((await postRun(app, { env: {} })).status).toBe(202);
+  it("starts the next run once the previous one is recorded as ended", async () => {
+    const { app } = await buildApp(arm.emulator, { maxQueued: 0 });
+    const first = await bodyOf(await postRun(app, { env: {} }));
+    await eventually(async () => bodyOf(await getWithKey(app, `/runs/${first.id}`)), (run) => run.status === "succeeded");
+    const res = await postRun(app, { env: {} });
+    expect(res.status).toBe(202);
+  });
+
+  it("starts every run from the group's own env: nothing of a previous run carries over", async () => {
+    const { app, groups } = await buildApp(arm.emulator);
+    const first = await bodyOf(await postRun(app, { env: { ONLY_FIRST: "1", MODE: "override" } }));
+    await eventually(async () => bodyOf(await getWithKey(app, `/runs/${first.id}`)), (run) => run.status === "succeeded");
+    const second = await bodyOf(await postRun(app, { env: { ONLY_SECOND: "2" } }));
+    expect(envOf(groups[0]!)).toEqual({ MODE: "batch", DB_PASSWORD: dbPassword, ONLY_SECOND: "2", TRIGGER_RUN_ID: second.id });
+  });
+
+  it("takes an operator's change of the group (a pulumi up) into the next run", async () => {
+    const { app, groups } = await buildApp(arm.emulator);
+    const first = await bodyOf(await postRun(app, { env: { A: "1" } }));
+    await eventually(async () => bodyOf(await getWithKey(app, `/runs/${first.id}`)), (run) => run.status === "succeeded");
+    const redeployed = defaultJob() as any;
+    redeployed.properties.containers[0].properties.image = "registry.example/job:2";
+    redeployed.properties.containers[0].properties.environmentVariables[0].value = "stream";
+    arm.emulator.putGroup(testSubscriptionId, testResourceGroup, groups[0]!, redeployed, { terminated: true });
+
+    const second = await bodyOf(await postRun(app, { env: { B: "2" } }));
+    expect(stored(groups[0]!).properties.containers[0].properties.image).toBe("registry.example/job:2");
+    expect(envOf(groups[0]!)).toEqual({ MODE: "stream", DB_PASSWORD: dbPassword, B: "2", TRIGGER_RUN_ID: second.id });
+    expect((await bodyOf(await getWithKey(app, `/runs/${first.id}`))).status).toBe("succeeded");
   });
 });
 
 describe("POST /runs with an Idempotency-Key", () => {
   it("returns the same run for a repeat with the same key and body, without a second PUT", async () => {
-    const { app, fake } = buildApp();
+    const { app, groups } = await buildApp(arm.emulator);
     const first = await postRun(app, { env: { A: "1" } }, { "Idempotency-Key": "k-1" });
     const again = await postRun(app, { env: { A: "1" } }, { "Idempotency-Key": "k-1" });
-    expect(first.headers.get("Idempotent-Replayed")).toBeNull();
     expect(again.status).toBe(202);
     expect(again.headers.get("Idempotent-Replayed")).toBe("true");
-    expect(again.headers.get("Location")).toBe("/runs/run-1");
-    expect((await bodyOf(again)).id).toBe("run-1");
-    expect(fake.calls.replace).toBe(1);
+    expect((await bodyOf(again)).id).toBe((await bodyOf(first)).id);
+    expect(puts(groups[0]!)).toHaveLength(1);
   });
 
-  it("recognizes the repeat through the group's tags, as a restarted service would", async () => {
-    const first = buildApp();
-    await postRun(first.app, { env: { A: "1" } }, { "Idempotency-Key": "k-1" });
-    first.fake.finish(0);
-    const restarted = buildApp({ fake: first.fake });
-    const again = await postRun(restarted.app, { env: { A: "1" } }, { "Idempotency-Key": "k-1" });
-    expect(again.status).toBe(202);
-    expect(await bodyOf(again)).toMatchObject({ id: "run-1", status: "succeeded" });
-    expect(first.fake.calls.replace).toBe(1);
+  it("replays the key after many later runs", async () => {
+    const { app } = await buildApp(arm.emulator);
+    const first = await bodyOf(await postRun(app, { env: {} }, { "Idempotency-Key": "nightly" }));
+    for (let i = 0; i < 5; i += 1) {
+      const run = await bodyOf(await postRun(app, { env: { I: String(i) } }));
+      expect(run.status).toMatch(/^(starting|queued)$/);
+    }
+    const again = await postRun(app, { env: {} }, { "Idempotency-Key": "nightly" });
+    expect((await bodyOf(again)).id).toBe(first.id);
+  });
+
+  it("gives concurrent repeats of one key one run", async () => {
+    const { app, groups } = await buildApp(arm.emulator);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => postRun(app, { env: { X: "1" } }, { "Idempotency-Key": "same" })));
+    const ids = new Set(await Promise.all(answers.map(async (a) => (await bodyOf(a)).id)));
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(202));
+    expect(ids.size).toBe(1);
+    expect(puts(groups[0]!)).toHaveLength(1);
   });
 
   it("refuses the same key with a different body with 422 IdempotencyKeyReused", async () => {
-    const { app, fake } = buildApp();
-    await postRun(app, { env: { A: "1" } }, { "Idempotency-Key": "k-1" });
-    fake.finish(0);
-    const res = await postRun(app, { env: { A: "2" } }, { "Idempotency-Key": "k-1" });
+    const { app } = await buildApp(arm.emulator);
+    const first = await bodyOf(await postRun(app, { env: { A: "1" } }, { "Idempotency-Key": "k-2" }));
+    const res = await postRun(app, { env: { A: "2" } }, { "Idempotency-Key": "k-2" });
     expect(res.status).toBe(422);
-    expect((await bodyOf(res)).error.code).toBe("IdempotencyKeyReused");
-    expect(fake.calls.replace).toBe(1);
-  });
-
-  it("starts a new run for a new key", async () => {
-    const { app, fake } = buildApp();
-    await postRun(app, { env: {} }, { "Idempotency-Key": "k-1" });
-    fake.finish(0);
-    const res = await postRun(app, { env: {} }, { "Idempotency-Key": "k-2" });
-    expect((await bodyOf(res)).id).toBe("run-2");
+    expect(await bodyOf(res)).toEqual({ error: { code: "IdempotencyKeyReused", message: expect.any(String), runId: first.id } });
   });
 
   it("rejects a key longer than 255 characters", async () => {
-    const { app, fake } = buildApp();
+    const { app } = await buildApp(arm.emulator);
     const res = await postRun(app, { env: {} }, { "Idempotency-Key": "k".repeat(256) });
     expect(res.status).toBe(400);
-    expect((await bodyOf(res)).error).toEqual({ code: "InvalidRequest", message: expect.stringContaining("header.idempotency-key") });
-    expect(fake.calls.read).toBe(0);
+    expect((await bodyOf(res)).error.message).toContain("header.idempotency-key");
   });
 });
 
 describe("POST /runs refusals", () => {
-  it("refuses with SecretNotConfigured naming the missing secret and sends no PUT", async () => {
-    const { app, fake, raw } = buildApp({ config: { secrets: {} } });
+  it("refuses with SecretNotConfigured naming the missing secret, sends no PUT and records no run", async () => {
+    const { app, groups } = await buildApp(arm.emulator, { config: { secrets: {} } });
     const res = await postRun(app, { env: {} });
     expect(res.status).toBe(503);
     const body = await bodyOf(res);
     expect(body.error.code).toBe("SecretNotConfigured");
-    expect(body.error.message).toContain("DB_PASSWORD");
-    expect(fake.calls.replace).toBe(0);
-    expect(raw.join("\n")).not.toContain(dbPassword);
+    expect(body.error.missing).toEqual([expect.stringContaining("DB_PASSWORD")]);
+    expect(JSON.stringify(body)).not.toContain(dbPassword);
+    expect(puts(groups[0]!)).toHaveLength(0);
+    expect((await bodyOf(await getWithKey(app, "/runs"))).runs).toEqual([]);
   });
 
   it("refuses to set a variable the group holds as a secure value", async () => {
-    const { app, fake } = buildApp();
-    const res = await postRun(app, { env: { DB_PASSWORD: "other" } });
+    const { app } = await buildApp(arm.emulator);
+    const res = await postRun(app, { env: { DB_PASSWORD: "x" } });
     expect(res.status).toBe(400);
-    expect((await bodyOf(res)).error).toMatchObject({ code: "SecureVariableOverride", names: ["DB_PASSWORD"] });
-    expect(fake.calls.replace).toBe(0);
+    expect(await bodyOf(res)).toMatchObject({ error: { code: "SecureVariableOverride", names: ["DB_PASSWORD"] } });
   });
 
-  it("answers ContainerNotFound when the configured container is not in the group", async () => {
-    const { app, fake } = buildApp({ config: { container: "missing" } });
+  it("answers ContainerNotFound when no group of the pool has the configured container", async () => {
+    const { app } = await buildApp(arm.emulator, { container: "absent" });
     const res = await postRun(app, { env: {} });
     expect(res.status).toBe(503);
     expect((await bodyOf(res)).error.code).toBe("ContainerNotFound");
-    expect(fake.calls.replace).toBe(0);
   });
 
-  it("answers TooManyTags when the run record does not fit in the group's tags", async () => {
-    const group = sampleGroup();
-    group.tags = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`t${i}`, "v"]));
-    const { app, fake } = buildApp({ fake: new FakeGroup(group) });
+  it("answers TooManyTags when the run's tag does not fit beside the group's own", async () => {
+    const tags = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`t${i}`, "v"]));
+    const [group] = seedGroups(arm.emulator, 1, { ...defaultJob(), tags });
+    const { app } = await buildApp(arm.emulator, { groups: [group!] });
     const res = await postRun(app, { env: {} });
     expect(res.status).toBe(503);
     expect((await bodyOf(res)).error.code).toBe("TooManyTags");
-    expect(fake.calls.replace).toBe(0);
-  });
-
-  it("answers BaseEnvUnreadable when the bookkeeping variable was edited by hand", async () => {
-    const group = sampleGroup();
-    group.properties.containers[0]?.properties.environmentVariables?.push({ name: "TRIGGER_BASE", value: "not json" });
-    const { app, fake } = buildApp({ fake: new FakeGroup(group) });
-    const res = await postRun(app, { env: {} });
-    expect(res.status).toBe(503);
-    expect((await bodyOf(res)).error.code).toBe("BaseEnvUnreadable");
-    expect(fake.calls.replace).toBe(0);
   });
 });
