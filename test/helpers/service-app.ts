@@ -1,5 +1,4 @@
 import { createApp } from "../../service/app.js";
-import { createArmPort } from "../../service/arm/arm-port.js";
 import type { Config } from "../../service/config.js";
 import { createLogger } from "../../service/logger.js";
 import { createReadiness, type Readiness } from "../../service/readiness.js";
@@ -7,7 +6,8 @@ import { createReconciler, type ReconcileResult } from "../../service/runs/recon
 import { createRunService, type RunService } from "../../service/runs/run-service.js";
 import type { RunStore } from "../../service/store/run-store.js";
 import type { Emulator } from "../../emulator/index.js";
-import { armClient, jobGroup, testResourceGroup, testSubscriptionId } from "./emulator.js";
+import { testArmPort } from "./arm-port.js";
+import { jobGroup, testResourceGroup, testSubscriptionId } from "./emulator.js";
 import { testStore } from "./store.js";
 
 export const apiKeys = ["first-key-0123456789abcdef", "second-key-fedcba9876543210"];
@@ -67,6 +67,10 @@ export interface BuildOptions {
   store?: RunStore;
   /** default 60 s: a claimed run never times out within a test unless the test says so */
   startDeadlineMs?: number;
+  /** How long one ARM call may take, waits included; default 10 s. */
+  callBudgetMs?: number;
+  /** Replaces what the routes call, to make the HTTP layer meet a failure no real part produces. */
+  wrapRuns?: (runs: RunService) => RunService;
 }
 
 /**
@@ -75,23 +79,14 @@ export interface BuildOptions {
  * captured. No reconcile loop runs; `reconcile()` runs one pass.
  */
 export async function buildApp(emulator: Emulator, options: BuildOptions = {}): Promise<TestApp> {
-  armClient(emulator);
   const groups = options.groups ?? seedGroups(emulator);
   const store = options.store ?? (await testStore(undefined, groups));
   if (options.store) await store.prepare(groups);
   const raw: string[] = [];
   const logger = createLogger({ level: "debug", write: (line) => raw.push(line) });
   const config = testConfig(options.config);
-  const { credential } = armClient(emulator);
-  const arm = createArmPort({
-    credential,
-    subscriptionId: testSubscriptionId,
-    endpoint: emulator.url,
-    resourceGroup: testResourceGroup,
-    callBudgetMs: 10_000,
-    requestTimeoutMs: 5_000,
-    retryOptions: { retryDelayInMs: 10, maxRetryDelayInMs: 50 },
-  });
+  const callBudgetMs = options.callBudgetMs ?? 10_000;
+  const { arm } = testArmPort(emulator, { callBudgetMs });
   const common = {
     store,
     arm,
@@ -99,13 +94,13 @@ export async function buildApp(emulator: Emulator, options: BuildOptions = {}): 
     ...(options.container ? { container: options.container } : {}),
     now: () => new Date(),
     logger,
-    callBudgetMs: 10_000,
+    callBudgetMs,
     startDeadlineMs: options.startDeadlineMs ?? 60_000,
   };
   const runs = createRunService({ ...common, groups, maxQueued: options.maxQueued ?? 100 });
   const reconcile = createReconciler({ ...common, runs, groups, transitioningDelayMs: 10 });
   const readiness = createReadiness({ store, arm, groups, config, cacheMs: 0 });
-  const app = createApp({ runs, config, logger, readiness });
+  const app = createApp({ runs: options.wrapRuns ? options.wrapRuns(runs) : runs, config, logger, readiness });
   const lines = () => raw.map((line) => JSON.parse(line) as Record<string, unknown>);
   return { app, runs, store, groups, reconcile, readiness, raw, lines };
 }

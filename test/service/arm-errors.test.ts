@@ -1,75 +1,107 @@
 import { describe, expect, it } from "vitest";
-import { armError } from "../helpers/fake-group.js";
-import { auth, bodyOf, buildApp, postRun } from "../helpers/service-app.js";
+import { eventually, useArmEmulator } from "../helpers/emulator.js";
+import { auth, bodyOf, buildApp, getWithKey, postRun } from "../helpers/service-app.js";
+
+const arm = useArmEmulator();
+const longRun = { EMULATOR_RUN_MS: "600000" };
+
+/** An app with one active run, and that run's id. */
+async function withActiveRun(options: { callBudgetMs?: number } = {}) {
+  const built = await buildApp(arm.emulator, options);
+  const run = await bodyOf(await postRun(built.app, { env: longRun }));
+  return { ...built, id: run.id as string };
+}
 
 describe("ARM failures", () => {
   it.each([
-    [429, "TooManyRequests", { "retry-after": "30" }, 503, "ArmBusy", "30"],
-    [409, "ContainerGroupTransitioning", {}, 503, "ArmBusy", "10"],
-    [503, "ServiceUnavailable", { "retry-after": "120" }, 503, "ArmBusy", "120"],
-    [500, "InternalServerError", {}, 502, "ArmUnavailable", null],
-    [503, "ServiceUnavailable", {}, 502, "ArmUnavailable", null],
-    [401, "InvalidAuthenticationToken", {}, 502, "ArmAccessDenied", null],
-    [403, "AuthorizationFailed", {}, 502, "ArmAccessDenied", null],
-    [404, "ResourceNotFound", {}, 502, "ContainerGroupNotFound", null],
-  ])("maps ARM %i %s on read to %i %s", async (status, code, headers, expected, expectedCode, retryAfter) => {
-    const { app, fake } = buildApp();
-    fake.fail("read", armError(status, code, headers));
-    const res = await app.request("/runs/run-1", { headers: auth });
+    [429, "TooManyRequests", 30, 503, "ArmBusy", "30"],
+    [409, "ContainerGroupTransitioning", undefined, 503, "ArmBusy", "10"],
+    [409, "Conflict", undefined, 502, "ArmConflict", null],
+    [503, "ServiceUnavailable", 120, 503, "ArmBusy", "120"],
+    [500, "InternalServerError", undefined, 502, "ArmUnavailable", null],
+    [401, "InvalidAuthenticationToken", undefined, 502, "ArmAccessDenied", null],
+    [403, "AuthorizationFailed", undefined, 502, "ArmAccessDenied", null],
+    [404, "ResourceNotFound", undefined, 502, "ContainerGroupNotFound", null],
+  ])("maps ARM %i %s on reading a run's group to %i %s", async (status, code, retryAfterSeconds, expected, expectedCode, retryAfter) => {
+    const { app, id, groups } = await withActiveRun();
+    // Enough answers for the SDK's own retries of a read: the test is about the last one.
+    arm.emulator.faults.add({ status, code, method: "GET", path: groups[0], count: 10, ...(retryAfterSeconds ? { retryAfterSeconds } : {}) });
+    const res = await getWithKey(app, `/runs/${id}`);
+    arm.emulator.faults.clear();
     expect(res.status).toBe(expected);
     expect(res.headers.get("Retry-After")).toBe(retryAfter);
     const body = await bodyOf(res);
     expect(body.error.code).toBe(expectedCode);
-    expect(body.error.message).not.toContain("internal detail");
+    expect(body.error.message).not.toContain("Injected");
   });
 
-  it("maps a transport failure without a status to 502 ArmUnavailable", async () => {
-    const { app, fake } = buildApp();
-    fake.fail("read", armError(undefined, "REQUEST_SEND_ERROR"));
-    const res = await app.request("/runs/run-1", { headers: auth });
+  it("maps a dropped connection to 502 ArmUnavailable", async () => {
+    const { app, id, groups } = await withActiveRun();
+    arm.emulator.faults.add({ drop: true, method: "GET", path: groups[0], count: 10 });
+    const res = await getWithKey(app, `/runs/${id}`);
+    arm.emulator.faults.clear();
     expect(res.status).toBe(502);
     expect((await bodyOf(res)).error.code).toBe("ArmUnavailable");
   });
 
-  it("maps ARM 400 on the PUT to 502 ArmRejectedDefinition carrying ARM's code", async () => {
-    const { app, fake } = buildApp();
-    fake.fail("replace", armError(400, "InvalidContainerGroupUpdate"));
+  it("maps ARM 400 on the PUT to 502 ArmRejectedDefinition carrying ARM's code, and records the run as not started", async () => {
+    const { app, groups, runs } = await buildApp(arm.emulator);
+    arm.emulator.faults.add({ status: 400, code: "InvalidContainerGroupUpdate", method: "PUT", path: groups[0] });
     const res = await postRun(app, { env: {} });
     expect(res.status).toBe(502);
     const body = await bodyOf(res);
     expect(body.error).toMatchObject({ code: "ArmRejectedDefinition", armCode: "InvalidContainerGroupUpdate" });
-    expect(body.error.message).toContain("InvalidContainerGroupUpdate");
-    expect(body.error.message).not.toContain("internal detail");
+    expect(body.error.message).not.toContain("Injected");
+    const [run] = (await runs.list({ limit: 1 })).runs;
+    expect(run).toMatchObject({ status: "failed", message: expect.stringContaining("InvalidContainerGroupUpdate") });
+    expect((await postRun(app, { env: {} })).status).toBe(202);
   });
 
   it("does not echo an ARM code that is not a plain identifier", async () => {
-    const { app, fake } = buildApp();
-    fake.fail("replace", armError(400, "<script>alert(1)</script>"));
+    const { app, groups } = await buildApp(arm.emulator);
+    arm.emulator.faults.add({ status: 400, code: "<script>alert(1)</script>", method: "PUT", path: groups[0] });
     const body = await bodyOf(await postRun(app, { env: {} }));
     expect(body.error.code).toBe("ArmRejectedDefinition");
     expect(body.error.armCode).toBeUndefined();
     expect(JSON.stringify(body)).not.toContain("script");
   });
 
-  it("maps a transitioning group that outlasted the retries on cancel to 503 ArmBusy", async () => {
-    const { app, fake } = buildApp();
-    await postRun(app, { env: {} });
-    fake.fail("stop", armError(409, "ContainerGroupTransitioning"));
-    const res = await app.request("/runs/run-1/cancel", { method: "POST", headers: auth });
+  it("maps a 400 on reading logs to ArmRejectedRequest, not to a rejected definition", async () => {
+    const { app, id, groups } = await withActiveRun();
+    await eventually(async () => bodyOf(await getWithKey(app, `/runs/${id}`)), (r) => r.status === "running");
+    arm.emulator.faults.add({ status: 400, code: "BadRequest", method: "GET", path: `${groups[0]}/containers` });
+    const res = await getWithKey(app, `/runs/${id}/logs`);
+    expect(res.status).toBe(502);
+    expect((await bodyOf(res)).error).toMatchObject({ code: "ArmRejectedRequest", armCode: "BadRequest" });
+  });
+
+  it("maps a group that stays transitioning through the cancel's budget to 503 ArmBusy", async () => {
+    const { app, id, groups } = await withActiveRun({ callBudgetMs: 300 });
+    await eventually(async () => bodyOf(await getWithKey(app, `/runs/${id}`)), (r) => r.status === "running");
+    arm.emulator.faults.add({ status: 409, code: "ContainerGroupTransitioning", method: "POST", path: `${groups[0]}/stop`, count: 1000 });
+    const res = await app.request(`/runs/${id}/cancel`, { method: "POST", headers: auth });
+    arm.emulator.faults.clear();
     expect(res.status).toBe(503);
     expect(res.headers.get("Retry-After")).toBe("10");
   });
 
-  it("answers an unexpected failure with a bare 500 InternalError and logs it", async () => {
-    const { app, fake, lines } = buildApp();
-    fake.fail("read", new TypeError("cannot read properties of undefined (reading 'secretThing')"));
-    const res = await app.request("/runs/run-1", { headers: auth });
+  it("answers an unexpected failure with a bare 500 InternalError and logs it by name only", async () => {
+    const { app, id, lines } = await (async () => {
+      const built = await buildApp(arm.emulator, {
+        wrapRuns: (runs) => ({
+          ...runs,
+          status: () => Promise.reject(new TypeError("cannot read properties of undefined (reading 'secretThing')")),
+        }),
+      });
+      return { ...built, id: (await bodyOf(await postRun(built.app, { env: {} }))).id as string };
+    })();
+    const res = await getWithKey(app, `/runs/${id}`);
     expect(res.status).toBe(500);
     const text = await res.text();
     expect(JSON.parse(text)).toEqual({ error: { code: "InternalError", message: "The service failed to handle the request." } });
     expect(text).not.toContain("secretThing");
-    expect(text).not.toContain("at ");
     const logged = lines().find((l) => l["level"] === "error");
     expect(logged).toMatchObject({ msg: "request failed", error: { name: "TypeError" } });
+    expect(JSON.stringify(logged)).not.toContain("secretThing");
   });
 });

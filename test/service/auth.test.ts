@@ -1,17 +1,23 @@
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { matchesKey } from "../../service/auth.js";
+import { useArmEmulator } from "../helpers/emulator.js";
 import { apiKeys, bodyOf, buildApp } from "../helpers/service-app.js";
+
+const arm = useArmEmulator();
+beforeEach(() => arm.emulator.clearRequests());
+/** ARM requests since the test began. */
+const armCalls = () => arm.emulator.requests.length;
 
 const withAuth = (value?: string) => (value === undefined ? {} : { headers: { Authorization: value } });
 
 describe("bearer authentication on /runs", () => {
   it("answers 401 Unauthorized with WWW-Authenticate when the key is missing", async () => {
-    const { app, fake } = buildApp();
+    const { app } = await buildApp(arm.emulator);
     const res = await app.request("/runs/run-1");
     expect(res.status).toBe(401);
     expect(res.headers.get("WWW-Authenticate")).toBe("Bearer");
     expect(await bodyOf(res)).toEqual({ error: { code: "Unauthorized", message: expect.any(String) } });
-    expect(fake.calls.read).toBe(0);
+    expect(armCalls()).toBe(0);
   });
 
   it.each([
@@ -20,13 +26,13 @@ describe("bearer authentication on /runs", () => {
     ["a prefix of a key", `Bearer ${apiKeys[0]?.slice(0, 10)}`],
     ["an empty bearer", "Bearer "],
   ])("answers 401 for %s", async (_, header) => {
-    const { app } = buildApp();
+    const { app } = await buildApp(arm.emulator);
     const res = await app.request("/runs/run-1", withAuth(header));
     expect(res.status).toBe(401);
   });
 
   it("accepts every configured key, so keys can be rotated", async () => {
-    const { app } = buildApp();
+    const { app } = await buildApp(arm.emulator);
     for (const key of apiKeys) {
       const res = await app.request("/runs/never", withAuth(`Bearer ${key}`));
       expect(res.status).toBe(404);
@@ -34,25 +40,25 @@ describe("bearer authentication on /runs", () => {
   });
 
   it("guards POST /runs before reading the body", async () => {
-    const { app, fake } = buildApp();
+    const { app } = await buildApp(arm.emulator);
     const res = await app.request("/runs", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
     expect(res.status).toBe(401);
-    expect(fake.calls.read).toBe(0);
+    expect(armCalls()).toBe(0);
   });
 
   it("lets every caller in when authentication is disabled, and warns once at creation", async () => {
-    const { app, lines } = buildApp({ config: { auth: { kind: "none" } } });
+    const { app, lines } = await buildApp(arm.emulator, { config: { auth: { kind: "none" } } });
     expect(lines().filter((l) => l["level"] === "warn" && String(l["msg"]).includes("authentication is disabled"))).toHaveLength(1);
     expect((await app.request("/runs/never")).status).toBe(404);
   });
 
-  it("does not warn when keys are configured", () => {
-    const { lines } = buildApp();
+  it("does not warn when keys are configured", async () => {
+    const { lines } = await buildApp(arm.emulator);
     expect(lines().filter((l) => l["level"] === "warn")).toEqual([]);
   });
 
   it("leaves /healthz, /readyz and /openapi.json open", async () => {
-    const { app } = buildApp();
+    const { app } = await buildApp(arm.emulator);
     for (const path of ["/healthz", "/readyz", "/openapi.json"]) {
       expect((await app.request(path)).status).toBe(200);
     }

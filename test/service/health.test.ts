@@ -1,76 +1,90 @@
-import { describe, expect, it } from "vitest";
-import { armError, FakeGroup } from "../helpers/fake-group.js";
-import { bodyOf, buildApp, dbPassword } from "../helpers/service-app.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { createReadiness } from "../../service/readiness.js";
+import { testArmPort } from "../helpers/arm-port.js";
+import { useArmEmulator } from "../helpers/emulator.js";
+import { bodyOf, buildApp, dbPassword, defaultJob, seedGroups, testConfig } from "../helpers/service-app.js";
+import { testStore } from "../helpers/store.js";
+
+const arm = useArmEmulator();
+beforeEach(() => arm.emulator.clearRequests());
 
 describe("GET /healthz", () => {
   it("answers 200 without touching ARM", async () => {
-    const { app, fake } = buildApp();
+    const { app } = await buildApp(arm.emulator);
     const res = await app.request("/healthz");
     expect(res.status).toBe(200);
     expect(await bodyOf(res)).toEqual({ status: "ok" });
-    expect(fake.calls.read).toBe(0);
+    expect(arm.emulator.requests).toEqual([]);
   });
 });
 
 describe("GET /readyz", () => {
-  it("is ready when ARM answers and every secret of the group is restorable", async () => {
-    const { app } = buildApp();
+  it("is ready when the store answers, ARM answers and every secret of the pool is restorable", async () => {
+    const { app } = await buildApp(arm.emulator);
     const res = await app.request("/readyz");
     expect(res.status).toBe(200);
-    expect(await bodyOf(res)).toEqual({ status: "ready", checks: { config: "ok", arm: "ok", secrets: "ok" } });
+    expect(await bodyOf(res)).toEqual({ status: "ready", checks: { config: "ok", store: "ok", arm: "ok", secrets: "ok" } });
   });
 
-  it("answers 503 naming the ARM check when the identity is denied", async () => {
-    const { app, fake } = buildApp();
-    fake.fail("read", armError(403, "AuthorizationFailed"));
+  it("stays ready but degraded, naming the ARM check, when the identity is denied: status and history still answer", async () => {
+    const { app, groups } = await buildApp(arm.emulator);
+    arm.emulator.faults.add({ status: 403, code: "AuthorizationFailed", method: "GET", path: groups[0], count: 10 });
     const res = await app.request("/readyz");
-    expect(res.status).toBe(503);
+    arm.emulator.faults.clear();
+    expect(res.status).toBe(200);
     const body = await bodyOf(res);
-    expect(body.checks).toEqual({ config: "ok", arm: "failed", secrets: "skipped" });
-    expect(body.error).toEqual({ code: "NotReady", message: expect.stringContaining("ArmAccessDenied") });
-    expect(body.error.message).not.toContain("internal detail");
+    expect(body.status).toBe("degraded");
+    expect(body.checks).toEqual({ config: "ok", store: "ok", arm: "failed", secrets: "ok" });
+    expect(body.problems).toEqual([expect.stringContaining("ArmAccessDenied")]);
   });
 
-  it("answers 503 naming the missing secret, never a configured one", async () => {
-    const fake = new FakeGroup();
-    fake.group.properties.imageRegistryCredentials = [{ server: "registry.test", username: "pull" }];
-    const { app, raw } = buildApp({ fake });
+  it("names the missing secret, never a configured one", async () => {
+    const job = defaultJob() as any;
+    job.properties.imageRegistryCredentials = [{ server: "registry.test", username: "pull", password: "registry-password-1" }];
+    const groups = seedGroups(arm.emulator, 1, job);
+    const { app, raw } = await buildApp(arm.emulator, { groups });
     const res = await app.request("/readyz");
-    expect(res.status).toBe(503);
     const text = await res.text();
-    expect(JSON.parse(text).checks).toEqual({ config: "ok", arm: "ok", secrets: "failed" });
+    expect(JSON.parse(text).checks).toEqual({ config: "ok", store: "ok", arm: "ok", secrets: "failed" });
     expect(text).toContain("registry.test");
     expect(text).not.toContain(dbPassword);
+    expect(text).not.toContain("registry-password-1");
     expect(raw.join("\n")).not.toContain(dbPassword);
   });
 
   it("answers 503 naming the config check when no key is configured", async () => {
-    const { app } = buildApp({ config: { auth: { kind: "keys", keys: [] } } });
+    const { app } = await buildApp(arm.emulator, { config: { auth: { kind: "keys", keys: [] } } });
     const res = await app.request("/readyz");
     expect(res.status).toBe(503);
     expect((await bodyOf(res)).checks.config).toBe("failed");
   });
 
-  it("shares one ARM read among probes within five seconds", async () => {
-    let clock = Date.parse("2024-02-01T00:00:00Z");
-    const { app, fake } = buildApp({ deps: { now: () => new Date(clock) } });
-    await app.request("/readyz");
-    clock += 4_000;
-    await Promise.all([app.request("/readyz"), app.request("/readyz")]);
-    expect(fake.calls.read).toBe(1);
-    clock += 1_000;
-    await app.request("/readyz");
-    expect(fake.calls.read).toBe(2);
+  it("answers 503 naming the store when the store cannot be read", async () => {
+    const store = await testStore();
+    const readiness = createReadiness({
+      store: { view: () => store.view().then(() => Promise.reject(new Error("down"))) },
+      arm: { read: () => Promise.reject(new Error("unused")) },
+      groups: [],
+      config: testConfig(),
+      cacheMs: 0,
+    });
+    const result = await readiness();
+    expect(result).toMatchObject({ ready: false, checks: { store: "failed" } });
   });
 
-  it("caches a failed ARM read too, then sees the recovery", async () => {
+  it("shares one round of reads among probes within the cache time", async () => {
+    const groups = seedGroups(arm.emulator);
+    const store = await testStore(undefined, groups);
     let clock = 0;
-    const { app, fake } = buildApp({ deps: { now: () => new Date(clock) } });
-    fake.fail("read", armError(500, "InternalServerError"), 1);
-    expect((await app.request("/readyz")).status).toBe(503);
-    expect((await app.request("/readyz")).status).toBe(503);
-    clock += 5_000;
-    expect((await app.request("/readyz")).status).toBe(200);
-    expect(fake.calls.read).toBe(2);
+    const { arm: port } = testArmPort(arm.emulator);
+    const readiness = createReadiness({ store, arm: port, groups, config: testConfig(), cacheMs: 15_000, now: () => clock });
+    await readiness();
+    clock += 14_000;
+    await Promise.all([readiness(), readiness()]);
+    const reads = () => arm.emulator.requests.filter((r) => r.method === "GET").length;
+    expect(reads()).toBe(1);
+    clock += 1_000;
+    await readiness();
+    expect(reads()).toBe(2);
   });
 });

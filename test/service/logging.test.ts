@@ -1,24 +1,31 @@
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../service/logger.js";
-import { armError } from "../helpers/fake-group.js";
+import { useArmEmulator } from "../helpers/emulator.js";
 import { apiKeys, auth, buildApp, dbPassword, postRun } from "../helpers/service-app.js";
+
+const arm = useArmEmulator();
+beforeEach(() => arm.emulator.clearRequests());
+/** ARM requests since the test began. */
+const armCalls = () => arm.emulator.requests.length;
 
 describe("request logs", () => {
   it("writes one JSON line per request carrying the request id, run id and status", async () => {
-    const { app, lines } = buildApp();
+    const { app, lines } = await buildApp(arm.emulator);
     await postRun(app, { env: {} }, { "X-Request-Id": "req-1" });
     const request = lines().find((l) => l["msg"] === "request");
-    expect(request).toMatchObject({ level: "info", requestId: "req-1", runId: "run-1", method: "POST", path: "/runs", status: 202 });
-    expect(lines().find((l) => l["msg"] === "run started")).toMatchObject({ requestId: "req-1", runId: "run-1" });
+    expect(request).toMatchObject({ level: "info", requestId: "req-1", runId: expect.any(String), method: "POST", path: "/runs", status: 202 });
+    expect(lines().find((l) => l["msg"] === "run started")).toMatchObject({ requestId: "req-1", runId: request?.["runId"] });
   });
 
   it("never contains keys, env values, secrets or idempotency keys, whatever happens", async () => {
-    const { app, fake, raw } = buildApp();
-    await postRun(app, { env: { INPUT: "caller-value-42" } }, { "Idempotency-Key": "idem-key-secret" });
+    const { app, raw, groups } = await buildApp(arm.emulator);
+    const started = await postRun(app, { env: { INPUT: "caller-value-42" } }, { "Idempotency-Key": "idem-key-secret" });
+    const { id } = (await started.json()) as { id: string };
     await postRun(app, { env: { INPUT: "caller-value-43" } }, { "Idempotency-Key": "idem-key-secret" });
-    await app.request("/runs/run-1", { headers: { Authorization: "Bearer wrong-key-guess-0001" } });
-    fake.fail("read", armError(500, "InternalServerError"));
-    await app.request("/runs/run-1", { headers: auth });
+    await app.request(`/runs/${id}`, { headers: { Authorization: "Bearer wrong-key-guess-0001" } });
+    arm.emulator.faults.add({ status: 500, method: "GET", path: groups[0], count: 10 });
+    await app.request(`/runs/${id}`, { headers: auth });
+    arm.emulator.faults.clear();
     const all = raw.join("\n");
     expect(raw.length).toBeGreaterThan(3);
     for (const secret of [...apiKeys, dbPassword, "caller-value-42", "caller-value-43", "idem-key-secret", "wrong-key-guess-0001"]) {

@@ -1,12 +1,18 @@
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { errorCodes } from "../../service/error-codes.js";
+import { useArmEmulator } from "../helpers/emulator.js";
 import { buildApp, bodyOf } from "../helpers/service-app.js";
+
+const arm = useArmEmulator();
+beforeEach(() => arm.emulator.clearRequests());
+/** ARM requests since the test began. */
+const armCalls = () => arm.emulator.requests.length;
 
 const toOpenApiPath = (path: string) => path.replace(/:(\w+)/g, "{$1}");
 
 describe("GET /openapi.json", () => {
   it("documents every route the app serves, with its method", async () => {
-    const { app } = buildApp();
+    const { app } = await buildApp(arm.emulator);
     const doc = await bodyOf(await app.request("/openapi.json"));
     expect(doc.openapi).toBe("3.1.0");
     const served = app.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${toOpenApiPath(r.path)}`);
@@ -18,7 +24,7 @@ describe("GET /openapi.json", () => {
   });
 
   it("lists every error code and the bearer security scheme", async () => {
-    const { app } = buildApp();
+    const { app } = await buildApp(arm.emulator);
     const doc = await bodyOf(await app.request("/openapi.json"));
     expect(doc.components.schemas.Error.properties.error.properties.code.enum).toEqual(Object.keys(errorCodes));
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: "http", scheme: "bearer" });
@@ -31,7 +37,7 @@ describe("GET /openapi.json", () => {
   });
 
   it("describes the run request with this deployment's limits", async () => {
-    const { app } = buildApp({ config: { limits: { maxEnvCount: 7, maxEnvBytes: 512, maxBodyBytes: 2048 } } });
+    const { app } = await buildApp(arm.emulator, { config: { limits: { maxEnvCount: 7, maxEnvBytes: 512, maxBodyBytes: 2048 } } });
     const doc = await bodyOf(await app.request("/openapi.json"));
     expect(doc.components.schemas.RunRequest).toMatchObject({ type: "object", properties: { env: expect.any(Object), command: expect.any(Object) } });
     expect(doc.components.schemas.RunRequest.properties.env).toMatchObject({ maxProperties: 7, description: expect.stringContaining("512") });
