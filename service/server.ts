@@ -136,7 +136,10 @@ export async function startServer(env: Record<string, string | undefined>, optio
       // A kept-alive connection whose request finishes during shutdown becomes idle only then:
       // sweeping idle connections lets the process exit as soon as the last answer is sent.
       const sweep = setInterval(() => "closeIdleConnections" in server && server.closeIdleConnections(), 100);
-      const force = setTimeout(() => "closeAllConnections" in server && server.closeAllConnections(), shutdownGraceMs);
+      const force = setTimeout(() => {
+        logger.warn("grace period over", { graceMs: shutdownGraceMs });
+        if ("closeAllConnections" in server) server.closeAllConnections();
+      }, shutdownGraceMs);
       force.unref();
       void loop?.stop();
       server.close(() => {

@@ -10,6 +10,7 @@ const minimal = {
   [configNames.resourceGroup]: "rg",
   [configNames.containerGroup]: "job",
   [configNames.apiKeys]: apiKey,
+  [configNames.storageAccount]: "triggerruns",
 };
 
 function errorOf(env: Record<string, string | undefined>): ConfigError {
@@ -28,12 +29,18 @@ describe("parseConfig", () => {
       port: 8080,
       subscriptionId: subscription,
       resourceGroup: "rg",
-      containerGroup: "job",
+      containerGroups: ["job"],
       armEndpoint: "https://management.azure.com",
       auth: { kind: "keys", keys: [apiKey] },
       secrets: {},
       limits: { maxEnvCount: 100, maxEnvBytes: 65_536, maxBodyBytes: 131_072 },
       armRetryTimeoutMs: 30_000,
+      armRequestTimeoutMs: 10_000,
+      storage: { kind: "account", account: "triggerruns" },
+      storagePartition: "rg",
+      maxQueued: 100,
+      runRetentionDays: 90,
+      reconcileIntervalMs: 5_000,
       logLevel: "info",
     });
   });
@@ -52,13 +59,18 @@ describe("parseConfig", () => {
       [configNames.maxEnvBytes]: "1000",
       [configNames.maxBodyBytes]: "2000",
       [configNames.armRetryTimeoutMs]: "0",
+      [configNames.armRequestTimeoutMs]: "1",
+      [configNames.storagePartition]: "Team Jobs",
+      [configNames.maxQueued]: "0",
+      [configNames.runRetentionDays]: "7",
+      [configNames.reconcileIntervalMs]: "250",
       [configNames.logLevel]: "debug",
     });
     expect(config).toStrictEqual({
       port: 3000,
       subscriptionId: subscription,
       resourceGroup: "rg",
-      containerGroup: "job",
+      containerGroups: ["job"],
       container: "worker",
       clientId: "client",
       armEndpoint: "https://localhost:8443",
@@ -66,6 +78,12 @@ describe("parseConfig", () => {
       secrets: { env: { worker: { TOKEN: "t" } } },
       limits: { maxEnvCount: 5, maxEnvBytes: 1000, maxBodyBytes: 2000, allowedEnvNames: new Set(["MODE", "LEVEL"]) },
       armRetryTimeoutMs: 0,
+      armRequestTimeoutMs: 1,
+      storage: { kind: "account", account: "triggerruns" },
+      storagePartition: "Team Jobs",
+      maxQueued: 0,
+      runRetentionDays: 7,
+      reconcileIntervalMs: 250,
       logLevel: "debug",
     });
   });
@@ -97,6 +115,13 @@ describe("parseConfig", () => {
     [configNames.maxEnvBytes, "-1"],
     [configNames.maxBodyBytes, "1.5"],
     [configNames.armRetryTimeoutMs, "soon"],
+    [configNames.armRequestTimeoutMs, "0"],
+    [configNames.containerGroup, "bad_name"],
+    [configNames.storageAccount, "Not-An-Account"],
+    [configNames.storagePartition, "a/b"],
+    [configNames.maxQueued, "10001"],
+    [configNames.runRetentionDays, "0"],
+    [configNames.reconcileIntervalMs, "5"],
     [configNames.logLevel, "verbose"],
     [configNames.secrets, "{not json"],
     [configNames.secrets, "[]"],
@@ -118,10 +143,18 @@ describe("parseConfig", () => {
 
   it("names every missing variable at once", () => {
     const error = errorOf({});
-    expect(error.variables).toStrictEqual([configNames.subscriptionId, configNames.resourceGroup, configNames.containerGroup, configNames.apiKeys]);
+    expect(error.variables).toStrictEqual([
+      configNames.subscriptionId,
+      configNames.resourceGroup,
+      configNames.containerGroups,
+      configNames.apiKeys,
+      configNames.storageAccount,
+    ]);
     expect(error.message).toBe(
-      "Invalid configuration: AZURE_SUBSCRIPTION_ID is required; ACI_RESOURCE_GROUP is required; ACI_CONTAINER_GROUP is required; " +
-        "TRIGGER_API_KEYS is required (or set TRIGGER_ALLOW_UNAUTHENTICATED=true to run without authentication)",
+      "Invalid configuration: AZURE_SUBSCRIPTION_ID is required; ACI_RESOURCE_GROUP is required; " +
+        "ACI_CONTAINER_GROUPS is required (or ACI_CONTAINER_GROUP for a pool of one); " +
+        "TRIGGER_API_KEYS is required (or set TRIGGER_ALLOW_UNAUTHENTICATED=true to run without authentication); " +
+        "TRIGGER_STORAGE_ACCOUNT is required (or TRIGGER_STORAGE_CONNECTION_STRING): the service keeps its runs there",
     );
   });
 
@@ -140,6 +173,31 @@ describe("parseConfig", () => {
     expect(error.message).toContain("unknown key(s) extra");
     expect(error.message).not.toContain("super-secret");
     expect(error.message).not.toContain(apiKey);
+  });
+
+  it("reads a pool of groups in the order given", () => {
+    const { [configNames.containerGroup]: _single, ...withoutGroup } = minimal;
+    expect(parseConfig({ ...withoutGroup, [configNames.containerGroups]: " job-0, job-1 ,job-2" }).containerGroups).toStrictEqual(["job-0", "job-1", "job-2"]);
+    expect(errorOf({ ...withoutGroup, [configNames.containerGroups]: "job-0,JOB-0" }).variables).toStrictEqual([configNames.containerGroups]);
+    expect(errorOf({ ...minimal, [configNames.containerGroups]: "job-0" }).variables).toStrictEqual([configNames.containerGroups]);
+  });
+
+  it("takes the store from a connection string instead of an account, but not from both", () => {
+    const { [configNames.storageAccount]: _account, ...withoutAccount } = minimal;
+    const connectionString = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1";
+    expect(parseConfig({ ...withoutAccount, [configNames.storageConnectionString]: connectionString }).storage).toStrictEqual({ kind: "connectionString", connectionString });
+    const both = errorOf({ ...minimal, [configNames.storageConnectionString]: connectionString });
+    expect(both.variables).toStrictEqual([configNames.storageAccount]);
+    expect(both.message).not.toContain("a2V5");
+    const unreadable = errorOf({ ...withoutAccount, [configNames.storageConnectionString]: "UseDevelopment=maybe" });
+    expect(unreadable.variables).toStrictEqual([configNames.storageConnectionString]);
+    expect(unreadable.message).not.toContain("maybe");
+  });
+
+  it("refuses a per-request ARM timeout longer than the whole call's budget", () => {
+    const error = errorOf({ ...minimal, [configNames.armRetryTimeoutMs]: "5000", [configNames.armRequestTimeoutMs]: "5001" });
+    expect(error.variables).toStrictEqual([configNames.armRequestTimeoutMs]);
+    expect(parseConfig({ ...minimal, [configNames.armRetryTimeoutMs]: "5000" }).armRequestTimeoutMs).toBe(5_000);
   });
 
   it("never puts an API key in its message", () => {

@@ -142,23 +142,12 @@ describe("observeRun", () => {
     });
   });
 
-  it("records a succeeded run with its end time and exit code", () => {
+  it.each<[string, Omit<Shape, "carries">, RunPatch]>([
+    ["a succeeded run with its end time and exit code", { groupState: "Succeeded", target: completed }, { status: "succeeded", finishedAt: finished, exitCode: 0 }],
+    ["a failed run with its exit code and the container's detail", { groupState: "Failed", target: crashed }, { status: "failed", finishedAt: finished, exitCode: 3, message: "Error" }],
+  ])("records %s", (_title, shape, expected) => {
     const run = record({ status: "running", confirmedAt: claimedAt, startedAt: started });
-    expect(observeRun(run, carrying({ groupState: "Succeeded", target: completed }), context)).toStrictEqual({
-      status: "succeeded",
-      finishedAt: finished,
-      exitCode: 0,
-    });
-  });
-
-  it("records a failed run with its exit code and the container's detail", () => {
-    const run = record({ status: "running", confirmedAt: claimedAt, startedAt: started });
-    expect(observeRun(run, carrying({ groupState: "Failed", target: crashed }), context)).toStrictEqual({
-      status: "failed",
-      finishedAt: finished,
-      exitCode: 3,
-      message: "Error",
-    });
+    expect(observeRun(run, carrying(shape), context)).toStrictEqual(expected);
   });
 
   it("records a run that ended before it was first seen in one patch", () => {

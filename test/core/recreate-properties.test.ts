@@ -96,6 +96,24 @@ const scenarioArb = fc.record({
   target: fc.option(fc.nat(5), { nil: undefined }),
 });
 
+const twoRunsArb = fc.record({ scenario: scenarioArb, requestB: runRequestArb, runIdB: runIdArb });
+type TwoRuns = typeof twoRunsArb extends fc.Arbitrary<infer T> ? T : never;
+
+/**
+ * Run A started on the group as deployed, read back as ARM's GET shows it: the group a second
+ * run B is dispatched to, with the base the store kept at A.
+ */
+function afterRunA({ scenario, requestB: rawB, runIdB }: TwoRuns) {
+  const { deployment: { definition, secrets }, request: rawA, runId, readOnly, target } = scenario;
+  const index = targetIndexOf(definition, target);
+  const secure = secureNamesOf(definition, index);
+  const chosen = chosenTarget(definition, target);
+  const deployedGroup = simulateGet(definition, readOnly);
+  const stored = definitionBase(deployedGroup, chosen).base;
+  const a = accepted(recreateBody({ group: deployedGroup, request: withoutNames(rawA, secure), secrets, base: stored, runId, ...chosen }), "run A");
+  return { definition, secrets, index, chosen, deployedGroup, stored, carrying: simulateGet(a, readOnly), requestB: withoutNames(rawB, secure), runIdB };
+}
+
 describe("recreateBody over arbitrary groups", () => {
   it("sends back the deployed definition with every secret, changing only the target's env and command and the run id tag", () => {
     fc.assert(
@@ -149,16 +167,8 @@ describe("recreateBody over arbitrary groups", () => {
 
   it("carries nothing from one run into the next: run B sees the base env plus B's request only", () => {
     fc.assert(
-      fc.property(scenarioArb, runRequestArb, runIdArb, ({ deployment: { definition, secrets }, request: rawA, runId, readOnly, target }, rawB, runIdB) => {
-        const index = targetIndexOf(definition, target);
-        const secure = secureNamesOf(definition, index);
-        const [requestA, requestB] = [withoutNames(rawA, secure), withoutNames(rawB, secure)];
-        const chosen = chosenTarget(definition, target);
-        const deployedGroup = simulateGet(definition, readOnly);
-        const stored = definitionBase(deployedGroup, chosen).base;
-        const a = accepted(recreateBody({ group: deployedGroup, request: requestA, secrets, base: stored, runId, ...chosen }), "run A");
-
-        const carrying = simulateGet(a, readOnly);
+      fc.property(twoRunsArb, (twoRuns) => {
+        const { definition, secrets, index, chosen, stored, carrying, requestB, runIdB } = afterRunA(twoRuns);
         const { base, learned } = definitionBase(carrying, chosen, stored);
         expect(learned).toBe(false);
         const b = accepted(recreateBody({ group: carrying, request: requestB, secrets, base, runId: runIdB, ...chosen }), "run B");
@@ -175,16 +185,8 @@ describe("recreateBody over arbitrary groups", () => {
 
   it("builds the same body from a group carrying a previous run and its stored base as from the group as deployed", () => {
     fc.assert(
-      fc.property(scenarioArb, runRequestArb, runIdArb, ({ deployment: { definition, secrets }, request: rawA, runId, readOnly, target }, rawB, runIdB) => {
-        const index = targetIndexOf(definition, target);
-        const secure = secureNamesOf(definition, index);
-        const [requestA, requestB] = [withoutNames(rawA, secure), withoutNames(rawB, secure)];
-        const chosen = chosenTarget(definition, target);
-        const deployedGroup = simulateGet(definition, readOnly);
-        const stored = definitionBase(deployedGroup, chosen).base;
-        const a = accepted(recreateBody({ group: deployedGroup, request: requestA, secrets, base: stored, runId, ...chosen }), "run A");
-
-        const carrying = simulateGet(a, readOnly);
+      fc.property(twoRunsArb, (twoRuns) => {
+        const { secrets, index, chosen, deployedGroup, stored, carrying, requestB, runIdB } = afterRunA(twoRuns);
         const fromCarrying = accepted(
           recreateBody({ group: carrying, request: requestB, secrets, base: definitionBase(carrying, chosen, stored).base, runId: runIdB, ...chosen }),
         );

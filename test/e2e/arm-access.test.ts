@@ -16,7 +16,7 @@ describe("ARM refusing the service's identity, seen by the bundle", () => {
   const authorizationFailed = { status: 403, code: "AuthorizationFailed", message: "The client does not have authorization to perform action." };
 
   beforeAll(async () => {
-    trigger = await startTrigger({ apiKey });
+    trigger = await startTrigger({ apiKey, services: [{ TRIGGER_RECONCILE_INTERVAL_MS: "600000" }] });
     ({ emulator } = trigger);
     [service] = trigger.services as [ServiceProcess];
     runs = runsClient(service.url, apiKey);
@@ -48,14 +48,14 @@ describe("ARM refusing the service's identity, seen by the bundle", () => {
     expect(emulator.requests.map((r) => `${r.method} ${r.status}`)).toEqual(["GET 200", "PUT 403"]);
   });
 
-  it("reports not ready while ARM refuses the identity, naming the check", async () => {
-    // The readiness cache holds an answer for 5 s; this is the probe's first ARM read.
+  it("stays in rotation while ARM refuses the identity, reporting the ARM check as failed", async () => {
+    // The readiness cache holds an answer for 15 s; this is the probe's first ARM read.
     emulator.faults.add({ ...authorizationFailed, method: "GET", count: 1 });
     const probe = await getOpen(service.url, "/readyz");
 
-    expect(probe.status).toBe(503);
-    expect(probe.body.checks?.["arm"]).toBe("failed");
-    expect(probe.body.error?.message).toContain("ArmAccessDenied");
+    expect(probe.status).toBe(200);
+    expect(probe.body).toMatchObject({ status: "degraded", checks: { config: "ok", store: "ok", arm: "failed" } });
+    expect(JSON.stringify(probe.body)).toContain("ArmAccessDenied");
   });
 
   it("printed neither the API key nor a token", () => {

@@ -59,9 +59,8 @@ describe("nothing carries over between runs of the bundle", () => {
     expect(byName.get("DB_PASSWORD")).toEqual({ name: "DB_PASSWORD", secureValue: securePassword });
     expect(byName.get("TRIGGER_RUN_ID")).toEqual({ name: "TRIGGER_RUN_ID", value: runB });
     expect(byName.has("FOO")).toBe(false);
-    // The bookkeeping var is a plain value that GET shows: it names the secure variable only.
-    expect(byName.get("TRIGGER_BASE")?.value).toContain("DB_PASSWORD");
-    expect(byName.get("TRIGGER_BASE")?.value).not.toContain(securePassword);
+    // No bookkeeping variable: the job sees its base env, its run's env and its run id only.
+    expect([...byName.keys()]).toEqual(["BASE", "DB_PASSWORD", "BAR", "TRIGGER_RUN_ID"]);
     expect(storedEnv()).toEqual(sent);
   });
 
@@ -74,11 +73,10 @@ describe("nothing carries over between runs of the bundle", () => {
     expect(logs.body.content).not.toContain("FOO=");
   });
 
-  it("answers the superseded run A with 410 RunSuperseded naming run B", async () => {
-    for (const answer of [await runs.status(runA), await runs.logs(runA), await runs.cancel(runA)]) {
-      expect(answer.status).toBe(410);
-      expect(answer.body.error).toMatchObject({ code: "RunSuperseded", runId: runB });
-    }
+  it("keeps run A's own status after run B re-created the group, and says its logs are gone", async () => {
+    expect((await runs.status(runA)).body).toMatchObject({ id: runA, status: "succeeded", env: { FOO: "a" } });
+    expect((await runs.logs(runA)).body.error?.code).toBe("LogsUnavailable");
+    expect((await runs.cancel(runA)).body.error).toMatchObject({ code: "RunNotActive", status: "succeeded" });
   });
 
   it("answers an id the group never ran with 404 RunNotFound", async () => {

@@ -28,7 +28,6 @@ describe("SIGTERM while a start is in flight", () => {
     const inFlight = runsClient(service.url, apiKey).start({ env: { SLOW: "put" } });
     await eventually(async () => emulator.requests.some((r) => r.method === "PUT"), (seen) => seen);
 
-    const signaled = performance.now();
     service.child.kill("SIGTERM");
     // A second signal joins the same graceful close instead of killing the process.
     service.child.kill("SIGTERM");
@@ -37,9 +36,6 @@ describe("SIGTERM while a start is in flight", () => {
 
     expect(answer.status).toBe(202);
     expect(code).toBe(0);
-    // The caller's kept-alive connection is closed as soon as its answer is sent, so the exit
-    // follows the answer closely, far before the 20 s grace that forces connections closed.
-    expect(performance.now() - signaled).toBeLessThan(putDelayMs + 1000);
     const stored = emulator.getStoredGroup(testSubscriptionId, testResourceGroup, "job") as { tags: Record<string, string> };
     expect(stored.tags["trigger-run-id"]).toBe(answer.body.id);
 
@@ -50,6 +46,9 @@ describe("SIGTERM while a start is in flight", () => {
     expect(shuttingDown).toBeGreaterThan(-1);
     expect(answered).toBeGreaterThan(shuttingDown);
     expect(stopped).toBeGreaterThan(answered);
+    // The caller's kept-alive connection was closed as soon as its answer was sent: the process
+    // stopped without waiting out the grace period that forces connections closed.
+    expect(messages).not.toContain("grace period over");
   });
 
   it("printed neither the API key nor a token", () => {

@@ -10,7 +10,7 @@ const apiKey = "idempotency-key-0123456789";
 const idempotencyKey = "nightly-2024-02-01";
 const body = { env: { INPUT: "a.csv" } };
 
-describe("Idempotency-Key through the bundle, with the state in the group's tags", () => {
+describe("Idempotency-Key through the bundle, with the state in the run store", () => {
   let trigger: Trigger;
   let emulator: Emulator;
   let runs: RunsClient;
@@ -50,10 +50,9 @@ describe("Idempotency-Key through the bundle, with the state in the group's tags
     expect(puts()).toEqual([]);
   });
 
-  it("keeps only a hash of the key in the group's tags", () => {
+  it("puts nothing of the request in the group's tags but the run's id: keys and hashes stay in the store", () => {
     const stored = emulator.getStoredGroup(testSubscriptionId, testResourceGroup, "job") as { tags: Record<string, string> };
-    expect(stored.tags["trigger-idempotency-key"]).toMatch(/^[0-9a-f]{64}$/);
-    expect(JSON.stringify(stored.tags)).not.toContain(idempotencyKey);
+    expect(stored.tags).toEqual({ "trigger-run-id": firstRunId });
   });
 
   it("replays the key in a new service process, once the first one has stopped", async () => {
@@ -79,7 +78,25 @@ describe("Idempotency-Key through the bundle, with the state in the group's tags
     expect(next.body.id).not.toBe(firstRunId);
   });
 
-  it("printed neither the API key, the idempotency key nor a token in either process", () => {
+  it("replays the key on another replica after many later runs", async () => {
+    trigger.services.push(await startServiceProcess(trigger.env));
+    const [, second, third] = trigger.services.map((service) => runsClient(service.url, apiKey));
+    for (let i = 0; i < 6; i += 1) {
+      const later = await second!.start({ env: { LATER: String(i) } });
+      expect(later.status).toBe(202);
+      await second!.waitFor(later.body.id!, ["succeeded"]);
+    }
+    emulator.clearRequests();
+    const [fromSecond, fromThird] = await Promise.all([
+      second!.start(body, { "idempotency-key": idempotencyKey }),
+      third!.start(body, { "idempotency-key": idempotencyKey }),
+    ]);
+    expect(fromSecond.body.id).toBe(firstRunId);
+    expect(fromThird.body.id).toBe(firstRunId);
+    expect(puts()).toEqual([]);
+  });
+
+  it("printed neither the API key, the idempotency key nor a token in any process", () => {
     for (const service of trigger.services) {
       expect(printedSecrets(service.output(), { apiKey, idempotencyKey, identityHeader: emulator.identityHeader })).toEqual([]);
     }

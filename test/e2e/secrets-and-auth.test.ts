@@ -50,18 +50,18 @@ describe("secrets the bundle cannot restore, and bearer keys", () => {
     expect(emulator.requests.filter((r) => r.method !== "GET")).toEqual([]);
   });
 
-  it("reports not ready on /readyz with the secrets check failed, naming the missing secret", async () => {
+  it("reports the secrets check failed on /readyz, naming the missing secret, while staying in rotation", async () => {
     const ready = await getOpen(lacking.url, "/readyz");
 
-    expect(ready.status).toBe(503);
-    expect(ready.body).toMatchObject({ status: "not-ready", checks: { config: "ok", arm: "ok", secrets: "failed" }, error: { code: "NotReady" } });
-    expect(ready.body.error?.message).toContain("API_TOKEN");
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({ status: "degraded", checks: { config: "ok", store: "ok", arm: "ok", secrets: "failed" } });
+    expect(JSON.stringify(ready.body)).toContain("API_TOKEN");
   });
 
   it("reports ready on /readyz when every secret of the group is configured", async () => {
     const ready = await getOpen(service.url, "/readyz");
     expect(ready.status).toBe(200);
-    expect(ready.body).toMatchObject({ status: "ready", checks: { config: "ok", arm: "ok", secrets: "ok" } });
+    expect(ready.body).toMatchObject({ status: "ready", checks: { config: "ok", store: "ok", arm: "ok", secrets: "ok" } });
   });
 
   it("answers a missing or wrong key with 401 and a Bearer challenge on every run route, without calling ARM", async () => {
