@@ -17,7 +17,8 @@ export function containerLogs(run: Run, container: PlannedContainer, now: number
     const shown = typeof variable.value === "string" ? variable.value : "[secure]";
     lines.push({ at: started, text: `${String(variable.name)}=${shown}` });
   }
-  if (state.state === "Terminated" && state.detailStatus !== "Killed" && state.finishTime) {
+  // A stopped container has no exit code, and so no line for it.
+  if (state.state === "Terminated" && state.exitCode !== undefined && state.finishTime) {
     lines.push({ at: state.finishTime, text: `exit code ${state.exitCode ?? 0}` });
   }
   const kept = options.tail !== undefined ? lines.slice(Math.max(lines.length - options.tail, 0)) : lines;

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/index.js";
 import { createAciPort, createArmClient } from "../../service/aci.js";
 import type { ContainerGroupPort } from "../../service/container-group-port.js";
+import { withoutReadOnlyFields } from "../../service/read-only-fields.js";
 import { armClient, eventually, jobGroup, startTestEmulator, testClientId, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
 
 /** The service's own ARM port (aci.ts), with the real SDK and credential, against the emulator. */
@@ -34,9 +35,9 @@ describe("the ARM port of the service", () => {
 
   afterAll(() => emulator?.close());
 
-  /** The group as read, with its secret put back: what a valid re-create sends. */
+  /** The group as read, as the re-create sends it (its secret put back): the service's own stripping. */
   async function sendable() {
-    const body = await port.read();
+    const body = withoutReadOnlyFields(await port.read());
     body.properties.containers[0]!.properties.environmentVariables = [{ name: "PLAIN", value: "p" }, { name: "SECRET", secureValue: "hidden" }];
     return body;
   }
@@ -74,8 +75,7 @@ describe("the ARM port of the service", () => {
   });
 
   it("re-creates the group with exactly one PUT and no poll of the operation", async () => {
-    const group = await port.read();
-    const body = structuredClone(group);
+    const body = await sendable();
     body.properties.containers[0]!.properties.environmentVariables = [{ name: "PLAIN", value: "q" }, { name: "SECRET", secureValue: "hidden" }];
     const accepted = await port.replace(body);
     expect(accepted.properties.provisioningState).toBe("Pending");
@@ -119,14 +119,14 @@ describe("the ARM port of the service", () => {
   });
 
   it("rejects a definition ARM refuses with its CloudError code and sends it once", async () => {
-    const body = await port.read();
+    const body = withoutReadOnlyFields(await port.read());
     const error = await port.replace(body).catch((e: unknown) => e);
     expect(isRestError(error) && error.statusCode === 400 && error.code === "InvalidEnvironmentVariable").toBe(true);
     expect(emulator.requests.filter((r) => r.method === "PUT")).toHaveLength(1);
   });
 
   it("stops the group and reads a container's logs with a tail", async () => {
-    const body = await port.read();
+    const body = withoutReadOnlyFields(await port.read());
     body.properties.containers[0]!.properties.environmentVariables = [{ name: "EMULATOR_RUN_MS", value: "5000" }];
     await port.replace(body);
     await eventually(() => port.read(), (g) => g.properties.instanceView?.state === "Running");
