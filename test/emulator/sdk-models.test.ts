@@ -2,8 +2,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { demoGroup } from "../../emulator/index.js";
 import type { WireContainerGroup } from "../../service/arm-types.js";
-import { recreate } from "../../service/recreate.js";
-import { hashRequest, nextRunRecord } from "../../service/run-record.js";
+import { baseDefinition } from "../../service/core/base-definition.js";
+import { recreateBody } from "../../service/core/recreate-body.js";
 import { groupPath, jobGroup, manualClock, rawArm, testResourceGroup as rg, testSubscriptionId as sub, useArmEmulator } from "../helpers/emulator.js";
 import { loadRecordings } from "../helpers/recording-replay.js";
 import { sdkPutBodyProblems, throughSdkModel, type SdkModelName } from "../helpers/sdk-serializer.js";
@@ -110,16 +110,17 @@ describe("PUT bodies through the SDK's serializer", () => {
     arm.emulator.putGroup(sub, rg, "sdk-recreate", demoGroup(), { terminated: true });
     const read = await rawArm(arm.client, arm.emulator, "GET", `${groupPath("sdk-recreate")}${api}`);
     expect(read.body.properties.provisioningTimeoutInSeconds).toBe(1800);
-    const request = { env: { GREETING: "hello" } };
-    const rebuilt = recreate({
-      group: read.body as WireContainerGroup,
-      request,
+    const group = read.body as WireContainerGroup;
+    const rebuilt = recreateBody({
+      group,
+      request: { env: { GREETING: "hello" } },
       secrets: {
         env: { job: { API_TOKEN: "demo-placeholder-token" } },
         azureFileKeys: { shared: "ZGVtby1wbGFjZWhvbGRlci1rZXk=" },
         secretVolumes: { "job-secrets": { "settings.json": Buffer.from('{"mode":"demo"}').toString("base64") } },
       },
-      record: nextRunRecord(undefined, { runId: "run-1", startedAt: new Date(clock.now()).toISOString(), requestHash: hashRequest(request) }),
+      base: baseDefinition(group.properties.containers[0]!, undefined).base,
+      runId: "run-1",
     });
     if (!rebuilt.ok) throw new Error(`recreate refused: ${rebuilt.code}`);
     expect(sdkPutBodyProblems(rebuilt.body)).toEqual([]);
