@@ -3,11 +3,11 @@ import type { ArmPath } from "./arm-paths.js";
 import { cloudError, notFound, transitioning, type Reply } from "./cloud-error.js";
 import { containerLogs } from "./container-logs.js";
 import { groupId, groupView, type StoredGroup } from "./group-view.js";
-import { groupState, iso, isTransitioning, planRun, provisioningFailure, provisioningState, type Timings } from "./lifecycle.js";
+import { groupState, iso, isTransitioning, planRun, provisioningFailure, provisioningState, runEvents, type Timings } from "./lifecycle.js";
 import { stripReadOnly } from "./read-only.js";
 import type { GroupStore } from "./store.js";
 import { validateGroup, validateUpdate } from "./validation.js";
-import { isObject, objectAt } from "./wire.js";
+import { isObject } from "./wire.js";
 
 export interface ArmContext {
   store: GroupStore;
@@ -56,8 +56,9 @@ export function handleArm(context: ArmContext, request: ArmRequest, now: number)
       if (state === "Running") group.run = { ...group.run, stoppedAt: now };
       return { status: 204 };
     case "restart":
-      group.run = planRun(group.body, context.timings, context.exitCode, now, group.run);
-      return { status: 204 };
+      // Real ARM answers restart 204 with an Azure-AsyncOperation link (recorded answers).
+      group.run = planRun(group.body, context.timings, context.exitCode, now, group.run, { restart: true });
+      return { status: 204, headers: asyncOperation(context, group, now) };
     case "start":
       if (state === "Running") return { status: 204 };
       group.run = planRun(group.body, context.timings, context.exitCode, now, group.run);
@@ -73,6 +74,7 @@ export function armHeaders(method: string, location: string): Record<string, str
     "cache-control": "no-cache",
   };
   if (method === "GET") headers["x-ms-ratelimit-remaining-subscription-reads"] = "11999";
+  else if (method === "DELETE") headers["x-ms-ratelimit-remaining-subscription-deletes"] = "14999";
   else headers["x-ms-ratelimit-remaining-subscription-writes"] = "1199";
   if (method === "PUT" || method === "DELETE") {
     headers["x-ms-ratelimit-remaining-subscription-resource-requests-pt5m"] = "99";
@@ -99,12 +101,7 @@ function put(context: ArmContext, path: { subscriptionId: string; resourceGroup:
     run: planRun(stored, context.timings, context.exitCode, now, existing?.run),
   };
   context.store.set(group);
-  const view = groupView(group, now);
-  // ARM answers before provisioning starts, whatever the timings.
-  const properties = objectAt(view, "properties") ?? {};
-  properties.provisioningState = "Pending";
-  properties.instanceView = { events: [], state: "Pending" };
-  return { status: existing ? 200 : 201, body: view, headers: asyncOperation(context, group, now) };
+  return { status: existing ? 200 : 201, body: groupView(group, now, "put"), headers: asyncOperation(context, group, now) };
 }
 
 function asyncOperation(context: ArmContext, group: StoredGroup, now: number): Record<string, string> {
@@ -120,8 +117,11 @@ function operationStatus(context: ArmContext, operationId: string, now: number):
   if (!operation) return cloudError(404, "OperationNotFound", `The operation '${operationId}' could not be found.`);
   const { run } = operation;
   const failure = provisioningFailure(run, now);
-  const status = failure ? "Failed" : provisioningState(run, now) === "Succeeded" ? "Succeeded" : "Pending";
-  const body: Record<string, unknown> = { id: operation.groupId, status, startTime: iso(run.startedAt), properties: { events: failure?.events ?? [] } };
+  // The status follows the group's provisioningState (Pending, Creating or Updating, then
+  // Succeeded or Failed); core-lro keeps polling any status that is not terminal.
+  const status = provisioningState(run, now);
+  const events = failure?.events ?? runEvents(run, now);
+  const body: Record<string, unknown> = { id: operation.groupId, status, startTime: iso(run.startedAt), properties: { events } };
   // A failed operation's error has a message but no code (FACTS.md §2).
   if (failure) body.error = { message: failure.message };
   return { status: 200, body };
@@ -132,7 +132,7 @@ function patchTags(group: StoredGroup, body: unknown, now: number): Reply {
   if (body.tags !== undefined && !isObject(body.tags)) return cloudError(400, "InvalidRequestContent", "The tags must be an object of strings.");
   if (body.tags === undefined) delete group.body.tags;
   else group.body.tags = body.tags;
-  return { status: 200, body: groupView(group, now) };
+  return { status: 200, body: groupView(group, now, "patch") };
 }
 
 function logs(group: StoredGroup, container: string, query: URLSearchParams, now: number): Reply {
@@ -149,7 +149,7 @@ function list(context: ArmContext, request: ArmRequest, now: number): Reply {
   if (request.path.kind !== "list") return methodNotAllowed(request.method);
   const groups = context.store.list(request.path.subscriptionId, request.path.resourceGroup);
   const skip = Math.max(Number(request.query.get("$skipToken") ?? 0) || 0, 0);
-  const page = groups.slice(skip, skip + listPageSize).map((g) => groupView(g, now, { listItem: true }));
+  const page = groups.slice(skip, skip + listPageSize).map((g) => groupView(g, now, "list"));
   const body: Record<string, unknown> = { value: page };
   if (skip + listPageSize < groups.length) {
     const base = request.path.resourceGroup === undefined

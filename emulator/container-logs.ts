@@ -8,16 +8,19 @@ import { containerView, type PlannedContainer, type Run } from "./lifecycle.js";
  * RFC 3339 time, as ACI does.
  */
 export function containerLogs(run: Run, container: PlannedContainer, now: number, options: { tail?: number; timestamps?: boolean }): string {
-  const state = containerView(run, container, now).currentState;
-  if (state.state === "Waiting" || state.startTime === undefined) return "";
-  const started = state.startTime;
+  const view = containerView(run, container, now);
+  const state = view.currentState;
+  // A stopped container's start time is in previousState, the Running state the stop ended.
+  const started = state.startTime ?? (state.state === "Terminated" ? view.previousState?.startTime : undefined);
+  if (state.state === "Waiting" || started === undefined) return "";
   const lines: Array<{ at: string; text: string }> = [{ at: started, text: "run started" }];
   if (container.command.length > 0) lines.push({ at: started, text: `command: ${container.command.join(" ")}` });
   for (const variable of container.env) {
     const shown = typeof variable.value === "string" ? variable.value : "[secure]";
     lines.push({ at: started, text: `${String(variable.name)}=${shown}` });
   }
-  if (state.state === "Terminated" && state.detailStatus !== "Killed" && state.finishTime) {
+  // A stopped container has no exit code, and so no line for it.
+  if (state.state === "Terminated" && state.exitCode !== undefined && state.finishTime) {
     lines.push({ at: state.finishTime, text: `exit code ${state.exitCode ?? 0}` });
   }
   const kept = options.tail !== undefined ? lines.slice(Math.max(lines.length - options.tail, 0)) : lines;

@@ -30,6 +30,11 @@ export interface EmulatorOptions {
   requiredClientId?: string;
   /** Lifetime of issued tokens; default 3600. 0 issues tokens that are already expired. */
   tokenLifetimeSeconds?: number;
+  /**
+   * Milliseconds since the epoch that every request (and `putGroup`) is handled at; default
+   * `Date.now`. A test holds a phase, or moves to the next one, by choosing what it returns.
+   */
+  clock?: () => number;
 }
 
 export interface SeedOptions {
@@ -77,7 +82,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     lifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
     ...(options.requiredClientId === undefined ? {} : { requiredClientId: options.requiredClientId }),
   });
-  const { server, port } = await listen({ tls, port: options.port ?? 0, host: "127.0.0.1", location, context, tokens, faults, requests, tokenRequests });
+  const clock = options.clock ?? Date.now;
+  const { server, port } = await listen({ tls, port: options.port ?? 0, host: "127.0.0.1", location, context, tokens, faults, requests, tokenRequests, clock });
   const url = `https://127.0.0.1:${port}`;
   context.baseUrl = url;
 
@@ -98,7 +104,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (invalid || !isObject(body)) throw new Error(`putGroup: ${JSON.stringify(invalid?.body)}`);
       const stored = stripReadOnly(body);
       const existing = store.get(subscriptionId, resourceGroup, name);
-      const now = Date.now();
+      const now = clock();
       let run = planRun(stored, timings, exitCode, now, existing?.run);
       if (seed.terminated) {
         const longest = Math.max(0, ...run.containers.map((c) => c.runMs));

@@ -9,7 +9,8 @@ import { containersOf, restartPolicyOf, type Container } from "./wire.js";
  * `EMULATOR_PENDING_MS` / `EMULATOR_CREATING_MS` in any container's env (the largest wins) set
  * the provisioning phases of the whole group. A non-empty `EMULATOR_PULL_FAILURE` in a container's
  * env makes its image pull fail at the end of Creating: provisioning then reads Failed, nothing
- * starts, and the run's async operation fails (FACTS.md §2, §6).
+ * starts, and the run's async operation fails (FACTS.md §2, §6). A restart provisions as
+ * `Updating` instead of Pending and Creating, as ARM reads it after `POST .../restart`.
  */
 export interface Timings {
   pendingMs: number;
@@ -43,6 +44,8 @@ export interface Run {
   initContainers: PlannedContainer[];
   /** Set by a stop that interrupted the run. */
   stoppedAt?: number;
+  /** Begun by `POST .../restart`: provisions as Updating. */
+  restart?: boolean;
 }
 
 export interface ContainerView {
@@ -61,10 +64,14 @@ export interface WireEvent {
   type: "Normal" | "Warning";
 }
 
-/** Exit code and detail of a container the emulator killed (stop, or a new run replacing it). */
+/** Exit code of a container killed because a new run replaced its run. */
 export const killedExitCode = 137;
+/** ACI's detailStatus of a container a stop terminated; such a state has no exit code. */
+export const stoppedDetail = "Container stopped per client request";
 
-export function planRun(body: unknown, timings: Timings, exitCode: number, now: number, previous?: Run): Run {
+export type ProvisioningState = "Pending" | "Creating" | "Updating" | "Succeeded" | "Failed";
+
+export function planRun(body: unknown, timings: Timings, exitCode: number, now: number, previous?: Run, options: { restart?: boolean } = {}): Run {
   const pendingMs = groupEnvNumber(body, "EMULATOR_PENDING_MS") ?? timings.pendingMs;
   const creatingMs = groupEnvNumber(body, "EMULATOR_CREATING_MS") ?? timings.creatingMs;
   const readyAt = now + pendingMs + creatingMs;
@@ -86,10 +93,12 @@ export function planRun(body: unknown, timings: Timings, exitCode: number, now: 
     restartPolicy: restartPolicyOf(body),
     containers: containersOf(body, "containers").map((c) => plan(c, "containers")),
     initContainers: containersOf(body, "initContainers").map((c) => plan(c, "initContainers")),
+    ...(options.restart ? { restart: true } : {}),
   };
 }
 
-export function provisioningState(run: Run, now: number): "Pending" | "Creating" | "Succeeded" | "Failed" {
+export function provisioningState(run: Run, now: number): ProvisioningState {
+  if (now < run.readyAt && run.restart) return "Updating";
   if (now < run.creatingAt) return "Pending";
   if (now < run.readyAt) return "Creating";
   return failedPulls(run).length > 0 ? "Failed" : "Succeeded";
@@ -110,6 +119,11 @@ export function provisioningFailure(run: Run, now: number): { message: string; e
   if (now < run.readyAt || failed.length === 0) return undefined;
   const events = failed.flatMap((c) => containerView(run, c, now).events);
   return { message: events.find((e) => e.type === "Warning")?.message ?? "", events };
+}
+
+/** Every container's events at `now`, init containers first, as an async operation lists them. */
+export function runEvents(run: Run, now: number): WireEvent[] {
+  return [...run.initContainers, ...run.containers].flatMap((c) => containerView(run, c, now).events);
 }
 
 function failedPulls(run: Run): PlannedContainer[] {
@@ -161,9 +175,9 @@ export function containerView(run: Run, container: PlannedContainer, now: number
     return { restartCount: 0, currentState: exited(run.readyAt), ...previous, events };
   }
   const running: ContainerState = { state: "Running", startTime: iso(startedAt), detailStatus: "" };
+  // What ARM shows after a stop: the running state moves to previousState (ACI logs no event).
   if (run.stoppedAt !== undefined) {
-    events.push(event("Killing", "Killing container", run.stoppedAt));
-    return { restartCount: n, currentState: finalState(running, run.stoppedAt), ...restartPrevious, events };
+    return { restartCount: n, currentState: { state: "Terminated", finishTime: iso(run.stoppedAt), detailStatus: stoppedDetail }, previousState: running, events };
   }
   return { restartCount: n, currentState: running, ...restartPrevious, events };
 }

@@ -27,6 +27,8 @@ export interface ServerParts {
   faults: FaultList;
   requests: RecordedRequest[];
   tokenRequests: RecordedRequest[];
+  /** The time the lifecycle and tokens are computed at. */
+  clock: () => number;
 }
 
 export const identityPath = "/msi/token";
@@ -68,7 +70,7 @@ async function serve(parts: ServerParts, req: IncomingMessage, res: ServerRespon
     req.socket.destroy();
     return;
   }
-  const now = Date.now();
+  const now = parts.clock();
   let reply: Reply;
   if (fault?.reply && !fault.afterApply) reply = fault.reply;
   else if (identity) reply = method === "GET" ? parts.tokens.issue(url.searchParams, req.headers as Record<string, string | undefined>, now) : cloudError(405, "MethodNotAllowed", "Use GET.");
@@ -95,11 +97,21 @@ function armReply(parts: ServerParts, method: string, url: URL, parsed: ParsedBo
     return cloudError(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
   }
   const supported = path.kind === "operation" ? [operationApiVersion, apiVersion] : [apiVersion];
-  if (!supported.includes(version)) {
-    return cloudError(400, "InvalidApiVersionParameter", `The api-version '${version}' is invalid. The supported versions are '${supported.join(",")}'.`);
-  }
+  if (!supported.includes(version)) return noRegisteredProvider(parts.location, version, path.kind === "operation" ? "locations/operations" : "containerGroups", supported);
   if (!parsed.ok) return cloudError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.");
   return handleArm(parts.context, { method, path, query: url.searchParams, body: parsed.value }, now);
+}
+
+/**
+ * ARM's gateway answer to an api-version the provider does not serve: 400 with this text and
+ * `x-ms-failure-cause: gateway` (recorded for a containerGroups PUT; a list GET was once seen
+ * answered 404 instead, azure-cli#30714, which the emulator does not copy).
+ */
+function noRegisteredProvider(location: string, version: string, type: string, supported: string[]): Reply {
+  const message =
+    `No registered resource provider found for location '${location}' and API version '${version}' for type '${type}'. ` +
+    `The supported api-versions are '${supported.join(", ")}'. The supported locations are '${location}'.`;
+  return cloudError(400, "NoRegisteredProviderFound", message, { "x-ms-failure-cause": "gateway" });
 }
 
 function send(res: ServerResponse, reply: Reply): void {

@@ -1,4 +1,5 @@
 import { cloudError, type Reply } from "./cloud-error.js";
+import { customTimeoutRefusedCode, provisioningTimeoutFields } from "./provisioning-timeout.js";
 import { arrayAt, isObject, objectAt, restartPolicyOf, stringAt, type JsonObject } from "./wire.js";
 
 const envNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -19,6 +20,11 @@ export function validateGroup(body: unknown, name: string): Reply | undefined {
   if (properties.osType === undefined) return missing("osType", "properties");
   if (properties.osType !== "Linux" && properties.osType !== "Windows") {
     return cloudError(400, "InvalidOsType", `The 'osType' of container group '${name}' is invalid. The value must be one of 'Windows,Linux'.`);
+  }
+  const timeoutField = provisioningTimeoutFields.find((field) => properties[field] !== undefined);
+  if (timeoutField) {
+    // ARM's code is known (azapi#993); its message is not, so this text is the emulator's own.
+    return cloudError(400, customTimeoutRefusedCode, `The property '${timeoutField}' of container group '${name}' is not supported in api-version 2023-05-01; remove it from the request.`);
   }
   for (const list of ["containers", "initContainers"] as const) {
     for (const container of arrayAt(properties, list)) {

@@ -27,10 +27,20 @@ function identityWithoutReadOnly(identity: Record<string, unknown>): Record<stri
  * A deep copy of the group without the properties ARM computes (FACTS §4), so it can be sent
  * back in a PUT. Everything else, known to this code or not, is kept exactly: an object rebuilt
  * from a list of known fields would silently drop whatever ARM adds next.
+ *
+ * `provisioningTimeoutInSeconds` and `isCustomProvisioningTimeout` go too: every 2023-05-01 read
+ * shows them (1800, false) although the spec does not, and ARM refuses a PUT that sends them
+ * back (`CustomProvisioningTimeoutInSecondsNotSuppported`, Azure/terraform-provider-azapi#993).
  */
 export function withoutReadOnlyFields(group: WireContainerGroup): WireContainerGroup {
   const { id: _id, name: _name, type: _type, ...resource } = structuredClone(group);
-  const { provisioningState: _state, instanceView: _view, ...properties } = resource.properties;
+  const {
+    provisioningState: _state,
+    instanceView: _view,
+    provisioningTimeoutInSeconds: _timeout,
+    isCustomProvisioningTimeout: _customTimeout,
+    ...properties
+  } = resource.properties;
   properties.containers = properties.containers.map(withoutInstanceView);
   if (properties.initContainers) properties.initContainers = properties.initContainers.map(withoutInstanceView);
   const ipAddress = properties["ipAddress"];

@@ -38,11 +38,16 @@ function targetOf(group: unknown, targetContainer: string | undefined): unknown 
 }
 
 function containerState(container: unknown): WireContainerState {
-  const state = field(field(field(container, "properties"), "instanceView"), "currentState");
+  const view = field(field(container, "properties"), "instanceView");
+  const state = field(view, "currentState");
+  const previous = field(view, "previousState");
   const exitCode = field(state, "exitCode");
+  // A container stopped by the client reads Terminated with no start time and no exit code; ARM
+  // moves the Running state it was in, with its start, to previousState.
+  const stoppedWhileRunning = text(field(state, "state")) === "Terminated" && text(field(previous, "state")) === "Running";
   return {
     state: text(field(state, "state")),
-    startTime: text(field(state, "startTime")),
+    startTime: text(field(state, "startTime")) ?? (stoppedWhileRunning ? text(field(previous, "startTime")) : undefined),
     finishTime: text(field(state, "finishTime")),
     detailStatus: text(field(state, "detailStatus")),
     exitCode: typeof exitCode === "number" && Number.isInteger(exitCode) ? exitCode : undefined,
@@ -102,7 +107,8 @@ function statusOf(group: unknown, target: WireContainerState): Pick<InstanceRunV
       // A target that finished cleanly while sidecars keep the group running has done its run,
       // unless the restart policy is Always, which starts it again.
       if (target.state === "Terminated" && target.exitCode === 0) {
-        return { status: field(properties, "restartPolicy") === "Always" ? "running" : "succeeded" };
+        // ARM leaves restartPolicy out of a group created without one; ACI then applies Always.
+        return { status: (text(field(properties, "restartPolicy")) ?? "Always") === "Always" ? "running" : "succeeded" };
       }
       return { status: "starting" };
     default:

@@ -34,16 +34,19 @@ describe("the simulated lifecycle, computed from timestamps", () => {
     expect(containerView(run, container, t0 + 250).events.map((e) => e.name)).toEqual(["Pulling", "Pulled", "Started"]);
   });
 
-  it("freezes a stopped run: the group reads Stopped and running containers are killed at the stop", () => {
+  it("freezes a stopped run as ARM shows a client stop: Stopped group, Terminated without exit code, the Running state as previousState", () => {
     const stopped = { ...run, stoppedAt: t0 + 500 };
     expect(groupState(stopped, t0 + 5000)).toBe("Stopped");
-    expect(containerView(stopped, container, t0 + 5000).currentState).toEqual({
-      state: "Terminated",
-      startTime: "2026-01-01T00:00:00.200Z",
-      exitCode: 137,
-      finishTime: "2026-01-01T00:00:00.500Z",
-      detailStatus: "Killed",
-    });
+    const view = containerView(stopped, container, t0 + 5000);
+    expect(view.currentState).toEqual({ state: "Terminated", finishTime: "2026-01-01T00:00:00.500Z", detailStatus: "Container stopped per client request" });
+    expect(view.previousState).toEqual({ state: "Running", startTime: "2026-01-01T00:00:00.200Z", detailStatus: "" });
+    expect(view.events.map((e) => e.name)).toEqual(["Pulling", "Pulled", "Started"]);
+  });
+
+  it("provisions a restart as Updating instead of Pending and Creating", () => {
+    const restarted = planRun(jobGroup(), timings, 0, t0 + 2000, run, { restart: true });
+    expect([t0 + 2000, t0 + 2150, t0 + 2200].map((t) => provisioningState(restarted, t))).toEqual(["Updating", "Updating", "Succeeded"]);
+    expect(isTransitioning(restarted, t0 + 2150)).toBe(true);
   });
 
   it("takes a container's exit code and run time from its own env, overriding the defaults", () => {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { groupPath, jobGroup, rawArm, testResourceGroup as rg, testSubscriptionId as sub, useArmEmulator } from "../helpers/emulator.js";
+import { eventually, groupPath, jobGroup, rawArm, testResourceGroup as rg, testSubscriptionId as sub, useArmEmulator } from "../helpers/emulator.js";
 
 const arm = useArmEmulator();
 
@@ -44,8 +44,16 @@ describe("container logs", () => {
   });
 
   it("is empty while the container has not started", async () => {
-    arm.emulator.putGroup(sub, rg, "logs-waiting", jobGroup());
+    arm.emulator.putGroup(sub, rg, "logs-waiting", jobGroup([{ name: "EMULATOR_PENDING_MS", value: "600000" }]));
     expect((await arm.client.containers.listLogs(rg, "logs-waiting", "job")).content).toBe("");
+  });
+
+  it("has no exit line for a container a stop terminated, which has no exit code", async () => {
+    arm.emulator.putGroup(sub, rg, "logs-stopped", jobGroup([{ name: "EMULATOR_RUN_MS", value: "600000" }]));
+    await eventually(() => arm.client.containerGroups.get(rg, "logs-stopped"), (g) => g.instanceView?.state === "Running");
+    await arm.client.containerGroups.stop(rg, "logs-stopped");
+    const { content } = await arm.client.containers.listLogs(rg, "logs-stopped", "job");
+    expect(content).toBe("run started\ncommand: node job.js\nEMULATOR_RUN_MS=600000\n");
   });
 
   it("answers 404 for an unknown container", async () => {

@@ -37,7 +37,7 @@ describe("a container whose image cannot be pulled", () => {
     expect(put.status).toBe(201);
     const operationUrl = new URL(put.headers["azure-asyncoperation"] ?? "");
     const operation = () => rawArm(arm.client, arm.emulator, "GET", operationUrl.pathname + operationUrl.search);
-    const failed = await eventually(operation, (r) => r.body.status !== "Pending");
+    const failed = await eventually(operation, (r) => r.body.status === "Failed");
     expect(failed.status).toBe(200);
     expect(failed.body).toEqual({
       id: groupPath("pull-fails-op"),

@@ -124,12 +124,27 @@ describe("PUT validation", () => {
     expect(response.body).toMatchObject({ id: groupPath("v-readonly"), name: "v-readonly", type: "Microsoft.ContainerInstance/containerGroups" });
     expect(response.body.identity.principalId).not.toBe("p");
     expect(response.body.properties.ipAddress.fqdn).toBe("lbl.westeurope.azurecontainer.io");
-    expect(response.body.properties.containers[0].properties.instanceView.restartCount).toBe(0);
+    expect(response.body.properties.ipAddress).not.toHaveProperty("ip");
+    expect(response.body.properties.provisioningState).toBe("Pending");
+    expect(response.body.properties.containers[0].properties).not.toHaveProperty("instanceView");
+    const read = await rawArm(arm.client, arm.emulator, "GET", `${groupPath("v-readonly")}?api-version=2023-05-01`);
+    expect(read.body.properties.containers[0].properties.instanceView.restartCount).toBe(0);
+    expect(read.body.properties.ipAddress.ip).toEqual(expect.any(String));
     const stored = arm.emulator.getStoredGroup(sub, rg, "v-readonly") as any;
     expect(stored).not.toHaveProperty("id");
     expect(stored.properties).not.toHaveProperty("provisioningState");
     expect(stored.properties).not.toHaveProperty("instanceView");
     expect(stored.identity).toEqual({ type: "SystemAssigned" });
+  });
+
+  it("refuses the provisioning timeout fields a GET shows with 400 CustomProvisioningTimeoutInSecondsNotSuppported", async () => {
+    for (const [field, value] of [["provisioningTimeoutInSeconds", 1800], ["isCustomProvisioningTimeout", false]] as const) {
+      const response = await put("v-timeout", jobGroup([], { [field]: value }));
+      expect(response.status).toBe(400);
+      expect(response.body.error.code).toBe("CustomProvisioningTimeoutInSecondsNotSuppported");
+      expect(response.body.error.message).toContain(field);
+    }
+    expect(arm.emulator.getStoredGroup(sub, rg, "v-timeout")).toBeUndefined();
   });
 
   it("makes putGroup throw on a body ARM would refuse", () => {
@@ -180,9 +195,15 @@ describe("api-version", () => {
     expect(response.body.error.code).toBe("MissingApiVersionParameter");
   });
 
-  it("refuses an unsupported api-version with 400 InvalidApiVersionParameter", async () => {
+  it("refuses an api-version it does not serve with ARM's gateway answer, 400 NoRegisteredProviderFound", async () => {
     const response = await rawArm(arm.client, arm.emulator, "GET", `${groupPath("versions")}?api-version=2030-01-01`);
     expect(response.status).toBe(400);
-    expect(response.body.error.code).toBe("InvalidApiVersionParameter");
+    expect(response.headers["x-ms-failure-cause"]).toBe("gateway");
+    expect(response.body.error).toEqual({
+      code: "NoRegisteredProviderFound",
+      message:
+        "No registered resource provider found for location 'westeurope' and API version '2030-01-01' for type 'containerGroups'. " +
+        "The supported api-versions are '2023-05-01'. The supported locations are 'westeurope'.",
+    });
   });
 });

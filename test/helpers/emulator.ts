@@ -174,6 +174,23 @@ function isRawText(body: unknown): body is { rawText: string } {
   return typeof body === "object" && body !== null && typeof (body as { rawText?: unknown }).rawText === "string";
 }
 
+/** A clock a test moves by hand (pass `now` as `EmulatorOptions.clock`): the lifecycle then advances only when told. */
+export interface ManualClock {
+  now(): number;
+  advance(ms: number): void;
+}
+
+/** A `ManualClock` starting at `start` (default: the current time, so issued tokens are current too). */
+export function manualClock(start = Date.now()): ManualClock {
+  let now = start;
+  return {
+    now: () => now,
+    advance(ms) {
+      now += ms;
+    },
+  };
+}
+
 /**
  * Polls `read` every 10 ms until `done` holds, and returns that value. The test decides on the
  * state; `timeoutMs` is only the point at which a state that never comes is reported, generous

@@ -62,7 +62,7 @@ function withInstanceView(container: WireContainer, values: ReadOnlyValues): Wir
   };
 }
 
-/** Adds what ARM computes (FACTS §4) to a definition: ids, states, instance views, identity ids, fqdn. */
+/** Adds what ARM computes (FACTS §4) to a definition: ids, states, the provisioning timeout, instance views, identity ids, fqdn. */
 export function withReadOnlyFields(body: WireContainerGroup, values: ReadOnlyValues = defaultReadOnlyValues): WireContainerGroup {
   const group = structuredClone(body);
   group.id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerInstance/containerGroups/job";
@@ -70,6 +70,9 @@ export function withReadOnlyFields(body: WireContainerGroup, values: ReadOnlyVal
   group.type = "Microsoft.ContainerInstance/containerGroups";
   const p = group.properties;
   p.provisioningState = values.provisioningState;
+  // Not in the spec, but on every recorded 2023-05-01 read; ARM refuses them in a PUT.
+  p["provisioningTimeoutInSeconds"] = 1800;
+  p["isCustomProvisioningTimeout"] = false;
   p.instanceView = { state: values.groupState, events: [] };
   p.containers = p.containers.map((c) => withInstanceView(c, values));
   if (p.initContainers) p.initContainers = p.initContainers.map((c) => withInstanceView(c, values));
