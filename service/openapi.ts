@@ -199,6 +199,7 @@ export function openApiDocument(limits: RunRequestLimits & { maxBodyBytes: numbe
             env: { type: "object", additionalProperties: { type: "string" } },
             command: { type: "array", items: { type: "string" } },
             createdAt: { type: "string", format: "date-time" },
+            dispatchedAt: { type: "string", format: "date-time", description: "When a group was taken for the run." },
             startedAt: { type: "string", format: "date-time" },
             finishedAt: { type: "string", format: "date-time" },
             exitCode: { type: "integer" },

@@ -51,7 +51,9 @@ export function observeRun(run: RunRecord, group: WireContainerGroup | undefined
   if (run.startedAt !== undefined && view.startedAt !== undefined && view.startedAt !== run.startedAt && restartPolicy === "Never") {
     return { status: "lost", finishedAt: now, message: lostMessage };
   }
-  const status = view.status === "canceled" ? "canceled" : view.status;
+  // A target waiting to restart (restart policy OnFailure) reads "starting" again: a run that
+  // was seen running stays running until it ends.
+  const status = view.status === "starting" && run.status === "running" ? "running" : view.status;
   return changed(run, {
     status,
     ...(run.confirmedAt === undefined ? { confirmedAt: now } : {}),

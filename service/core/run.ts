@@ -23,6 +23,8 @@ export interface RunView {
   env: Record<string, string>;
   command?: string[];
   createdAt: string;
+  /** when a group was taken for it (queued runs wait until then) */
+  dispatchedAt?: string;
   startedAt?: string;
   finishedAt?: string;
   exitCode?: number;
@@ -38,7 +40,10 @@ export interface RunRecord extends RunView {
   idempotencyKeyHash?: string;
   /** acceptance order: FIFO dispatch follows it */
   seq: number;
-  /** when a replica took a group for the run and was about to send its one PUT */
+  /**
+   * When a replica took a group for the run, about to send its one PUT. Claims commit one after
+   * another on the pool's counters, so these times follow the dispatch order.
+   */
   claimedAt?: string;
   /** when the group was first seen carrying the run: from then on, ARM speaks for it */
   confirmedAt?: string;
@@ -53,6 +58,7 @@ export function runView(record: RunRecord): RunView {
     env: record.env,
     ...(record.command !== undefined ? { command: record.command } : {}),
     createdAt: record.createdAt,
+    ...(record.claimedAt !== undefined ? { dispatchedAt: record.claimedAt } : {}),
     ...(record.startedAt !== undefined ? { startedAt: record.startedAt } : {}),
     ...(record.finishedAt !== undefined ? { finishedAt: record.finishedAt } : {}),
     ...(record.exitCode !== undefined ? { exitCode: record.exitCode } : {}),

@@ -15,16 +15,24 @@ export const rowKeys = {
   idempotency: (keyHash: string) => `i|${keyHash}`,
   lease: (group: string) => `d|group|${group.toLowerCase()}`,
   queue: (seq: number) => `d|queue|${String(seq).padStart(15, "0")}`,
-  /** undefined for an id that is no run id of ours */
+  /**
+   * Newest first: the time inverted, then the id with its hex digits inverted, so of two runs
+   * created in the same millisecond by one process (UUIDv7 ids count up) the later comes first.
+   * Undefined for an id that is no run id of ours.
+   */
   run: (id: string): string | undefined => {
     const ms = runIdTime(id);
-    return ms === undefined ? undefined : `r|${invertedTime(ms)}|${id}`;
+    return ms === undefined ? undefined : `r|${invertedTime(ms)}|${invertedHex(id.toLowerCase())}`;
   },
   /** the first run row key older than `ms` */
   runsBefore: (ms: number) => `r|${invertedTime(ms)}|~`,
 };
 
 const latest = 9_999_999_999_999;
+
+function invertedHex(id: string): string {
+  return id.replace(/[0-9a-f]/g, (digit) => (15 - Number.parseInt(digit, 16)).toString(16));
+}
 
 function invertedTime(ms: number): string {
   return String(latest - ms).padStart(13, "0");

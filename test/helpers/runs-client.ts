@@ -4,6 +4,8 @@ import { eventually } from "./emulator.js";
 export interface ApiBody {
   id?: string;
   status?: string;
+  group?: string;
+  dispatchedAt?: string;
   exitCode?: number;
   message?: string;
   startedAt?: string;

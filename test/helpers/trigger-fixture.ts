@@ -12,6 +12,8 @@ export interface TriggerOptions {
   securePassword?: string;
   /** One service process per entry, each with these env overrides; default one with none. */
   services?: Array<Record<string, string>>;
+  /** A pool of this many groups (`job-1`, `job-2`, …) instead of the one group `job`. */
+  pool?: number;
 }
 
 export interface Trigger {
@@ -19,6 +21,8 @@ export interface Trigger {
   services: ServiceProcess[];
   /** The env the services were started with, before each one's overrides. */
   env: Record<string, string>;
+  /** The container groups of the pool. */
+  groups: string[];
   close(): Promise<void>;
 }
 
@@ -29,16 +33,21 @@ export interface Trigger {
 export async function startTrigger(options: TriggerOptions): Promise<Trigger> {
   const emulator = await startTestEmulator();
   const secure = options.securePassword === undefined ? [] : [{ name: "DB_PASSWORD", secureValue: options.securePassword }];
-  emulator.putGroup(testSubscriptionId, testResourceGroup, jobName, jobGroup([{ name: "BASE", value: "1" }, ...secure]), { terminated: true });
+  const groups = options.pool === undefined ? [jobName] : Array.from({ length: options.pool }, (_, i) => `${jobName}-${i + 1}`);
+  for (const group of groups) {
+    emulator.putGroup(testSubscriptionId, testResourceGroup, group, jobGroup([{ name: "BASE", value: "1" }, ...secure]), { terminated: true });
+  }
   const env = triggerEnv(emulator, jobName, {
+    ...(options.pool === undefined ? {} : { ACI_CONTAINER_GROUP: "", ACI_CONTAINER_GROUPS: groups.join(",") }),
     TRIGGER_API_KEYS: options.apiKey,
-    ...(options.securePassword === undefined ? {} : { ACI_SECRETS: JSON.stringify({ env: { [jobName]: { DB_PASSWORD: options.securePassword } } }) }),
+    ...(options.securePassword === undefined ? {} : { ACI_SECRETS: JSON.stringify({ env: { job: { DB_PASSWORD: options.securePassword } } }) }),
   });
   const services = await Promise.all((options.services ?? [{}]).map((overrides) => startServiceProcess({ ...env, ...overrides })));
   return {
     emulator,
     services,
     env,
+    groups,
     close: async () => {
       await Promise.all(services.map((service) => service.stop()));
       await emulator.close();
