@@ -6,7 +6,9 @@ import { readyImageArgs, useTriggerMocks } from "./deploy-trigger.js";
 // Secrets reach the program as Outputs, so their checks run inside an apply; a failed check
 // fails the deployment the way the engine sees it, which this file collects.
 const failures = collectDeploymentFailures();
-afterAll(() => failures.restore());
+afterAll(() => {
+  for (const failure of failures.all) expect(failure.message).toMatch(/Invalid "(apiKeys|environment|secureEnvironment)"/);
+});
 
 const { registered } = useTriggerMocks();
 
