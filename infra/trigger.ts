@@ -182,9 +182,9 @@ export class AciHttpTrigger extends pulumi.ComponentResource {
       : undefined;
     const serviceImage = built ? built.ref : pulumi.output(args.serviceImage as pulumi.Input<string>);
 
-    const generatedKey = args.apiKeys === undefined ? new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, { parent }) : undefined;
+    const configuredKeys = args.apiKeys ?? new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, { parent }).result;
     const apiKeys = pulumi.secret(
-      pulumi.output(args.apiKeys ?? generatedKey!.result).apply((keys) => {
+      pulumi.output(configuredKeys).apply((keys) => {
         refuse(apiKeyProblems(keys));
         return keys;
       }),

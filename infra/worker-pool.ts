@@ -131,14 +131,14 @@ export function deployWorkerPool(args: WorkerPoolArgs): PoolMember[] {
     );
     // Re-made with the group: a replaced group is a new resource under the same id, and Azure
     // refuses a second identical assignment, so the old one goes first.
-    const dependent = { parent: args.parent, deletedWith: group, deleteBeforeReplace: true };
+    const dependent = () => ({ parent: args.parent, deletedWith: group, deleteBeforeReplace: true });
     const operator = new azure.authorization.RoleAssignment(
       `${args.name}-group-operator-${index}`,
       { scope: group.id, principalId: args.identityPrincipalId, principalType: "ServicePrincipal", roleDefinitionId: args.roleDefinitionId },
-      dependent,
+      dependent(),
     );
     if (args.tags !== undefined) {
-      new azure.resources.TagAtScope(`${args.name}-group-tags-${index}`, { scope: group.id, properties: { tags: args.tags } }, dependent);
+      new azure.resources.TagAtScope(`${args.name}-group-tags-${index}`, { scope: group.id, properties: { tags: args.tags } }, dependent());
     }
     return { name, group, operator };
   });
