@@ -24,6 +24,7 @@ export const tunableServiceSettings = [
   "armRequestTimeoutMs",
   "maxQueued",
   "runRetentionDays",
+  "reconcileIntervalMs",
   "allowCommand",
   "logLevel",
 ] as const;

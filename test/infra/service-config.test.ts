@@ -36,24 +36,48 @@ describe("the service configuration the program deploys", () => {
       port: 8080,
       subscriptionId: provisioned.subscriptionId,
       resourceGroup: provisioned.resourceGroup,
-      containerGroup: "trigger-1a2b3c4d-1",
+      containerGroups: ["trigger-1a2b3c4d-1"],
       container: "worker",
       clientId: provisioned.clientId,
       armEndpoint: provisioned.armEndpoint,
       auth: { kind: "keys", keys: [provisioned.apiKeys] },
       secrets: { env: { worker: { DB_PASSWORD: "hunter2-hunter2" } }, logAnalyticsWorkspaceKey: "d29ya3NwYWNlLWtleQ==" },
+      storage: { kind: "account", account: provisioned.storageAccount },
     });
+  });
+
+  it("is a pool the service dispatches to, in the program's order", () => {
+    const containerGroups = ["trigger-1a2b3c4d-1", "trigger-1a2b3c4d-2", "trigger-1a2b3c4d-3"];
+    const { env, secrets } = serviceEnvironment({ ...provisioned, containerGroups });
+    expect(parseConfig(containerEnvironment(env, secrets)).containerGroups).toEqual(containerGroups);
   });
 
   it("carries every tunable setting into the service's own limits", () => {
     const { env, secrets } = serviceEnvironment({
       ...provisioned,
-      settings: { allowedEnvNames: "INPUT,OUTPUT", maxEnvCount: "7", maxEnvBytes: "2048", maxBodyBytes: "4096", armRetryTimeoutMs: "5000", logLevel: "warn" },
+      settings: {
+        allowedEnvNames: "INPUT,OUTPUT",
+        maxEnvCount: "7",
+        maxEnvBytes: "2048",
+        maxBodyBytes: "4096",
+        armRetryTimeoutMs: "5000",
+        armRequestTimeoutMs: "2000",
+        maxQueued: "0",
+        runRetentionDays: "30",
+        reconcileIntervalMs: "1000",
+        logLevel: "warn",
+      },
     });
     const config = parseConfig(containerEnvironment(env, secrets));
     expect(config.limits).toEqual({ maxEnvCount: 7, maxEnvBytes: 2048, maxBodyBytes: 4096, allowedEnvNames: new Set(["INPUT", "OUTPUT"]) });
-    expect(config.armRetryTimeoutMs).toBe(5000);
-    expect(config.logLevel).toBe("warn");
+    expect(config).toMatchObject({
+      armRetryTimeoutMs: 5000,
+      armRequestTimeoutMs: 2000,
+      maxQueued: 0,
+      runRetentionDays: 30,
+      reconcileIntervalMs: 1000,
+      logLevel: "warn",
+    });
   });
 
   it("refuses exactly the API keys the program refuses before deploying them", () => {
