@@ -17,6 +17,7 @@ const trigger = new AciHttpTrigger("trigger", {
   containerName: config.get("containerName"),
   environment: config.getObject<Record<string, string>>("environment"),
   secureEnvironment: config.getSecretObject<Record<string, string>>("secureEnvironment"),
+  poolSize: config.getNumber("poolSize"),
   serviceImage,
   // Without a ready image, build this repository's Dockerfile (pulumi runs at the repository root).
   serviceBuild: serviceImage === undefined ? { context: "." } : undefined,
@@ -24,12 +25,14 @@ const trigger = new AciHttpTrigger("trigger", {
   armEndpoint: config.get("armEndpoint"),
   serviceSettings: config.getObject<Partial<Record<TunableServiceSetting, string>>>("serviceSettings"),
   logRetentionInDays: config.getNumber("logRetentionInDays"),
+  tags: config.getObject<Record<string, string>>("tags"),
 });
 
 export const url = trigger.url;
 export const runsUrl = trigger.runsUrl;
 export const apiKey = trigger.apiKey;
 export const resourceGroupName = trigger.resourceGroupName;
-export const containerGroupName = trigger.containerGroupName;
+export const containerGroupNames = trigger.containerGroupNames;
+export const storageAccountName = trigger.storageAccountName;
 export const identityClientId = trigger.identityClientId;
 export const registryLoginServer = trigger.registryLoginServer;

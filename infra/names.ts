@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 
 /**
- * Names Azure requires to be GUIDs or globally unique, derived from a stable seed so that every
+ * Names Azure requires to be GUIDs or unique, derived from a stable seed so that every
  * `pulumi up` of the same stack computes the same value: a random name would be replaced on each
  * run, and a custom role definition cannot be re-created under a new GUID while the old one
  * still holds its (tenant-unique) role name.
@@ -32,27 +32,67 @@ export interface NameSeed {
   name: string;
 }
 
+/**
+ * The Azure scope a stack deploys into. Names that must be unique in a whole tenant or globally
+ * include it, so the same stack name in two subscriptions (or resource groups) does not collide.
+ */
+export interface DeploymentScope {
+  subscriptionId: string;
+  resourceGroupName: string;
+}
+
 function seedText(seed: NameSeed): string {
   return `aci-http-trigger/${seed.project}/${seed.stack}/${seed.name}`;
 }
 
-/** The GUID that names the custom role definition of one component instance. */
-export function roleDefinitionGuid(seed: NameSeed): string {
-  return uuidV5(`${seedText(seed)}/role-definition`);
+/** Resource group names are case-insensitive in Azure, so they enter every digest lowercased. */
+function scopeText(scope: DeploymentScope): string {
+  return `${scope.subscriptionId.toLowerCase()}/${scope.resourceGroupName.toLowerCase()}`;
 }
 
-/** The role's display name; unique per tenant, so it carries project, stack and instance. */
-export function roleName(seed: NameSeed): string {
-  return `ACI HTTP trigger operator (${seed.project}/${seed.stack}/${seed.name})`;
+function scopedDigest(seed: NameSeed, purpose: string, scope: DeploymentScope): string {
+  return createHash("sha256").update(`${seedText(seed)}/${purpose}/${scopeText(scope)}`).digest("hex");
 }
 
-/**
- * A container registry name: 5–50 lowercase letters and digits, globally unique. The subscription
- * and resource group join the seed so the same stack deployed to two subscriptions does not collide.
- */
-export function registryName(seed: NameSeed, subscriptionId: string, resourceGroupName: string): string {
+/** The GUID that names the custom role definition of one component instance in one scope. */
+export function roleDefinitionGuid(seed: NameSeed, scope: DeploymentScope): string {
+  return uuidV5(`${seedText(seed)}/role-definition/${scopeText(scope)}`);
+}
+
+/** The role's display name; unique per tenant, so it carries project, stack, instance and scope. */
+export function roleName(seed: NameSeed, scope: DeploymentScope): string {
+  return `ACI HTTP trigger operator (${seed.project}/${seed.stack}/${seed.name} in ${scope.resourceGroupName}, subscription ${scope.subscriptionId})`;
+}
+
+/** A container registry name: 5–50 lowercase letters and digits, globally unique. */
+export function registryName(seed: NameSeed, scope: DeploymentScope): string {
+  // Kept as first released, so existing stacks keep their registry.
   const digest = createHash("sha256")
-    .update(`${seedText(seed)}/${subscriptionId}/${resourceGroupName.toLowerCase()}`)
+    .update(`${seedText(seed)}/${scope.subscriptionId}/${scope.resourceGroupName.toLowerCase()}`)
     .digest("hex");
   return `acitrigger${digest.slice(0, 20)}`;
+}
+
+/** A storage account name: 3–24 lowercase letters and digits, globally unique. */
+export function storageAccountName(seed: NameSeed, scope: DeploymentScope): string {
+  return `acitrigger${scopedDigest(seed, "storage", scope).slice(0, 14)}`;
+}
+
+/** Longest part of a worker group name taken from the component's name (ACI allows 63 in all). */
+const maxGroupNamePrefix = 40;
+
+/**
+ * The container group name of pool member `index` (1-based): the component's name made
+ * ACI-safe, a digest of the seed (two stacks may share a resource group), and the index. Growing
+ * the pool adds names and never renames an existing group.
+ */
+export function workerGroupName(seed: NameSeed, index: number): string {
+  const prefix =
+    seed.name
+      .toLowerCase()
+      .replaceAll(/[^a-z0-9]+/g, "-")
+      .slice(0, maxGroupNamePrefix)
+      .replaceAll(/^-+|-+$/g, "") || "trigger";
+  const digest = createHash("sha256").update(`${seedText(seed)}/worker-group`).digest("hex").slice(0, 8);
+  return `${prefix}-${digest}-${index}`;
 }

@@ -1,7 +1,10 @@
+import * as pulumi from "@pulumi/pulumi";
+
 /**
- * The only ARM actions the trigger service performs, granted on its one container group.
+ * The only ARM actions the trigger service performs on a worker group, granted on each group of
+ * the pool separately.
  *
- * - read: GET the group (run status, the base of each re-create, the readiness probe).
+ * - read: GET the group (run status, the base of each re-create).
  * - write: PUT the group with a run's env (the re-create).
  * - stop/action: cancel a run.
  * - containers/logs/read: a run's logs.
@@ -22,3 +25,14 @@ export const containerGroupOperatorActions: readonly string[] = [
 
 /** Azure's built-in AcrPull role (the same GUID in every tenant). */
 export const acrPullRoleDefinitionGuid = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
+
+/** Azure's built-in Storage Table Data Contributor role: read and write the run store's entities. */
+export const storageTableDataContributorRoleGuid = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
+
+/** Azure's built-in Storage Queue Data Contributor role: keep the wake queue's one message, and let the scale rule read its length. */
+export const storageQueueDataContributorRoleGuid = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
+
+/** The resource id of a role definition (built-in or custom) as a role assignment names it. */
+export function roleDefinitionResourceId(subscriptionId: pulumi.Input<string>, roleGuid: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`;
+}

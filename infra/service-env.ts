@@ -9,7 +9,8 @@ export const servicePort = 8080;
 export interface ServiceConfigValues {
   subscriptionId: pulumi.Input<string>;
   resourceGroup: pulumi.Input<string>;
-  containerGroup: pulumi.Input<string>;
+  /** The pool's container group names, in order; at least one. */
+  containerGroups: readonly string[];
   container: pulumi.Input<string>;
   clientId: pulumi.Input<string>;
   armEndpoint: pulumi.Input<string>;
@@ -17,6 +18,8 @@ export interface ServiceConfigValues {
   apiKeys: pulumi.Input<string>;
   /** The ACI_SECRETS JSON document. */
   secrets: pulumi.Input<string>;
+  /** The storage account that holds the run store and the wake queue; the identity reaches it. */
+  storageAccount: pulumi.Input<string>;
   settings?: Partial<Record<TunableServiceSetting, pulumi.Input<string>>>;
 }
 
@@ -37,6 +40,15 @@ export function secretNameFor(name: ConfigName): string {
 }
 
 /**
+ * A pool of one is named by ACI_CONTAINER_GROUP, which every version of the service reads; a
+ * larger pool by the comma-separated ACI_CONTAINER_GROUPS.
+ */
+function groupsEntry(groups: readonly string[]): [ConfigName, string] {
+  if (groups.length === 0) throw new Error("A trigger needs at least one container group.");
+  return groups.length === 1 ? [configNames.containerGroup, groups[0]!] : [configNames.containerGroups, groups.join(",")];
+}
+
+/**
  * The Container App's env and secrets. Values of the service's secret names (`secretConfigNames`)
  * become Container App secrets referenced by `secretRef`, so they never appear as plain env
  * values in the app's ARM definition or its revisions.
@@ -46,12 +58,13 @@ export function serviceEnvironment(values: ServiceConfigValues): { env: Containe
     [configNames.port, String(servicePort)],
     [configNames.subscriptionId, values.subscriptionId],
     [configNames.resourceGroup, values.resourceGroup],
-    [configNames.containerGroup, values.containerGroup],
+    groupsEntry(values.containerGroups),
     [configNames.container, values.container],
     [configNames.clientId, values.clientId],
     [configNames.armEndpoint, values.armEndpoint],
     [configNames.apiKeys, values.apiKeys],
     [configNames.secrets, values.secrets],
+    [configNames.storageAccount, values.storageAccount],
   ];
   for (const [setting, value] of Object.entries(values.settings ?? {})) {
     if (value !== undefined) entries.push([configNames[setting as TunableServiceSetting], value]);

@@ -2,9 +2,8 @@ import * as azure from "@pulumi/azure-native";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import { acrRefreshToken, acrTokenUsername } from "./acr-token.js";
-import type { NameSeed } from "./names.js";
-import { registryName } from "./names.js";
-import { acrPullRoleDefinitionGuid } from "./permissions.js";
+import { type DeploymentScope, type NameSeed, registryName } from "./names.js";
+import { acrPullRoleDefinitionGuid, roleDefinitionResourceId } from "./permissions.js";
 
 /** Where the service's image comes from when no ready image is given. */
 export interface ServiceBuild {
@@ -26,10 +25,12 @@ export interface ServiceImageContext {
   name: string;
   parent: pulumi.Resource;
   seed: NameSeed;
+  scope: pulumi.Output<DeploymentScope>;
   resourceGroupName: pulumi.Input<string>;
   location: pulumi.Input<string>;
   identityPrincipalId: pulumi.Input<string>;
   clientConfig: pulumi.Output<azure.authorization.GetClientConfigResult>;
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /**
@@ -43,11 +44,10 @@ export function buildServiceImage(build: ServiceBuild, context: ServiceImageCont
     {
       resourceGroupName: context.resourceGroupName,
       location: context.location,
-      registryName: pulumi
-        .all([context.clientConfig.subscriptionId, context.resourceGroupName])
-        .apply(([subscriptionId, resourceGroupName]) => registryName(seed, subscriptionId, resourceGroupName)),
+      registryName: context.scope.apply((scope) => registryName(seed, scope)),
       sku: { name: "Basic" },
       adminUserEnabled: false,
+      tags: context.tags,
     },
     { parent },
   );
@@ -58,7 +58,7 @@ export function buildServiceImage(build: ServiceBuild, context: ServiceImageCont
       scope: registry.id,
       principalId: context.identityPrincipalId,
       principalType: "ServicePrincipal",
-      roleDefinitionId: pulumi.interpolate`/subscriptions/${context.clientConfig.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${acrPullRoleDefinitionGuid}`,
+      roleDefinitionId: roleDefinitionResourceId(context.clientConfig.subscriptionId, acrPullRoleDefinitionGuid),
     },
     { parent },
   );

@@ -2,18 +2,15 @@ import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { aciSecretsDocument } from "./aci-secrets.js";
-import { roleDefinitionGuid, roleName, type NameSeed } from "./names.js";
-import { containerGroupOperatorActions } from "./permissions.js";
+import { type DeploymentScope, type NameSeed, roleDefinitionGuid, roleName, storageAccountName } from "./names.js";
+import { containerGroupOperatorActions, roleDefinitionResourceId } from "./permissions.js";
+import { grantSettle, propagationWait, roleDefinitionSettle, settled } from "./propagation.js";
+import { deployRunStore } from "./run-store.js";
+import { deployServiceApp } from "./service-app.js";
 import { buildServiceImage, type ServiceBuild } from "./service-image.js";
-import { servicePort, serviceEnvironment } from "./service-env.js";
-import { argumentProblems, environmentNameProblems, type TunableServiceSetting } from "./validate.js";
-
-/**
- * Properties of the worker group that the trigger service rewrites on every run (each run's env,
- * and its run tags). Pulumi keeps the values it deployed for them, so `pulumi up --refresh` after
- * a run neither reverts nor restarts that run, while a real change (image, CPU) still deploys.
- */
-export const workerIgnoreChanges: readonly string[] = ["containers[*].environmentVariables", "tags"];
+import { serviceEnvironment } from "./service-env.js";
+import { apiKeyProblems, argumentProblems, environmentProblems, type TunableServiceSetting } from "./validate.js";
+import { deployWorkerPool, type WireEnvironmentVariable } from "./worker-pool.js";
 
 export interface AciHttpTriggerArgs {
   /** An existing resource group to deploy into; when absent, the component creates one. */
@@ -22,18 +19,20 @@ export interface AciHttpTriggerArgs {
   readonly location?: pulumi.Input<string>;
   /** The worker's container image (the job each run starts). */
   readonly image: pulumi.Input<string>;
-  /** The worker's command; the image's entrypoint when absent. */
+  /** The worker's base command; the image's entrypoint when absent. */
   readonly command?: pulumi.Input<pulumi.Input<string>[]>;
-  /** CPU cores of the worker; 1 by default. ACI cannot change it in place, so a change re-creates the group. */
+  /** CPU cores of each worker group; 1 by default. A change replaces the groups. */
   readonly cpu?: pulumi.Input<number>;
-  /** Memory of the worker in GB; 1.5 by default. */
+  /** Memory of each worker group in GB; 1.5 by default. A change replaces the groups. */
   readonly memoryInGB?: pulumi.Input<number>;
   /** The worker container's name, the container each run targets; `worker` by default. */
   readonly containerName?: string;
-  /** Plain env the worker starts with; each run's env replaces it. */
+  /** Plain base env of the worker; each run's env is added on top. */
   readonly environment?: Record<string, pulumi.Input<string>>;
   /** Secure env (ACI `secureValue`) the worker always carries; the service restores it on every run. */
   readonly secureEnvironment?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** How many identical worker groups run jobs side by side; 1 by default. */
+  readonly poolSize?: number;
   /** A ready image of the trigger service; when given, nothing is built and no registry is made. */
   readonly serviceImage?: pulumi.Input<string>;
   /** Build the trigger service from source instead (needs Docker where `pulumi up` runs). */
@@ -46,17 +45,27 @@ export interface AciHttpTriggerArgs {
   readonly serviceSettings?: Partial<Record<TunableServiceSetting, pulumi.Input<string>>>;
   /** Days the Log Analytics workspace keeps the worker's and the service's logs; 30 by default. */
   readonly logRetentionInDays?: number;
+  /** The stack's own tags, put on every resource it creates. */
+  readonly tags?: Record<string, pulumi.Input<string>>;
+}
+
+/** Fails the deployment (not just this value) with `problems`, which name config keys and never values. */
+function refuse(problems: string[]): void {
+  if (problems.length > 0) throw new pulumi.RunError(problems.join("\n"));
 }
 
 /**
- * One ACI container group turned into an HTTP job endpoint: the group, a Container App running
- * the trigger service under a user-assigned identity, and a custom role that lets that identity
- * read, re-create, stop and read logs of that one group and nothing else.
+ * ACI container groups turned into an HTTP job endpoint: a pool of identical worker groups, a
+ * storage account holding the run store, and a Container App running the trigger service under
+ * a user-assigned identity that may read, re-create, stop and read logs of those groups and use
+ * that store, and nothing else.
  */
 export class AciHttpTrigger extends pulumi.ComponentResource {
   public readonly resourceGroupName: pulumi.Output<string>;
-  public readonly containerGroupName: pulumi.Output<string>;
-  public readonly containerGroupId: pulumi.Output<string>;
+  /** The worker groups' names, in pool order. */
+  public readonly containerGroupNames: pulumi.Output<string[]>;
+  public readonly containerGroupIds: pulumi.Output<string[]>;
+  public readonly storageAccountName: pulumi.Output<string>;
   public readonly identityClientId: pulumi.Output<string>;
   public readonly roleDefinitionId: pulumi.Output<string>;
   /** The service's https base URL. */
@@ -69,24 +78,26 @@ export class AciHttpTrigger extends pulumi.ComponentResource {
 
   constructor(name: string, args: AciHttpTriggerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aci-http-trigger:index:AciHttpTrigger", name, {}, opts);
-
-    const problems = argumentProblems(args);
-    if (problems.length > 0) throw new pulumi.RunError(problems.join("\n"));
+    refuse(argumentProblems(args));
 
     const parent = this;
     const seed: NameSeed = { project: pulumi.getProject(), stack: pulumi.getStack(), name };
     const containerName = args.containerName ?? "worker";
+    const tags = args.tags;
     const clientConfig = azure.authorization.getClientConfigOutput({ parent });
 
     const group = args.resourceGroupName
       ? azure.resources.getResourceGroupOutput({ resourceGroupName: args.resourceGroupName }, { parent })
-      : new azure.resources.ResourceGroup(`${name}-rg`, { location: args.location }, { parent });
+      : new azure.resources.ResourceGroup(`${name}-rg`, { location: args.location, tags }, { parent });
     const resourceGroupName = group.name;
     const location = args.location ?? group.location;
+    const scope: pulumi.Output<DeploymentScope> = pulumi
+      .all([clientConfig.subscriptionId, resourceGroupName])
+      .apply(([subscriptionId, groupName]) => ({ subscriptionId, resourceGroupName: groupName }));
 
     const workspace = new azure.operationalinsights.Workspace(
       `${name}-logs`,
-      { resourceGroupName, location, sku: { name: "PerGB2018" }, retentionInDays: args.logRetentionInDays ?? 30 },
+      { resourceGroupName, location, sku: { name: "PerGB2018" }, retentionInDays: args.logRetentionInDays ?? 30, tags },
       { parent },
     );
     const workspaceKey = pulumi.secret(
@@ -95,46 +106,24 @@ export class AciHttpTrigger extends pulumi.ComponentResource {
         .apply((keys) => keys.primarySharedKey ?? ""),
     );
 
-    const secureEnvironment = pulumi.output(args.secureEnvironment ?? {}).apply((secure) => {
-      const badNames = environmentNameProblems("secureEnvironment", Object.keys(secure));
-      if (badNames.length > 0) throw new pulumi.RunError(badNames.join("\n"));
-      return secure;
+    // secureEnvironment is a secret, so its checks run once its value is known.
+    const checkedEnvironment = pulumi.all([args.environment ?? {}, args.secureEnvironment ?? {}]).apply(([plain, secure]) => {
+      refuse(environmentProblems(plain, secure));
+      return { plain, secure };
     });
-    const environmentVariables = pulumi.all([args.environment ?? {}, secureEnvironment]).apply(([plain, secure]) => [
+    const environmentVariables = checkedEnvironment.apply(({ plain, secure }): WireEnvironmentVariable[] => [
       ...Object.entries(plain).map(([envName, value]) => ({ name: envName, value })),
       ...Object.entries(secure).map(([envName, secureValue]) => ({ name: envName, secureValue })),
     ]);
 
-    const worker = new azure.containerinstance.ContainerGroup(
-      `${name}-group`,
-      {
-        resourceGroupName,
-        location,
-        osType: "Linux",
-        restartPolicy: "Never",
-        sku: "Standard",
-        containers: [
-          {
-            name: containerName,
-            image: args.image,
-            command: args.command,
-            resources: { requests: { cpu: args.cpu ?? 1, memoryInGB: args.memoryInGB ?? 1.5 } },
-            environmentVariables,
-          },
-        ],
-        diagnostics: { logAnalytics: { workspaceId: workspace.customerId, workspaceKey } },
-      },
-      { parent, ignoreChanges: [...workerIgnoreChanges] },
-    );
-
-    const identity = new azure.managedidentity.UserAssignedIdentity(`${name}-identity`, { resourceGroupName, location }, { parent });
+    const identity = new azure.managedidentity.UserAssignedIdentity(`${name}-identity`, { resourceGroupName, location, tags }, { parent });
 
     const role = new azure.authorization.RoleDefinition(
       `${name}-role`,
       {
-        roleDefinitionId: roleDefinitionGuid(seed),
-        roleName: roleName(seed),
-        description: "Read, re-create, stop and read the logs of one ACI container group (aci-http-trigger).",
+        roleDefinitionId: scope.apply((at) => roleDefinitionGuid(seed, at)),
+        roleName: scope.apply((at) => roleName(seed, at)),
+        description: "Read, re-create, stop and read the logs of the ACI container groups of one aci-http-trigger.",
         roleType: "CustomRole",
         scope: group.id,
         assignableScopes: [group.id],
@@ -142,110 +131,125 @@ export class AciHttpTrigger extends pulumi.ComponentResource {
       },
       { parent },
     );
-    const roleDefinitionId = pulumi.interpolate`/subscriptions/${clientConfig.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role.name}`;
-    const groupOperator = new azure.authorization.RoleAssignment(
-      `${name}-group-operator`,
-      { scope: worker.id, principalId: identity.principalId, principalType: "ServicePrincipal", roleDefinitionId },
-      { parent },
-    );
+    const roleDefinitionId = roleDefinitionResourceId(clientConfig.subscriptionId, role.name);
+    const roleInForce = propagationWait(`${name}-role-propagation`, roleDefinitionSettle, { roleDefinitionId }, parent);
+
+    const pool = deployWorkerPool({
+      name,
+      parent,
+      seed,
+      poolSize: args.poolSize ?? 1,
+      resourceGroupName,
+      location,
+      definition: {
+        containerName,
+        image: args.image,
+        command: args.command,
+        cpu: args.cpu ?? 1,
+        memoryInGB: args.memoryInGB ?? 1.5,
+        environmentVariables,
+        workspaceId: workspace.customerId,
+        workspaceKey,
+      },
+      tags,
+      identityPrincipalId: identity.principalId,
+      roleDefinitionId: settled(roleInForce, "roleDefinitionId"),
+    });
+
+    const store = deployRunStore({
+      name,
+      parent,
+      accountName: scope.apply((at) => storageAccountName(seed, at)),
+      resourceGroupName,
+      location,
+      subscriptionId: clientConfig.subscriptionId,
+      identityPrincipalId: identity.principalId,
+      tags,
+    });
 
     const built = args.serviceBuild
       ? buildServiceImage(args.serviceBuild, {
           name,
           parent,
           seed,
+          scope,
           resourceGroupName,
           location,
           identityPrincipalId: identity.principalId,
           clientConfig,
+          tags,
         })
       : undefined;
     const serviceImage = built ? built.ref : pulumi.output(args.serviceImage as pulumi.Input<string>);
 
-    const apiKeys = args.apiKeys ?? new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, { parent }).result;
+    const configuredKeys = args.apiKeys ?? new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, { parent }).result;
+    const apiKeys = pulumi.secret(
+      pulumi.output(configuredKeys).apply((keys) => {
+        refuse(apiKeyProblems(keys));
+        return keys;
+      }),
+    );
     const aciSecrets = pulumi.secret(
-      pulumi.all([secureEnvironment, workspaceKey]).apply(([secure, key]) =>
+      pulumi.all([checkedEnvironment, workspaceKey]).apply(([{ secure }, key]) =>
         aciSecretsDocument({ containerName, secureEnvironment: secure as Record<string, string>, logAnalyticsWorkspaceKey: key }),
       ),
     );
     const service = serviceEnvironment({
       subscriptionId: clientConfig.subscriptionId,
       resourceGroup: resourceGroupName,
-      containerGroup: worker.name,
+      containerGroups: pool.map((member) => member.name),
       container: containerName,
       clientId: identity.clientId,
       armEndpoint: args.armEndpoint ?? "https://management.azure.com",
-      apiKeys: pulumi.secret(apiKeys),
+      apiKeys,
       secrets: aciSecrets,
+      storageAccount: store.account.name,
       settings: args.serviceSettings,
     });
 
-    const environment = new azure.app.ManagedEnvironment(
-      `${name}-env`,
-      {
-        resourceGroupName,
-        location,
-        appLogsConfiguration: {
-          destination: "log-analytics",
-          logAnalyticsConfiguration: { customerId: workspace.customerId, sharedKey: workspaceKey },
-        },
-      },
-      { parent },
-    );
+    // Everything the first revision uses with the identity: pulling its image, the store its
+    // readiness needs, and the groups its first runs re-create.
+    const grantIds: Record<string, pulumi.Output<string>> = {
+      "store-tables": store.grants.tables.id,
+      "store-queues": store.grants.queues.id,
+      ...Object.fromEntries(pool.map((member, offset) => [`group-operator-${offset + 1}`, member.operator.id])),
+      ...(built ? { "acr-pull": built.acrPull.id } : {}),
+    };
+    const grantsInForce = propagationWait(`${name}-grant-propagation`, grantSettle, grantIds, parent);
 
-    const httpProbe = (type: "Liveness" | "Readiness", path: string) => ({
-      type,
-      httpGet: { path, port: servicePort, scheme: "HTTP" },
-      periodSeconds: 10,
-      failureThreshold: 3,
+    const serviceApp = deployServiceApp({
+      name,
+      parent,
+      resourceGroupName,
+      location,
+      workspaceCustomerId: workspace.customerId,
+      workspaceKey,
+      identityId: identity.id,
+      image: serviceImage,
+      env: service.env,
+      secrets: service.secrets,
+      registryServer: built?.registry.loginServer,
+      storageAccountName: store.account.name,
+      dependsOn: [grantsInForce, store.table, store.queue, ...pool.map((member) => member.group)],
+      tags,
     });
-    const serviceApp = new azure.app.ContainerApp(
-      `${name}-service`,
-      {
-        resourceGroupName,
-        location,
-        managedEnvironmentId: environment.id,
-        identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
-        configuration: {
-          activeRevisionsMode: "Single",
-          ingress: { external: true, allowInsecure: false, targetPort: servicePort, transport: "auto" },
-          secrets: service.secrets,
-          registries: built ? [{ server: built.registry.loginServer, identity: identity.id }] : undefined,
-        },
-        template: {
-          containers: [
-            {
-              name: "trigger",
-              image: serviceImage,
-              env: service.env,
-              resources: { cpu: 0.25, memory: "0.5Gi" },
-              probes: [httpProbe("Liveness", "/healthz"), httpProbe("Readiness", "/readyz")],
-            },
-          ],
-          // One replica at most: the service serializes runs of the group with an in-process lock,
-          // which a second replica would not see.
-          scale: { minReplicas: 0, maxReplicas: 1 },
-        },
-      },
-      // The readiness probe reads the group with the identity, and the image pull needs AcrPull:
-      // both grants must exist before the first revision starts.
-      { parent, dependsOn: built ? [groupOperator, built.acrPull] : [groupOperator] },
-    );
 
     this.resourceGroupName = resourceGroupName;
-    this.containerGroupName = worker.name;
-    this.containerGroupId = worker.id;
+    this.containerGroupNames = pulumi.all(pool.map((member) => member.group.name));
+    this.containerGroupIds = pulumi.all(pool.map((member) => member.group.id));
+    this.storageAccountName = store.account.name;
     this.identityClientId = identity.clientId;
     this.roleDefinitionId = roleDefinitionId;
-    this.url = pulumi.interpolate`https://${serviceApp.configuration.apply((configuration) => configuration?.ingress?.fqdn ?? "")}`;
+    this.url = serviceApp.url;
     this.runsUrl = pulumi.interpolate`${this.url}/runs`;
-    this.apiKey = pulumi.secret(pulumi.output(apiKeys).apply((keys) => keys.split(",")[0] ?? ""));
+    this.apiKey = pulumi.secret(apiKeys.apply((keys) => keys.split(",")[0] ?? ""));
     this.registryLoginServer = built?.registry.loginServer;
 
     this.registerOutputs({
       resourceGroupName: this.resourceGroupName,
-      containerGroupName: this.containerGroupName,
-      containerGroupId: this.containerGroupId,
+      containerGroupNames: this.containerGroupNames,
+      containerGroupIds: this.containerGroupIds,
+      storageAccountName: this.storageAccountName,
       identityClientId: this.identityClientId,
       roleDefinitionId: this.roleDefinitionId,
       url: this.url,

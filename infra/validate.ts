@@ -1,8 +1,12 @@
+import { minApiKeyLength } from "../service/core/limits.js";
+import { runIdEnvName } from "../service/trigger-env-names.js";
+
 /**
  * Pure checks of the component's arguments, run before any child resource exists so a bad stack
  * configuration fails `pulumi preview` at once with a message naming the key to fix (the
  * component's argument names are also the stack's config keys). Values that are still Outputs or
- * Promises cannot be seen yet and are skipped here.
+ * Promises (secrets, above all) cannot be seen yet: the component runs the same checks on them
+ * inside an `apply`, which fails the deployment before the resource that needs them is created.
  */
 
 /** ACI's rule for environment variable names (FACTS §7: alphabetic or `_`, then alphanumerics or `_`). */
@@ -17,10 +21,24 @@ export const tunableServiceSettings = [
   "maxEnvBytes",
   "maxBodyBytes",
   "armRetryTimeoutMs",
+  "armRequestTimeoutMs",
+  "maxQueued",
+  "runRetentionDays",
+  "reconcileIntervalMs",
+  "allowCommand",
   "logLevel",
 ] as const;
 
 export type TunableServiceSetting = (typeof tunableServiceSettings)[number];
+
+/**
+ * Most worker groups one stack deploys: each is a container group with its own role assignment,
+ * and ACI's default quota is 100 container groups per region and subscription.
+ */
+export const maxPoolSize = 50;
+
+/** Tags the service writes on a worker group start with this; the stack's own tags must not. */
+export const serviceTagPrefix = "trigger-";
 
 /** The argument values the checks look at, as the component receives them. */
 export interface ArgsToCheck {
@@ -36,6 +54,8 @@ export interface ArgsToCheck {
   armEndpoint?: unknown;
   apiKeys?: unknown;
   serviceSettings?: unknown;
+  poolSize?: unknown;
+  tags?: unknown;
 }
 
 /** An Output or a Promise: its value is not known while the program runs. */
@@ -61,13 +81,19 @@ function checkPositive(key: string, value: unknown, unit: string): string[] {
 
 /** Problems with a map of environment variables, named by the config key that holds them. */
 export function environmentNameProblems(key: string, names: readonly string[]): string[] {
-  return names
-    .filter((name) => !envNamePattern.test(name))
-    .map(
-      (name) =>
+  return names.flatMap((name) => {
+    if (!envNamePattern.test(name)) {
+      return [
         `Invalid "${key}": ${JSON.stringify(name)} is not a valid environment variable name ` +
-        "(letters, digits and _, not starting with a digit).",
-    );
+          "(letters, digits and _, not starting with a digit).",
+      ];
+    }
+    if (name === runIdEnvName) {
+      // Its absence is how a job tells the start ACI makes on every deployment from a run.
+      return [`Invalid "${key}": ${JSON.stringify(name)} is set by the service on each run, never by the stack.`];
+    }
+    return [];
+  });
 }
 
 function checkEnvironment(key: string, value: unknown): string[] {
@@ -88,6 +114,18 @@ export function overlappingNames(plain: unknown, secure: unknown): string[] {
   return Object.keys(secure)
     .filter((name) => Object.hasOwn(plain, name))
     .map((name) => `Invalid "secureEnvironment": ${JSON.stringify(name)} is also set in "environment"; a variable is either plain or secure.`);
+}
+
+/**
+ * Every problem with the worker's env once both maps are known: the checks `argumentProblems`
+ * had to skip while `secureEnvironment` (a secret) was still an Output.
+ */
+export function environmentProblems(plain: Record<string, unknown>, secure: Record<string, unknown>): string[] {
+  return [
+    ...environmentNameProblems("environment", Object.keys(plain)),
+    ...environmentNameProblems("secureEnvironment", Object.keys(secure)),
+    ...overlappingNames(plain, secure),
+  ];
 }
 
 function checkCommand(value: unknown): string[] {
@@ -140,13 +178,48 @@ function checkArmEndpoint(value: unknown): string[] {
   return [];
 }
 
-function checkApiKeys(value: unknown): string[] {
-  if (value === undefined || isPending(value)) return [];
-  const keys = typeof value === "string" ? value.split(",") : [];
-  if (keys.length === 0 || keys.some((key) => !/^[\x21-\x7e]+$/.test(key))) {
+/**
+ * Problems with the comma-separated bearer keys, by position and never by value: the service
+ * refuses keys shorter than `minApiKeyLength` at start, which would crash-loop the Container App.
+ */
+export function apiKeyProblems(value: string): string[] {
+  const keys = value.split(",");
+  if (keys.some((key) => !/^[\x21-\x7e]+$/.test(key))) {
     return [`Invalid "apiKeys": must be a comma-separated list of keys of visible ASCII without spaces (they travel in an Authorization header).`];
   }
+  return keys.flatMap((key, index) =>
+    key.length < minApiKeyLength
+      ? [`Invalid "apiKeys": key ${index + 1} of ${keys.length} is shorter than ${minApiKeyLength} characters, the service's minimum.`]
+      : [],
+  );
+}
+
+function checkApiKeys(value: unknown): string[] {
+  if (value === undefined || isPending(value)) return [];
+  if (typeof value !== "string") return [`Invalid "apiKeys": must be a comma-separated list of keys.`];
+  return apiKeyProblems(value);
+}
+
+function checkPoolSize(value: unknown): string[] {
+  if (value === undefined || isPending(value)) return [];
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > maxPoolSize) {
+    return [`Invalid "poolSize": must be a whole number of worker groups from 1 to ${maxPoolSize}, got ${JSON.stringify(value)}.`];
+  }
   return [];
+}
+
+function checkTags(value: unknown): string[] {
+  if (value === undefined || isPending(value)) return [];
+  if (!isRecord(value)) return [`Invalid "tags": must be an object of name: value pairs.`];
+  return Object.entries(value).flatMap(([name, tagValue]) => {
+    if (name.toLowerCase().startsWith(serviceTagPrefix)) {
+      return [`Invalid "tags": ${JSON.stringify(name)} starts with "${serviceTagPrefix}", which the service keeps for its own tags.`];
+    }
+    if (!isPending(tagValue) && typeof tagValue !== "string") {
+      return [`Invalid "tags": the value of ${JSON.stringify(name)} must be a string.`];
+    }
+    return [];
+  });
 }
 
 function checkServiceSettings(value: unknown): string[] {
@@ -173,5 +246,7 @@ export function argumentProblems(args: ArgsToCheck): string[] {
     ...checkArmEndpoint(args.armEndpoint),
     ...checkApiKeys(args.apiKeys),
     ...checkServiceSettings(args.serviceSettings),
+    ...checkPoolSize(args.poolSize),
+    ...checkTags(args.tags),
   ];
 }

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { ConfigError } from "./config-error.js";
 import { configNames } from "./config-names.js";
+import { minApiKeyLength } from "./core/limits.js";
 import { envNamePattern, reservedEnvNames, type RunRequestLimits } from "./run-request.js";
 import { type AciSecrets, aciSecretsSchema } from "./secrets.js";
 
@@ -34,8 +35,6 @@ export interface Config {
   reconcileIntervalMs: number;
   logLevel: LogLevel;
 }
-
-export const minApiKeyLength = 16;
 
 const defaults = {
   port: 8080,

@@ -8,12 +8,13 @@ import {
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
 import type { WireContainerGroup } from "../arm-types.js";
+import { aciApiVersion } from "../core/aci-api-version.js";
 import { fromArmError, isTransitioning, isUnclearOutcome, type ArmOperation } from "./arm-errors.js";
 import { armCallDeadline, RetryAfterTooLongError, retryAfterCapPolicy, retryAfterSeconds } from "./retry-after-cap.js";
 import { retryWhileTransitioning, type TransitioningRetryOptions } from "./transitioning-retry.js";
 
 /** The api-version of every request; the SDK 9.x targets it, and the re-create is built for it. */
-export const apiVersion = "2023-05-01";
+export const apiVersion = aciApiVersion;
 
 /** What became of the one PUT that starts a run. */
 export type PutOutcome =

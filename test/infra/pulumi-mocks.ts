@@ -4,8 +4,13 @@ import * as pulumi from "@pulumi/pulumi";
 export interface RegisteredResource {
   type: string;
   name: string;
+  urn: string;
   inputs: Record<string, any>;
   ignoreChanges: string[];
+  replaceOnChanges: string[];
+  deleteBeforeReplace: boolean;
+  /** The URN of the resource whose deletion deletes this one, or "". */
+  deletedWith: string;
   /** URNs of every resource this one depends on (dependsOn and input dependencies). */
   dependencies: string[];
 }
@@ -13,7 +18,7 @@ export interface RegisteredResource {
 export const subscriptionId = "00000000-1111-2222-3333-444444444444";
 export const tenantId = "99999999-8888-7777-6666-555555555555";
 export const workspaceKey = "workspace-shared-key";
-export const appFqdn = "trigger.example.westeurope.azurecontainerapps.io";
+export const environmentDomain = "kindsea-1a2b3c4d.westeurope.azurecontainerapps.io";
 
 function resourceState(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
   const inputs = args.inputs;
@@ -23,12 +28,12 @@ function resourceState(args: pulumi.runtime.MockResourceArgs): { id: string; sta
       const name = inputs.resourceGroupName ?? `${args.name}-1234`;
       return { id: `/subscriptions/${subscriptionId}/resourceGroups/${name}`, state: { ...inputs, name, location: inputs.location ?? "westeurope" } };
     }
+    case "azure-native:resources:Resource": {
+      const id = `${rg}/providers/${inputs.resourceProviderNamespace}/${inputs.resourceType}/${inputs.resourceName}`;
+      return { id, state: { ...inputs, name: inputs.resourceName } };
+    }
     case "azure-native:operationalinsights:Workspace":
       return { id: `${rg}/providers/Microsoft.OperationalInsights/workspaces/${args.name}`, state: { ...inputs, name: args.name, customerId: "workspace-customer-id" } };
-    case "azure-native:containerinstance:ContainerGroup": {
-      const name = `${args.name}-abcd`;
-      return { id: `${rg}/providers/Microsoft.ContainerInstance/containerGroups/${name}`, state: { ...inputs, name } };
-    }
     case "azure-native:managedidentity:UserAssignedIdentity":
       return {
         id: `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${args.name}`,
@@ -36,14 +41,25 @@ function resourceState(args: pulumi.runtime.MockResourceArgs): { id: string; sta
       };
     case "azure-native:authorization:RoleDefinition":
       return { id: `${inputs.scope}/providers/Microsoft.Authorization/roleDefinitions/${inputs.roleDefinitionId}`, state: { ...inputs, name: inputs.roleDefinitionId } };
+    case "azure-native:authorization:RoleAssignment":
+      return { id: `${inputs.scope}/providers/Microsoft.Authorization/roleAssignments/${args.name}`, state: { ...inputs, name: args.name } };
+    case "azure-native:storage:StorageAccount":
+      return { id: `${rg}/providers/Microsoft.Storage/storageAccounts/${inputs.accountName}`, state: { ...inputs, name: inputs.accountName } };
     case "azure-native:containerregistry:Registry":
       return { id: `${rg}/providers/Microsoft.ContainerRegistry/registries/${inputs.registryName}`, state: { ...inputs, name: inputs.registryName, loginServer: `${inputs.registryName}.azurecr.io` } };
     case "docker-build:index:Image":
       return { id: `${args.name}-image`, state: { ...inputs, ref: `${inputs.tags[0]}@sha256:0123abcd`, digest: "sha256:0123abcd" } };
+    case "azure-native:app:ManagedEnvironment":
+      return { id: `${rg}/providers/Microsoft.App/managedEnvironments/${args.name}`, state: { ...inputs, name: args.name, defaultDomain: environmentDomain } };
     case "azure-native:app:ContainerApp":
       return {
         id: `${rg}/providers/Microsoft.App/containerApps/${args.name}`,
-        state: { ...inputs, name: args.name, configuration: { ...inputs.configuration, ingress: { ...inputs.configuration.ingress, fqdn: appFqdn } } },
+        state: {
+          ...inputs,
+          name: args.name,
+          latestRevisionFqdn: `${args.name}--rev1.${environmentDomain}`,
+          configuration: { ...inputs.configuration, ingress: { ...inputs.configuration.ingress, fqdn: `${args.name}.${environmentDomain}` } },
+        },
       };
     case "random:index/randomPassword:RandomPassword":
       return { id: args.name, state: { ...inputs, result: "GeneratedKey0123456789abcdefghijklmnopqrstuvwxyzAB" } };
@@ -79,6 +95,10 @@ export function isSecretInput(value: unknown): boolean {
   return typeof value === "object" && value !== null && (value as Record<string, unknown>)[secretSigKey] === secretSig;
 }
 
+function markedSecret(value: unknown): Record<string, unknown> {
+  return { [secretSigKey]: secretSig, value };
+}
+
 /** The input with every secret marker removed, to compare plain values. */
 export function reveal(value: any): any {
   if (isSecretInput(value)) return reveal(value.value);
@@ -90,14 +110,34 @@ export function reveal(value: any): any {
 }
 
 /**
+ * The engine's rule for provider outputs (pulumi/pulumi `annotateSecrets`): an output whose
+ * same-named input held a secret comes back secret, whatever the provider says.
+ */
+function annotateSecrets(inputs: Record<string, any>, state: Record<string, any>): Record<string, any> {
+  return Object.fromEntries(
+    Object.entries(state).map(([key, value]) => [key, isSecretInput(inputs[key]) && !isSecretInput(value) ? markedSecret(value) : value]),
+  );
+}
+
+/**
  * Installs Pulumi's documented mocks (project `aci-http-trigger`, stack `dev`) and records every
  * registration: the inputs `newResource` receives (secret values still marked) and the resource
- * options the SDK sends to the engine, which `MockResourceArgs` does not carry.
+ * options the SDK sends to the engine, which `MockResourceArgs` does not carry. Outputs follow
+ * the engine's secret rule, so a value the engine would print as `[secret]` is secret here too.
  */
-export async function installMocks(): Promise<Map<string, RegisteredResource>> {
-  const registered = new Map<string, RegisteredResource>();
+export async function installMocks(registered = new Map<string, RegisteredResource>()): Promise<Map<string, RegisteredResource>> {
   const entry = (name: string, type: string): RegisteredResource => {
-    const existing = registered.get(name) ?? { type, name, inputs: {}, ignoreChanges: [], dependencies: [] };
+    const existing = registered.get(name) ?? {
+      type,
+      name,
+      urn: "",
+      inputs: {},
+      ignoreChanges: [],
+      replaceOnChanges: [],
+      deleteBeforeReplace: false,
+      deletedWith: "",
+      dependencies: [],
+    };
     registered.set(name, existing);
     return existing;
   };
@@ -105,7 +145,8 @@ export async function installMocks(): Promise<Map<string, RegisteredResource>> {
     {
       newResource: (args) => {
         entry(args.name, args.type).inputs = args.inputs;
-        return resourceState({ ...args, inputs: reveal(args.inputs) });
+        const { id, state } = resourceState({ ...args, inputs: reveal(args.inputs) });
+        return { id, state: annotateSecrets(args.inputs, state) };
       },
       call: (args) => callResult(args),
     },
@@ -120,8 +161,14 @@ export async function installMocks(): Promise<Map<string, RegisteredResource>> {
   monitor.registerResource = (req, callback) => {
     const registration = entry(req.getName(), req.getType());
     registration.ignoreChanges = req.getIgnorechangesList();
+    registration.replaceOnChanges = req.getReplaceonchangesList();
+    registration.deleteBeforeReplace = req.getDeletebeforereplace();
+    registration.deletedWith = req.getDeletedwith();
     registration.dependencies = req.getDependenciesList();
-    return register(req, callback);
+    return register(req, (err, response) => {
+      if (response) registration.urn = response.getUrn();
+      callback(err, response);
+    });
   };
   return registered;
 }
@@ -136,4 +183,9 @@ export function resource(registered: Map<string, RegisteredResource>, name: stri
   const found = registered.get(name);
   if (!found) throw new Error(`no resource named ${name}; registered: ${[...registered.keys()].join(", ")}`);
   return found;
+}
+
+/** Whether `dependent` depends on the resource with logical name `name`. */
+export function dependsOn(dependent: RegisteredResource, name: string): boolean {
+  return dependent.dependencies.some((urn) => urn.endsWith(`::${name}`));
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { aciSecretsDocument } from "../../infra/aci-secrets.js";
 import { type ContainerAppEnvVar, type ContainerAppSecret, serviceEnvironment } from "../../infra/service-env.js";
+import { apiKeyProblems } from "../../infra/validate.js";
 import { ConfigError, parseConfig } from "../../service/config.js";
 
 /** The process environment Container Apps gives the service: plain values, and secretRefs resolved. */
@@ -14,7 +15,7 @@ function containerEnvironment(env: ContainerAppEnvVar[], secrets: ContainerAppSe
 const provisioned = {
   subscriptionId: "6f0c1f7e-2b4d-4c8e-9a51-3d2e7b9c0a14",
   resourceGroup: "rg-trigger-dev",
-  containerGroup: "trigger-group-1a2b",
+  containerGroups: ["trigger-1a2b3c4d-1"],
   container: "worker",
   clientId: "0d7a3c52-9e1f-4b6a-8c2d-5f4e3b2a1c09",
   armEndpoint: "https://management.azure.com",
@@ -24,6 +25,7 @@ const provisioned = {
     secureEnvironment: { DB_PASSWORD: "hunter2-hunter2" },
     logAnalyticsWorkspaceKey: "d29ya3NwYWNlLWtleQ==",
   }),
+  storageAccount: "acitrigger0123456789abcd",
 };
 
 describe("the service configuration the program deploys", () => {
@@ -34,24 +36,65 @@ describe("the service configuration the program deploys", () => {
       port: 8080,
       subscriptionId: provisioned.subscriptionId,
       resourceGroup: provisioned.resourceGroup,
-      containerGroup: provisioned.containerGroup,
+      containerGroups: ["trigger-1a2b3c4d-1"],
       container: "worker",
       clientId: provisioned.clientId,
       armEndpoint: provisioned.armEndpoint,
       auth: { kind: "keys", keys: [provisioned.apiKeys] },
       secrets: { env: { worker: { DB_PASSWORD: "hunter2-hunter2" } }, logAnalyticsWorkspaceKey: "d29ya3NwYWNlLWtleQ==" },
+      storage: { kind: "account", account: provisioned.storageAccount },
     });
+  });
+
+  it("is a pool the service dispatches to, in the program's order", () => {
+    const containerGroups = ["trigger-1a2b3c4d-1", "trigger-1a2b3c4d-2", "trigger-1a2b3c4d-3"];
+    const { env, secrets } = serviceEnvironment({ ...provisioned, containerGroups });
+    expect(parseConfig(containerEnvironment(env, secrets)).containerGroups).toEqual(containerGroups);
   });
 
   it("carries every tunable setting into the service's own limits", () => {
     const { env, secrets } = serviceEnvironment({
       ...provisioned,
-      settings: { allowedEnvNames: "INPUT,OUTPUT", maxEnvCount: "7", maxEnvBytes: "2048", maxBodyBytes: "4096", armRetryTimeoutMs: "5000", logLevel: "warn" },
+      settings: {
+        allowedEnvNames: "INPUT,OUTPUT",
+        maxEnvCount: "7",
+        maxEnvBytes: "2048",
+        maxBodyBytes: "4096",
+        armRetryTimeoutMs: "5000",
+        armRequestTimeoutMs: "2000",
+        maxQueued: "0",
+        runRetentionDays: "30",
+        reconcileIntervalMs: "1000",
+        logLevel: "warn",
+      },
     });
     const config = parseConfig(containerEnvironment(env, secrets));
     expect(config.limits).toEqual({ maxEnvCount: 7, maxEnvBytes: 2048, maxBodyBytes: 4096, allowedEnvNames: new Set(["INPUT", "OUTPUT"]) });
-    expect(config.armRetryTimeoutMs).toBe(5000);
-    expect(config.logLevel).toBe("warn");
+    expect(config).toMatchObject({
+      armRetryTimeoutMs: 5000,
+      armRequestTimeoutMs: 2000,
+      maxQueued: 0,
+      runRetentionDays: 30,
+      reconcileIntervalMs: 1000,
+      logLevel: "warn",
+    });
+  });
+
+  it("refuses exactly the API keys the program refuses before deploying them", () => {
+    for (const key of ["k".repeat(15), "k".repeat(16)]) {
+      const { env, secrets } = serviceEnvironment({ ...provisioned, apiKeys: key });
+      const serviceAccepts = (() => {
+        try {
+          parseConfig(containerEnvironment(env, secrets));
+          return true;
+        } catch (error) {
+          if (!(error instanceof ConfigError)) throw error;
+          return false;
+        }
+      })();
+      expect(serviceAccepts).toBe(apiKeyProblems(key).length === 0);
+    }
+    expect(apiKeyProblems("k".repeat(15))).not.toEqual([]);
   });
 
   it("would be refused by the service if a setting the program passes were malformed", () => {

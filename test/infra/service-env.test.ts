@@ -6,12 +6,13 @@ import { tunableServiceSettings } from "../../infra/validate.js";
 const values = {
   subscriptionId: "sub",
   resourceGroup: "rg",
-  containerGroup: "group",
+  containerGroups: ["group-1"],
   container: "worker",
   clientId: "client",
   armEndpoint: "https://management.azure.com",
   apiKeys: "k1,k2",
   secrets: "{}",
+  storageAccount: "acitriggerstore",
 };
 
 // The names the service needs to start against a real group; the rest have service defaults.
@@ -25,6 +26,7 @@ const required = [
   configNames.armEndpoint,
   configNames.apiKeys,
   configNames.secrets,
+  configNames.storageAccount,
 ];
 
 describe("serviceEnvironment", () => {
@@ -42,6 +44,24 @@ describe("serviceEnvironment", () => {
     expect([...minimal].sort()).toEqual([...required].sort());
   });
 
+  it("names a pool of one by ACI_CONTAINER_GROUP, which every service version reads, and a larger pool by ACI_CONTAINER_GROUPS", () => {
+    const one = serviceEnvironment(values).env;
+    expect(one).toContainEqual({ name: configNames.containerGroup, value: "group-1" });
+    expect(one.map((entry) => entry.name)).not.toContain(configNames.containerGroups);
+
+    const three = serviceEnvironment({ ...values, containerGroups: ["group-1", "group-2", "group-3"] }).env;
+    expect(three).toContainEqual({ name: configNames.containerGroups, value: "group-1,group-2,group-3" });
+    expect(three.map((entry) => entry.name)).not.toContain(configNames.containerGroup);
+  });
+
+  it("refuses an empty pool", () => {
+    expect(() => serviceEnvironment({ ...values, containerGroups: [] })).toThrow("A trigger needs at least one container group.");
+  });
+
+  it("tells the service which storage account holds its runs", () => {
+    expect(serviceEnvironment(values).env).toContainEqual({ name: configNames.storageAccount, value: "acitriggerstore" });
+  });
+
   it("never lets the service run without keys", () => {
     const names = serviceEnvironment({ ...values, settings: { logLevel: "debug" } }).env.map((entry) => entry.name);
     expect(names).not.toContain(configNames.allowUnauthenticated);
@@ -49,7 +69,9 @@ describe("serviceEnvironment", () => {
 
   it("passes every secret name by secretRef and never as a value", () => {
     const { env, secrets } = serviceEnvironment(values);
-    for (const name of secretConfigNames) {
+    // The store is reached with the identity, so no connection string (a secret) is deployed.
+    expect(env.map((entry) => entry.name)).not.toContain(configNames.storageConnectionString);
+    for (const name of secretConfigNames.filter((secretName) => secretName !== configNames.storageConnectionString)) {
       const entry = env.find((candidate) => candidate.name === name);
       expect(entry?.value).toBeUndefined();
       expect(secrets.map((secret) => secret.name)).toContain(entry?.secretRef);
@@ -61,8 +83,15 @@ describe("serviceEnvironment", () => {
   });
 
   it("maps each tunable setting to the service's own variable name", () => {
-    const { env } = serviceEnvironment({ ...values, settings: { maxEnvCount: "50", logLevel: "debug" } });
+    const { env } = serviceEnvironment({
+      ...values,
+      settings: { maxEnvCount: "50", logLevel: "debug", maxQueued: "0", runRetentionDays: "30", armRequestTimeoutMs: "5000", allowCommand: "false" },
+    });
     expect(env).toContainEqual({ name: configNames.maxEnvCount, value: "50" });
     expect(env).toContainEqual({ name: configNames.logLevel, value: "debug" });
+    expect(env).toContainEqual({ name: configNames.maxQueued, value: "0" });
+    expect(env).toContainEqual({ name: configNames.runRetentionDays, value: "30" });
+    expect(env).toContainEqual({ name: configNames.armRequestTimeoutMs, value: "5000" });
+    expect(env).toContainEqual({ name: configNames.allowCommand, value: "false" });
   });
 });

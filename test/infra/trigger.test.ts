@@ -1,59 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { configNames, secretConfigNames } from "../../service/config-names.js";
-import type { AciHttpTrigger as Trigger, AciHttpTriggerArgs } from "../../infra/trigger.js";
-import {
-  appFqdn,
-  installMocks,
-  isSecretInput,
-  resource,
-  reveal,
-  subscriptionId,
-  valueOf,
-  workspaceKey,
-  type RegisteredResource,
-} from "./pulumi-mocks.js";
+import { readyImageArgs, useTriggerMocks } from "./deploy-trigger.js";
+import { dependsOn, environmentDomain, isSecretInput, resource, subscriptionId, valueOf, workspaceKey } from "./pulumi-mocks.js";
 
-let registered: Map<string, RegisteredResource>;
-let AciHttpTrigger: typeof Trigger;
-
-beforeAll(async () => {
-  registered = await installMocks();
-  // The documented order: mocks first, then the program's modules.
-  ({ AciHttpTrigger } = await import("../../infra/trigger.js"));
-});
+const { registered, deploy, inputsOf, serviceEnv } = useTriggerMocks();
 
 afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const readyImageArgs: AciHttpTriggerArgs = {
-  image: "registry.example/jobs/report:1.4",
-  command: ["python", "job.py"],
-  cpu: 2,
-  memoryInGB: 4,
-  environment: { MODE: "nightly" },
-  secureEnvironment: pulumi.secret({ DB_PASSWORD: "hunter2" }),
-  serviceImage: "registry.example/aci-http-trigger:1.0.0",
-  apiKeys: pulumi.secret("key-one,key-two"),
-};
-
-/** Builds one component and waits until the mock engine has registered all of its children. */
-async function deploy(name: string, args: AciHttpTriggerArgs = readyImageArgs): Promise<Trigger> {
-  const trigger = new AciHttpTrigger(name, args);
-  await valueOf(trigger.url);
-  await valueOf(trigger.apiKey);
-  return trigger;
-}
-
-function serviceEnv(name: string): { name: string; value?: string; secretRef?: string }[] {
-  return reveal(resource(registered, `${name}-service`).inputs.template.containers[0].env);
-}
-
 describe("the least-privilege role", () => {
-  it("allows exactly reading, writing, stopping the group and reading its logs, assignable only in the resource group", async () => {
+  it("allows exactly reading, writing, stopping the groups and reading their logs, assignable only in the resource group", async () => {
     await deploy("role");
-    const role = reveal(resource(registered, "role-role").inputs);
+    const role = inputsOf("role-role");
     const groupId = `/subscriptions/${subscriptionId}/resourceGroups/role-rg-1234`;
     expect(role.permissions).toEqual([
       {
@@ -68,64 +28,32 @@ describe("the least-privilege role", () => {
     ]);
     expect(role.assignableScopes).toEqual([groupId]);
     expect(role.scope).toBe(groupId);
-    expect(role.roleName).toContain("aci-http-trigger/dev/role");
     expect(role.roleDefinitionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
-  it("is assigned to the identity's principal as a ServicePrincipal on the container group's id only", async () => {
-    const trigger = await deploy("assign");
-    const assignment = reveal(resource(registered, "assign-group-operator").inputs);
-    expect(assignment.scope).toBe(await valueOf(trigger.containerGroupId));
-    expect(assignment.scope).toMatch(/\/providers\/Microsoft\.ContainerInstance\/containerGroups\/assign-group-abcd$/);
-    expect(assignment.principalId).toBe("identity-principal-id");
-    expect(assignment.principalType).toBe("ServicePrincipal");
-    const roleGuid = reveal(resource(registered, "assign-role").inputs).roleDefinitionId;
-    expect(assignment.roleDefinitionId).toBe(`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`);
-    const assignments = [...registered.values()].filter((r) => r.name.startsWith("assign-") && r.type === "azure-native:authorization:RoleAssignment");
-    expect(assignments.map((r) => r.name)).toEqual(["assign-group-operator"]);
-  });
-});
-
-describe("the worker container group", () => {
-  it("runs the configured image once, on Linux, without a public IP, logging to the workspace", async () => {
-    await deploy("worker");
-    const group = reveal(resource(registered, "worker-group").inputs);
-    expect(group.restartPolicy).toBe("Never");
-    expect(group.osType).toBe("Linux");
-    expect(group.ipAddress).toBeUndefined();
-    expect(group.containers).toHaveLength(1);
-    expect(group.containers[0]).toMatchObject({
-      name: "worker",
-      image: "registry.example/jobs/report:1.4",
-      command: ["python", "job.py"],
-      resources: { requests: { cpu: 2, memoryInGB: 4 } },
-      environmentVariables: [
-        { name: "MODE", value: "nightly" },
-        { name: "DB_PASSWORD", secureValue: "hunter2" },
-      ],
-    });
-    expect(group.diagnostics).toEqual({ logAnalytics: { workspaceId: "workspace-customer-id", workspaceKey } });
+  it("is named from its subscription and resource group too, so one stack name in two scopes of a tenant does not collide", async () => {
+    await deploy("scoped");
+    await deploy("scoped-elsewhere", { ...readyImageArgs, resourceGroupName: "shared-rg" });
+    const here = inputsOf("scoped-role");
+    expect(here.roleName).toBe(`ACI HTTP trigger operator (aci-http-trigger/dev/scoped in scoped-rg-1234, subscription ${subscriptionId})`);
+    expect(inputsOf("scoped-elsewhere-role").roleName).toContain("in shared-rg, subscription");
   });
 
-  it("keeps the secure env and the workspace key secret in its inputs", async () => {
-    await deploy("worker-secrets");
-    const group = resource(registered, "worker-secrets-group").inputs;
-    // The SDK marks the whole top-level property that holds a secret, so state encrypts all of it.
-    expect(isSecretInput(group.containers)).toBe(true);
-    expect(isSecretInput(group.diagnostics)).toBe(true);
-  });
-
-  it("tells the engine to ignore the env and tags the service rewrites on every run", async () => {
-    await deploy("drift");
-    expect(resource(registered, "drift-group").ignoreChanges).toEqual(["containers[*].environmentVariables", "tags"]);
+  it("is assigned only after it had time to exist everywhere, so the assignment cannot meet RoleDefinitionDoesNotExist", async () => {
+    const trigger = await deploy("settle");
+    const wait = inputsOf("settle-role-propagation");
+    expect(resource(registered, "settle-role-propagation").type).toBe("time:index/sleep:Sleep");
+    expect(wait).toEqual({ createDuration: "60s", triggers: { roleDefinitionId: await valueOf(trigger.roleDefinitionId) } });
+    const assignment = resource(registered, "settle-group-operator-1");
+    expect(dependsOn(assignment, "settle-role-propagation")).toBe(true);
+    expect(inputsOf("settle-group-operator-1").roleDefinitionId).toBe(await valueOf(trigger.roleDefinitionId));
   });
 });
 
 describe("the trigger service's Container App", () => {
-  it("runs under the user-assigned identity and is told that identity's client id and the group's coordinates", async () => {
+  it("runs under the user-assigned identity and is told that identity's client id, the group and the store", async () => {
     const trigger = await deploy("app");
-    const app = reveal(resource(registered, "app-service").inputs);
-    expect(app.identity).toEqual({
+    expect(inputsOf("app-service").identity).toEqual({
       type: "UserAssigned",
       userAssignedIdentities: [`/subscriptions/${subscriptionId}/resourceGroups/app-rg-1234/providers/Microsoft.ManagedIdentity/userAssignedIdentities/app-identity`],
     });
@@ -134,10 +62,11 @@ describe("the trigger service's Container App", () => {
       [configNames.clientId]: "identity-client-id",
       [configNames.subscriptionId]: subscriptionId,
       [configNames.resourceGroup]: "app-rg-1234",
-      [configNames.containerGroup]: await valueOf(trigger.containerGroupName),
+      [configNames.containerGroup]: (await valueOf(trigger.containerGroupNames))[0],
       [configNames.container]: "worker",
       [configNames.port]: "8080",
       [configNames.armEndpoint]: "https://management.azure.com",
+      [configNames.storageAccount]: await valueOf(trigger.storageAccountName),
     });
   });
 
@@ -145,10 +74,10 @@ describe("the trigger service's Container App", () => {
     await deploy("secrets");
     const inputs = resource(registered, "secrets-service").inputs;
     expect(isSecretInput(inputs.configuration)).toBe(true);
-    const secrets = reveal(inputs.configuration).secrets as { name: string; value: unknown }[];
+    const secrets = inputsOf("secrets-service").configuration.secrets as { name: string; value: unknown }[];
     expect(secrets.map((s) => s.name)).toEqual(["trigger-api-keys", "aci-secrets"]);
     const env = serviceEnv("secrets");
-    for (const name of secretConfigNames) {
+    for (const name of secretConfigNames.filter((secretName) => secretName !== configNames.storageConnectionString)) {
       expect(env.find((e) => e.name === name)).toEqual({ name, secretRef: name.toLowerCase().replaceAll("_", "-") });
     }
     const plainValues = JSON.stringify(env.map((e) => e.value ?? ""));
@@ -159,34 +88,71 @@ describe("the trigger service's Container App", () => {
 
   it("gives ACI_SECRETS the worker's secure env and the workspace key, so every re-create can restore them", async () => {
     await deploy("restore");
-    const secrets = reveal(resource(registered, "restore-service").inputs.configuration).secrets as { name: string; value: string }[];
+    const secrets = inputsOf("restore-service").configuration.secrets as { name: string; value: string }[];
     const document = JSON.parse(secrets.find((s) => s.name === "aci-secrets")!.value);
     expect(document).toEqual({ env: { worker: { DB_PASSWORD: "hunter2" } }, logAnalyticsWorkspaceKey: workspaceKey });
-    expect(secrets.find((s) => s.name === "trigger-api-keys")!.value).toBe("key-one,key-two");
+    expect(secrets.find((s) => s.name === "trigger-api-keys")!.value).toBe("key-one-0123456789,key-two-0123456789");
   });
 
-  it("serves HTTPS only on external ingress to port 8080, probes /healthz and /readyz, and scales to one replica at most", async () => {
+  it("serves HTTPS only on external ingress to port 8080", async () => {
     await deploy("ingress");
-    const app = reveal(resource(registered, "ingress-service").inputs);
-    expect(app.configuration.ingress).toMatchObject({ external: true, allowInsecure: false, targetPort: 8080 });
-    expect(app.template.containers[0].probes).toEqual([
-      expect.objectContaining({ type: "Liveness", httpGet: { path: "/healthz", port: 8080, scheme: "HTTP" } }),
-      expect.objectContaining({ type: "Readiness", httpGet: { path: "/readyz", port: 8080, scheme: "HTTP" } }),
+    expect(inputsOf("ingress-service").configuration.ingress).toMatchObject({ external: true, allowInsecure: false, targetPort: 8080 });
+  });
+
+  it("keeps a replica live on /healthz and ready on /readyz, with a readiness timeout a store round trip fits in", async () => {
+    await deploy("probes");
+    const probes = inputsOf("probes-service").template.containers[0].probes as Record<string, any>[];
+    const byType = Object.fromEntries(probes.map((probe) => [probe.type, probe]));
+    expect(byType["Liveness"]).toMatchObject({ httpGet: { path: "/healthz", port: 8080, scheme: "HTTP" } });
+    expect(byType["Startup"]).toMatchObject({ httpGet: { path: "/healthz", port: 8080, scheme: "HTTP" } });
+    const readiness = byType["Readiness"]!;
+    expect(readiness).toMatchObject({ httpGet: { path: "/readyz", port: 8080, scheme: "HTTP" } });
+    // Container Apps' default timeout is 1 s: a slow store answer would take the only replica out.
+    expect(readiness.timeoutSeconds).toBeGreaterThanOrEqual(5);
+    expect(readiness.timeoutSeconds).toBeLessThan(readiness.periodSeconds);
+  });
+
+  it("scales to zero when idle, keeps one replica while the wake queue holds work, and wakes on HTTP", async () => {
+    const trigger = await deploy("scale");
+    const scale = inputsOf("scale-service").template.scale;
+    expect(scale).toMatchObject({ minReplicas: 0, maxReplicas: 5 });
+    expect(scale.rules).toEqual([
+      {
+        name: "work-exists",
+        azureQueue: {
+          accountName: await valueOf(trigger.storageAccountName),
+          queueName: "trigger-wake",
+          queueLength: 1,
+          identity: inputsOf("scale-service").identity.userAssignedIdentities[0],
+        },
+      },
+      { name: "http-requests", http: { metadata: { concurrentRequests: "10" } } },
     ]);
-    expect(app.template.scale).toEqual({ minReplicas: 0, maxReplicas: 1 });
+    expect(scale.rules[0].azureQueue.auth).toBeUndefined();
   });
 
-  it("starts only after the identity holds its role on the group", async () => {
+  it("starts its first revision only after every grant it relies on has had time to take effect", async () => {
     await deploy("order");
-    const dependencies = resource(registered, "order-service").dependencies;
-    expect(dependencies.some((urn) => urn.endsWith("::order-group-operator"))).toBe(true);
+    const wait = inputsOf("order-grant-propagation");
+    expect(wait.createDuration).toBe("2m");
+    expect(Object.keys(wait.triggers).sort()).toEqual(["group-operator-1", "store-queues", "store-tables"]);
+    expect(wait.triggers["store-tables"]).toMatch(/\/storageAccounts\/acitrigger[0-9a-f]{14}\/providers\/Microsoft\.Authorization\/roleAssignments\/order-store-tables$/);
+    expect(wait.triggers["group-operator-1"]).toMatch(/\/roleAssignments\/order-group-operator-1$/);
+    const app = resource(registered, "order-service");
+    for (const name of ["order-grant-propagation", "order-runs-table", "order-wake-queue", "order-group-1"]) {
+      expect(dependsOn(app, name)).toBe(true);
+    }
   });
 
-  it("exposes the https URL, the runs URL and the first key as a secret", async () => {
+  it("exposes the https URL and the runs URL as plain outputs, and the first key as a secret", async () => {
     const trigger = await deploy("outputs");
-    expect(await valueOf(trigger.url)).toBe(`https://${appFqdn}`);
-    expect(await valueOf(trigger.runsUrl)).toBe(`https://${appFqdn}/runs`);
-    expect(await valueOf(trigger.apiKey)).toBe("key-one");
+    expect(await valueOf(trigger.url)).toBe(`https://outputs-service.${environmentDomain}`);
+    expect(await valueOf(trigger.runsUrl)).toBe(`https://outputs-service.${environmentDomain}/runs`);
+    // The engine marks the app's `configuration` output secret (its input holds the secrets), so
+    // a URL read from it would print as [secret] in `pulumi stack output`.
+    expect(await pulumi.isSecret(trigger.url)).toBe(false);
+    expect(await pulumi.isSecret(trigger.runsUrl)).toBe(false);
+    expect(await valueOf(trigger.apiKey)).toBe("key-one-0123456789");
     expect(await pulumi.isSecret(trigger.apiKey)).toBe(true);
   });
 });
@@ -194,12 +160,12 @@ describe("the trigger service's Container App", () => {
 describe("the service image", () => {
   it("uses a ready image as given, with no registry, no build and no AcrPull", async () => {
     const trigger = await deploy("ready");
-    expect(reveal(resource(registered, "ready-service").inputs).template.containers[0].image).toBe("registry.example/aci-http-trigger:1.0.0");
+    expect(inputsOf("ready-service").template.containers[0].image).toBe("registry.example/aci-http-trigger:1.0.0");
     const types = [...registered.values()].filter((r) => r.name.startsWith("ready-")).map((r) => r.type);
     expect(types).not.toContain("azure-native:containerregistry:Registry");
     expect(types).not.toContain("docker-build:index:Image");
     expect(registered.has("ready-acr-pull")).toBe(false);
-    expect(reveal(resource(registered, "ready-service").inputs).configuration.registries).toBeUndefined();
+    expect(inputsOf("ready-service").configuration.registries).toBeUndefined();
     expect(trigger.registryLoginServer).toBeUndefined();
   });
 
@@ -209,14 +175,13 @@ describe("the service image", () => {
     const { serviceImage: _ready, ...rest } = readyImageArgs;
     const trigger = await deploy("build", { ...rest, serviceBuild: { context: "." } });
 
-    const registry = reveal(resource(registered, "build-registry").inputs);
+    const registry = inputsOf("build-registry");
     expect(registry.adminUserEnabled).toBe(false);
     expect(registry.registryName).toMatch(/^acitrigger[0-9a-f]{20}$/);
     const loginServer = await valueOf(trigger.registryLoginServer!);
     expect(loginServer).toBe(`${registry.registryName}.azurecr.io`);
 
-    const acrPull = reveal(resource(registered, "build-acr-pull").inputs);
-    expect(acrPull).toMatchObject({
+    expect(inputsOf("build-acr-pull")).toMatchObject({
       scope: expect.stringMatching(/\/registries\/acitrigger[0-9a-f]{20}$/),
       principalId: "identity-principal-id",
       principalType: "ServicePrincipal",
@@ -224,7 +189,7 @@ describe("the service image", () => {
     });
 
     const image = resource(registered, "build-service-image").inputs;
-    expect(reveal(image)).toMatchObject({
+    expect(inputsOf("build-service-image")).toMatchObject({
       context: { location: "." },
       dockerfile: { location: "./Dockerfile" },
       push: true,
@@ -235,12 +200,11 @@ describe("the service image", () => {
     expect(isSecretInput(image.registries)).toBe(true);
     expect(String(exchange.mock.calls[0]![0])).toBe(`https://${loginServer}/oauth2/exchange`);
 
-    const app = resource(registered, "build-service");
-    expect(reveal(app.inputs).template.containers[0].image).toBe(`${loginServer}/aci-http-trigger:dev@sha256:0123abcd`);
-    expect(reveal(app.inputs).configuration.registries).toEqual([
-      { server: loginServer, identity: expect.stringMatching(/userAssignedIdentities\/build-identity$/) },
-    ]);
-    expect(app.dependencies.some((urn) => urn.endsWith("::build-acr-pull"))).toBe(true);
+    const app = inputsOf("build-service");
+    expect(app.template.containers[0].image).toBe(`${loginServer}/aci-http-trigger:dev@sha256:0123abcd`);
+    expect(app.configuration.registries).toEqual([{ server: loginServer, identity: expect.stringMatching(/userAssignedIdentities\/build-identity$/) }]);
+    // The first revision pulls with the identity: it waits for AcrPull to take effect.
+    expect(inputsOf("build-grant-propagation").triggers["acr-pull"]).toMatch(/\/roleAssignments\/build-acr-pull$/);
   });
 });
 
@@ -248,7 +212,7 @@ describe("API keys", () => {
   it("generates a long alphanumeric key when none is configured and keeps it secret", async () => {
     const { apiKeys: _keys, ...rest } = readyImageArgs;
     const trigger = await deploy("generated", rest);
-    expect(reveal(resource(registered, "generated-api-key").inputs)).toMatchObject({ length: 48, special: false });
+    expect(inputsOf("generated-api-key")).toMatchObject({ length: 48, special: false });
     expect(await valueOf(trigger.apiKey)).toBe("GeneratedKey0123456789abcdefghijklmnopqrstuvwxyzAB");
     expect(await pulumi.isSecret(trigger.apiKey)).toBe(true);
   });
@@ -259,16 +223,24 @@ describe("resource group", () => {
     const trigger = await deploy("existing", { ...readyImageArgs, resourceGroupName: "shared-rg" });
     expect(registered.has("existing-rg")).toBe(false);
     expect(await valueOf(trigger.resourceGroupName)).toBe("shared-rg");
-    const group = reveal(resource(registered, "existing-group").inputs);
-    expect(group).toMatchObject({ resourceGroupName: "shared-rg", location: "northeurope" });
-    expect(reveal(resource(registered, "existing-role").inputs).assignableScopes).toEqual([
-      `/subscriptions/${subscriptionId}/resourceGroups/shared-rg`,
-    ]);
+    expect(inputsOf("existing-group-1")).toMatchObject({ resourceGroupName: "shared-rg", location: "northeurope" });
+    expect(inputsOf("existing-role").assignableScopes).toEqual([`/subscriptions/${subscriptionId}/resourceGroups/shared-rg`]);
+  });
+});
+
+describe("tags", () => {
+  it("puts the stack's tags on every resource it creates", async () => {
+    await deploy("tagged", { ...readyImageArgs, tags: { team: "jobs" } });
+    for (const name of ["tagged-rg", "tagged-logs", "tagged-identity", "tagged-store", "tagged-env", "tagged-service"]) {
+      expect(inputsOf(name).tags).toEqual({ team: "jobs" });
+    }
+    expect(inputsOf("tagged-group-tags-1").properties).toEqual({ tags: { team: "jobs" } });
   });
 });
 
 describe("argument validation", () => {
-  it("refuses bad arguments before creating any child, naming each key", () => {
+  it("refuses bad arguments before creating any child, naming each key", async () => {
+    const { AciHttpTrigger } = await import("../../infra/trigger.js");
     const before = registered.size;
     expect(() => new AciHttpTrigger("invalid", { ...readyImageArgs, image: "", cpu: 0, environment: { "1BAD": "x" } })).toThrow(
       [

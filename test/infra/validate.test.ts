@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
-import { argumentProblems, environmentNameProblems } from "../../infra/validate.js";
+import { apiKeyProblems, argumentProblems, environmentNameProblems, environmentProblems } from "../../infra/validate.js";
 
 const valid = { image: "registry.example/job:1", serviceImage: "registry.example/trigger:1" };
 
@@ -58,7 +58,7 @@ describe("argumentProblems", () => {
   });
 
   it("refuses a non-https ARM endpoint and malformed API keys", () => {
-    expect(argumentProblems({ ...valid, armEndpoint: "http://localhost:8443", apiKeys: "one,,two" })).toEqual([
+    expect(argumentProblems({ ...valid, armEndpoint: "http://localhost:8443", apiKeys: "one-key-of-16-chars,,two-key-of-16-chars" })).toEqual([
       `Invalid "armEndpoint": must be an https URL, got "http://localhost:8443".`,
       `Invalid "apiKeys": must be a comma-separated list of keys of visible ASCII without spaces (they travel in an Authorization header).`,
     ]);
@@ -66,12 +66,59 @@ describe("argumentProblems", () => {
 
   it("refuses unknown service settings", () => {
     expect(argumentProblems({ ...valid, serviceSettings: { logLevel: "debug", maxRuns: "2" } })).toEqual([
-      `Invalid "serviceSettings": unknown setting "maxRuns" (known: allowedEnvNames, maxEnvCount, maxEnvBytes, maxBodyBytes, armRetryTimeoutMs, logLevel).`,
+      `Invalid "serviceSettings": unknown setting "maxRuns" (known: allowedEnvNames, maxEnvCount, maxEnvBytes, maxBodyBytes, armRetryTimeoutMs, armRequestTimeoutMs, maxQueued, runRetentionDays, reconcileIntervalMs, allowCommand, logLevel).`,
+    ]);
+  });
+
+  it("refuses API keys shorter than the service's minimum, by position and never by value", () => {
+    expect(argumentProblems({ ...valid, apiKeys: "a-key-long-enough-1,short" })).toEqual([
+      `Invalid "apiKeys": key 2 of 2 is shorter than 16 characters, the service's minimum.`,
+    ]);
+    expect(apiKeyProblems("exactly16chars!!")).toEqual([]);
+  });
+
+  it("refuses a pool that is not a whole number from 1 to 50", () => {
+    for (const poolSize of [0, 2.5, 51, -1]) {
+      expect(argumentProblems({ ...valid, poolSize })).toEqual([
+        `Invalid "poolSize": must be a whole number of worker groups from 1 to 50, got ${poolSize}.`,
+      ]);
+    }
+    expect(argumentProblems({ ...valid, poolSize: 50 })).toEqual([]);
+  });
+
+  it("keeps the trigger- tag prefix for the service and wants string tag values", () => {
+    expect(argumentProblems({ ...valid, tags: { team: "jobs", "Trigger-Run": "x", cost: 3 } })).toEqual([
+      `Invalid "tags": "Trigger-Run" starts with "trigger-", which the service keeps for its own tags.`,
+      `Invalid "tags": the value of "cost" must be a string.`,
+    ]);
+  });
+
+  it("refuses TRIGGER_RUN_ID in the worker's env: only the service sets it, on each run", () => {
+    expect(argumentProblems({ ...valid, environment: { TRIGGER_RUN_ID: "x" } })).toEqual([
+      `Invalid "environment": "TRIGGER_RUN_ID" is set by the service on each run, never by the stack.`,
+    ]);
+    expect(environmentProblems({}, { TRIGGER_RUN_ID: "x" })).toEqual([
+      `Invalid "secureEnvironment": "TRIGGER_RUN_ID" is set by the service on each run, never by the stack.`,
+    ]);
+  });
+
+  it("finds every env problem once both maps are known", () => {
+    expect(environmentProblems({ TOKEN: "a", "BAD-": "b" }, { TOKEN: "c" })).toEqual([
+      `Invalid "environment": "BAD-" is not a valid environment variable name (letters, digits and _, not starting with a digit).`,
+      `Invalid "secureEnvironment": "TOKEN" is also set in "environment"; a variable is either plain or secure.`,
     ]);
   });
 
   it("leaves values that are still outputs for later", () => {
-    expect(argumentProblems({ image: pulumi.output("x"), cpu: pulumi.output(0), serviceImage: Promise.resolve("y"), secureEnvironment: pulumi.secret({ "BAD-": "v" }) })).toEqual([]);
+    expect(
+      argumentProblems({
+        image: pulumi.output("x"),
+        cpu: pulumi.output(0),
+        serviceImage: Promise.resolve("y"),
+        secureEnvironment: pulumi.secret({ "BAD-": "v" }),
+        apiKeys: pulumi.secret("short"),
+      }),
+    ).toEqual([]);
   });
 });
 
