@@ -22,37 +22,41 @@ export interface ReadinessOptions {
   config: Pick<Config, "auth" | "secrets">;
   /** How long one round of reads answers every probe, so probes spend neither ARM's read quota nor the store's. */
   cacheMs?: number;
+  /**
+   * How long a probe waits for ARM's answers before it reports the previous round's (or
+   * `skipped`): a slow ARM must not make the platform's probe time out, since ARM is a detail.
+   */
+  armWaitMs?: number;
   now?: () => number;
 }
+
+type ArmRound = Pick<Readiness, "problems"> & { arm: CheckState; secrets: CheckState };
 
 function describe(error: unknown, fallback: string): string {
   return error instanceof ServiceError ? `${error.message} (${error.code})` : fallback;
 }
 
-async function check(options: ReadinessOptions): Promise<Readiness> {
-  const { auth, secrets } = options.config;
-  const problems: Readiness["problems"] = [];
-  const config: CheckState = auth.kind === "keys" && auth.keys.length === 0 ? "failed" : "ok";
-  if (config === "failed") problems.push({ check: "config", message: "No API key is configured." });
-
-  let store: CheckState = "ok";
+async function checkStore(options: ReadinessOptions): Promise<Pick<Readiness, "problems"> & { store: CheckState }> {
   try {
     await options.store.view();
+    return { store: "ok", problems: [] };
   } catch (error) {
-    store = "failed";
-    problems.push({ check: "store", message: describe(error, "The run store cannot be read with the service's identity.") });
+    return { store: "failed", problems: [{ check: "store", message: describe(error, "The run store cannot be read with the service's identity.") }] };
   }
+}
 
-  // ARM and secrets are reported, not required: a replica that cannot reach ARM still answers
-  // status and history, and each start says what went wrong.
+// ARM and secrets are reported, not required: a replica that cannot reach ARM still answers
+// status and history, and each start says what went wrong.
+async function checkArm(options: ReadinessOptions): Promise<ArmRound> {
+  const problems: Readiness["problems"] = [];
   let arm: CheckState = "ok";
-  let secretsState: CheckState = "ok";
+  let secrets: CheckState = "ok";
   for (const name of options.groups) {
     try {
       const group = await options.arm.read(name);
-      const missing = missingSecrets(group, secrets);
+      const missing = missingSecrets(group, options.config.secrets);
       if (missing.length > 0) {
-        secretsState = "failed";
+        secrets = "failed";
         problems.push({ check: "secrets", message: `Group ${name} misses secrets: ${missing.map(describeMissingSecret).join("; ")}.` });
       }
     } catch (error) {
@@ -60,17 +64,51 @@ async function check(options: ReadinessOptions): Promise<Readiness> {
       problems.push({ check: "arm", message: `Group ${name}: ${describe(error, "reading the container group failed.")}` });
     }
   }
-  return { ready: config === "ok" && store === "ok", checks: { config, store, arm, secrets: secretsState }, problems };
+  return { arm, secrets, problems };
 }
 
-/** The readiness check behind GET /readyz, one round of reads shared by all probes within `cacheMs`. */
+/**
+ * The readiness check behind GET /readyz. The store is checked by every probe (one cheap read);
+ * ARM and secrets by one round of reads at most every `cacheMs`, which a probe waits for at most
+ * `armWaitMs` before it reports the latest finished round (`skipped` before the first).
+ */
 export function createReadiness(options: ReadinessOptions): () => Promise<Readiness> {
   const cacheMs = options.cacheMs ?? 15_000;
+  const armWaitMs = options.armWaitMs ?? 2_000;
   const now = options.now ?? Date.now;
-  let cached: { at: number; result: Promise<Readiness> } | undefined;
-  return () => {
-    const at = now();
-    if (cached === undefined || at - cached.at >= cacheMs) cached = { at, result: check(options) };
-    return cached.result;
+  let latest: ArmRound = { arm: "skipped", secrets: "skipped", problems: [] };
+  let startedAt = Number.NEGATIVE_INFINITY;
+  let inFlight: Promise<ArmRound> | undefined;
+
+  function armRound(): Promise<ArmRound> | undefined {
+    if (inFlight === undefined && now() - startedAt >= cacheMs) {
+      startedAt = now();
+      inFlight = checkArm(options).then((result) => {
+        latest = result;
+        inFlight = undefined;
+        return result;
+      });
+    }
+    return inFlight;
+  }
+
+  async function armOrLatest(): Promise<ArmRound> {
+    const pending = armRound();
+    if (pending === undefined) return latest;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = await Promise.race([pending, new Promise<ArmRound>((resolve) => (timer = setTimeout(() => resolve(latest), armWaitMs)))]);
+    clearTimeout(timer);
+    return waited;
+  }
+
+  return async () => {
+    const { auth } = options.config;
+    const config: CheckState = auth.kind === "keys" && auth.keys.length === 0 ? "failed" : "ok";
+    const [store, arm] = await Promise.all([checkStore(options), armOrLatest()]);
+    return {
+      ready: config === "ok" && store.store === "ok",
+      checks: { config, store: store.store, arm: arm.arm, secrets: arm.secrets },
+      problems: [...(config === "failed" ? [{ check: "config" as const, message: "No API key is configured." }] : []), ...store.problems, ...arm.problems],
+    };
   };
 }

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/index.js";
+import { eventually } from "../helpers/emulator.js";
 import { printedSecrets } from "../helpers/printed-secrets.js";
 import { getOpen, runsClient, type RunsClient } from "../helpers/runs-client.js";
 import type { ServiceProcess } from "../helpers/service-process.js";
@@ -49,9 +50,10 @@ describe("ARM refusing the service's identity, seen by the bundle", () => {
   });
 
   it("stays in rotation while ARM refuses the identity, reporting the ARM check as failed", async () => {
-    // The readiness cache holds an answer for 15 s; this is the probe's first ARM read.
+    // ARM is read for readiness at most every 15 s; this is the first round, and the probe waits
+    // for it (a slow machine may need a second probe to see the round's answer).
     emulator.faults.add({ ...authorizationFailed, method: "GET", count: 1 });
-    const probe = await getOpen(service.url, "/readyz");
+    const probe = await eventually(() => getOpen(service.url, "/readyz"), (answer) => answer.body.checks?.["arm"] !== "skipped");
 
     expect(probe.status).toBe(200);
     expect(probe.body).toMatchObject({ status: "degraded", checks: { config: "ok", store: "ok", arm: "failed" } });

@@ -99,7 +99,7 @@ export async function buildApp(emulator: Emulator, options: BuildOptions = {}): 
   };
   const runs = createRunService({ ...common, groups, maxQueued: options.maxQueued ?? 100 });
   const reconcile = createReconciler({ ...common, runs, groups, transitioningDelayMs: 10 });
-  const readiness = createReadiness({ store, arm, groups, config, cacheMs: 0 });
+  const readiness = createReadiness({ store, arm, groups, config, cacheMs: 0, armWaitMs: 60_000 });
   const app = createApp({ runs: options.wrapRuns ? options.wrapRuns(runs) : runs, config, logger, readiness });
   const lines = () => raw.map((line) => JSON.parse(line) as Record<string, unknown>);
   return { app, runs, store, groups, reconcile, readiness, raw, lines };

@@ -77,7 +77,7 @@ describe("GET /readyz", () => {
     const store = await testStore(undefined, groups);
     let clock = 0;
     const { arm: port } = testArmPort(arm.emulator);
-    const readiness = createReadiness({ store, arm: port, groups, config: testConfig(), cacheMs: 15_000, now: () => clock });
+    const readiness = createReadiness({ store, arm: port, groups, config: testConfig(), cacheMs: 15_000, armWaitMs: 60_000, now: () => clock });
     await readiness();
     clock += 14_000;
     await Promise.all([readiness(), readiness()]);
