@@ -1,8 +1,12 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { startAzurite, type Azurite } from "../emulator/azurite.js";
 import { demoGroup, startEmulator, trustCertificate, type Emulator } from "../emulator/index.js";
 import type { WireContainerGroup } from "../service/arm-types.js";
+import { configNames } from "../service/config-names.js";
 import { secretsOf } from "../service/definition-secrets.js";
+import { withTableEndpoint } from "./connection-string.js";
+import { startCountingProxy, type CountingProxy } from "./counting-proxy.js";
 
 export const subscriptionId = "00000000-0000-0000-0000-00000000be0c";
 export const resourceGroup = "rg-bench";
@@ -19,10 +23,23 @@ export const bareGroupName = "job-bare";
  */
 export const definition = demoGroup() as unknown as WireContainerGroup;
 
+/** The partition of the service the overhead, memory and throughput phases measure. */
+export const benchPartition = "bench";
+/**
+ * The reconcile loop's interval for the measured service: the most the service accepts, so the
+ * loop runs only when kicked (a run queued, a group freed) and never inside a measured trigger.
+ */
+export const idleReconcileIntervalMs = 600_000;
+
 export interface BenchFixture {
   emulator: Emulator;
-  /** The environment of the service process: the e2e tests' variables, nothing else. */
+  azurite: Azurite;
+  /** In front of Azurite's table endpoint: every table request of the measured service passes it. */
+  tableProxy: CountingProxy;
+  /** The environment of the service process: the e2e tests' variables, its store behind the proxy. */
   serviceEnv: Record<string, string>;
+  /** The store settings for a service keeping its runs in `partition`, straight to Azurite. */
+  directStorageEnv(partition: string): Record<string, string>;
   /** The emulator's CA as a PEM file, for processes that must trust it (NODE_EXTRA_CA_CERTS). */
   caFile: string;
   close(): Promise<void>;
@@ -32,10 +49,21 @@ export interface BenchFixture {
  * An emulator whose runs end the moment they are accepted (all timings 0), so every trigger finds
  * the previous run over and no sample waits on a simulated container; both groups seeded idle.
  * Its CA goes into `dir` for the service process and into this process's trust store for the
- * bare client.
+ * bare client. Beside it, Azurite (in memory) for the run store, with a counting proxy in front of
+ * its table endpoint.
  */
 export async function startBenchFixture(dir: string): Promise<BenchFixture> {
   const emulator = await startEmulator({ timings: { pendingMs: 0, creatingMs: 0, runMs: 0 } });
+  const azurite = await startAzurite().catch(async (error: unknown) => {
+    await emulator.close();
+    throw error;
+  });
+  const tableUrl = new URL(azurite.tableEndpoint);
+  const tableProxy = await startCountingProxy(tableUrl.origin);
+  const storageEnv = (connectionString: string, partition: string) => ({
+    [configNames.storageConnectionString]: connectionString,
+    [configNames.storagePartition]: partition,
+  });
   trustCertificate(emulator.caCertPem);
   const caFile = join(dir, "emulator-ca.pem");
   await writeFile(caFile, emulator.caCertPem);
@@ -44,7 +72,10 @@ export async function startBenchFixture(dir: string): Promise<BenchFixture> {
   }
   return {
     emulator,
+    azurite,
+    tableProxy,
     caFile,
+    directStorageEnv: (partition) => storageEnv(azurite.connectionString, partition),
     serviceEnv: {
       NODE_ENV: "production",
       NODE_EXTRA_CA_CERTS: caFile,
@@ -57,8 +88,14 @@ export async function startBenchFixture(dir: string): Promise<BenchFixture> {
       AZURE_CLIENT_ID: clientId,
       TRIGGER_API_KEYS: apiKey,
       ACI_SECRETS: JSON.stringify(secretsOf(definition)),
+      ...storageEnv(withTableEndpoint(azurite.connectionString, `${tableProxy.origin}${tableUrl.pathname}`), benchPartition),
+      [configNames.reconcileIntervalMs]: String(idleReconcileIntervalMs),
     },
-    close: () => emulator.close(),
+    close: async () => {
+      await tableProxy.close();
+      await azurite.close();
+      await emulator.close();
+    },
   };
 }
 

@@ -1,9 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { Emulator } from "../emulator/index.js";
+import { isTerminal } from "../service/core/run.js";
+import type { CountingProxy } from "./counting-proxy.js";
 import { bareGroupName, groupPath, serviceGroupName } from "./fixture.js";
 import { procCpuMs } from "./proc-stats.js";
-import { healthz, startRun } from "./service-client.js";
+import { healthz, readRun, startRun } from "./service-client.js";
+import { storeCallKind } from "./store-calls.js";
 
 export interface OverheadSamples {
   /** Milliseconds of each POST /runs through the service, request sent to 202 read. */
@@ -20,6 +23,10 @@ export interface OverheadSamples {
   armRequestsPerTrigger: number[];
   /** Method sequence of the first measured service trigger, e.g. ["GET", "PUT"]. */
   armMethods: string[];
+  /** Requests to the store's table endpoint during each accepted service trigger. */
+  storeCallsPerTrigger: number[];
+  /** What they were for the first measured trigger, e.g. ["query", "batch", "read"]. */
+  storeCalls: string[];
   /** Token requests to the identity endpoint during the measured samples (all sides). */
   tokenRequests: number;
   /** Mean JSON size of the PUT bodies each side sent: the same work means similar sizes. */
@@ -39,14 +46,31 @@ async function timed(operation: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
+// How long the store must see no request before a trigger is sent: the reconcile pass that the
+// previous run's end kicked has finished, so every table request in the window is the trigger's.
+const storeQuietMs = 8;
+
+/** Reads the run until the service records its end, which frees its group for the next trigger. */
+async function untilEnded(serviceUrl: string, id: string): Promise<void> {
+  for (let read = 0; read < 100; read++) {
+    if (isTerminal((await readRun(serviceUrl, id)).status)) return;
+  }
+  throw new Error(`run ${id} did not end in the overhead loop`);
+}
+
 /**
  * Alternates one trigger through the service with one by the bare script (service, bare,
  * service, bare...) against the same emulator, so drift of the machine hits both alike; each
  * round also takes one /healthz round trip and one trigger by the bare script in its own process.
- * Runs end as soon as they are accepted (emulator timings 0), so no trigger waits on another.
+ * Runs end as soon as they are accepted (emulator timings 0); after each trigger the bench reads
+ * the run until the service records its end, so the next trigger finds its group free and takes
+ * it at once (GET + PUT inside the POST), not through the queue. Before each trigger it waits for
+ * the store to fall quiet (the reconcile pass that the end kicked is over), so the ARM and table
+ * requests counted during a POST are that POST's own.
  */
 export async function measureOverhead(options: {
   emulator: Emulator;
+  tableProxy: CountingProxy;
   serviceUrl: string;
   servicePid: number;
   bare: Trigger;
@@ -54,10 +78,10 @@ export async function measureOverhead(options: {
   warmup: number;
   samples: number;
 }): Promise<OverheadSamples> {
-  const { emulator, serviceUrl } = options;
+  const { emulator, serviceUrl, tableProxy } = options;
   const result: OverheadSamples = {
     service: [], bare: [], bareOutOfProcess: [], healthz: [], serviceCpuMsPerTrigger: 0,
-    armRequestsPerTrigger: [], armMethods: [], tokenRequests: 0, putBodyBytes: { service: 0, bare: 0 },
+    armRequestsPerTrigger: [], armMethods: [], storeCallsPerTrigger: [], storeCalls: [], tokenRequests: 0, putBodyBytes: { service: 0, bare: 0 },
   };
   let serviceCpuMs = 0;
 
@@ -66,14 +90,19 @@ export async function measureOverhead(options: {
     if (i === options.warmup) emulator.clearRequests();
     const env = { BENCH_SAMPLE: String(i) };
 
+    await tableProxy.quiet(storeQuietMs);
     const before = emulator.requests.length;
+    const storeBefore = tableProxy.requests.length;
     const cpuBefore = procCpuMs(options.servicePid);
-    let status = 0;
-    const serviceMs = await timed(async () => (status = (await startRun(serviceUrl, env)).status));
+    let run: Awaited<ReturnType<typeof startRun>> = { status: 0 };
+    const serviceMs = await timed(async () => (run = await startRun(serviceUrl, env)));
     const cpuMs = procCpuMs(options.servicePid) - cpuBefore;
-    if (status !== 202) throw new Error(`POST /runs answered ${status} in the overhead loop`);
-    // Every ARM request in this window is the service's: nothing else runs meanwhile.
+    if (run.status !== 202 || !run.id) throw new Error(`POST /runs answered ${run.status} in the overhead loop`);
+    if (run.state === "queued") throw new Error("a trigger of the overhead loop was queued: its group was not free");
+    // Every ARM and table request in this window is the service's: nothing else runs meanwhile.
     const armRequests = emulator.requests.slice(before);
+    const storeRequests = tableProxy.requests.slice(storeBefore);
+    await untilEnded(serviceUrl, run.id);
 
     const bareMs = await timed(() => options.bare(randomUUID(), env));
     const healthzMs = await timed(() => healthz(serviceUrl));
@@ -86,7 +115,9 @@ export async function measureOverhead(options: {
       result.bareOutOfProcess.push(outOfProcessMs);
       serviceCpuMs += cpuMs;
       result.armRequestsPerTrigger.push(armRequests.length);
+      result.storeCallsPerTrigger.push(storeRequests.length);
       if (result.armMethods.length === 0) result.armMethods = armRequests.map((r) => r.method);
+      if (result.storeCalls.length === 0) result.storeCalls = storeRequests.map(storeCallKind);
     }
   }
   result.serviceCpuMsPerTrigger = serviceCpuMs / options.samples;

@@ -1,0 +1,93 @@
+import { Agent, createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
+import { sleep } from "./pool.js";
+
+/** One request the proxy forwarded: what the service asked the store for. */
+export interface ProxiedRequest {
+  method: string;
+  /** The path without the query (the query carries filters and, with SAS, secrets). */
+  path: string;
+}
+
+/** A loopback HTTP proxy in front of one origin that counts what passes through it. */
+export interface CountingProxy {
+  /** The proxy's origin, e.g. http://127.0.0.1:40123. */
+  origin: string;
+  /** Every request forwarded so far, in arrival order. */
+  readonly requests: readonly ProxiedRequest[];
+  /** Requests forwarded whose answer has not been sent back yet. */
+  readonly inFlight: number;
+  /** Resolves once nothing is in flight and nothing arrived or finished for `quietMs`. */
+  quiet(quietMs: number, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a counting proxy for `target` (an http origin) on an ephemeral 127.0.0.1 port. It
+ * forwards method, path, headers and body unchanged over kept-alive connections, so a Shared
+ * Key signature (which covers the path, not the host) still holds.
+ */
+export async function startCountingProxy(target: string): Promise<CountingProxy> {
+  const upstream = new URL(target);
+  const agent = new Agent({ keepAlive: true });
+  const requests: ProxiedRequest[] = [];
+  let inFlight = 0;
+  let lastActivity = performance.now();
+  const settle = () => {
+    inFlight -= 1;
+    lastActivity = performance.now();
+  };
+
+  const server = createServer((req, res) => {
+    requests.push({ method: req.method ?? "GET", path: (req.url ?? "/").split("?")[0] ?? "/" });
+    inFlight += 1;
+    lastActivity = performance.now();
+    let settled = false;
+    const done = () => {
+      if (!settled) {
+        settled = true;
+        settle();
+      }
+    };
+    res.once("close", done);
+    const forward = request(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    forward.once("error", () => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end();
+    });
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    requests,
+    get inFlight() {
+      return inFlight;
+    },
+    quiet: async (quietMs, timeoutMs = 10_000) => {
+      const deadline = performance.now() + timeoutMs;
+      while (inFlight > 0 || performance.now() - lastActivity < quietMs) {
+        if (performance.now() > deadline) throw new Error(`the store did not fall quiet for ${quietMs} ms within ${timeoutMs} ms`);
+        await sleep(Math.max(1, quietMs / 4));
+      }
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        agent.destroy();
+      }),
+  };
+}
