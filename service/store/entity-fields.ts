@@ -8,14 +8,15 @@ const partLength = 30_000;
 export function splitText(name: string, text: string): Record<string, string | number> {
   const parts: Record<string, string | number> = {};
   let count = 0;
-  for (let at = 0; at === 0 || at < text.length; ) {
+  let at = 0;
+  do {
     let end = Math.min(at + partLength, text.length);
     // Never split a surrogate pair: each part must be valid UTF-16 on its own.
     if (end < text.length && /[\uDC00-\uDFFF]/.test(text.charAt(end))) end -= 1;
     parts[`${name}${count}`] = text.slice(at, end);
     count += 1;
     at = end;
-  }
+  } while (at < text.length);
   parts[`${name}Parts`] = count;
   return parts;
 }
