@@ -27,16 +27,19 @@ export async function untilHealthy(baseUrl: string, timeoutMs: number): Promise<
 /**
  * Spawns the bundle `count` times, one after the other, each a fresh process with a fresh token
  * cache and no open connection: what a Container App scaled to zero pays on its first request.
+ * `envFor(i)` gives each its environment: a partition of its own keeps the first run of one spawn
+ * from finding its group still held by the run of the spawn before.
  */
-export async function measureColdStarts(bundle: string, env: Record<string, string>, count: number): Promise<ColdStartSample[]> {
+export async function measureColdStarts(bundle: string, envFor: (sample: number) => Record<string, string>, count: number): Promise<ColdStartSample[]> {
   const samples: ColdStartSample[] = [];
   for (let i = 0; i < count; i++) {
-    const proc = await spawnBundle(bundle, env);
+    const proc = await spawnBundle(bundle, envFor(i));
     try {
       const healthyAt = await untilHealthy(proc.url, 15_000);
       const run = await startRun(proc.url, { BENCH_COLD_START: String(i) });
       const acceptedAt = performance.now();
       if (run.status !== 202) throw new Error(`the first run of a cold process answered ${run.status}:\n${proc.stderr()}`);
+      if (run.state === "queued") throw new Error("the first run of a cold process was queued: its group was not free");
       const listenedAt = await proc.listening;
       samples.push({
         healthzMs: healthyAt - proc.spawnedAt,

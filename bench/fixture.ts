@@ -36,6 +36,8 @@ export interface BenchFixture {
   azurite: Azurite;
   /** In front of Azurite's table endpoint: every table request of the measured service passes it. */
   tableProxy: CountingProxy;
+  /** Azurite's connection string with its table endpoint behind `tableProxy`. */
+  countedConnectionString: string;
   /** The environment of the service process: the e2e tests' variables, its store behind the proxy. */
   serviceEnv: Record<string, string>;
   /** The store settings for a service keeping its runs in `partition`, straight to Azurite. */
@@ -60,6 +62,7 @@ export async function startBenchFixture(dir: string): Promise<BenchFixture> {
   });
   const tableUrl = new URL(azurite.tableEndpoint);
   const tableProxy = await startCountingProxy(tableUrl.origin);
+  const countedConnectionString = withTableEndpoint(azurite.connectionString, `${tableProxy.origin}${tableUrl.pathname}`);
   const storageEnv = (connectionString: string, partition: string) => ({
     [configNames.storageConnectionString]: connectionString,
     [configNames.storagePartition]: partition,
@@ -74,6 +77,7 @@ export async function startBenchFixture(dir: string): Promise<BenchFixture> {
     emulator,
     azurite,
     tableProxy,
+    countedConnectionString,
     caFile,
     directStorageEnv: (partition) => storageEnv(azurite.connectionString, partition),
     serviceEnv: {
@@ -88,7 +92,7 @@ export async function startBenchFixture(dir: string): Promise<BenchFixture> {
       AZURE_CLIENT_ID: clientId,
       TRIGGER_API_KEYS: apiKey,
       ACI_SECRETS: JSON.stringify(secretsOf(definition)),
-      ...storageEnv(withTableEndpoint(azurite.connectionString, `${tableProxy.origin}${tableUrl.pathname}`), benchPartition),
+      ...storageEnv(countedConnectionString, benchPartition),
       [configNames.reconcileIntervalMs]: String(idleReconcileIntervalMs),
     },
     close: async () => {

@@ -31,10 +31,10 @@ export interface BurstShape {
 /**
  * Idle resident memory of `shape.idleSamples` fresh processes of `script`, then the peak of one
  * more through a burst. The burst sends the status requests (at a fixed concurrency) and the
- * triggers (one after the other: the service serializes them anyway) at the same time; each
- * status request asks for the latest accepted run, so it answers 200, or 410 when a trigger
- * replaced that run meanwhile: a full ARM read either way. The burst's process stays running
- * for the caller.
+ * triggers (one after the other) at the same time; each status request asks for the latest
+ * accepted run. With one group, a trigger that finds the group still held is queued, and a status
+ * read of a started run reads ARM, records its end and so lets the next queued run start. The
+ * burst's process stays running for the caller, possibly with runs still queued.
  */
 export async function measureMemory(script: string, env: Record<string, string>, shape: BurstShape): Promise<{ figures: MemoryFigures; service: BundleProcess }> {
   const idle: ProcMemory[] = [];

@@ -1,4 +1,6 @@
 import type { MemoryFigures } from "./memory.js";
+import type { PoolMeasurement, PoolPlan } from "./pool-makespan.js";
+import { previousBuildTriggerMs } from "./previous-build.js";
 import type { Summary } from "./stats.js";
 import { formatTable, num } from "./table.js";
 import { mebibyte, type TargetCheck } from "./targets.js";
@@ -24,6 +26,25 @@ export interface BenchResults {
     tokenRequestsWhileMeasuring: number;
   };
   armRequestsPerTrigger: Summary & { methods: string[] };
+  storeCallsPerTrigger: Summary & { calls: string[] };
+  /** One store call straight to Azurite and through the counting proxy, from the bench process. */
+  proxyHopMs: { direct: Summary; proxied: Summary; addedMedianMs: number };
+  /** POST /runs now against the build before the store (see previous-build.ts). */
+  triggerWithStore: {
+    previous: typeof previousBuildTriggerMs;
+    addedMedianMs: number;
+    addedMedianNetOfProxyMs: number;
+  };
+  historyPage: {
+    sizes: { small: number; large: number };
+    pageSize: number;
+    serviceMs: { small: Summary; large: Summary };
+    storeMs: { small: Summary; large: Summary };
+    ratioMedian: number;
+    storeRatioMedian: number;
+    seedMs: number;
+  };
+  pool: Omit<PoolMeasurement, "dispatchLatenciesMs"> & { plan: PoolPlan; dispatchLatencyMs: Summary };
   coldStart: { healthzMs: Summary; listeningLogMs: Summary; firstRunMs: Summary; nodeFloorMs: Summary; samples: unknown[] };
   memory: MemoryFigures & { nodeFloorIdleRssBytes: number; nodeFloorIdleAnonRssBytes: number; peakRssAfterThroughputBytes: number; peakRssAfterAllBytes: number };
   statusThroughput: {
@@ -41,6 +62,33 @@ export interface BenchResults {
 const mib = (bytes: number) => `${num(bytes / mebibyte)} MiB`;
 const ms = (value: number) => `${num(value, 2)} ms`;
 const spread = (s: Summary) => `${ms(s.median)} (${num(s.min)}-${num(s.max)})`;
+const medianP99 = (s: Summary) => `${ms(s.median)} / ${ms(s.p99)}`;
+const range = (values: readonly number[]) => `${num(Math.min(...values), 2)}-${num(Math.max(...values), 2)}`;
+
+function storeRows(r: BenchResults): [string, string][] {
+  const { storeCallsPerTrigger: calls, historyPage: page, pool, triggerWithStore: trigger } = r;
+  const previous = trigger.previous.runs;
+  return [
+    ["store calls per trigger, min / max", `${calls.min} / ${calls.max} (${calls.calls.join(" + ")})`],
+    ["store call from the bench, direct / via proxy, median", `${ms(r.proxyHopMs.direct.median)} / ${ms(r.proxyHopMs.proxied.median)}`],
+    ["POST /runs before the store, median / p99", `${range(previous.map((p) => p.median))} / ${range(previous.map((p) => p.p99))} ms (${trigger.previous.recorded})`],
+    ["added since, median / net of the proxy", `${ms(trigger.addedMedianMs)} / ${ms(trigger.addedMedianNetOfProxyMs)}`],
+    [`newest page of ${page.pageSize}, ${page.sizes.small} runs, median / p99`, medianP99(page.serviceMs.small)],
+    [`newest page of ${page.pageSize}, ${page.sizes.large} runs, median / p99`, medianP99(page.serviceMs.large)],
+    [`Azurite alone, ${page.sizes.small} / ${page.sizes.large} runs, median`, `${ms(page.storeMs.small.median)} / ${ms(page.storeMs.large.median)}`],
+    ["newest page ratio, service / Azurite alone", `${num(page.ratioMedian, 2)} x / ${num(page.storeRatioMedian, 2)} x`],
+    [`seeding ${page.sizes.large} runs`, ms(page.seedMs)],
+    [
+      `pool: ${pool.runs} runs of ${pool.plan.runMs} ms on ${pool.groups} groups`,
+      `makespan ${num(pool.makespanMs, 0)} ms, ideal ${num(pool.idealMs, 0)} ms, ${num(pool.ratio, 2)} x`,
+    ],
+    ["pool dispatch latency (end to next PUT), median / p99", medianP99(pool.dispatchLatencyMs)],
+    [
+      "pool first dispatch, PUTs, statuses",
+      `${ms(pool.firstDispatchMs)}, ${pool.puts}, ${Object.entries(pool.statuses).map(([s, n]) => `${s}: ${n}`).join(", ")}`,
+    ],
+  ];
+}
 
 /** The two tables `npm run bench` prints: every figure, then each target and how far it is. */
 export function renderReport(r: BenchResults): string {
@@ -71,6 +119,7 @@ export function renderReport(r: BenchResults): string {
     [`status GET at concurrency ${r.statusThroughput.concurrency}`, `${num(r.statusThroughput.requestsPerSecond, 0)} req/s, ${r.statusThroughput.errors} errors`],
     ["status latency, median / p99", `${ms(r.statusThroughput.latencyMs.median)} / ${ms(r.statusThroughput.latencyMs.p99)}`],
     ["service CPU per status request", ms(r.statusThroughput.serviceCpuMsPerRequest)],
+    ...storeRows(r),
   ];
   const targets = r.targets.map((t) => [
     t.figure,

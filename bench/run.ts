@@ -1,18 +1,24 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
+import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { startBareProcess, type BareProcess } from "./bare-process.js";
 import { createBareTrigger, type BareTriggerOptions } from "./bare-trigger.js";
 import { buildBundle } from "./bundle.js";
 import { measureColdStarts } from "./cold-start.js";
-import { bareGroupName, clientId, definition, resourceGroup, startBenchFixture, subscriptionId, type BenchFixture } from "./fixture.js";
+import { drainRuns } from "./drain.js";
+import { bareGroupName, benchPartition, clientId, definition, resourceGroup, serviceGroupName, startBenchFixture, subscriptionId, type BenchFixture } from "./fixture.js";
+import { measureHistoryPages } from "./history-page.js";
 import { measureMemory } from "./memory.js";
 import { measureNodeFloor } from "./node-floor.js";
 import { measureOverhead } from "./overhead.js";
+import { measurePoolMakespan } from "./pool-makespan.js";
+import { previousBuildTriggerMs } from "./previous-build.js";
 import { procMemory } from "./proc-stats.js";
+import { measureProxyHop } from "./proxy-hop.js";
 import { renderReport, type BenchResults } from "./report.js";
-import { rounded, summarize } from "./stats.js";
+import { median, rounded, summarize } from "./stats.js";
 import { checkTargets } from "./targets.js";
 import { measureThroughput } from "./throughput.js";
 
@@ -23,10 +29,14 @@ const plan = {
   overhead: { warmup: 30, samples: 200 },
   burst: { idleSamples: 5, settleMs: 1_000, statusRequests: 1_000, statusConcurrency: 32, triggers: 100 },
   throughput: { requests: 3_000, concurrency: 32, warmup: 300 },
+  proxyHop: { warmup: 20, samples: 100 },
+  history: { small: 100, large: 10_000, pageSize: 20, warmup: 5, samples: 40 },
+  pool: { groups: 5, runs: 100, runMs: 50, reconcileIntervalMs: 20 },
 };
 
 const resultsFile = fileURLToPath(new URL("./results.json", import.meta.url));
-const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
+const benchStarted = performance.now();
+const progress = (message: string) => process.stderr.write(`bench: ${((performance.now() - benchStarted) / 1000).toFixed(1)} s: ${message}\n`);
 
 async function bench(dir: string, started: Date, fixture: BenchFixture, stopLater: (stop: () => Promise<unknown>) => void): Promise<BenchResults> {
   progress("building the bundle");
@@ -34,11 +44,13 @@ async function bench(dir: string, started: Date, fixture: BenchFixture, stopLate
 
   progress(`cold start x${plan.coldStarts}, and a bare node:http server as the floor`);
   const floor = await measureNodeFloor(dir, plan.coldStarts, plan.burst.settleMs);
-  const coldStarts = await measureColdStarts(bundle.path, fixture.serviceEnv, plan.coldStarts);
+  const coldStarts = await measureColdStarts(bundle.path, (i) => ({ ...fixture.serviceEnv, ...fixture.directStorageEnv(`bench-cold-${i}`) }), plan.coldStarts);
 
   progress("memory: idle, then a burst");
   const { figures: memory, service } = await measureMemory(bundle.path, fixture.serviceEnv, plan.burst);
   stopLater(service.stop);
+  progress("letting the burst's queued runs start and end");
+  await drainRuns(service.url);
 
   progress("status throughput");
   const throughput = await measureThroughput(service, plan.throughput);
@@ -59,6 +71,7 @@ async function bench(dir: string, started: Date, fixture: BenchFixture, stopLate
   stopLater(bareProcess.stop);
   const overhead = await measureOverhead({
     emulator: fixture.emulator,
+    tableProxy: fixture.tableProxy,
     serviceUrl: service.url,
     servicePid: service.pid,
     bare: createBareTrigger(bareOptions),
@@ -67,10 +80,49 @@ async function bench(dir: string, started: Date, fixture: BenchFixture, stopLate
   });
   const peakRssAfterAllBytes = procMemory(service.pid).peakRssBytes;
 
+  progress("what the counting proxy adds to a store call");
+  const hop = await measureProxyHop({
+    connectionString: fixture.azurite.connectionString,
+    countedConnectionString: fixture.countedConnectionString,
+    partition: benchPartition,
+    ...plan.proxyHop,
+  });
+
+  progress(`newest page with ${plan.history.small} and ${plan.history.large} stored runs`);
+  const history = await measureHistoryPages({
+    bundle: bundle.path,
+    serviceEnv: fixture.serviceEnv,
+    storageEnv: fixture.directStorageEnv,
+    connectionString: fixture.azurite.connectionString,
+    group: serviceGroupName,
+    plan: plan.history,
+  });
+
+  progress(`pool: ${plan.pool.runs} runs of ${plan.pool.runMs} ms on ${plan.pool.groups} groups`);
+  const pool = await measurePoolMakespan({
+    bundle: bundle.path,
+    emulator: fixture.emulator,
+    serviceEnv: { ...fixture.serviceEnv, ...fixture.directStorageEnv("bench-pool") },
+    plan: plan.pool,
+  });
+
   const serviceMs = summarize(overhead.service);
   const bareSdkMs = summarize(overhead.bare);
   const bareSdkOutOfProcessMs = summarize(overhead.bareOutOfProcess);
   const armRequests = summarize(overhead.armRequestsPerTrigger);
+  const storeCalls = summarize(overhead.storeCallsPerTrigger);
+  const hopAddedMs = median(hop.proxiedMs) - median(hop.directMs);
+  const previousMedianMs = median(previousBuildTriggerMs.runs.map((run) => run.median));
+  const historyPage = {
+    sizes: history.sizes,
+    pageSize: plan.history.pageSize,
+    serviceMs: { small: summarize(history.serviceMs.small), large: summarize(history.serviceMs.large) },
+    storeMs: { small: summarize(history.storeMs.small), large: summarize(history.storeMs.large) },
+    ratioMedian: median(history.serviceMs.large) / median(history.serviceMs.small),
+    storeRatioMedian: median(history.storeMs.large) / median(history.storeMs.small),
+    seedMs: history.seedMs,
+  };
+  const { dispatchLatenciesMs, ...poolFigures } = pool;
   const coldStart = {
     healthzMs: summarize(coldStarts.map((s) => s.healthzMs)),
     listeningLogMs: summarize(coldStarts.map((s) => s.listeningLogMs)),
@@ -99,6 +151,15 @@ async function bench(dir: string, started: Date, fixture: BenchFixture, stopLate
       tokenRequestsWhileMeasuring: overhead.tokenRequests,
     },
     armRequestsPerTrigger: { ...armRequests, methods: overhead.armMethods },
+    storeCallsPerTrigger: { ...storeCalls, calls: overhead.storeCalls },
+    proxyHopMs: { direct: summarize(hop.directMs), proxied: summarize(hop.proxiedMs), addedMedianMs: hopAddedMs },
+    triggerWithStore: {
+      previous: previousBuildTriggerMs,
+      addedMedianMs: serviceMs.median - previousMedianMs,
+      addedMedianNetOfProxyMs: serviceMs.median - storeCalls.median * hopAddedMs - previousMedianMs,
+    },
+    historyPage,
+    pool: { ...poolFigures, plan: plan.pool, dispatchLatencyMs: summarize(dispatchLatenciesMs) },
     coldStart,
     memory: { ...memory, nodeFloorIdleRssBytes: floor.idle.rssBytes, nodeFloorIdleAnonRssBytes: floor.idle.anonRssBytes, peakRssAfterThroughputBytes, peakRssAfterAllBytes },
     statusThroughput: {
@@ -119,6 +180,9 @@ async function bench(dir: string, started: Date, fixture: BenchFixture, stopLate
       peakRssBytes: memory.peakRssBytes,
       bundleBytes: bundle.bytes,
       statusErrors: throughput.errors,
+      storeCallsPerTriggerMax: storeCalls.max,
+      historyPageRatioMedian: historyPage.ratioMedian,
+      poolMakespanRatio: pool.ratio,
     }),
   });
 }
@@ -129,6 +193,7 @@ let fixture: BenchFixture | undefined;
 try {
   fixture = await startBenchFixture(dir);
   const results = await bench(dir, new Date(), fixture, (stop) => stops.push(stop));
+  progress("done");
   await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`\n${renderReport(results)}\n\nwritten: bench/results.json\n`);
 } catch (error) {

@@ -36,9 +36,15 @@ export interface TargetInputs {
   peakRssBytes: number;
   bundleBytes: number;
   statusErrors: number;
+  /** The most table requests any accepted trigger made. */
+  storeCallsPerTriggerMax: number;
+  /** Median newest-page latency with the large history over that with the small one. */
+  historyPageRatioMedian: number;
+  /** The pool's makespan over the ideal. */
+  poolMakespanRatio: number;
 }
 
-/** The targets of the bench issue, in the order the issue lists them. */
+/** The targets of the bench issue, in the order the issue lists them, then those of the run store. */
 export function checkTargets(inputs: TargetInputs): TargetCheck[] {
   const { min, max } = inputs.armRequestsPerTrigger;
   return [
@@ -51,5 +57,8 @@ export function checkTargets(inputs: TargetInputs): TargetCheck[] {
     checkTarget("peak RSS (VmHWM)", inputs.peakRssBytes / mebibyte, "MiB", "max", 150),
     checkTarget("bundle size", inputs.bundleBytes / mebibyte, "MiB", "max", 5),
     checkTarget("status errors", inputs.statusErrors, "", "exact", 0),
+    checkTarget("store calls per accepted trigger (most)", inputs.storeCallsPerTriggerMax, "", "max", 3),
+    checkTarget("newest page, large / small history (median)", inputs.historyPageRatioMedian, "x", "max", 1.5),
+    checkTarget("pool makespan / ideal", inputs.poolMakespanRatio, "x", "max", 1.3),
   ];
 }

@@ -93,8 +93,11 @@ export function createRunService(deps: RunServiceDeps): RunService {
     return { run: runView(run), replayed: true };
   }
 
-  function busyError(view: PoolView): ServiceError {
-    const running = view.leases.find((lease) => lease.runId)?.runId;
+  /** RunInProgress naming a run that holds a group, from a fresh view when `view` showed none. */
+  async function busyError(view: PoolView): Promise<ServiceError> {
+    const holder = (leases: PoolView["leases"]) => leases.find((lease) => lease.runId && deps.groups.includes(lease.group))?.runId;
+    // The view may predate the run that took the group (ARM already showed it busy).
+    const running = holder(view.leases) ?? holder((await store.view()).leases);
     return new ServiceError("RunInProgress", running ? `Run ${running} is still in progress.` : "Every container group is busy.", {
       ...(running ? { details: { runId: running } } : {}),
     });
@@ -177,7 +180,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
             if (started === "conflict") continue;
             if (started) return { run: runView(started), replayed: false };
           }
-          if (deps.maxQueued === 0) throw busyError(view);
+          if (deps.maxQueued === 0) throw await busyError(view);
           if (view.counters.queued >= deps.maxQueued) {
             throw new ServiceError("QueueFull", `${view.counters.queued} runs are already queued, the most this service accepts.`);
           }

@@ -11,6 +11,9 @@ const onTarget = {
   peakRssBytes: 120 * mebibyte,
   bundleBytes: 1 * mebibyte,
   statusErrors: 0,
+  storeCallsPerTriggerMax: 3,
+  historyPageRatioMedian: 1.2,
+  poolMakespanRatio: 1.1,
 };
 
 describe("bench targets", () => {
@@ -31,7 +34,16 @@ describe("bench targets", () => {
 
   it("meets every target of the issue with figures inside them", () => {
     const checks = checkTargets(onTarget);
-    expect(checks.map((c) => c.met)).toEqual(Array(8).fill(true));
+    expect(checks.map((c) => c.met)).toEqual(Array(11).fill(true));
+  });
+
+  it("misses the run store's targets past three store calls, a page 1.5 times slower, or a makespan 1.3 times the ideal", () => {
+    const checks = checkTargets({ ...onTarget, storeCallsPerTriggerMax: 4, historyPageRatioMedian: 1.51, poolMakespanRatio: 2.6 });
+    expect(checks.filter((c) => !c.met).map((c) => [c.figure, c.value, c.distance])).toEqual([
+      ["store calls per accepted trigger (most)", 4, "33% over"],
+      ["newest page, large / small history (median)", 1.51, "0.7% over"],
+      ["pool makespan / ideal", 2.6, "100% over"],
+    ]);
   });
 
   it("misses the ARM target when any trigger used other than two requests, reporting the worst", () => {

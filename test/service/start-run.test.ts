@@ -18,7 +18,7 @@ describe("POST /runs", () => {
     expect(res.status).toBe(202);
     const run = await bodyOf(res);
     expect(res.headers.get("Location")).toBe(`/runs/${run.id}`);
-    expect(run).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), status: "starting", group: groups[0], env: { INPUT: "a.csv" }, createdAt: expect.any(String) });
+    expect(run).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), status: "starting", group: groups[0], env: { INPUT: "a.csv" }, createdAt: expect.any(String), dispatchedAt: expect.any(String) });
     expect(puts(groups[0]!)).toHaveLength(1);
     expect(envOf(groups[0]!)).toEqual({ MODE: "batch", DB_PASSWORD: dbPassword, INPUT: "a.csv", TRIGGER_RUN_ID: run.id });
     expect(stored(groups[0]!).tags).toEqual({ "trigger-run-id": run.id });

@@ -1,0 +1,105 @@
+import { performance } from "node:perf_hooks";
+import { demoGroup, type Emulator, type RecordedRequest } from "../emulator/index.js";
+import { configNames } from "../service/config-names.js";
+import { runIdTagName } from "../service/core/carried-run.js";
+import { isTerminal, type RunView } from "../service/core/run.js";
+import { spawnBundle } from "./bundle-process.js";
+import { groupPath, resourceGroup, subscriptionId } from "./fixture.js";
+import { sleep } from "./pool.js";
+import { poolFigures, type PoolFigures, type PoolPut } from "./pool-figures.js";
+import { listRuns, startRun } from "./service-client.js";
+
+export interface PoolPlan {
+  groups: number;
+  runs: number;
+  runMs: number;
+  reconcileIntervalMs: number;
+}
+
+export interface PoolMeasurement extends PoolFigures {
+  /** How the runs ended, status → count (all succeeded, when nothing went wrong). */
+  statuses: Record<string, number>;
+}
+
+/**
+ * The emulator records no arrival times, so each record it pushes is stamped here. It pushes a
+ * request's record as it arrives, right before it reads its clock to plan the deployment, so a
+ * PUT's stamp is the instant its run starts (the pool's emulator has no provisioning phases).
+ */
+function stampArrivals(requests: RecordedRequest[]): { arrivals: Map<RecordedRequest, number>; restore(): void } {
+  const arrivals = new Map<RecordedRequest, number>();
+  const push = requests.push;
+  Object.defineProperty(requests, "push", {
+    configurable: true,
+    value: (...items: RecordedRequest[]) => {
+      const now = Date.now();
+      for (const item of items) arrivals.set(item, now);
+      return push.apply(requests, items);
+    },
+  });
+  return { arrivals, restore: () => void delete (requests as { push?: unknown }).push };
+}
+
+/**
+ * `plan.runs` runs of `plan.runMs` each (EMULATOR_RUN_MS in the run's env) sent one after the
+ * other to a service whose pool has `plan.groups` idle groups, a queue large enough for all of
+ * them, and a reconcile loop every `plan.reconcileIntervalMs`. Once every run has ended, the
+ * makespan runs from the first POST sent to the last run's `finishedAt` (the end ARM reported),
+ * and each dispatch latency from a run's `finishedAt` to the arrival at the emulator of the next
+ * PUT on the same group (its `trigger-run-id` tag names the run). Both ends of every interval
+ * are this machine's wall clock: the emulator runs in this process.
+ */
+export async function measurePoolMakespan(options: {
+  bundle: string;
+  emulator: Emulator;
+  serviceEnv: Record<string, string>;
+  plan: PoolPlan;
+}): Promise<PoolMeasurement> {
+  const { emulator, plan } = options;
+  const groups = Array.from({ length: plan.groups }, (_, i) => `job-pool-${i + 1}`);
+  for (const name of groups) emulator.putGroup(subscriptionId, resourceGroup, name, demoGroup(), { terminated: true });
+  const { [configNames.containerGroup]: _single, ...env } = options.serviceEnv;
+  const service = await spawnBundle(options.bundle, {
+    ...env,
+    [configNames.containerGroups]: groups.join(","),
+    [configNames.maxQueued]: String(plan.runs),
+    [configNames.reconcileIntervalMs]: String(plan.reconcileIntervalMs),
+  });
+  const stamps = stampArrivals(emulator.requests);
+  try {
+    await service.listening;
+    const submittedAtMs = Date.now();
+    for (let i = 0; i < plan.runs; i++) {
+      const run = await startRun(service.url, { EMULATOR_RUN_MS: String(plan.runMs), BENCH_POOL: String(i) });
+      if (run.status !== 202) throw new Error(`POST /runs answered ${run.status} in the pool phase`);
+    }
+    let runs: RunView[] = [];
+    const deadline = performance.now() + 60_000;
+    do {
+      if (performance.now() > deadline) throw new Error("the pool's runs did not all end within 60 s");
+      await sleep(100);
+      runs = (await listRuns(service.url, { limit: String(plan.runs) })).runs;
+    } while (runs.length < plan.runs || !runs.every((run) => isTerminal(run.status)));
+
+    const paths = new Map(groups.map((name) => [groupPath(name), name]));
+    const puts: PoolPut[] = emulator.requests.flatMap((request) => {
+      const group = paths.get(request.path);
+      const runId = (request.body as { tags?: Record<string, string> } | undefined)?.tags?.[runIdTagName];
+      const atMs = stamps.arrivals.get(request);
+      return request.method === "PUT" && group && runId && atMs !== undefined ? [{ runId, group, atMs }] : [];
+    });
+    const statuses: Record<string, number> = {};
+    for (const run of runs) statuses[run.status] = (statuses[run.status] ?? 0) + 1;
+    const figures = poolFigures({
+      submittedAtMs,
+      runMs: plan.runMs,
+      groups: plan.groups,
+      runs: runs.map((run) => ({ id: run.id, group: run.group ?? "", finishedAtMs: Date.parse(run.finishedAt ?? "") })),
+      puts,
+    });
+    return { ...figures, statuses };
+  } finally {
+    stamps.restore();
+    await service.stop();
+  }
+}
