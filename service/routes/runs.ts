@@ -79,7 +79,7 @@ export function runRoutes({ runs, limits }: RunRoutesOptions) {
         const key = c.req.valid("header")["idempotency-key"];
         const { run, replayed } = await runs.start(c.req.valid("json"), key);
         c.set("runId", run.id);
-        c.var.log.info(replayed ? "run replayed" : "run started", { runId: run.id });
+        c.var.log.info(replayed ? "run replayed" : run.status === "queued" ? "run queued" : "run started", { runId: run.id, ...(run.group ? { group: run.group } : {}) });
         c.header("Location", `/runs/${run.id}`);
         if (replayed) c.header("Idempotent-Replayed", "true");
         return c.json(run, 202);

@@ -92,6 +92,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
         }
         dispatched += 1;
         progressed = true;
+        deps.logger.info("run dispatched", { runId: run.id, group: lease.group });
         await sendRun(deps, stored, prepared.body).catch((error: unknown) => {
           if (!(error instanceof ServiceError)) throw error;
         });
