@@ -64,7 +64,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
       const run = await store.getRun(head.runId);
       if (!run || run.status !== "queued") {
         // A queue entry whose run moved on without it: only a hand-edited store leaves one.
-        if (run) await store.cancelQueued(view, run, run).catch(() => undefined);
+        if (run) await store.cancelQueued(view, run, run).catch(ignoreConflict);
         continue;
       }
       let progressed = false;
