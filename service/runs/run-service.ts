@@ -150,6 +150,27 @@ export function createRunService(deps: RunServiceDeps): RunService {
     return updated;
   }
 
+  /**
+   * Stops the group of a run just recorded canceled, if it carries the run, and frees it. A PUT
+   * still in flight keeps the lease: the reconcile loop stops the group if the PUT lands, and frees
+   * it once the start deadline has passed. A failed stop leaves the lease held too, and the loop
+   * stops the group on its next pass.
+   */
+  async function stopAndRelease(run: Stored<RunRecord>, groupName: string): Promise<void> {
+    const group = await arm.read(groupName);
+    if (!carriesRun(group, run.id, deps.container)) return;
+    if (isRunActive(group, deps.container)) await arm.stop(groupName);
+    const lease = await currentLease(store, groupName);
+    if (lease?.runId !== run.id) return;
+    try {
+      await store.releaseLease(lease);
+      deps.onWork?.();
+    } catch (error) {
+      // Someone else freed it first: the loop's own pass.
+      if (!(error instanceof StoreConflict)) throw error;
+    }
+  }
+
   return {
     refresh,
 
@@ -226,15 +247,10 @@ export function createRunService(deps: RunServiceDeps): RunService {
             const view = await store.view();
             return runView(await store.cancelQueued(view, run, { ...run, status: "canceled", finishedAt }));
           }
-          const group = run.group ? await arm.read(run.group) : undefined;
-          const carried = group !== undefined && carriesRun(group, run.id, deps.container);
-          if (carried && isRunActive(group, deps.container)) await arm.stop(run.group ?? "");
-          // A PUT still in flight keeps the lease: the reconcile loop stops the group if the PUT
-          // lands, and frees it once the start deadline has passed.
-          const lease = carried && run.group ? await currentLease(store, run.group) : undefined;
-          const release = lease?.runId === run.id ? lease : undefined;
-          const canceled = await store.updateRun(run, { ...run, status: "canceled", finishedAt }, release);
-          if (release) deps.onWork?.();
+          // Recorded first, so that no reader of the stopping group records the stop as its own
+          // "stopped outside the service"; the group is stopped and freed after.
+          const canceled = await store.updateRun(run, { ...run, status: "canceled", finishedAt });
+          if (run.group) await stopAndRelease(canceled, run.group);
           return runView(canceled);
         } catch (error) {
           if (error instanceof StoreConflict) continue;
