@@ -12,10 +12,9 @@ export function parseDuration(text: string): number | undefined {
   return ms > 0 && Number.isFinite(ms) ? Math.round(ms) : undefined;
 }
 
-/** A short human duration: `850ms`, `42s`, `3m 05s`, `2h 01m`. */
+/** A short human duration in whole seconds: `0s`, `42s`, `3m 05s`, `2h 01m`. */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
-  const seconds = Math.floor(ms / 1000);
+  const seconds = Math.max(0, Math.floor(ms / 1000));
   if (seconds < 60) return `${seconds}s`;
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, "0")}s`;

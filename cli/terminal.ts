@@ -8,6 +8,7 @@ export type Colors = ReturnType<typeof pc.createColors>;
 export interface OutStream {
   write(text: string): unknown;
   isTTY?: boolean;
+  columns?: number;
 }
 
 /** The process's outputs and environment, passed in so commands never reach for globals. */
@@ -29,8 +30,9 @@ export function colorsFor(stream: OutStream, env: Io["env"]): Colors {
 
 /**
  * Whether to draw a spinner on stderr. nanospinner decides by whether fd 1 is a terminal, so
- * both streams must be, or it would print one line per frame into a pipe.
+ * both streams must be, or it would print one line per frame into a pipe; and it divides by the
+ * terminal's width, so a terminal that reports none (a pty nobody sized) gets plain lines.
  */
 export function canSpin(io: Io): boolean {
-  return isInteractive(io.stderr, io.env) && isInteractive(io.stdout, io.env);
+  return isInteractive(io.stderr, io.env) && isInteractive(io.stdout, io.env) && (io.stderr.columns ?? 0) > 0;
 }

@@ -94,7 +94,8 @@ function spinnerView(io: Io, now: () => number): WatchView {
     show(event) {
       if (event.kind === "status") {
         current = event.run;
-        spinner.update({ text: text() });
+        // The end is drawn once, by "ended".
+        if (!hasEnded(event.run)) spinner.update({ text: text() });
       } else if (event.kind === "logs") {
         spinner.clear();
         io.stdout.write(event.text);
