@@ -7,6 +7,14 @@ import { pulumiStackOutputs } from "./pulumi-stack.js";
 // given with --key is not left there for the whole wait.
 process.title = "aci-trigger";
 
+// A reader that went away (`aci-trigger logs ID | head`) has all it wanted: end quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(exitCodes.ok);
+    throw error;
+  });
+}
+
 process.exitCode = await runCli(process.argv.slice(2), {
   io: { stdout: process.stdout, stderr: process.stderr, env: process.env },
   readStack: pulumiStackOutputs,
