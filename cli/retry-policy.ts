@@ -23,12 +23,15 @@ export type AttemptOutcome =
 
 const retryableStatuses: ReadonlySet<number> = new Set([429, 503]);
 
+// The HTTP date format servers send (IMF-fixdate); Date.parse alone would take "-1" for a year.
+const httpDate = /^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
 /** Milliseconds a `Retry-After` value asks for: delay-seconds or an HTTP date; undefined if unreadable. */
 export function retryAfterMs(value: string | null, now: number): number | undefined {
   if (value === null) return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const date = Date.parse(text);
+  const date = httpDate.test(text) ? Date.parse(text) : Number.NaN;
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
