@@ -45,7 +45,7 @@ describe("aci-trigger on a terminal", () => {
     const raw = result.stdout;
     const id = raw.replace(ansiPattern, "").split("\r\n")[0]!;
     expect((await runs.status(id)).body.status).toBe("succeeded");
-    expect(raw.replace(ansiPattern, "")).toMatch(new RegExp(`[${frames.join("")}] run ${id} (starting|running) · \\d+s`));
+    expect(raw.replace(ansiPattern, "")).toMatch(new RegExp(`[${frames.join("")}] run ${id} (queued|starting|running) · \\d+s`));
 
     const lastFrame = lastFrameAt(raw);
     const cleared = raw.indexOf(eraseLine, lastFrame);
