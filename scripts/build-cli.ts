@@ -1,6 +1,6 @@
 import { build } from "esbuild";
 import { chmod, readFile, readdir, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 
 /**
@@ -55,4 +55,4 @@ const bundle = `${code}/*\n${notices.join("\n\n---\n\n")}\n*/\n`;
 
 await writeFile(values.outfile, bundle);
 await chmod(values.outfile, 0o755);
-process.stdout.write(`${JSON.stringify({ msg: "cli bundle built", outfile: values.outfile, dir: dirname(values.outfile), bytes: Buffer.byteLength(bundle) })}\n`);
+process.stdout.write(`${JSON.stringify({ msg: "cli bundle built", outfile: values.outfile, bytes: Buffer.byteLength(bundle) })}\n`);

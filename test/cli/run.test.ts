@@ -225,6 +225,31 @@ describe("aci-trigger against the service bundle and the emulator, on pipes", ()
     }
   });
 
+  it("list prints a page of runs newest first as a table, and how to get the next; --json prints the service's page", async () => {
+    const page = (await runs.call("GET", "/runs?limit=2")).body as unknown as { runs: Array<{ id: string; status: string }>; nextCursor: string | null };
+    expect(page.runs).toHaveLength(2);
+    expect(page.nextCursor).toEqual(expect.any(String));
+
+    const table = await cli(["list", "--limit", "2"]);
+    expect(table.code).toBe(0);
+    const rows = lines(table.stdout);
+    expect(rows[0]).toMatch(/^ID +STATUS +EXIT +CREATED +FINISHED$/);
+    expect(rows.slice(1).map((row) => row.split(/ +/).slice(0, 2))).toEqual(page.runs.map((run) => [run.id, run.status]));
+    expect(table.stderr).toBe(`More runs: aci-trigger list --cursor ${page.nextCursor}\n`);
+
+    const next = await cli(["list", "--limit", "2", "--cursor", page.nextCursor!, "--json"]);
+    expect(lines(next.stdout).map((line) => JSON.parse(line))).toEqual([(await runs.call("GET", `/runs?limit=2&cursor=${page.nextCursor}`)).body]);
+
+    const failed = await cli(["list", "--status", "failed", "--json"]);
+    const failedPage = JSON.parse(failed.stdout) as { runs: Array<{ status: string }> };
+    expect(failedPage.runs.length).toBeGreaterThan(0);
+    expect(failedPage.runs.every((run) => run.status === "failed")).toBe(true);
+
+    const refused = await cli(["list", "--status", "sleeping"]);
+    expect(refused.code).toBe(125);
+    expect(lines(refused.stderr)).toEqual([expect.stringMatching(/^aci-trigger: InvalidRequest: /)]);
+  });
+
   it("wrote no escape code and never the key in any output of this file", () => {
     expect(outputs.length).toBeGreaterThan(10);
     const all = outputs.map((result) => result.stdout + result.stderr).join("\n");
