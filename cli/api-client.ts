@@ -1,0 +1,135 @@
+import { ApiError } from "./api-error.js";
+import type { Connection } from "./connection.js";
+import { defaultRetryOptions, retryDelay, type AttemptOutcome, type RetryOptions } from "./retry-policy.js";
+import type { Run, RunLogs, RunPage } from "./run-types.js";
+
+/** The body of `POST /runs`. */
+export interface RunRequest {
+  env?: Record<string, string>;
+  command?: string[];
+}
+
+/** `GET /runs` filters and paging. */
+export interface ListQuery {
+  status?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** The service's run routes. Each answer is the service's JSON as sent, typed as the client reads it. */
+export interface RunsApi {
+  start(request: RunRequest, idempotencyKey?: string): Promise<Run>;
+  get(id: string): Promise<Run>;
+  list(query: ListQuery): Promise<RunPage>;
+  logs(id: string, tail?: number): Promise<RunLogs>;
+  cancel(id: string): Promise<Run>;
+}
+
+export interface ApiClientOptions {
+  retry?: RetryOptions;
+  /** One timeout per attempt. */
+  requestTimeoutMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+const defaultRequestTimeoutMs = 60_000;
+
+function errorCode(body: unknown): { code: string; message: string } | undefined {
+  const error = typeof body === "object" && body !== null ? (body as { error?: unknown }).error : undefined;
+  if (typeof error !== "object" || error === null) return undefined;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return typeof code === "string" ? { code, message: typeof message === "string" ? message : "" } : undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why fetch failed, in words that never include a header (the key travels in one). */
+function networkReason(error: unknown): string {
+  const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  if (typeof cause?.code === "string") return cause.code;
+  if (typeof cause?.message === "string") return cause.message;
+  return "the connection failed";
+}
+
+/**
+ * A client of the service's `/runs` routes with one bearer key. Each call is one request with
+ * its own timeout, retried only as `retry-policy` allows; a refusal becomes an `ApiError` named
+ * by the service's `error.code`.
+ */
+export function runsApi(connection: Connection, options: ApiClientOptions = {}): RunsApi {
+  const retry = options.retry ?? defaultRetryOptions;
+  const timeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const now = options.now ?? Date.now;
+  const origin = new URL(connection.url).origin;
+
+  async function attempt(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<Response> {
+    return fetch(`${connection.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${connection.key}`,
+        accept: "application/json",
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  }
+
+  async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    for (let retries = 0; ; retries++) {
+      let response: Response;
+      try {
+        response = await attempt(method, path, body, headers);
+      } catch (error) {
+        const timedOut = error instanceof Error && error.name === "TimeoutError";
+        const delay = timedOut ? undefined : retryDelay({ kind: "network-error" }, method, retries, now(), retry);
+        if (delay !== undefined) {
+          await sleep(delay);
+          continue;
+        }
+        if (timedOut) throw new ApiError("Timeout", `${origin} did not answer ${method} ${path} within ${timeoutMs / 1000}s.`);
+        throw new ApiError("Unreachable", `could not reach ${origin}: ${networkReason(error)}.`);
+      }
+      const text = await response.text();
+      const parsed = text === "" ? undefined : parseJson(text);
+      if (response.ok) {
+        if (parsed === undefined) throw new ApiError("InvalidAnswer", `${method} ${path} answered ${response.status} without JSON.`, response.status);
+        return parsed as T;
+      }
+      const outcome: AttemptOutcome = { kind: "answer", status: response.status, retryAfter: response.headers.get("retry-after") };
+      const delay = retryDelay(outcome, method, retries, now(), retry);
+      if (delay !== undefined) {
+        await sleep(delay);
+        continue;
+      }
+      const error = errorCode(parsed);
+      if (error) throw new ApiError(error.code, error.message, response.status, parsed);
+      throw new ApiError("HttpError", `${method} ${path} answered ${response.status} ${response.statusText}`.trim() + ".", response.status, parsed);
+    }
+  }
+
+  const runPath = (id: string) => `/runs/${encodeURIComponent(id)}`;
+  return {
+    start: (request, idempotencyKey) => call("POST", "/runs", request, idempotencyKey === undefined ? {} : { "idempotency-key": idempotencyKey }),
+    get: (id) => call("GET", runPath(id)),
+    list: (query) => {
+      const search = new URLSearchParams();
+      if (query.status !== undefined) search.set("status", query.status);
+      if (query.limit !== undefined) search.set("limit", String(query.limit));
+      if (query.cursor !== undefined) search.set("cursor", query.cursor);
+      const qs = search.toString();
+      return call("GET", `/runs${qs ? `?${qs}` : ""}`);
+    },
+    logs: (id, tail) => call("GET", `${runPath(id)}/logs${tail === undefined ? "" : `?tail=${tail}`}`),
+    cancel: (id) => call("POST", `${runPath(id)}/cancel`),
+  };
+}
