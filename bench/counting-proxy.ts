@@ -1,7 +1,5 @@
 import { Agent, createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
-import { performance } from "node:perf_hooks";
-import { sleep } from "./pool.js";
 
 /** One request the proxy forwarded: what the service asked the store for. */
 export interface ProxiedRequest {
@@ -16,10 +14,6 @@ export interface CountingProxy {
   origin: string;
   /** Every request forwarded so far, in arrival order. */
   readonly requests: readonly ProxiedRequest[];
-  /** Requests forwarded whose answer has not been sent back yet. */
-  readonly inFlight: number;
-  /** Resolves once nothing is in flight and nothing arrived or finished for `quietMs`. */
-  quiet(quietMs: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,25 +26,9 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   const upstream = new URL(target);
   const agent = new Agent({ keepAlive: true });
   const requests: ProxiedRequest[] = [];
-  let inFlight = 0;
-  let lastActivity = performance.now();
-  const settle = () => {
-    inFlight -= 1;
-    lastActivity = performance.now();
-  };
 
   const server = createServer((req, res) => {
     requests.push({ method: req.method ?? "GET", path: (req.url ?? "/").split("?")[0] ?? "/" });
-    inFlight += 1;
-    lastActivity = performance.now();
-    let settled = false;
-    const done = () => {
-      if (!settled) {
-        settled = true;
-        settle();
-      }
-    };
-    res.once("close", done);
     const forward = request(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent },
       (answer) => {
@@ -73,16 +51,6 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   return {
     origin: `http://127.0.0.1:${port}`,
     requests,
-    get inFlight() {
-      return inFlight;
-    },
-    quiet: async (quietMs, timeoutMs = 10_000) => {
-      const deadline = performance.now() + timeoutMs;
-      while (inFlight > 0 || performance.now() - lastActivity < quietMs) {
-        if (performance.now() > deadline) throw new Error(`the store did not fall quiet for ${quietMs} ms within ${timeoutMs} ms`);
-        await sleep(Math.max(1, quietMs / 4));
-      }
-    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { startBareProcess, type BareProcess } from "./bare-process.js";
 import { createBareTrigger, type BareTriggerOptions } from "./bare-trigger.js";
 import { buildBundle } from "./bundle.js";
+import { spawnBundle } from "./bundle-process.js";
 import { measureColdStarts } from "./cold-start.js";
 import { drainRuns } from "./drain.js";
 import { bareGroupName, benchPartition, clientId, definition, resourceGroup, serviceGroupName, startBenchFixture, subscriptionId, type BenchFixture } from "./fixture.js";
@@ -28,7 +29,7 @@ const plan = {
   coldStarts: 7,
   overhead: { warmup: 30, samples: 200 },
   burst: { idleSamples: 5, settleMs: 1_000, statusRequests: 1_000, statusConcurrency: 32, triggers: 100 },
-  throughput: { requests: 3_000, concurrency: 32, warmup: 300 },
+  throughput: { requests: 2_000, concurrency: 32, warmup: 200 },
   proxyHop: { warmup: 20, samples: 100 },
   history: { small: 100, large: 10_000, pageSize: 20, warmup: 5, samples: 40 },
   pool: { groups: 5, runs: 100, runMs: 50, reconcileIntervalMs: 20 },
@@ -69,10 +70,15 @@ async function bench(dir: string, started: Date, fixture: BenchFixture, stopLate
   };
   const bareProcess: BareProcess = await startBareProcess(bareOptions, fixture.caFile);
   stopLater(bareProcess.stop);
+  // A second replica on the same partition, straight to Azurite: the overhead loop reads runs there.
+  const reader = await spawnBundle(bundle.path, { ...fixture.serviceEnv, ...fixture.directStorageEnv(benchPartition) });
+  stopLater(reader.stop);
+  await reader.listening;
   const overhead = await measureOverhead({
     emulator: fixture.emulator,
     tableProxy: fixture.tableProxy,
     serviceUrl: service.url,
+    readerUrl: reader.url,
     servicePid: service.pid,
     bare: createBareTrigger(bareOptions),
     bareOutOfProcess: bareProcess.trigger,

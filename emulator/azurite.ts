@@ -35,8 +35,9 @@ export async function startAzurite(options: { timeoutMs?: number } = {}): Promis
   const workspace = await mkdtemp(join(tmpdir(), "aci-trigger-azurite-"));
   const child: ChildProcess = spawn(
     process.execPath,
-    [azuriteEntry(), "--queuePort", "0", "--tablePort", "0", "--blobPort", "0", "--inMemoryPersistence", "--skipApiVersionCheck", "--disableProductStyleUrl"],
-    // In memory; the empty working folder only catches whatever Azurite might write beside it.
+    [azuriteEntry(), "--queuePort", "0", "--tablePort", "0", "--blobPort", "0", "--inMemoryPersistence", "--skipApiVersionCheck", "--disableProductStyleUrl", "--disableTelemetry"],
+    // In memory, and without telemetry (whose unreachable endpoint holds Azurite's exit for long);
+    // the empty working folder only catches whatever Azurite might write beside it.
     { cwd: workspace, env: { ...process.env, AZURITE_ACCOUNTS: `${account}:${key}` }, stdio: ["ignore", "pipe", "pipe"] },
   );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

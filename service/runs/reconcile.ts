@@ -105,14 +105,17 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
 
   return async () => {
     const view = await store.view();
-    for (let i = 0; i < view.leases.length; i += 1) {
-      try {
-        await settleHeldGroup(view, i);
-      } catch (error) {
-        // One group's trouble (ARM down, a lost race) must not stop the others' reconcile.
-        if (!(error instanceof StoreConflict)) deps.logger.warn("reconcile of a group failed", { group: view.leases[i]?.group, error });
-      }
-    }
+    // Groups are settled side by side: a pass takes one group's round trips, not the pool's.
+    await Promise.all(
+      view.leases.map(async (lease, i) => {
+        try {
+          await settleHeldGroup(view, i);
+        } catch (error) {
+          // One group's trouble (ARM down, a lost race) must not stop the others' reconcile.
+          if (!(error instanceof StoreConflict)) deps.logger.warn("reconcile of a group failed", { group: lease.group, error });
+        }
+      }),
+    );
     const dispatched = await dispatchHead();
     const after = await store.view();
     const awake = after.counters.queued > 0 || after.leases.some((lease) => lease.runId !== undefined);

@@ -211,12 +211,16 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
         if (status) filter += ` and ${odata`status eq ${status}`}`;
         const runs: Stored<RunRecord>[] = [];
         let more = false;
-        for await (const entity of client.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
-          if (runs.length === limit) {
-            more = true;
-            break;
+        // Pages of one more than asked: the service's default page is 1,000 entities, and the
+        // newest page must cost the same with 100 or 100,000 runs stored.
+        pages: for await (const page of client.listEntities<Record<string, unknown>>({ queryOptions: { filter } }).byPage({ maxPageSize: limit + 1 })) {
+          for (const entity of page) {
+            if (runs.length === limit) {
+              more = true;
+              break pages;
+            }
+            runs.push(runFrom(entity));
           }
-          runs.push(runFrom(entity));
         }
         const last = runs.at(-1);
         return { runs, nextCursor: more && last ? Buffer.from(rowKeys.run(last.id) ?? "", "utf8").toString("base64url") : null };
