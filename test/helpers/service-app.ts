@@ -17,7 +17,7 @@ export type TestConfig = Pick<Config, "auth" | "secrets" | "limits">;
 
 export function testConfig(overrides: Partial<TestConfig> = {}): TestConfig {
   return {
-    auth: { kind: "keys", keys: apiKeys },
+    auth: { kind: "required", keys: apiKeys.map((value, index) => ({ label: `key-${index + 1}`, value })) },
     secrets: { env: { job: { DB_PASSWORD: dbPassword } } },
     limits: { maxEnvCount: 20, maxEnvBytes: 4096, maxBodyBytes: 16 * 1024 },
     ...overrides,
