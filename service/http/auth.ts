@@ -46,7 +46,7 @@ type Identified =
 
 async function identify(header: string | undefined, auth: Extract<AuthConfig, { kind: "required" }>, entra: EntraVerifier | undefined): Promise<Identified> {
   const credential = bearerPattern.exec(header ?? "")?.[1];
-  if (credential === undefined) return { outcome: "refused", reason: header === undefined ? "no Authorization header" : "not a bearer credential", presented: "nothing" };
+  if (credential === undefined) return { outcome: "refused", reason: header === undefined ? "no Authorization header" : "not the Bearer scheme", presented: "nothing" };
   const key = matchingKey(credential, auth.keys);
   if (key) return { outcome: "accepted", caller: { kind: "key", label: key.label } };
   if (!entra || !compactJws.test(credential)) return { outcome: "refused", reason: "unknown key", presented: "key" };

@@ -163,3 +163,31 @@ describe("POST /runs refusals", () => {
     expect((await bodyOf(res)).error.code).toBe("TooManyTags");
   });
 });
+
+describe("the limit on starts", () => {
+  it("answers 429 TooManyRequests with Retry-After past TRIGGER_MAX_STARTS_PER_MINUTE, without calling ARM, until the minute is over", async () => {
+    let clock = Date.parse("2024-02-01T00:00:00Z");
+    const { app, fake } = buildApp({
+      config: { rateLimits: { maxStartsPerMinute: 2, maxFailedAuthPerMinute: 20, trustedProxyHops: 0 } },
+      deps: { now: () => new Date(clock) },
+    });
+    for (let i = 0; i < 2; i += 1) {
+      expect((await postRun(app, { env: {} })).status).toBe(202);
+      fake.finish(0);
+    }
+    clock += 15_000;
+    const refused = await postRun(app, { env: {} });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("Retry-After")).toBe("45");
+    expect((await bodyOf(refused)).error.code).toBe("TooManyRequests");
+    expect(fake.calls.replace).toBe(2);
+    clock += 45_000;
+    expect((await postRun(app, { env: {} })).status).toBe(202);
+  });
+
+  it("does not count requests refused before they reach the run service", async () => {
+    const { app } = buildApp({ config: { rateLimits: { maxStartsPerMinute: 1, maxFailedAuthPerMinute: 20, trustedProxyHops: 0 } } });
+    for (let i = 0; i < 3; i += 1) expect((await postRun(app, { env: { "1BAD": "x" } })).status).toBe(400);
+    expect((await postRun(app, { env: {} })).status).toBe(202);
+  });
+});
