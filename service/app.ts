@@ -89,7 +89,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       },
     }),
   );
-  app.use("/runs", authenticator.require);
+  // Hono's "/runs/*" also matches "/runs" itself: one registration, so each request is checked once.
   app.use("/runs/*", authenticator.require);
 
   app.route("/", healthRoutes(readiness, authenticator.identifyIfPresented));
