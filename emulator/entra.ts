@@ -53,14 +53,14 @@ function newKey(): SigningKey {
   return { kid, privateKey, publicKey };
 }
 
-function oauthError(status: number, error: string, code: number, description: string): Reply {
+function oauthError(status: number, error: string, code: number, description: string, nowMs: number): Reply {
   return {
     status,
     body: {
       error,
       error_description: `AADSTS${code}: ${description}`,
       error_codes: [code],
-      timestamp: new Date().toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z"),
+      timestamp: new Date(nowMs).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z"),
       trace_id: randomUUID(),
       correlation_id: randomUUID(),
     },
@@ -207,19 +207,19 @@ export class EntraTenant {
 
   #token(form: URLSearchParams, nowMs: number): Reply {
     if (form.get("grant_type") !== "client_credentials") {
-      return oauthError(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type; the emulator issues client_credentials only.");
+      return oauthError(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type; the emulator issues client_credentials only.", nowMs);
     }
     const clientId = form.get("client_id") ?? "";
     const client = this.#clients.get(clientId);
-    if (!client) return oauthError(400, "unauthorized_client", 700016, `Application with identifier '${clientId}' was not found in the directory.`);
-    if (form.get("client_secret") !== client.clientSecret) return oauthError(401, "invalid_client", 7000215, "Invalid client secret provided.");
+    if (!client) return oauthError(400, "unauthorized_client", 700016, `Application with identifier '${clientId}' was not found in the directory.`, nowMs);
+    if (form.get("client_secret") !== client.clientSecret) return oauthError(401, "invalid_client", 7000215, "Invalid client secret provided.", nowMs);
     const scope = form.get("scope") ?? "";
     if (!scope.endsWith("/.default")) {
-      return oauthError(400, "invalid_scope", 1002012, "Client credential flows must have a scope value with /.default suffixed to the resource identifier.");
+      return oauthError(400, "invalid_scope", 1002012, "Client credential flows must have a scope value with /.default suffixed to the resource identifier.", nowMs);
     }
     const resource = scope.slice(0, -"/.default".length);
     if (resource !== this.api.identifierUri && resource !== this.api.appId) {
-      return oauthError(400, "invalid_resource", 500011, `The resource principal named ${resource} was not found in the tenant.`);
+      return oauthError(400, "invalid_resource", 500011, `The resource principal named ${resource} was not found in the tenant.`, nowMs);
     }
     const claims = this.claimsFor(client, nowMs);
     return {
