@@ -91,6 +91,8 @@ export async function startBenchFixture(dir: string): Promise<BenchFixture> {
       ACI_CONTAINER_GROUP: serviceGroupName,
       AZURE_CLIENT_ID: clientId,
       TRIGGER_API_KEYS: apiKey,
+      // The bench measures the service's own cost per trigger, not the start rate limit.
+      TRIGGER_MAX_STARTS_PER_MINUTE: "1000000",
       ACI_SECRETS: JSON.stringify(secretsOf(definition)),
       ...storageEnv(countedConnectionString, benchPartition),
       [configNames.reconcileIntervalMs]: String(idleReconcileIntervalMs),

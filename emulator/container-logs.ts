@@ -1,9 +1,18 @@
 import { containerView, type PlannedContainer, type Run } from "./lifecycle.js";
 
+/** Programs that print the whole environment, secure values included, as any real process would. */
+const envPrinters = new Set(["env", "printenv"]);
+
+/** True when the command runs `env` or `printenv`, directly or in a shell script. */
+function printsEnvironment(command: readonly string[]): boolean {
+  return command.flatMap((part) => part.split(/[\s;|&()]+/)).some((word) => envPrinters.has(word.slice(word.lastIndexOf("/") + 1)));
+}
+
 /**
  * What a simulated container writes to stdout during its current (or last) run: `run started`,
- * its command, one line per env var (`NAME=value` for plain values, `NAME=[secure]` so a secure
- * value is never printed), and `exit code N` when it exits by itself. Lines appear only once
+ * its command, one line per env var, and `exit code N` when it exits by itself. The demo job
+ * masks secure values (`NAME=[secure]`); a command that runs `env` or `printenv` prints them
+ * (`NAME=value`) as it would on ACI, so a test can see a secret leak through the logs. Lines appear only once
  * their moment has passed. `tail` keeps the last N lines; `timestamps` prefixes each with its
  * RFC 3339 time, as ACI does.
  */
@@ -15,8 +24,10 @@ export function containerLogs(run: Run, container: PlannedContainer, now: number
   if (state.state === "Waiting" || started === undefined) return "";
   const lines: Array<{ at: string; text: string }> = [{ at: started, text: "run started" }];
   if (container.command.length > 0) lines.push({ at: started, text: `command: ${container.command.join(" ")}` });
+  const revealSecure = printsEnvironment(container.command);
   for (const variable of container.env) {
-    const shown = typeof variable.value === "string" ? variable.value : "[secure]";
+    const secure = revealSecure && typeof variable.secureValue === "string" ? variable.secureValue : "[secure]";
+    const shown = typeof variable.value === "string" ? variable.value : secure;
     lines.push({ at: started, text: `${String(variable.name)}=${shown}` });
   }
   // A stopped container has no exit code, and so no line for it.

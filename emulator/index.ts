@@ -1,3 +1,4 @@
+import { EntraTenant, type EntraOptions } from "./entra.js";
 import { FaultList, type Fault } from "./faults.js";
 import { randomIdentityHeader, TokenIssuer } from "./identity.js";
 import { planRun, type Timings } from "./lifecycle.js";
@@ -9,6 +10,7 @@ import { validateGroup } from "./validation.js";
 import { clone, isObject } from "./wire.js";
 
 export { demoGroup } from "./demo-group.js";
+export { defaultEntraApi, defaultEntraTenantId, EntraTenant, type EntraClient, type EntraOptions, type SignOptions } from "./entra.js";
 export { generateTlsMaterial, trustCertificate, type TlsMaterial } from "./tls.js";
 export type { Fault } from "./faults.js";
 export type { RecordedRequest } from "./server.js";
@@ -35,6 +37,8 @@ export interface EmulatorOptions {
    * `Date.now`. A test holds a phase, or moves to the next one, by choosing what it returns.
    */
   clock?: () => number;
+  /** The emulated Entra ID tenant (see `Emulator.entra`). */
+  entra?: EntraOptions;
 }
 
 export interface SeedOptions {
@@ -54,6 +58,10 @@ export interface Emulator {
   /** ARM requests only, in arrival order. */
   requests: RecordedRequest[];
   tokenRequests: RecordedRequest[];
+  /** The Entra ID tenant served under `/{tenantId}/`, with `url` as its authority. */
+  entra: EntraTenant;
+  /** Requests to the Entra ID endpoints (client secrets redacted). */
+  entraRequests: RecordedRequest[];
   clearRequests(): void;
   faults: { add(fault: Fault): void; clear(): void };
   /** Stores a group as if a PUT had created it (secrets kept server-side) and starts its run. Throws on a body ARM would refuse. */
@@ -76,6 +84,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const faults = new FaultList();
   const requests: RecordedRequest[] = [];
   const tokenRequests: RecordedRequest[] = [];
+  const entraRequests: RecordedRequest[] = [];
   const context = { store, timings, exitCode, baseUrl: "" };
   const tokens = new TokenIssuer({
     header: identityHeader,
@@ -83,7 +92,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...(options.requiredClientId === undefined ? {} : { requiredClientId: options.requiredClientId }),
   });
   const clock = options.clock ?? Date.now;
-  const { server, port } = await listen({ tls, port: options.port ?? 0, host: "127.0.0.1", location, context, tokens, faults, requests, tokenRequests, clock });
+  const entra = new EntraTenant(options.entra ?? {}, () => context.baseUrl);
+  const { server, port } = await listen({ tls, port: options.port ?? 0, host: "127.0.0.1", location, context, tokens, entra, faults, requests, tokenRequests, entraRequests, clock });
   const url = `https://127.0.0.1:${port}`;
   context.baseUrl = url;
 
@@ -94,9 +104,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     caCertPem: tls.ca ?? tls.cert,
     requests,
     tokenRequests,
+    entra,
+    entraRequests,
     clearRequests() {
       requests.length = 0;
       tokenRequests.length = 0;
+      entraRequests.length = 0;
     },
     faults: { add: (fault) => faults.add(fault), clear: () => faults.clear() },
     putGroup(subscriptionId, resourceGroup, name, body, seed = {}) {

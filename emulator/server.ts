@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { parseArmPath } from "./arm-paths.js";
 import { apiVersion, armHeaders, handleArm, operationApiVersion, type ArmContext } from "./arm-routes.js";
 import { cloudError, type Reply } from "./cloud-error.js";
+import type { EntraTenant } from "./entra.js";
 import type { FaultList } from "./faults.js";
 import type { TokenIssuer } from "./identity.js";
 
@@ -24,9 +25,11 @@ export interface ServerParts {
   location: string;
   context: ArmContext;
   tokens: TokenIssuer;
+  entra: EntraTenant;
   faults: FaultList;
   requests: RecordedRequest[];
   tokenRequests: RecordedRequest[];
+  entraRequests: RecordedRequest[];
   /** The time the lifecycle and tokens are computed at. */
   clock: () => number;
 }
@@ -54,6 +57,13 @@ async function serve(parts: ServerParts, req: IncomingMessage, res: ServerRespon
   const method = (req.method ?? "GET").toUpperCase();
   const identity = url.pathname.toLowerCase() === identityPath;
   const raw = await readBody(req);
+  if (parts.entra.serves(url.pathname)) {
+    // Entra ID is its own service: ARM's faults, token check and headers do not apply to it.
+    const reply = parts.entra.handle(method, url.pathname, raw, parts.clock());
+    parts.entraRequests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: recordedHeaders(req), body: redactForm(raw), status: reply.status });
+    send(res, reply);
+    return;
+  }
   const parsed = parseJson(raw);
   const record: RecordedRequest = {
     method,
@@ -147,6 +157,13 @@ function recordedHeaders(req: IncomingMessage): Record<string, string> {
     headers[name] = redactedHeaders.has(name) ? redact(text) : text;
   }
   return headers;
+}
+
+/** A form body with its client secret replaced. */
+function redactForm(raw: string): Record<string, string> {
+  const form = Object.fromEntries(new URLSearchParams(raw));
+  if ("client_secret" in form) form["client_secret"] = "[redacted]";
+  return form;
 }
 
 /** Keeps the scheme of a credential header (so tests can see a Bearer token was sent), never the value. */

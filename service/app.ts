@@ -3,9 +3,11 @@ import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "./app-env.js";
-import { requireBearer } from "./auth.js";
-import type { Config } from "./config.js";
+import { type Config, defaultRateLimits } from "./config.js";
 import { ServiceError, toErrorResponse } from "./errors.js";
+import { createAuthenticator } from "./http/auth.js";
+import { createEntraVerifier, type EntraVerifier } from "./http/auth-entra.js";
+import { createWindowCounter } from "./http/rate-limit.js";
 import type { Logger } from "./logger.js";
 import { openApiDocument } from "./openapi.js";
 import type { Readiness } from "./readiness.js";
@@ -15,22 +17,51 @@ import type { RunService } from "./runs/run-service.js";
 
 export interface AppDeps {
   runs: RunService;
-  config: Pick<Config, "auth" | "limits">;
+  config: Pick<Config, "auth" | "limits"> & Partial<Pick<Config, "rateLimits">>;
   logger: Logger;
   /** config and store usable; ARM and secrets as details (see readiness.ts) */
   readiness: () => Promise<Readiness>;
+  /** Default: a verifier of `config.auth.entra` on the wall clock, when Entra ID is configured. */
+  entra?: EntraVerifier;
+  /** Let callers without credentials in (presented ones are still checked): `npm start` only. */
+  allowAnonymous?: boolean;
+  /** The clock of the rate limits; default the wall clock. */
+  now?: () => Date;
 }
 
 /**
- * The trigger service's HTTP app: request ids, JSON request logs, bearer auth on /runs, one
- * validation shape, one error mapping. Everything it touches comes in through `deps`, so a test
- * builds a fresh app around a run service of its own.
+ * The trigger service's HTTP app: request ids, JSON request logs, authentication and rate limits
+ * on /runs, one validation shape, one error mapping. Everything it touches comes in through
+ * `deps`, so a test builds a fresh app around a run service of its own.
  */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { config, logger, runs, readiness } = deps;
   if (config.auth.kind === "none") {
     logger.warn("authentication is disabled: anyone who can reach the service can start and cancel runs");
+  } else if (deps.allowAnonymous) {
+    logger.warn("anonymous callers are let in: anyone who can reach the service can start and cancel runs");
   }
+  const rateLimits = config.rateLimits ?? defaultRateLimits;
+  const now = deps.now ?? (() => new Date());
+  const clock = () => now().getTime();
+  const entra = deps.entra ?? (config.auth.kind === "required" && config.auth.entra ? createEntraVerifier(config.auth.entra) : undefined);
+  const authenticator = createAuthenticator({
+    auth: config.auth,
+    ...(entra ? { entra } : {}),
+    ...(deps.allowAnonymous ? { allowAnonymous: true } : {}),
+    failures: createWindowCounter({ limit: rateLimits.maxFailedAuthPerMinute, windowMs: 60_000 }),
+    trustedProxyHops: rateLimits.trustedProxyHops,
+    now: clock,
+  });
+  const starts = createWindowCounter({ limit: rateLimits.maxStartsPerMinute, windowMs: 60_000 });
+  const admitStart = () => {
+    const wait = starts.take("all", clock());
+    if (wait !== undefined) {
+      throw new ServiceError("TooManyRequests", `More than ${rateLimits.maxStartsPerMinute} runs were started in the last minute; retry after ${wait} s.`, {
+        headers: { "Retry-After": String(wait) },
+      });
+    }
+  };
   const document = openApiDocument(config.limits);
 
   const app = new Hono<AppEnv>();
@@ -45,6 +76,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       path: c.req.path,
       status: c.res.status,
       durationMs: Math.round(performance.now() - started),
+      ...(c.var.caller ? { caller: c.var.caller } : {}),
       ...(c.var.runId ? { runId: c.var.runId } : {}),
     });
   });
@@ -57,12 +89,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       },
     }),
   );
-  app.use("/runs", requireBearer(config.auth));
-  app.use("/runs/*", requireBearer(config.auth));
+  // Hono's "/runs/*" also matches "/runs" itself: one registration, so each request is checked once.
+  app.use("/runs/*", authenticator.require);
 
-  app.route("/", healthRoutes(readiness));
+  app.route("/", healthRoutes(readiness, authenticator.identifyIfPresented));
   app.get("/openapi.json", (c) => c.json(document, 200));
-  app.route("/runs", runRoutes({ runs, limits: config.limits }));
+  app.route("/runs", runRoutes({ runs, limits: config.limits, admitStart }));
 
   app.notFound((c) => {
     const { status, body } = toErrorResponse(new ServiceError("NotFound", `No route ${c.req.method} ${c.req.path}.`));

@@ -29,11 +29,14 @@ export const configNames = {
   allowCommand: "TRIGGER_ALLOW_COMMAND",
   listenAddress: "TRIGGER_LISTEN_ADDRESS",
   maxStartsPerMinute: "TRIGGER_MAX_STARTS_PER_MINUTE",
+  maxFailedAuthPerMinute: "TRIGGER_MAX_FAILED_AUTH_PER_MINUTE",
+  trustedProxyHops: "TRIGGER_TRUSTED_PROXY_HOPS",
   entraTenantId: "TRIGGER_ENTRA_TENANT_ID",
   entraAudience: "TRIGGER_ENTRA_AUDIENCE",
   entraRequiredRole: "TRIGGER_ENTRA_REQUIRED_ROLE",
   entraAllowedClients: "TRIGGER_ENTRA_ALLOWED_CLIENTS",
   entraAuthority: "TRIGGER_ENTRA_AUTHORITY",
+  entraAcceptV1Tokens: "TRIGGER_ENTRA_ACCEPT_V1_TOKENS",
   logLevel: "LOG_LEVEL",
 } as const;
 

@@ -1,7 +1,8 @@
+import { isIP } from "node:net";
 import * as z from "zod";
 import { ConfigError } from "./config-error.js";
 import { configNames } from "./config-names.js";
-import { minApiKeyLength } from "./core/limits.js";
+import { type AuthConfig, isGuid, readAuth } from "./http/auth-config.js";
 import { envNamePattern, reservedEnvNames, type RunRequestLimits } from "./run-request.js";
 import { type AciSecrets, aciSecretsSchema } from "./secrets.js";
 
@@ -21,9 +22,12 @@ export interface Config {
   /** the user-assigned identity to authenticate as */
   clientId?: string;
   armEndpoint: string;
-  auth: { kind: "keys"; keys: string[] } | { kind: "none" };
+  auth: AuthConfig;
+  /** The address to listen on; unset: all interfaces, or loopback only when unauthenticated. */
+  listenAddress?: string;
   secrets: AciSecrets;
   limits: RunRequestLimits & { maxBodyBytes: number };
+  rateLimits: RateLimits;
   armRetryTimeoutMs: number;
   armRequestTimeoutMs: number;
   storage: { kind: "connectionString"; connectionString: string } | { kind: "account"; account: string };
@@ -35,6 +39,18 @@ export interface Config {
   reconcileIntervalMs: number;
   logLevel: LogLevel;
 }
+
+/** Per-process limits on who may try how often. */
+export interface RateLimits {
+  /** Starts admitted per minute, all callers together. */
+  maxStartsPerMinute: number;
+  /** Failed authentications one client may make per minute before it gets 429. */
+  maxFailedAuthPerMinute: number;
+  /** Proxies in front of the service that append to X-Forwarded-For (Container Apps ingress: 1). */
+  trustedProxyHops: number;
+}
+
+export const defaultRateLimits: RateLimits = { maxStartsPerMinute: 60, maxFailedAuthPerMinute: 20, trustedProxyHops: 0 };
 
 const defaults = {
   port: 8080,
@@ -50,7 +66,6 @@ const defaults = {
   logLevel: "info",
 } as const;
 
-const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const logLevels: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 
 type Problem = { variable: string; problem: string };
@@ -59,7 +74,7 @@ type Problem = { variable: string; problem: string };
  * Reads variables one by one and collects every problem, so one start-up failure reports all of
  * them at once. Problems name the variable and the rule broken, never the value.
  */
-class EnvReader {
+export class EnvReader {
   readonly problems: Problem[] = [];
   constructor(private readonly env: Record<string, string | undefined>) {}
 
@@ -84,6 +99,27 @@ class EnvReader {
       return fallback;
     }
     return value;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    if (raw !== "true" && raw !== "false") {
+      this.fail(name, "must be true or false");
+      return fallback;
+    }
+    return raw === "true";
+  }
+
+  /** An https URL without credentials, query or fragment, trailing slashes dropped. */
+  httpsUrl(name: string, fallback: string): string {
+    const raw = this.optional(name) ?? fallback;
+    const url = URL.canParse(raw) ? new URL(raw) : undefined;
+    if (!url || url.protocol !== "https:" || url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") {
+      this.fail(name, "must be an https URL without credentials, query or fragment");
+      return fallback;
+    }
+    return raw.replace(/\/+$/, "");
   }
 
   list(name: string): string[] | undefined {
@@ -137,37 +173,6 @@ function readStorage(read: EnvReader): Config["storage"] {
   }
   read.fail(configNames.storageAccount, `is required (or ${configNames.storageConnectionString}): the service keeps its runs there`);
   return { kind: "account", account: "" };
-}
-
-function readArmEndpoint(read: EnvReader): string {
-  const raw = read.optional(configNames.armEndpoint) ?? defaults.armEndpoint;
-  const url = URL.canParse(raw) ? new URL(raw) : undefined;
-  if (!url || url.protocol !== "https:" || url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") {
-    read.fail(configNames.armEndpoint, "must be an https URL without credentials, query or fragment");
-    return defaults.armEndpoint;
-  }
-  return raw.replace(/\/+$/, "");
-}
-
-function readAuth(read: EnvReader): Config["auth"] {
-  const keys = read.list(configNames.apiKeys);
-  const allow = read.optional(configNames.allowUnauthenticated);
-  if (allow !== undefined && allow !== "true" && allow !== "false") {
-    read.fail(configNames.allowUnauthenticated, "must be true or false");
-    return { kind: "none" };
-  }
-  if (keys !== undefined && keys.length > 0) {
-    if (allow === "true") {
-      read.fail(configNames.allowUnauthenticated, `must not be true while ${configNames.apiKeys} is set`);
-    }
-    if (keys.some((key) => key.length < minApiKeyLength)) {
-      read.fail(configNames.apiKeys, `must be comma-separated keys of at least ${minApiKeyLength} characters each`);
-    }
-    return { kind: "keys", keys };
-  }
-  if (allow === "true") return { kind: "none" };
-  read.fail(configNames.apiKeys, `is required (or set ${configNames.allowUnauthenticated}=true to run without authentication)`);
-  return { kind: "none" };
 }
 
 function readSecrets(read: EnvReader): AciSecrets {
@@ -227,13 +232,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const read = new EnvReader(env);
   const port = read.integer(configNames.port, defaults.port, 0, 65_535);
   const subscriptionId = read.required(configNames.subscriptionId);
-  if (subscriptionId !== "" && !guid.test(subscriptionId)) read.fail(configNames.subscriptionId, "must be a GUID");
+  if (subscriptionId !== "" && !isGuid(subscriptionId)) read.fail(configNames.subscriptionId, "must be a GUID");
   const resourceGroup = read.required(configNames.resourceGroup);
   const containerGroups = readContainerGroups(read);
   const container = read.optional(configNames.container);
   const clientId = read.optional(configNames.clientId);
-  const armEndpoint = readArmEndpoint(read);
+  const armEndpoint = read.httpsUrl(configNames.armEndpoint, defaults.armEndpoint);
   const auth = readAuth(read);
+  const listenAddress = read.optional(configNames.listenAddress);
+  if (listenAddress !== undefined && isIP(listenAddress) === 0) read.fail(configNames.listenAddress, "must be an IP address (0.0.0.0 or :: for every interface)");
+  const allowCommand = read.boolean(configNames.allowCommand, false);
   const secrets = readSecrets(read);
   const allowedEnvNames = readAllowedEnvNames(read);
   const limits = {
@@ -241,6 +249,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     maxEnvBytes: read.integer(configNames.maxEnvBytes, defaults.maxEnvBytes, 1, 16 * 1024 * 1024),
     maxBodyBytes: read.integer(configNames.maxBodyBytes, defaults.maxBodyBytes, 1, 64 * 1024 * 1024),
     ...(allowedEnvNames ? { allowedEnvNames } : {}),
+    ...(allowCommand ? { allowCommand } : {}),
+  };
+  const rateLimits: RateLimits = {
+    maxStartsPerMinute: read.integer(configNames.maxStartsPerMinute, defaultRateLimits.maxStartsPerMinute, 1, 1_000_000),
+    maxFailedAuthPerMinute: read.integer(configNames.maxFailedAuthPerMinute, defaultRateLimits.maxFailedAuthPerMinute, 1, 1_000_000),
+    trustedProxyHops: read.integer(configNames.trustedProxyHops, defaultRateLimits.trustedProxyHops, 0, 10),
   };
   const armRetryTimeoutMs = read.integer(configNames.armRetryTimeoutMs, defaults.armRetryTimeoutMs, 0, 3_600_000);
   const armRequestTimeoutMs = read.integer(configNames.armRequestTimeoutMs, Math.min(defaults.armRequestTimeoutMs, Math.max(1, armRetryTimeoutMs)), 1, 600_000);
@@ -269,8 +283,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     ...(clientId ? { clientId } : {}),
     armEndpoint,
     auth,
+    ...(listenAddress ? { listenAddress } : {}),
     secrets,
     limits,
+    rateLimits,
     armRetryTimeoutMs,
     armRequestTimeoutMs,
     storage,

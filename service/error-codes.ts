@@ -5,7 +5,7 @@
 export const errorCodes = {
   InvalidRequest: { status: 400, action: "Fix the field named in the message; do not retry unchanged." },
   SecureVariableOverride: { status: 400, action: "Drop the named variables from `env`: the group holds them as secure values." },
-  Unauthorized: { status: 401, action: "Send `Authorization: Bearer <key>` with a current key." },
+  Unauthorized: { status: 401, action: "Send `Authorization: Bearer <credential>`: a current key, or an Entra ID access token for this API." },
   NotFound: { status: 404, action: "Check the path against the API list." },
   RunNotFound: { status: 404, action: "The id was never a run, or it is older than the retention; check it." },
   MethodNotAllowed: { status: 405, action: "Use a method from the `Allow` header." },
@@ -16,6 +16,8 @@ export const errorCodes = {
   PayloadTooLarge: { status: 413, action: "Send a smaller body (see Limits)." },
   UnsupportedMediaType: { status: 415, action: "Send the body as `Content-Type: application/json`." },
   IdempotencyKeyReused: { status: 422, action: "Use a new `Idempotency-Key` for a different body." },
+  TooManyFailedAuthentications: { status: 429, action: "Too many failed authentications from this client: wait `Retry-After` seconds, then retry with a valid credential." },
+  TooManyRequests: { status: 429, action: "Too many runs were started in the last minute: retry after `Retry-After` seconds." },
   InternalError: { status: 500, action: "Retry later; report the `X-Request-Id` if it persists." },
   ArmUnavailable: { status: 502, action: "Azure Resource Manager failed or was unreachable; retry later." },
   ArmAccessDenied: { status: 502, action: "Operator: grant the service's identity its role on the container group." },
@@ -28,6 +30,7 @@ export const errorCodes = {
   ContainerNotFound: { status: 503, action: "Operator: the configured container is not in the group; fix the configuration." },
   StoreUnavailable: { status: 503, action: "The run store failed or was unreachable; retry later. Operator: check the storage account and the identity's table role." },
   TooManyTags: { status: 503, action: "Operator: remove tags from the group so the run record fits (ARM allows 50)." },
+  EntraUnavailable: { status: 503, action: "Entra ID's signing keys could not be fetched, so no token can be checked: retry later (key callers are unaffected)." },
   NotReady: { status: 503, action: "Probe only: the check named in `checks` failed." },
 } as const satisfies Record<string, { status: number; action: string }>;
 

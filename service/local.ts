@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startAzurite } from "../emulator/azurite.js";
 import { demoGroup, startEmulator, trustCertificate } from "../emulator/index.js";
 import type { WireContainerGroup } from "./arm-types.js";
@@ -9,14 +12,16 @@ import { startServer } from "./server.js";
  * `npm start`: with Azure configured (AZURE_SUBSCRIPTION_ID set) this is the ordinary server.
  * Without it, the service runs against the embedded ARM emulator holding a demo group, and keeps
  * its runs in Azurite (Microsoft's storage emulator, in memory) started beside it, so a new user
- * can try every route with no Azure account. This is the one file of the service that imports
- * the emulators.
+ * can try every route with no Azure account, with a key, an emulated Entra ID token, or (without
+ * TRIGGER_API_KEYS) no credential at all. This is the one file of the service that imports the
+ * emulators.
  */
 const demo = {
   subscriptionId: "00000000-0000-0000-0000-000000000000",
   resourceGroup: "demo",
   containerGroup: "demo-job",
   clientId: "00000000-0000-0000-0000-0000000000c1",
+  role: "Runs.Trigger",
 };
 
 if (process.env[configNames.subscriptionId]) {
@@ -31,6 +36,12 @@ if (process.env[configNames.subscriptionId]) {
   process.env["IDENTITY_ENDPOINT"] = emulator.identityEndpoint;
   process.env["IDENTITY_HEADER"] = emulator.identityHeader;
   const keys = process.env[configNames.apiKeys];
+  const caller = emulator.entra.registerClient({ roles: [demo.role] });
+  // curl needs the emulator's certificate in a file; it lives as long as this process.
+  const caDir = mkdtempSync(join(tmpdir(), "aci-trigger-local-"));
+  const caFile = join(caDir, "emulator-ca.pem");
+  writeFileSync(caFile, emulator.caCertPem);
+  process.once("exit", () => rmSync(caDir, { recursive: true, force: true }));
   await startServer(
     {
       ...process.env,
@@ -41,9 +52,23 @@ if (process.env[configNames.subscriptionId]) {
       [configNames.clientId]: demo.clientId,
       [configNames.armEndpoint]: emulator.url,
       [configNames.secrets]: JSON.stringify(secretsOf(group as unknown as WireContainerGroup)),
-      // Without keys of their own the demo listens on loopback only, and without authentication.
-      ...(keys ? {} : { [configNames.allowUnauthenticated]: "true" }),
+      [configNames.entraTenantId]: emulator.entra.tenantId,
+      [configNames.entraAudience]: emulator.entra.api.appId,
+      [configNames.entraRequiredRole]: demo.role,
+      [configNames.entraAuthority]: emulator.entra.authority,
     },
-    { mode: "local-emulator", storage: "azurite", hostname: keys ? undefined : "127.0.0.1" },
+    // Without keys of their own, callers need no credential and the demo listens on loopback only.
+    { mode: "local-emulator", storage: "azurite", allowAnonymous: !keys },
+  );
+  const tokenCommand =
+    `curl -s --cacert ${caFile} ${emulator.entra.tokenEndpoint} -d grant_type=client_credentials ` +
+    `-d client_id=${caller.clientId} -d client_secret=${caller.clientSecret} -d scope=${emulator.entra.api.identifierUri}/.default`;
+  // The emulator's own demo client, not a real credential: printing it is what lets a user try tokens.
+  console.log(
+    JSON.stringify({
+      level: "info",
+      msg: "emulated Entra ID: get an access token, then call with Authorization: Bearer <access_token>",
+      tokenCommand,
+    }),
   );
 }

@@ -9,7 +9,9 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 // Failures any ARM call can end in; every run route reads the group first.
 const armCodes: ErrorCode[] = ["ArmUnavailable", "ArmAccessDenied", "ArmConflict", "ArmRejectedRequest", "ContainerGroupNotFound", "ArmBusy", "StoreUnavailable", "InternalError"];
-const authCodes: ErrorCode[] = ["Unauthorized"];
+const authCodes: ErrorCode[] = ["Unauthorized", "TooManyFailedAuthentications", "EntraUnavailable"];
+// Answered with a Retry-After header saying how long to wait.
+const retryAfterCodes: ReadonlySet<ErrorCode> = new Set(["ArmBusy", "TooManyFailedAuthentications", "TooManyRequests"]);
 
 /** Groups codes by status: one OpenAPI response per status, listing each code and what to do. */
 function errorResponses(codes: readonly ErrorCode[]): Record<string, object> {
@@ -18,7 +20,7 @@ function errorResponses(codes: readonly ErrorCode[]): Record<string, object> {
   const responses: Record<string, object> = {};
   for (const [status, list] of [...byStatus].sort(([a], [b]) => a - b)) {
     const headers: Record<string, object> = {};
-    if (list.includes("ArmBusy")) headers["Retry-After"] = { description: "Seconds to wait before retrying.", schema: { type: "integer" } };
+    if (list.some((code) => retryAfterCodes.has(code))) headers["Retry-After"] = { description: "Seconds to wait before retrying.", schema: { type: "integer" } };
     if (list.includes("Unauthorized")) headers["WWW-Authenticate"] = { schema: { type: "string", const: "Bearer" } };
     if (list.includes("MethodNotAllowed")) headers["Allow"] = { schema: { type: "string" } };
     responses[String(status)] = {
@@ -47,12 +49,13 @@ export function openApiDocument(limits: RunRequestLimits & { maxBodyBytes: numbe
   const runRequest = z.toJSONSchema(runRequestSchema(limits), { io: "input", unrepresentable: "any", target: "draft-2020-12" });
   delete (runRequest as { $schema?: string }).$schema;
   // The count, name and size rules are checked in a refinement, which JSON Schema cannot carry.
-  const env = (runRequest as { properties?: { env?: Record<string, unknown> } }).properties?.env;
+  // The operator's allow-list is not printed: this document is open to anonymous callers.
+  const properties = (runRequest as { properties?: { env?: Record<string, unknown>; command?: unknown } }).properties;
+  const env = properties?.env;
+  if (properties && !limits.allowCommand) delete properties.command;
   if (env) {
     env["maxProperties"] = limits.maxEnvCount;
-    env["propertyNames"] = limits.allowedEnvNames
-      ? { enum: [...limits.allowedEnvNames].sort() }
-      : { type: "string", pattern: envNamePattern.source };
+    env["propertyNames"] = { type: "string", pattern: envNamePattern.source };
     env["description"] = `Variables added to the target container for this run; names and values together at most ${limits.maxEnvBytes} UTF-8 bytes.`;
   }
   return {
@@ -97,6 +100,7 @@ export function openApiDocument(limits: RunRequestLimits & { maxBodyBytes: numbe
               ...authCodes,
               "RunInProgress",
               "QueueFull",
+              "TooManyRequests",
               "PayloadTooLarge",
               "UnsupportedMediaType",
               "IdempotencyKeyReused",
@@ -167,10 +171,15 @@ export function openApiDocument(limits: RunRequestLimits & { maxBodyBytes: numbe
         get: {
           operationId: "ready",
           summary: "Configuration complete and the run store usable; ARM and secrets reported as details.",
-          security: [],
+          description: "Open. `checks` and the problems are given only to a caller with a credential; anonymous callers get the status alone.",
+          security: [{}, { bearer: [] }],
           responses: {
             "200": { description: "Ready.", content: json(ref("Readiness")) },
-            "503": { description: "`NotReady`: the check marked `failed` names what to fix.", content: json(ref("Readiness")) },
+            ...errorResponses(["Unauthorized", "TooManyFailedAuthentications"]),
+            "503": {
+              description: `\`NotReady\`: the check marked \`failed\` names what to fix.\n\n\`EntraUnavailable\`: ${errorCodes.EntraUnavailable.action}`,
+              content: json(ref("Readiness")),
+            },
           },
         },
       },
@@ -185,7 +194,7 @@ export function openApiDocument(limits: RunRequestLimits & { maxBodyBytes: numbe
     },
     components: {
       securitySchemes: {
-        bearer: { type: "http", scheme: "bearer", description: "One of the keys in TRIGGER_API_KEYS." },
+        bearer: { type: "http", scheme: "bearer", description: "One of the keys in TRIGGER_API_KEYS, or an Entra ID access token for this API." },
       },
       schemas: {
         RunRequest: runRequest,
@@ -219,7 +228,7 @@ export function openApiDocument(limits: RunRequestLimits & { maxBodyBytes: numbe
         },
         Readiness: {
           type: "object",
-          required: ["status", "checks"],
+          required: ["status"],
           properties: {
             status: { type: "string", enum: ["ready", "degraded", "not-ready"] },
             checks: {

@@ -103,12 +103,12 @@ export function createReadiness(options: ReadinessOptions): () => Promise<Readin
 
   return async () => {
     const { auth } = options.config;
-    const config: CheckState = auth.kind === "keys" && auth.keys.length === 0 ? "failed" : "ok";
+    const config: CheckState = auth.kind === "required" && auth.keys.length === 0 && !auth.entra ? "failed" : "ok";
     const [store, arm] = await Promise.all([checkStore(options), armOrLatest()]);
     return {
       ready: config === "ok" && store.store === "ok",
       checks: { config, store: store.store, arm: arm.arm, secrets: arm.secrets },
-      problems: [...(config === "failed" ? [{ check: "config" as const, message: "No API key is configured." }] : []), ...store.problems, ...arm.problems],
+      problems: [...(config === "failed" ? [{ check: "config" as const, message: "No API key and no Entra ID tenant is configured." }] : []), ...store.problems, ...arm.problems],
     };
   };
 }

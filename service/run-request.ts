@@ -1,4 +1,6 @@
 import * as z from "zod";
+import { loadsCode } from "./code-loading-env.js";
+import { configNames } from "./config-names.js";
 import { baseEnvName, runIdEnvName } from "./trigger-env-names.js";
 
 /** A validated POST /runs body: the env to add for this run and an optional command override. */
@@ -10,7 +12,10 @@ export interface RunRequest {
 export interface RunRequestLimits {
   maxEnvCount: number;
   maxEnvBytes: number;
+  /** The only names callers may set; a name listed here is allowed even if it loads code. */
   allowedEnvNames?: ReadonlySet<string>;
+  /** Callers may replace the container's command (TRIGGER_ALLOW_COMMAND); default no. */
+  allowCommand?: boolean;
 }
 
 /** Names the service itself sets on the target container; a caller may never set them. */
@@ -24,6 +29,16 @@ export const maxCommandItemLength = 8192;
 
 const utf8 = new TextEncoder();
 
+/** Why a caller may not set `name`, or undefined when it may. */
+function envNameProblem(name: string, limits: RunRequestLimits): string | undefined {
+  if (!envNamePattern.test(name)) return "is not a valid environment variable name (letters, digits and _, not starting with a digit)";
+  if (reservedEnvNames.has(name)) return "is reserved for the trigger service";
+  // The operator's list is exact and deliberate: it overrides the deny-list.
+  if (limits.allowedEnvNames) return limits.allowedEnvNames.has(name) ? undefined : "is not an allowed environment variable name";
+  if (loadsCode(name)) return `changes how the job loads code; the operator may allow it in ${configNames.allowedEnvNames}`;
+  return undefined;
+}
+
 /**
  * The schema of a POST /runs body. `env` defaults to `{}` so that a bare re-run is `{}`.
  * Every issue carries the path of the offending field (`env.FOO`, `command.2`) and says why.
@@ -34,13 +49,8 @@ export function runRequestSchema(limits: RunRequestLimits): z.ZodType<RunRequest
     .superRefine((vars, ctx) => {
       const names = Object.keys(vars);
       for (const name of names) {
-        if (!envNamePattern.test(name)) {
-          ctx.addIssue({ code: "custom", path: [name], message: "is not a valid environment variable name (letters, digits and _, not starting with a digit)" });
-        } else if (reservedEnvNames.has(name)) {
-          ctx.addIssue({ code: "custom", path: [name], message: "is reserved for the trigger service" });
-        } else if (limits.allowedEnvNames && !limits.allowedEnvNames.has(name)) {
-          ctx.addIssue({ code: "custom", path: [name], message: "is not an allowed environment variable name" });
-        }
+        const problem = envNameProblem(name, limits);
+        if (problem) ctx.addIssue({ code: "custom", path: [name], message: problem });
       }
       if (names.length > limits.maxEnvCount) {
         ctx.addIssue({ code: "custom", message: `has ${names.length} variables, more than the limit of ${limits.maxEnvCount}` });
@@ -55,11 +65,18 @@ export function runRequestSchema(limits: RunRequestLimits): z.ZodType<RunRequest
     .array(z.string("must be a string").max(maxCommandItemLength, `must be at most ${maxCommandItemLength} characters`), "must be an array of strings")
     .min(1, "must not be empty")
     .max(maxCommandItems, `must have at most ${maxCommandItems} items`);
-  return z.strictObject(
-    { env, command: command.optional() },
-    {
-      error: (issue) =>
-        issue.code === "unrecognized_keys" ? `has unknown key(s): ${issue.keys.join(", ")}` : "must be a JSON object",
-    },
-  );
+  return z
+    .strictObject(
+      { env, command: command.optional() },
+      {
+        error: (issue) =>
+          issue.code === "unrecognized_keys" ? `has unknown key(s): ${issue.keys.join(", ")}` : "must be a JSON object",
+      },
+    )
+    .superRefine((request, ctx) => {
+      // A command override runs anything in the job, secrets in reach: only when the operator allows it.
+      if (request.command !== undefined && !limits.allowCommand) {
+        ctx.addIssue({ code: "custom", path: ["command"], message: `is disabled on this service (the operator enables it with ${configNames.allowCommand}=true)` });
+      }
+    });
 }

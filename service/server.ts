@@ -5,7 +5,7 @@ import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app.js";
 import { createArmPort } from "./arm/arm-port.js";
-import { storageNames } from "./config-names.js";
+import { configNames, storageNames } from "./config-names.js";
 import { parseConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
 import { createReadiness } from "./readiness.js";
@@ -25,8 +25,25 @@ export interface StartOptions {
   mode?: "azure" | "local-emulator";
   /** Said in the first log line when the store is a local emulator. */
   storage?: "azurite";
-  hostname?: string;
+  /** Let callers without credentials in, still checking presented ones (`npm start`'s demo); listens on loopback. */
+  allowAnonymous?: boolean;
 }
+
+const loopback = "127.0.0.1";
+
+/**
+ * Where to listen: the configured address; else, when anyone may call, loopback only, so that
+ * an unauthenticated service is never exposed by accident; else every interface.
+ */
+export function listenAddress(config: Pick<Config, "auth" | "listenAddress">, options: Pick<StartOptions, "allowAnonymous">): { address?: string; reason: string } {
+  if (config.listenAddress) return { address: config.listenAddress, reason: `${configNames.listenAddress} is set` };
+  if (config.auth.kind === "none" || options.allowAnonymous) {
+    return { address: loopback, reason: `callers are not authenticated and ${configNames.listenAddress} is not set` };
+  }
+  return { reason: "callers are authenticated" };
+}
+
+const isLoopback = (address: string) => address === "::1" || address.startsWith("127.") || address === "::ffff:127.0.0.1";
 
 // In-flight requests get this long to finish after SIGTERM; Container Apps waits 30 s by default.
 const shutdownGraceMs = 20_000;
@@ -119,15 +136,20 @@ export async function startServer(env: Record<string, string | undefined>, optio
     { intervalMs: config.reconcileIntervalMs, logger },
   );
   const readiness = createReadiness({ store, arm, groups: config.containerGroups, config });
-  const app = createApp({ runs, config, logger, readiness });
+  const app = createApp({ runs, config, logger, readiness, ...(options.allowAnonymous ? { allowAnonymous: true } : {}) });
 
-  const server = serve({ fetch: app.fetch, port: config.port, ...(options.hostname ? { hostname: options.hostname } : {}) });
+  const listen = listenAddress(config, options);
+  const server = serve({ fetch: app.fetch, port: config.port, ...(listen.address ? { hostname: listen.address } : {}) });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", reject);
   });
-  const port = (server.address() as AddressInfo).port;
-  logger.info("listening", { port });
+  const { port, address } = server.address() as AddressInfo;
+  const exposure = isLoopback(address) ? "loopback-only" : "network";
+  logger.info("listening", { port, address, exposure, reason: listen.reason });
+  if (exposure !== "loopback-only" && (config.auth.kind === "none" || options.allowAnonymous)) {
+    logger.warn("unauthenticated and reachable from other hosts", { address });
+  }
 
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -1,17 +1,26 @@
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env.js";
 import type { Readiness } from "../readiness.js";
 
-/** GET /healthz (the process answers) and GET /readyz (it can serve runs); both without auth. */
-export function healthRoutes(readiness: () => Promise<Readiness>) {
+/**
+ * GET /healthz (the process answers) and GET /readyz (it can serve runs), both open. An anonymous
+ * /readyz gives the status alone: the checks and problems name secrets, groups and ARM codes,
+ * which only a caller with a credential (and the service's log) may see.
+ */
+export function healthRoutes(readiness: () => Promise<Readiness>, identify: MiddlewareHandler<AppEnv>) {
   return new Hono<AppEnv>()
     .get("/healthz", (c) => c.json({ status: "ok" }, 200))
-    .get("/readyz", async (c) => {
+    .get("/readyz", identify, async (c) => {
       const result = await readiness();
       const problems = result.problems.map((problem) => `${problem.check}: ${problem.message}`);
       if (problems.length > 0) c.var.log.warn(result.ready ? "degraded" : "not ready", { problems });
+      const detailed = c.var.caller !== undefined;
       if (result.ready) {
-        return c.json({ status: problems.length > 0 ? "degraded" : "ready", checks: result.checks, ...(problems.length > 0 ? { problems } : {}) }, 200);
+        const status = problems.length > 0 ? "degraded" : "ready";
+        return c.json(detailed ? { status, checks: result.checks, ...(problems.length > 0 ? { problems } : {}) } : { status }, 200);
+      }
+      if (!detailed) {
+        return c.json({ status: "not-ready", error: { code: "NotReady", message: "The service is not ready; its log, or /readyz with a credential, says why." } }, 503);
       }
       return c.json({ status: "not-ready", checks: result.checks, error: { code: "NotReady", message: problems.join("; ") } }, 503);
     });

@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import * as z from "zod";
 import type { AppEnv } from "../app-env.js";
 import { ServiceError } from "../errors.js";
+import { startedBy } from "../http/caller.js";
 import { runRequestSchema, type RunRequestLimits } from "../run-request.js";
 import { runStatuses } from "../core/run.js";
 import type { RunService } from "../runs/run-service.js";
@@ -60,10 +61,12 @@ const requireJson: MiddlewareHandler<AppEnv> = async (c, next) => {
 export interface RunRoutesOptions {
   runs: RunService;
   limits: RunRequestLimits & { maxBodyBytes: number };
+  /** Throws `TooManyRequests` when the start rate limit is reached; called before each start. */
+  admitStart: () => void;
 }
 
 /** POST /runs, GET /runs, GET /runs/{id}, GET /runs/{id}/logs, POST /runs/{id}/cancel. */
-export function runRoutes({ runs, limits }: RunRoutesOptions) {
+export function runRoutes({ runs, limits, admitStart }: RunRoutesOptions) {
   const tooLarge = (): never => {
     throw new ServiceError("PayloadTooLarge", `The request body exceeds ${limits.maxBodyBytes} bytes.`);
   };
@@ -77,7 +80,8 @@ export function runRoutes({ runs, limits }: RunRoutesOptions) {
       validate("json", runRequestSchema(limits)),
       async (c) => {
         const key = c.req.valid("header")["idempotency-key"];
-        const { run, replayed } = await runs.start(c.req.valid("json"), key);
+        admitStart();
+        const { run, replayed } = await runs.start(c.req.valid("json"), key, startedBy(c.var.caller));
         c.set("runId", run.id);
         c.var.log.info(replayed ? "run replayed" : run.status === "queued" ? "run queued" : "run started", { runId: run.id, ...(run.group ? { group: run.group } : {}) });
         c.header("Location", `/runs/${run.id}`);

@@ -4,6 +4,7 @@ import { configNames } from "../../service/config-names.js";
 
 const subscription = "0b1f6471-1bf0-4dda-aec3-cb9272f09590";
 const apiKey = "k3y-that-is-long-enough";
+const tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 
 const minimal = {
   [configNames.subscriptionId]: subscription,
@@ -31,9 +32,10 @@ describe("parseConfig", () => {
       resourceGroup: "rg",
       containerGroups: ["job"],
       armEndpoint: "https://management.azure.com",
-      auth: { kind: "keys", keys: [apiKey] },
+      auth: { kind: "required", keys: [{ label: "key-1", value: apiKey }] },
       secrets: {},
       limits: { maxEnvCount: 100, maxEnvBytes: 65_536, maxBodyBytes: 131_072 },
+      rateLimits: { maxStartsPerMinute: 60, maxFailedAuthPerMinute: 20, trustedProxyHops: 0 },
       armRetryTimeoutMs: 30_000,
       armRequestTimeoutMs: 10_000,
       storage: { kind: "account", account: "triggerruns" },
@@ -65,6 +67,17 @@ describe("parseConfig", () => {
       [configNames.runRetentionDays]: "7",
       [configNames.reconcileIntervalMs]: "250",
       [configNames.logLevel]: "debug",
+      [configNames.allowCommand]: "true",
+      [configNames.listenAddress]: "::",
+      [configNames.maxStartsPerMinute]: "5",
+      [configNames.maxFailedAuthPerMinute]: "3",
+      [configNames.trustedProxyHops]: "1",
+      [configNames.entraTenantId]: tenant,
+      [configNames.entraAudience]: "api://trigger, 5b0f0f5e-0000-4000-8000-0000000000a1",
+      [configNames.entraRequiredRole]: "Runs.Trigger",
+      [configNames.entraAllowedClients]: "5B0F0F5E-0000-4000-8000-0000000000C1",
+      [configNames.entraAuthority]: "https://login.microsoftonline.us/",
+      [configNames.entraAcceptV1Tokens]: "true",
     });
     expect(config).toStrictEqual({
       port: 3000,
@@ -74,9 +87,25 @@ describe("parseConfig", () => {
       container: "worker",
       clientId: "client",
       armEndpoint: "https://localhost:8443",
-      auth: { kind: "keys", keys: [apiKey, "second-key-long-enough"] },
+      auth: {
+        kind: "required",
+        keys: [
+          { label: "key-1", value: apiKey },
+          { label: "key-2", value: "second-key-long-enough" },
+        ],
+        entra: {
+          tenantId: tenant,
+          audiences: ["api://trigger", "5b0f0f5e-0000-4000-8000-0000000000a1"],
+          requiredRole: "Runs.Trigger",
+          allowedClients: ["5b0f0f5e-0000-4000-8000-0000000000c1"],
+          authority: "https://login.microsoftonline.us",
+          acceptV1Tokens: true,
+        },
+      },
+      listenAddress: "::",
       secrets: { env: { worker: { TOKEN: "t" } } },
-      limits: { maxEnvCount: 5, maxEnvBytes: 1000, maxBodyBytes: 2000, allowedEnvNames: new Set(["MODE", "LEVEL"]) },
+      limits: { maxEnvCount: 5, maxEnvBytes: 1000, maxBodyBytes: 2000, allowedEnvNames: new Set(["MODE", "LEVEL"]), allowCommand: true },
+      rateLimits: { maxStartsPerMinute: 5, maxFailedAuthPerMinute: 3, trustedProxyHops: 1 },
       armRetryTimeoutMs: 0,
       armRequestTimeoutMs: 1,
       storage: { kind: "account", account: "triggerruns" },
@@ -109,6 +138,13 @@ describe("parseConfig", () => {
     [configNames.armEndpoint, "not a url"],
     [configNames.apiKeys, "short"],
     [configNames.allowUnauthenticated, "yes"],
+    [configNames.allowCommand, "1"],
+    [configNames.listenAddress, "localhost"],
+    [configNames.maxStartsPerMinute, "0"],
+    [configNames.maxFailedAuthPerMinute, "-3"],
+    [configNames.trustedProxyHops, "eleven"],
+    [configNames.entraAuthority, "http://login.microsoftonline.com"],
+    [configNames.entraAcceptV1Tokens, "yes"],
     [configNames.allowedEnvNames, "GOOD,1BAD"],
     [configNames.allowedEnvNames, "TRIGGER_RUN_ID"],
     [configNames.maxEnvCount, "0"],
@@ -153,7 +189,7 @@ describe("parseConfig", () => {
     expect(error.message).toBe(
       "Invalid configuration: AZURE_SUBSCRIPTION_ID is required; ACI_RESOURCE_GROUP is required; " +
         "ACI_CONTAINER_GROUPS is required (or ACI_CONTAINER_GROUP for a pool of one); " +
-        "TRIGGER_API_KEYS is required (or set TRIGGER_ALLOW_UNAUTHENTICATED=true to run without authentication); " +
+        "TRIGGER_API_KEYS is required (or set TRIGGER_ENTRA_TENANT_ID for Entra ID callers, or TRIGGER_ALLOW_UNAUTHENTICATED=true to run without authentication); " +
         "TRIGGER_STORAGE_ACCOUNT is required (or TRIGGER_STORAGE_CONNECTION_STRING): the service keeps its runs there",
     );
   });
@@ -204,5 +240,52 @@ describe("parseConfig", () => {
     const error = errorOf({ ...minimal, [configNames.apiKeys]: `${apiKey},tiny-key` });
     expect(error.message).not.toContain("tiny-key");
     expect(error.message).not.toContain(apiKey);
+  });
+
+  it("labels keys given as label:key and names the others by position", () => {
+    const config = parseConfig({ ...minimal, [configNames.apiKeys]: `logic-app:${apiKey},second-key-long-enough` });
+    expect(config.auth).toStrictEqual({
+      kind: "required",
+      keys: [
+        { label: "logic-app", value: apiKey },
+        { label: "key-2", value: "second-key-long-enough" },
+      ],
+    });
+  });
+
+  it("keeps base64 keys whole: their padding is not a label separator", () => {
+    const key = "c2VjcmV0LWtleS1mb3ItdGVzdHM=";
+    expect(parseConfig({ ...minimal, [configNames.apiKeys]: key }).auth).toStrictEqual({ kind: "required", keys: [{ label: "key-1", value: key }] });
+  });
+
+  it("refuses a label used twice", () => {
+    expect(errorOf({ ...minimal, [configNames.apiKeys]: `a:${apiKey},a:second-key-long-enough` }).message).toContain("TRIGGER_API_KEYS must not repeat a label");
+  });
+
+  it("authenticates Entra ID callers alone, without keys", () => {
+    const { [configNames.apiKeys]: _none, ...withoutKeys } = minimal;
+    const config = parseConfig({ ...withoutKeys, [configNames.entraTenantId]: tenant, [configNames.entraAudience]: "api://trigger" });
+    expect(config.auth).toStrictEqual({
+      kind: "required",
+      keys: [],
+      entra: { tenantId: tenant, audiences: ["api://trigger"], authority: "https://login.microsoftonline.com", acceptV1Tokens: false },
+    });
+  });
+
+  it("names what Entra ID settings lack: a GUID tenant, an audience, GUID clients, a tenant for the others", () => {
+    expect(errorOf({ ...minimal, [configNames.entraTenantId]: "contoso.onmicrosoft.com", [configNames.entraAudience]: "api://x" }).variables).toStrictEqual([
+      configNames.entraTenantId,
+    ]);
+    expect(errorOf({ ...minimal, [configNames.entraTenantId]: tenant }).variables).toStrictEqual([configNames.entraAudience]);
+    expect(errorOf({ ...minimal, [configNames.entraTenantId]: tenant, [configNames.entraAudience]: "api://x", [configNames.entraAllowedClients]: "logic-app" }).variables).toStrictEqual([
+      configNames.entraAllowedClients,
+    ]);
+    expect(errorOf({ ...minimal, [configNames.entraAudience]: "api://x" }).message).toContain("TRIGGER_ENTRA_TENANT_ID is required when TRIGGER_ENTRA_AUDIENCE is set");
+  });
+
+  it("refuses unauthenticated access together with Entra ID", () => {
+    const { [configNames.apiKeys]: _none, ...withoutKeys } = minimal;
+    const env = { ...withoutKeys, [configNames.entraTenantId]: tenant, [configNames.entraAudience]: "api://x", [configNames.allowUnauthenticated]: "true" };
+    expect(errorOf(env).variables).toStrictEqual([configNames.allowUnauthenticated]);
   });
 });

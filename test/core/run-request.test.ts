@@ -1,8 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { codeLoadingEnvNames, loadsCode } from "../../service/code-loading-env.js";
 import { maxCommandItems, reservedEnvNames, runRequestSchema } from "../../service/run-request.js";
 
 const schema = runRequestSchema({ maxEnvCount: 3, maxEnvBytes: 20 });
+const withCommand = runRequestSchema({ maxEnvCount: 3, maxEnvBytes: 20, allowCommand: true });
+const roomy = runRequestSchema({ maxEnvCount: 100, maxEnvBytes: 100_000 });
 
 function issues(body: unknown, s = schema): { path: string; message: string }[] {
   const result = s.safeParse(body);
@@ -11,8 +14,55 @@ function issues(body: unknown, s = schema): { path: string; message: string }[] 
 }
 
 describe("runRequestSchema", () => {
-  it("accepts env and a command", () => {
-    expect(schema.parse({ env: { A: "1", _b2: "" }, command: ["sh", "-c", "echo"] })).toStrictEqual({ env: { A: "1", _b2: "" }, command: ["sh", "-c", "echo"] });
+  it("accepts env and, where the operator allows it, a command", () => {
+    expect(withCommand.parse({ env: { A: "1", _b2: "" }, command: ["sh", "-c", "echo"] })).toStrictEqual({ env: { A: "1", _b2: "" }, command: ["sh", "-c", "echo"] });
+  });
+
+  it("refuses a command override unless the operator allows it, naming the setting", () => {
+    expect(issues({ env: {}, command: ["env"] })).toStrictEqual([
+      { path: "command", message: "is disabled on this service (the operator enables it with TRIGGER_ALLOW_COMMAND=true)" },
+    ]);
+    expect(issues({ command: ["env"] }, runRequestSchema({ maxEnvCount: 3, maxEnvBytes: 20, allowCommand: false }))).toHaveLength(1);
+  });
+
+  it.each([
+    ["LD_PRELOAD"],
+    ["LD_LIBRARY_PATH"],
+    ["LD_AUDIT"],
+    ["NODE_OPTIONS"],
+    ["BASH_ENV"],
+    ["PYTHONSTARTUP"],
+    ["PYTHONPATH"],
+    ["JAVA_TOOL_OPTIONS"],
+    ["DOTNET_STARTUP_HOOKS"],
+    ["CORECLR_PROFILER_PATH"],
+    ["PERL5OPT"],
+    ["RUBYOPT"],
+    ["GCONV_PATH"],
+    ["PATH"],
+    ["Path"],
+    ["ld_preload"],
+  ])("refuses %s, which changes how the job loads code, naming the allow-list that overrides it", (name) => {
+    expect(issues({ env: { [name]: "/tmp/x" } }, roomy)).toStrictEqual([
+      { path: `env.${name}`, message: "changes how the job loads code; the operator may allow it in TRIGGER_ALLOWED_ENV_NAMES" },
+    ]);
+  });
+
+  it("lets the operator's allow-list override the deny-list, name by name", () => {
+    const allowed = runRequestSchema({ maxEnvCount: 10, maxEnvBytes: 100, allowedEnvNames: new Set(["JAVA_TOOL_OPTIONS", "MODE"]) });
+    expect(issues({ env: { JAVA_TOOL_OPTIONS: "-Xmx1g", MODE: "a" } }, allowed)).toStrictEqual([]);
+    expect(issues({ env: { LD_PRELOAD: "/x.so" } }, allowed)).toStrictEqual([{ path: "env.LD_PRELOAD", message: "is not an allowed environment variable name" }]);
+  });
+
+  it("keeps ordinary names that merely look alike", () => {
+    for (const name of ["LOAD_PATH_HINT", "NODE_ENV", "PYTHON_VERSION", "JAVA_HOME", "MY_PATH", "ENVIRONMENT", "DOTNET_ENVIRONMENT"]) {
+      expect(loadsCode(name), name).toBe(false);
+    }
+    expect(issues({ env: { NODE_ENV: "production", DOTNET_ENVIRONMENT: "Staging" } }, roomy)).toStrictEqual([]);
+  });
+
+  it("lists every deny-listed name in upper case, since names are compared upper-cased", () => {
+    for (const name of codeLoadingEnvNames) expect(name).toBe(name.toUpperCase());
   });
 
   it("treats a missing env as no env, so {} re-runs the base", () => {
@@ -59,17 +109,16 @@ describe("runRequestSchema", () => {
   });
 
   it("rejects an empty command, a non-string item and too many items, at their paths", () => {
-    expect(issues({ command: [] })).toStrictEqual([{ path: "command", message: "must not be empty" }]);
-    expect(issues({ command: ["a", 2] })).toStrictEqual([{ path: "command.1", message: "must be a string" }]);
-    expect(issues({ command: Array.from({ length: maxCommandItems + 1 }, () => "x") })).toStrictEqual([
+    expect(issues({ command: [] }, withCommand)).toStrictEqual([{ path: "command", message: "must not be empty" }]);
+    expect(issues({ command: ["a", 2] }, withCommand)).toStrictEqual([{ path: "command.1", message: "must be a string" }]);
+    expect(issues({ command: Array.from({ length: maxCommandItems + 1 }, () => "x") }, withCommand)).toStrictEqual([
       { path: "command", message: `must have at most ${maxCommandItems} items` },
     ]);
-    expect(issues({ command: "echo" })).toStrictEqual([{ path: "command", message: "must be an array of strings" }]);
+    expect(issues({ command: "echo" }, withCommand)).toStrictEqual([{ path: "command", message: "must be an array of strings" }]);
   });
 
-  it("accepts every env within the limits whose names are valid and unreserved", () => {
-    const roomy = runRequestSchema({ maxEnvCount: 100, maxEnvBytes: 100_000 });
-    const name = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,10}$/).filter((n) => !reservedEnvNames.has(n));
+  it("accepts every env within the limits whose names are valid, unreserved and load no code", () => {
+    const name = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,10}$/).filter((n) => !reservedEnvNames.has(n) && !loadsCode(n));
     fc.assert(
       fc.property(fc.dictionary(name, fc.string(), { maxKeys: 10, noNullPrototype: true }), (env) => {
         expect(roomy.parse({ env })).toStrictEqual({ env });

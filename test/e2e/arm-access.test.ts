@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/index.js";
 import { eventually } from "../helpers/emulator.js";
 import { printedSecrets } from "../helpers/printed-secrets.js";
-import { getOpen, runsClient, type RunsClient } from "../helpers/runs-client.js";
+import { runsClient, type RunsClient } from "../helpers/runs-client.js";
 import type { ServiceProcess } from "../helpers/service-process.js";
 import { startTrigger, type Trigger } from "../helpers/trigger-fixture.js";
 
@@ -49,11 +49,12 @@ describe("ARM refusing the service's identity, seen by the bundle", () => {
     expect(emulator.requests.map((r) => `${r.method} ${r.status}`)).toEqual(["GET 200", "PUT 403"]);
   });
 
-  it("stays in rotation while ARM refuses the identity, reporting the ARM check as failed", async () => {
+  it("stays in rotation while ARM refuses the identity, reporting the ARM check as failed to a key holder", async () => {
     // ARM is read for readiness at most every 15 s; this is the first round, and the probe waits
     // for it (a slow machine may need a second probe to see the round's answer).
     emulator.faults.add({ ...authorizationFailed, method: "GET", count: 1 });
-    const probe = await eventually(() => getOpen(service.url, "/readyz"), (answer) => answer.body.checks?.["arm"] !== "skipped");
+    const keyHolder = runsClient(service.url, apiKey);
+    const probe = await eventually(() => keyHolder.call("GET", "/readyz"), (answer) => answer.body.checks?.["arm"] !== "skipped");
 
     expect(probe.status).toBe(200);
     expect(probe.body).toMatchObject({ status: "degraded", checks: { config: "ok", store: "ok", arm: "failed" } });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/index.js";
 import { eventually, jobGroup, startTestEmulator, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
 import { printedSecrets } from "../helpers/printed-secrets.js";
-import { getOpen, runsClient } from "../helpers/runs-client.js";
+import { runsClient } from "../helpers/runs-client.js";
 import { startServiceProcess, type ServiceProcess } from "../helpers/service-process.js";
 import { triggerEnv } from "../helpers/trigger-env.js";
 
@@ -26,7 +26,8 @@ describe("secrets the bundle cannot restore, and bearer keys", () => {
       terminated: true,
     });
     [service, lacking] = await Promise.all([
-      startServiceProcess(triggerEnv(emulator, "job", { TRIGGER_API_KEYS: `${oldKey},${newKey}`, ACI_SECRETS: aciSecrets })),
+      // Many wrong keys on purpose: the limit on failed authentications is tested in safe-defaults.
+      startServiceProcess(triggerEnv(emulator, "job", { TRIGGER_API_KEYS: `${oldKey},${newKey}`, ACI_SECRETS: aciSecrets, TRIGGER_MAX_FAILED_AUTH_PER_MINUTE: "1000" })),
       startServiceProcess(triggerEnv(emulator, "job-lacking", { TRIGGER_API_KEYS: oldKey, ACI_SECRETS: aciSecrets })),
     ]);
   });
@@ -50,16 +51,16 @@ describe("secrets the bundle cannot restore, and bearer keys", () => {
     expect(emulator.requests.filter((r) => r.method !== "GET")).toEqual([]);
   });
 
-  it("reports the secrets check failed on /readyz, naming the missing secret, while staying in rotation", async () => {
-    const ready = await eventually(() => getOpen(lacking.url, "/readyz"), (answer) => answer.body.checks?.["arm"] !== "skipped");
+  it("reports the secrets check failed on /readyz to a key holder, naming the missing secret, while staying in rotation", async () => {
+    const ready = await eventually(() => runsClient(lacking.url, oldKey).call("GET", "/readyz"), (answer) => answer.body.checks?.["arm"] !== "skipped");
 
     expect(ready.status).toBe(200);
     expect(ready.body).toMatchObject({ status: "degraded", checks: { config: "ok", store: "ok", arm: "ok", secrets: "failed" } });
     expect(JSON.stringify(ready.body)).toContain("API_TOKEN");
   });
 
-  it("reports ready on /readyz when every secret of the group is configured", async () => {
-    const ready = await eventually(() => getOpen(service.url, "/readyz"), (answer) => answer.body.checks?.["arm"] !== "skipped");
+  it("reports ready on /readyz to a key holder when every secret of the group is configured", async () => {
+    const ready = await eventually(() => runsClient(service.url, oldKey).call("GET", "/readyz"), (answer) => answer.body.checks?.["arm"] !== "skipped");
     expect(ready.status).toBe(200);
     expect(ready.body).toMatchObject({ status: "ready", checks: { config: "ok", store: "ok", arm: "ok", secrets: "ok" } });
   });

@@ -24,6 +24,16 @@ describe("container logs", () => {
     expect(content).not.toContain("top-secret-value");
   });
 
+  it("prints secure values as a real container would when the command runs env or printenv", async () => {
+    for (const [name, command] of [["env-dump", ["env"]], ["env-shell", ["/bin/sh", "-c", "echo start; /usr/bin/printenv | sort"]]] as const) {
+      const body = jobGroup([{ name: "TOKEN", secureValue: "top-secret-value" }]);
+      (body["properties"] as { containers: Array<{ properties: { command: string[] } }> }).containers[0]!.properties.command = [...command];
+      arm.emulator.putGroup(sub, rg, name, body, { terminated: true });
+      const { content } = await arm.client.containers.listLogs(rg, name, "job");
+      expect(content).toContain("TOKEN=top-secret-value\n");
+    }
+  });
+
   it("keeps the last N lines with tail", async () => {
     const { content } = await arm.client.containers.listLogs(rg, "logs", "job", { tail: 2 });
     expect(content).toBe("EMULATOR_EXIT_CODE=2\nexit code 2\n");

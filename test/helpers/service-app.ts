@@ -1,4 +1,4 @@
-import { createApp } from "../../service/app.js";
+import { createApp, type AppDeps } from "../../service/app.js";
 import type { Config } from "../../service/config.js";
 import { createLogger } from "../../service/logger.js";
 import { createReadiness, type Readiness } from "../../service/readiness.js";
@@ -13,11 +13,11 @@ import { testStore } from "./store.js";
 export const apiKeys = ["first-key-0123456789abcdef", "second-key-fedcba9876543210"];
 export const dbPassword = "s3cr3t-db-value";
 
-export type TestConfig = Pick<Config, "auth" | "secrets" | "limits">;
+export type TestConfig = Pick<Config, "auth" | "secrets" | "limits"> & Partial<Pick<Config, "rateLimits">>;
 
 export function testConfig(overrides: Partial<TestConfig> = {}): TestConfig {
   return {
-    auth: { kind: "keys", keys: apiKeys },
+    auth: { kind: "required", keys: apiKeys.map((value, index) => ({ label: `key-${index + 1}`, value })) },
     secrets: { env: { job: { DB_PASSWORD: dbPassword } } },
     limits: { maxEnvCount: 20, maxEnvBytes: 4096, maxBodyBytes: 16 * 1024 },
     ...overrides,
@@ -69,6 +69,8 @@ export interface BuildOptions {
   startDeadlineMs?: number;
   /** How long one ARM call may take, waits included; default 10 s. */
   callBudgetMs?: number;
+  /** The app's own seams: an Entra ID verifier, the rate limits' clock, anonymous callers. */
+  app?: Pick<AppDeps, "entra" | "now" | "allowAnonymous">;
   /** Replaces what the routes call, to make the HTTP layer meet a failure no real part produces. */
   wrapRuns?: (runs: RunService) => RunService;
 }
@@ -100,7 +102,7 @@ export async function buildApp(emulator: Emulator, options: BuildOptions = {}): 
   const runs = createRunService({ ...common, groups, maxQueued: options.maxQueued ?? 100 });
   const reconcile = createReconciler({ ...common, runs, groups, transitioningDelayMs: 10 });
   const readiness = createReadiness({ store, arm, groups, config, cacheMs: 0, armWaitMs: 60_000 });
-  const app = createApp({ runs: options.wrapRuns ? options.wrapRuns(runs) : runs, config, logger, readiness });
+  const app = createApp({ runs: options.wrapRuns ? options.wrapRuns(runs) : runs, config, logger, readiness, ...options.app });
   const lines = () => raw.map((line) => JSON.parse(line) as Record<string, unknown>);
   return { app, runs, store, groups, reconcile, readiness, raw, lines };
 }

@@ -40,7 +40,7 @@ describe("the service configuration the program deploys", () => {
       container: "worker",
       clientId: provisioned.clientId,
       armEndpoint: provisioned.armEndpoint,
-      auth: { kind: "keys", keys: [provisioned.apiKeys] },
+      auth: { kind: "required", keys: [{ label: "key-1", value: provisioned.apiKeys }] },
       secrets: { env: { worker: { DB_PASSWORD: "hunter2-hunter2" } }, logAnalyticsWorkspaceKey: "d29ya3NwYWNlLWtleQ==" },
       storage: { kind: "account", account: provisioned.storageAccount },
     });

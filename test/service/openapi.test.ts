@@ -37,11 +37,25 @@ describe("GET /openapi.json", () => {
   });
 
   it("describes the run request with this deployment's limits", async () => {
-    const { app } = await buildApp(arm.emulator, { config: { limits: { maxEnvCount: 7, maxEnvBytes: 512, maxBodyBytes: 2048 } } });
+    const { app } = await buildApp(arm.emulator, { config: { limits: { maxEnvCount: 7, maxEnvBytes: 512, maxBodyBytes: 2048, allowCommand: true } } });
     const doc = await bodyOf(await app.request("/openapi.json"));
     expect(doc.components.schemas.RunRequest).toMatchObject({ type: "object", properties: { env: expect.any(Object), command: expect.any(Object) } });
     expect(doc.components.schemas.RunRequest.properties.env).toMatchObject({ maxProperties: 7, description: expect.stringContaining("512") });
     expect(doc.info.description).toContain("2048 bytes");
     expect(doc.info.description).toContain("at most 7 variables");
+  });
+
+  it("leaves out command while command overrides are disabled, as they are by default", async () => {
+    const { app } = await buildApp(arm.emulator);
+    const doc = await bodyOf(await app.request("/openapi.json"));
+    expect(Object.keys(doc.components.schemas.RunRequest.properties)).toEqual(["env"]);
+  });
+
+  it("never prints the operator's allow-list of env names to its anonymous readers", async () => {
+    const allowedEnvNames = new Set(["INTERNAL_BUCKET_NAME", "PAYROLL_MODE"]);
+    const { app } = await buildApp(arm.emulator, { config: { limits: { maxEnvCount: 7, maxEnvBytes: 512, maxBodyBytes: 2048, allowedEnvNames } } });
+    const text = await (await app.request("/openapi.json")).text();
+    expect(text).not.toContain("INTERNAL_BUCKET_NAME");
+    expect(text).not.toContain("PAYROLL_MODE");
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { eventually, testResourceGroup, testSubscriptionId, useArmEmulator } from "../helpers/emulator.js";
-import { bodyOf, buildApp, dbPassword, defaultJob, getWithKey, postRun, seedGroups } from "../helpers/service-app.js";
+import { bodyOf, buildApp, dbPassword, defaultJob, getWithKey, postRun, seedGroups, testConfig } from "../helpers/service-app.js";
 
 const arm = useArmEmulator();
 
@@ -18,16 +18,45 @@ describe("POST /runs", () => {
     expect(res.status).toBe(202);
     const run = await bodyOf(res);
     expect(res.headers.get("Location")).toBe(`/runs/${run.id}`);
-    expect(run).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), status: "starting", group: groups[0], env: { INPUT: "a.csv" }, createdAt: expect.any(String), dispatchedAt: expect.any(String) });
+    expect(run).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      status: "starting",
+      group: groups[0],
+      env: { INPUT: "a.csv" },
+      createdAt: expect.any(String),
+      dispatchedAt: expect.any(String),
+      startedBy: "key:key-1",
+    });
     expect(puts(groups[0]!)).toHaveLength(1);
     expect(envOf(groups[0]!)).toEqual({ MODE: "batch", DB_PASSWORD: dbPassword, INPUT: "a.csv", TRIGGER_RUN_ID: run.id });
     expect(stored(groups[0]!).tags).toEqual({ "trigger-run-id": run.id });
   });
 
-  it("uses the command override of the request", async () => {
-    const { app, groups } = await buildApp(arm.emulator);
+  it("uses the command override of the request where the operator allows overrides", async () => {
+    const { app, groups } = await buildApp(arm.emulator, { config: { limits: { ...testConfig().limits, allowCommand: true } } });
     await postRun(app, { env: {}, command: ["python", "job.py"] });
     expect(stored(groups[0]!).properties.containers[0].properties.command).toEqual(["python", "job.py"]);
+  });
+
+  it("refuses a command override by default with 400 naming command, before any ARM call", async () => {
+    const { app, groups } = await buildApp(arm.emulator);
+    arm.emulator.clearRequests();
+    const res = await postRun(app, { env: {}, command: ["env"] });
+    expect(res.status).toBe(400);
+    expect(await bodyOf(res)).toEqual({ error: { code: "InvalidRequest", message: expect.stringContaining("command: is disabled on this service") } });
+    expect(puts(groups[0]!)).toEqual([]);
+    expect(arm.emulator.requests).toEqual([]);
+  });
+
+  it("refuses env that makes the job load other code, before any ARM call", async () => {
+    const { app } = await buildApp(arm.emulator);
+    arm.emulator.clearRequests();
+    const res = await postRun(app, { env: { LD_PRELOAD: "/mnt/shared/evil.so", NODE_OPTIONS: "--require /mnt/shared/evil.js" } });
+    expect(res.status).toBe(400);
+    const { message } = (await bodyOf(res)).error;
+    expect(message).toContain("env.LD_PRELOAD: changes how the job loads code");
+    expect(message).toContain("env.NODE_OPTIONS: changes how the job loads code");
+    expect(arm.emulator.requests).toEqual([]);
   });
 
   it("refuses a second run while one runs when the queue is off, naming the running run", async () => {
@@ -161,5 +190,29 @@ describe("POST /runs refusals", () => {
     const res = await postRun(app, { env: {} });
     expect(res.status).toBe(503);
     expect((await bodyOf(res)).error.code).toBe("TooManyTags");
+  });
+});
+
+describe("the limit on starts", () => {
+  const limits = (maxStartsPerMinute: number) => ({ maxStartsPerMinute, maxFailedAuthPerMinute: 20, trustedProxyHops: 0 });
+
+  it("answers 429 TooManyRequests with Retry-After past TRIGGER_MAX_STARTS_PER_MINUTE, without a PUT, until the minute is over", async () => {
+    let clock = Date.parse("2024-02-01T00:00:00Z");
+    const { app, groups } = await buildApp(arm.emulator, { groups: seedGroups(arm.emulator, 3), config: { rateLimits: limits(2) }, app: { now: () => new Date(clock) } });
+    for (let i = 0; i < 2; i += 1) expect((await postRun(app, { env: longRun })).status).toBe(202);
+    clock += 15_000;
+    const refused = await postRun(app, { env: {} });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("Retry-After")).toBe("45");
+    expect((await bodyOf(refused)).error.code).toBe("TooManyRequests");
+    expect(groups.flatMap((group) => puts(group))).toHaveLength(2);
+    clock += 45_000;
+    expect((await postRun(app, { env: {} })).status).toBe(202);
+  });
+
+  it("does not count requests refused before they reach the run service", async () => {
+    const { app } = await buildApp(arm.emulator, { config: { rateLimits: limits(1) } });
+    for (let i = 0; i < 3; i += 1) expect((await postRun(app, { env: { "1BAD": "x" } })).status).toBe(400);
+    expect((await postRun(app, { env: {} })).status).toBe(202);
   });
 });
