@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AciHttpTrigger } from "./trigger.js";
+import { AciHttpTrigger, type EntraCallers } from "./trigger.js";
 import type { TunableServiceSetting } from "./validate.js";
 
 // The stack's configuration, read once. Keys match the component's argument names, so a
@@ -25,6 +25,7 @@ const trigger = new AciHttpTrigger("trigger", {
   armEndpoint: config.get("armEndpoint"),
   serviceSettings: config.getObject<Partial<Record<TunableServiceSetting, string>>>("serviceSettings"),
   logRetentionInDays: config.getNumber("logRetentionInDays"),
+  entra: config.getObject<EntraCallers>("entra"),
   tags: config.getObject<Record<string, string>>("tags"),
 });
 

@@ -21,7 +21,21 @@ export interface ServiceConfigValues {
   /** The storage account that holds the run store and the wake queue; the identity reaches it. */
   storageAccount: pulumi.Input<string>;
   settings?: Partial<Record<TunableServiceSetting, pulumi.Input<string>>>;
+  /** Entra ID callers of the deploying tenant, when enabled. */
+  entra?: {
+    tenantId: pulumi.Input<string>;
+    audience: pulumi.Input<string>;
+    requiredRole?: pulumi.Input<string>;
+    /** comma-separated client ids */
+    allowedClients?: pulumi.Input<string>;
+  };
 }
+
+/**
+ * Container Apps ingress is the one proxy in front of the service: the rightmost X-Forwarded-For
+ * entry is the caller's address, which the per-client limit on failed authentications keys on.
+ */
+const ingressProxyHops = "1";
 
 export interface ContainerAppEnvVar {
   name: string;
@@ -65,7 +79,13 @@ export function serviceEnvironment(values: ServiceConfigValues): { env: Containe
     [configNames.apiKeys, values.apiKeys],
     [configNames.secrets, values.secrets],
     [configNames.storageAccount, values.storageAccount],
+    [configNames.trustedProxyHops, ingressProxyHops],
   ];
+  if (values.entra) {
+    entries.push([configNames.entraTenantId, values.entra.tenantId], [configNames.entraAudience, values.entra.audience]);
+    if (values.entra.requiredRole) entries.push([configNames.entraRequiredRole, values.entra.requiredRole]);
+    if (values.entra.allowedClients) entries.push([configNames.entraAllowedClients, values.entra.allowedClients]);
+  }
   for (const [setting, value] of Object.entries(values.settings ?? {})) {
     if (value !== undefined) entries.push([configNames[setting as TunableServiceSetting], value]);
   }

@@ -12,6 +12,13 @@ import { serviceEnvironment } from "./service-env.js";
 import { apiKeyProblems, argumentProblems, environmentProblems, type TunableServiceSetting } from "./validate.js";
 import { deployWorkerPool, type WireEnvironmentVariable } from "./worker-pool.js";
 
+/** Entra ID callers of the trigger (see `AciHttpTriggerArgs.entra`). */
+export interface EntraCallers {
+  readonly audience: pulumi.Input<string>;
+  readonly requiredRole?: pulumi.Input<string>;
+  readonly allowedClients?: pulumi.Input<string>[];
+}
+
 export interface AciHttpTriggerArgs {
   /** An existing resource group to deploy into; when absent, the component creates one. */
   readonly resourceGroupName?: pulumi.Input<string>;
@@ -43,6 +50,12 @@ export interface AciHttpTriggerArgs {
   readonly armEndpoint?: pulumi.Input<string>;
   /** Optional service limits and log level, passed to the service verbatim. */
   readonly serviceSettings?: Partial<Record<TunableServiceSetting, pulumi.Input<string>>>;
+  /**
+   * Lets callers sign in with Microsoft Entra ID access tokens of the deploying tenant, beside the
+   * keys: `audience` is the API app's application ID URI or client id; a token must hold
+   * `requiredRole` in its `roles` and come from one of `allowedClients` when they are given.
+   */
+  readonly entra?: EntraCallers;
   /** Days the Log Analytics workspace keeps the worker's and the service's logs; 30 by default. */
   readonly logRetentionInDays?: number;
   /** The stack's own tags, put on every resource it creates. */
@@ -205,6 +218,16 @@ export class AciHttpTrigger extends pulumi.ComponentResource {
       secrets: aciSecrets,
       storageAccount: store.account.name,
       settings: args.serviceSettings,
+      ...(args.entra
+        ? {
+            entra: {
+              tenantId: clientConfig.tenantId,
+              audience: args.entra.audience,
+              ...(args.entra.requiredRole ? { requiredRole: args.entra.requiredRole } : {}),
+              ...(args.entra.allowedClients ? { allowedClients: pulumi.all(args.entra.allowedClients).apply((ids) => ids.join(",")) } : {}),
+            },
+          }
+        : {}),
     });
 
     // Everything the first revision uses with the identity: pulling its image, the store its

@@ -1,4 +1,4 @@
-import { minApiKeyLength } from "../service/core/limits.js";
+import { minApiKeyLength, splitApiKeyEntry } from "../service/core/limits.js";
 import { runIdEnvName } from "../service/trigger-env-names.js";
 
 /**
@@ -187,8 +187,8 @@ export function apiKeyProblems(value: string): string[] {
   if (keys.some((key) => !/^[\x21-\x7e]+$/.test(key))) {
     return [`Invalid "apiKeys": must be a comma-separated list of keys of visible ASCII without spaces (they travel in an Authorization header).`];
   }
-  return keys.flatMap((key, index) =>
-    key.length < minApiKeyLength
+  return keys.flatMap((entry, index) =>
+    splitApiKeyEntry(entry).key.length < minApiKeyLength
       ? [`Invalid "apiKeys": key ${index + 1} of ${keys.length} is shorter than ${minApiKeyLength} characters, the service's minimum.`]
       : [],
   );

@@ -1,6 +1,6 @@
 import { configNames } from "../config-names.js";
 import type { EnvReader } from "../config.js";
-import { minApiKeyLength } from "../core/limits.js";
+import { minApiKeyLength, splitApiKeyEntry } from "../core/limits.js";
 
 /** A bearer key and the label that names it in logs and in a run's `startedBy`. */
 export interface ApiKey {
@@ -31,7 +31,6 @@ export const defaultEntraAuthority = "https://login.microsoftonline.com";
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // `label:key`: labels never contain ':', and generated keys (hex, base64) never do either, so
 // the first ':' splits without ambiguity (unlike '=', which ends padded base64 keys).
-const labelled = /^([A-Za-z0-9][A-Za-z0-9_.-]{0,63}):(.*)$/;
 
 /** True for a GUID, the form of tenant and client ids. */
 export const isGuid = (value: string) => guid.test(value);
@@ -42,8 +41,8 @@ export const isGuid = (value: string) => guid.test(value);
  */
 export function parseApiKeys(read: EnvReader, entries: string[]): ApiKey[] {
   const keys = entries.map((entry, index) => {
-    const match = labelled.exec(entry);
-    return match ? { label: match[1] ?? "", value: match[2] ?? "" } : { label: `key-${index + 1}`, value: entry };
+    const { label, key } = splitApiKeyEntry(entry);
+    return { label: label ?? `key-${index + 1}`, value: key };
   });
   if (keys.some((key) => key.value.length < minApiKeyLength)) {
     read.fail(configNames.apiKeys, `must be comma-separated keys (or label:key) of at least ${minApiKeyLength} characters each`);

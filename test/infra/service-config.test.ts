@@ -80,8 +80,24 @@ describe("the service configuration the program deploys", () => {
     });
   });
 
+  it("lets Entra ID callers of the deploying tenant in beside the keys when enabled, and trusts the one ingress hop", () => {
+    const tenantId = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+    const allowedClient = "3c1b6f0e-8d2a-4f5b-9e7c-1a2b3c4d5e6f";
+    const { env, secrets } = serviceEnvironment({
+      ...provisioned,
+      entra: { tenantId, audience: "api://aci-trigger", requiredRole: "Runs.Start", allowedClients: allowedClient },
+    });
+    const config = parseConfig(containerEnvironment(env, secrets));
+    expect(config.auth).toMatchObject({
+      kind: "required",
+      entra: { tenantId, audiences: ["api://aci-trigger"], requiredRole: "Runs.Start", allowedClients: [allowedClient] },
+    });
+    expect(containerEnvironment(env, secrets)["TRIGGER_TRUSTED_PROXY_HOPS"]).toBe("1");
+    expect(parseConfig(containerEnvironment(...Object.values(serviceEnvironment(provisioned)) as [ContainerAppEnvVar[], ContainerAppSecret[]])).auth).not.toHaveProperty("entra");
+  });
+
   it("refuses exactly the API keys the program refuses before deploying them", () => {
-    for (const key of ["k".repeat(15), "k".repeat(16)]) {
+    for (const key of ["k".repeat(15), "k".repeat(16), `ops:${"k".repeat(15)}`, `ops:${"k".repeat(16)}`]) {
       const { env, secrets } = serviceEnvironment({ ...provisioned, apiKeys: key });
       const serviceAccepts = (() => {
         try {

@@ -27,6 +27,7 @@ const required = [
   configNames.apiKeys,
   configNames.secrets,
   configNames.storageAccount,
+  configNames.trustedProxyHops,
 ];
 
 describe("serviceEnvironment", () => {
