@@ -38,7 +38,9 @@ describe("aci-trigger against the service bundle and the emulator, on pipes", ()
   };
 
   beforeAll(async () => {
-    trigger = await startTrigger({ apiKey, services: [{}, { TRIGGER_ARM_RETRY_TIMEOUT_MS: "300" }] });
+    // The impatient service's budget is shorter than the 5 s Retry-After below, and long enough for
+    // any read on a loaded machine.
+    trigger = await startTrigger({ apiKey, services: [{}, { TRIGGER_ARM_RETRY_TIMEOUT_MS: "4000" }] });
     ({ emulator } = trigger);
     [service, impatient] = trigger.services as [ServiceProcess, ServiceProcess];
     runs = runsClient(service.url, apiKey);
@@ -207,7 +209,7 @@ describe("aci-trigger against the service bundle and the emulator, on pipes", ()
 
   it("retries a start refused with 503 ArmBusy after its Retry-After, and accepts the run", async () => {
     emulator.clearRequests();
-    emulator.faults.add({ status: 429, retryAfterSeconds: 1, method: "PUT" });
+    emulator.faults.add({ status: 429, retryAfterSeconds: 5, method: "PUT" });
 
     const result = await cli(["run", "--wait"], { TRIGGER_URL: impatient.url });
 

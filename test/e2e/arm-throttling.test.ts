@@ -21,7 +21,7 @@ describe("ARM throttling and server errors, seen by the bundle", () => {
   beforeAll(async () => {
     trigger = await startTrigger({
       apiKey,
-      services: [{ ...quiet, TRIGGER_ARM_RETRY_TIMEOUT_MS: "30000" }, { ...quiet, TRIGGER_ARM_RETRY_TIMEOUT_MS: "1500", TRIGGER_ARM_REQUEST_TIMEOUT_MS: "1500" }],
+      services: [{ ...quiet, TRIGGER_ARM_RETRY_TIMEOUT_MS: "30000" }, { ...quiet, TRIGGER_ARM_RETRY_TIMEOUT_MS: "4000" }],
     });
     ({ emulator } = trigger);
     [service, impatient] = trigger.services as [ServiceProcess, ServiceProcess];

@@ -7,8 +7,9 @@ import type { ServiceProcess } from "../helpers/service-process.js";
 import { startTrigger, type Trigger } from "../helpers/trigger-fixture.js";
 
 const apiKey = "transitioning-key-0123456789";
-// The service waits 1 s, then 2 s, between tries of a transitioning group: a 30 s budget lets the
-// retries happen however slow the machine; the impatient service's 1.5 s allows one wait at most.
+// The service waits 1 s, then 2 s, then 4 s between tries of a transitioning group: a 30 s budget
+// lets the retries happen however slow the machine; the impatient service's 4 s gives up before
+// the third wait, and is long enough for any single read on a loaded machine.
 const quiet = { TRIGGER_RECONCILE_INTERVAL_MS: "600000" };
 
 describe("a transitioning group and lost PUT answers, seen by the bundle", () => {
@@ -25,7 +26,7 @@ describe("a transitioning group and lost PUT answers, seen by the bundle", () =>
   beforeAll(async () => {
     trigger = await startTrigger({
       apiKey,
-      services: [{ ...quiet, TRIGGER_ARM_RETRY_TIMEOUT_MS: "30000" }, { ...quiet, TRIGGER_ARM_RETRY_TIMEOUT_MS: "1500", TRIGGER_ARM_REQUEST_TIMEOUT_MS: "1500" }],
+      services: [{ ...quiet, TRIGGER_ARM_RETRY_TIMEOUT_MS: "30000" }, { ...quiet, TRIGGER_ARM_RETRY_TIMEOUT_MS: "4000" }],
     });
     ({ emulator } = trigger);
     [service, impatient] = trigger.services as [ServiceProcess, ServiceProcess];

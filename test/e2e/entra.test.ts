@@ -25,7 +25,13 @@ describe("Entra ID callers of the bundle", () => {
     allowed = emulator.entra.registerClient({ roles: [requiredRole] });
     roleless = emulator.entra.registerClient();
     stranger = emulator.entra.registerClient({ roles: [requiredRole] });
-    const env = triggerEnv(emulator, "job", { TRIGGER_API_KEYS: `ops:${apiKey}`, TRIGGER_MAX_FAILED_AUTH_PER_MINUTE: "1000", ...entraEnv(emulator.entra, [allowed.clientId]) });
+    // No reconcile pass between the tests' own requests: "no ARM call" must see the refusals alone.
+    const env = triggerEnv(emulator, "job", {
+      TRIGGER_API_KEYS: `ops:${apiKey}`,
+      TRIGGER_MAX_FAILED_AUTH_PER_MINUTE: "1000",
+      TRIGGER_RECONCILE_INTERVAL_MS: "600000",
+      ...entraEnv(emulator.entra, [allowed.clientId]),
+    });
     [service, cold] = await Promise.all([startServiceProcess(env), startServiceProcess(env)]);
   });
 

@@ -27,8 +27,9 @@ describe("secrets the bundle cannot restore, and bearer keys", () => {
     });
     [service, lacking] = await Promise.all([
       // Many wrong keys on purpose: the limit on failed authentications is tested in safe-defaults.
-      startServiceProcess(triggerEnv(emulator, "job", { TRIGGER_API_KEYS: `${oldKey},${newKey}`, ACI_SECRETS: aciSecrets, TRIGGER_MAX_FAILED_AUTH_PER_MINUTE: "1000" })),
-      startServiceProcess(triggerEnv(emulator, "job-lacking", { TRIGGER_API_KEYS: oldKey, ACI_SECRETS: aciSecrets })),
+      // No reconcile pass between the tests' own requests: "no ARM call" must see the requests alone.
+      startServiceProcess(triggerEnv(emulator, "job", { TRIGGER_API_KEYS: `${oldKey},${newKey}`, ACI_SECRETS: aciSecrets, TRIGGER_MAX_FAILED_AUTH_PER_MINUTE: "1000", TRIGGER_RECONCILE_INTERVAL_MS: "600000" })),
+      startServiceProcess(triggerEnv(emulator, "job-lacking", { TRIGGER_API_KEYS: oldKey, ACI_SECRETS: aciSecrets, TRIGGER_RECONCILE_INTERVAL_MS: "600000" })),
     ]);
   });
 

@@ -76,7 +76,8 @@ describe("ARM failures", () => {
   });
 
   it("maps a group that stays transitioning through the cancel's budget to 503 ArmBusy", async () => {
-    const { app, id, groups } = await withActiveRun({ callBudgetMs: 300 });
+    // Short enough to run out under the retries, long enough for any read on a loaded machine.
+    const { app, id, groups } = await withActiveRun({ callBudgetMs: 3000 });
     await eventually(async () => bodyOf(await getWithKey(app, `/runs/${id}`)), (r) => r.status === "running");
     arm.emulator.faults.add({ status: 409, code: "ContainerGroupTransitioning", method: "POST", path: `${groups[0]}/stop`, count: 1000 });
     const res = await app.request(`/runs/${id}/cancel`, { method: "POST", headers: auth });
