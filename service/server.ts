@@ -101,9 +101,9 @@ export async function startServer(env: Record<string, string | undefined>, optio
   const store = createTableRunStore({ client: clients.table, partition: config.storagePartition });
   await store.prepare(config.containerGroups);
   const now = () => new Date();
-  // A claimed run's one PUT gets the call budget twice (a transitioning group is read and tried
-  // again) plus one request's timeout; past that, a group without the run means it never started.
-  const startDeadlineMs = 2 * config.armRetryTimeoutMs + config.armRequestTimeoutMs + 10_000;
+  // A claimed run's one PUT and the read that settles it each get the call budget plus one
+  // request's timeout; past that (and a margin), a group without the run means it never started.
+  const startDeadlineMs = 2 * (config.armRetryTimeoutMs + config.armRequestTimeoutMs) + 10_000;
   let loop: ReturnType<typeof startReconcileLoop> | undefined;
   const common = {
     store,

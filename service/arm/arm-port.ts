@@ -51,7 +51,7 @@ export interface ArmClientOptions {
 
 export interface ArmPortOptions extends ArmClientOptions {
   resourceGroup: string;
-  /** How long one port call may spend, waits and retries included. */
+  /** How long one port call may go on starting attempts, waits and retries included. */
   callBudgetMs: number;
   /** How long one HTTP request may take before it is abandoned. */
   requestTimeoutMs: number;
@@ -88,7 +88,10 @@ export function createArmPort(options: ArmPortOptions): ArmPort {
   // past the budget.
   const withinBudget = async <T>(operation: ArmOperation, call: (deadline: number, signal: AbortSignal) => Promise<T>): Promise<T> => {
     const deadline = Date.now() + options.callBudgetMs;
-    const signal = AbortSignal.timeout(Math.max(1, options.callBudgetMs));
+    // No new attempt starts after the deadline; one already sent may still finish within its own
+    // timeout, so a call that ran out of budget ends with ARM's last answer (a 409 or 429: busy),
+    // not with an aborted request that says nothing.
+    const signal = AbortSignal.timeout(Math.max(1, options.callBudgetMs + options.requestTimeoutMs));
     try {
       return await armCallDeadline.run(deadline, () => call(deadline, signal));
     } catch (error) {
