@@ -42,9 +42,11 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
       await deps.runs.refresh(run);
       return;
     }
-    // The run ended (or vanished) but still holds the group: a replica stopped between the two
-    // writes, or a cancel came while the PUT was in flight.
+    // The run ended (or vanished) but still holds the group: a cancel records the run first and
+    // then stops and frees the group itself, so that is left to it until the start deadline has
+    // passed; after that, the canceling replica died, its stop failed, or its PUT was in flight.
     if (run) {
+      if (!past(run.finishedAt)) return;
       const group = await arm.read(lease.group);
       const carried = carriesRun(group, run.id, deps.container);
       if (carried && isRunActive(group, deps.container)) await arm.stop(lease.group);
