@@ -138,7 +138,11 @@ export function createRunService(deps: RunServiceDeps): RunService {
     if (isTerminal(run.status) || run.status === "queued" || !run.group) return run;
     const group = await arm.read(run.group);
     const context = { now: deps.now(), startDeadlineMs: deps.startDeadlineMs, ...(deps.container ? { container: deps.container } : {}) };
-    const lease = await currentLease(store, run.group);
+    const first = observeRun(run, group, context);
+    if (!first) return run;
+    // The lease is read only for an observation that ends the run: status reads of a run that
+    // goes on cost one store read, not two.
+    const lease = first.status !== undefined && isTerminal(first.status) ? await currentLease(store, run.group) : undefined;
     const updated = await settleRun(store, run, (current) => {
       const patch = observeRun(current, group, context);
       if (!patch) return undefined;
@@ -146,7 +150,14 @@ export function createRunService(deps: RunServiceDeps): RunService {
       const release = isTerminal(next.status) && lease?.runId === current.id ? lease : undefined;
       return { next, ...(release ? { release } : {}) };
     });
-    if (isTerminal(updated.status)) deps.onWork?.();
+    if (isTerminal(updated.status)) {
+      // A retried write may have ended the run without the lease in hand: free the group now.
+      const held = lease === undefined ? await currentLease(store, run.group) : undefined;
+      if (held?.runId === updated.id) await store.releaseLease(held).catch((error: unknown) => {
+        if (!(error instanceof StoreConflict)) throw error;
+      });
+      deps.onWork?.();
+    }
     return updated;
   }
 
