@@ -12,6 +12,8 @@ export interface ServiceConfigValues {
   /** The pool's container group names, in order; at least one. */
   containerGroups: readonly string[];
   container: pulumi.Input<string>;
+  /** The worker image runs start from: the service applies it on each run, so no rollout PUTs a group. */
+  containerImage: pulumi.Input<string>;
   clientId: pulumi.Input<string>;
   armEndpoint: pulumi.Input<string>;
   /** Comma-separated bearer keys. */
@@ -74,6 +76,7 @@ export function serviceEnvironment(values: ServiceConfigValues): { env: Containe
     [configNames.resourceGroup, values.resourceGroup],
     groupsEntry(values.containerGroups),
     [configNames.container, values.container],
+    [configNames.containerImage, values.containerImage],
     [configNames.clientId, values.clientId],
     [configNames.armEndpoint, values.armEndpoint],
     [configNames.apiKeys, values.apiKeys],

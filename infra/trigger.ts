@@ -24,7 +24,10 @@ export interface AciHttpTriggerArgs {
   readonly resourceGroupName?: pulumi.Input<string>;
   /** Azure region; defaults to the resource group's. */
   readonly location?: pulumi.Input<string>;
-  /** The worker's container image (the job each run starts). */
+  /**
+   * The worker's container image (the job each run starts). A new image reaches each group with
+   * its next run, through the service; `pulumi up` never re-deploys a group for it.
+   */
   readonly image: pulumi.Input<string>;
   /** The worker's base command; the image's entrypoint when absent. */
   readonly command?: pulumi.Input<pulumi.Input<string>[]>;
@@ -212,6 +215,7 @@ export class AciHttpTrigger extends pulumi.ComponentResource {
       resourceGroup: resourceGroupName,
       containerGroups: pool.map((member) => member.name),
       container: containerName,
+      containerImage: args.image,
       clientId: identity.clientId,
       armEndpoint: args.armEndpoint ?? "https://management.azure.com",
       apiKeys,

@@ -1,3 +1,4 @@
+import { isImageReference } from "../service/core/image-reference.js";
 import { minApiKeyLength, splitApiKeyEntry } from "../service/core/limits.js";
 import { runIdEnvName } from "../service/trigger-env-names.js";
 
@@ -141,7 +142,9 @@ function checkImage(value: unknown): string[] {
   if (value === undefined || value === null || (typeof value === "string" && value.trim() === "")) {
     return [`Missing "image": the worker's container image is required (pulumi config set image <ref>).`];
   }
-  if (typeof value !== "string") return [`Invalid "image": must be a container image reference.`];
+  if (typeof value !== "string" || !isImageReference(value)) {
+    return [`Invalid "image": must be a container image reference, such as registry.example/team/job:1.4.`];
+  }
   return [];
 }
 

@@ -9,6 +9,7 @@ export const configNames = {
   containerGroup: "ACI_CONTAINER_GROUP",
   containerGroups: "ACI_CONTAINER_GROUPS",
   container: "ACI_CONTAINER",
+  containerImage: "ACI_CONTAINER_IMAGE",
   clientId: "AZURE_CLIENT_ID",
   armEndpoint: "ARM_ENDPOINT",
   apiKeys: "TRIGGER_API_KEYS",

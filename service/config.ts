@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import * as z from "zod";
 import { ConfigError } from "./config-error.js";
+import { isImageReference } from "./core/image-reference.js";
 import { configNames } from "./config-names.js";
 import { type AuthConfig, isGuid, readAuth } from "./http/auth-config.js";
 import { envNamePattern, reservedEnvNames, type RunRequestLimits } from "./run-request.js";
@@ -19,6 +20,11 @@ export interface Config {
   containerGroups: string[];
   /** default: the group's first container */
   container?: string;
+  /**
+   * The image the target container runs from the next run on. The stack sets it so an image
+   * rollout never PUTs a group (which would end the run on it); unset: the image the group has.
+   */
+  containerImage?: string;
   /** the user-assigned identity to authenticate as */
   clientId?: string;
   armEndpoint: string;
@@ -236,6 +242,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const resourceGroup = read.required(configNames.resourceGroup);
   const containerGroups = readContainerGroups(read);
   const container = read.optional(configNames.container);
+  const containerImage = read.optional(configNames.containerImage);
+  if (containerImage !== undefined && !isImageReference(containerImage)) {
+    read.fail(configNames.containerImage, "must be a container image reference, such as registry.example/team/job:1.4");
+  }
   const clientId = read.optional(configNames.clientId);
   const armEndpoint = read.httpsUrl(configNames.armEndpoint, defaults.armEndpoint);
   const auth = readAuth(read);
@@ -280,6 +290,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     resourceGroup,
     containerGroups,
     ...(container ? { container } : {}),
+    ...(containerImage ? { containerImage } : {}),
     ...(clientId ? { clientId } : {}),
     armEndpoint,
     auth,

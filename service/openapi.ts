@@ -207,6 +207,7 @@ export function openApiDocument(limits: RunRequestLimits & { maxBodyBytes: numbe
             group: { type: "string", description: "The container group the run was dispatched to." },
             env: { type: "object", additionalProperties: { type: "string" } },
             command: { type: "array", items: { type: "string" } },
+            image: { type: "string", description: "The image the run's container runs; known once its group carries the run." },
             createdAt: { type: "string", format: "date-time" },
             dispatchedAt: { type: "string", format: "date-time", description: "When a group was taken for the run." },
             startedAt: { type: "string", format: "date-time" },

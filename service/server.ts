@@ -110,6 +110,7 @@ export async function startServer(env: Record<string, string | undefined>, optio
     arm,
     secrets: config.secrets,
     ...(config.container ? { container: config.container } : {}),
+    ...(config.containerImage ? { containerImage: config.containerImage } : {}),
     now,
     logger,
     callBudgetMs: config.armRetryTimeoutMs,

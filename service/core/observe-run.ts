@@ -1,10 +1,10 @@
 import type { WireContainerGroup } from "../arm-types.js";
 import { runStatus } from "../status.js";
-import { carriesRun } from "./carried-run.js";
+import { carriesRun, targetContainer } from "./carried-run.js";
 import { isTerminal, type RunRecord } from "./run.js";
 
 /** The fields of a run that observing its group may change. */
-export type RunPatch = Partial<Pick<RunRecord, "status" | "startedAt" | "finishedAt" | "exitCode" | "message" | "confirmedAt">>;
+export type RunPatch = Partial<Pick<RunRecord, "status" | "startedAt" | "finishedAt" | "exitCode" | "message" | "confirmedAt" | "image">>;
 
 export interface ObserveContext {
   now: Date;
@@ -33,7 +33,8 @@ function changed(run: RunRecord, patch: RunPatch): RunPatch | undefined {
  * does not carry it any more ended the run in a way nobody recorded (`lost`); one that never
  * carried it past the start deadline means the start did not happen (`failed`). A group that
  * carries it but whose target container started again (restart policy Never: only a restart from
- * outside does that) is `lost` too, so an old run never reports a new deployment.
+ * outside does that) is `lost` too, so an old run never reports a new deployment. The first read
+ * that finds the run records the image it runs, so history tells which runs a rollout reached.
  */
 export function observeRun(run: RunRecord, group: WireContainerGroup | undefined, context: ObserveContext): RunPatch | undefined {
   if (isTerminal(run.status) || run.status === "queued") return undefined;
@@ -56,7 +57,7 @@ export function observeRun(run: RunRecord, group: WireContainerGroup | undefined
   const status = view.status === "starting" && run.status === "running" ? "running" : view.status;
   return changed(run, {
     status,
-    ...(run.confirmedAt === undefined ? { confirmedAt: now } : {}),
+    ...(run.confirmedAt === undefined ? { confirmedAt: now, image: targetContainer(group, context.container)?.properties.image } : {}),
     ...(view.startedAt && run.startedAt === undefined ? { startedAt: view.startedAt } : {}),
     ...(isTerminal(status)
       ? {

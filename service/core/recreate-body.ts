@@ -51,13 +51,14 @@ function runEnv(base: BaseEnv, request: RunRequest, runId: string): WireEnvironm
   return [...fromBase, ...added, { name: runIdEnvName, value: runId }];
 }
 
-function withRun(container: WireContainer, base: BaseEnv, request: RunRequest, runId: string): WireContainer {
+function withRun(container: WireContainer, base: BaseEnv, request: RunRequest, runId: string, image: string | undefined): WireContainer {
   const { command: _current, ...properties } = container.properties;
   const command = request.command ?? base.command;
   return {
     ...container,
     properties: {
       ...properties,
+      ...(image === undefined ? {} : { image }),
       environmentVariables: runEnv(base, request, runId),
       ...(command ? { command: [...command] } : {}),
     },
@@ -68,9 +69,9 @@ function withRun(container: WireContainer, base: BaseEnv, request: RunRequest, r
  * The complete definition that starts one run, for a single PUT — or the reason it cannot be
  * built. ACI cannot update in place: whatever the PUT leaves out reverts, and GET withholds every
  * secret. So the body is the group as read, minus what ARM computes, with every withheld secret
- * put back from `secrets`, the target container's env and command set from `base` and the run,
- * and the run's id in the one tag the service owns. Nothing else changes, including properties
- * this code does not know.
+ * put back from `secrets`, the target container's env and command set from `base` and the run
+ * (and its image from `image`, the one the stack wants now, when given), and the run's id in the
+ * one tag the service owns. Nothing else changes, including properties this code does not know.
  *
  * Log Analytics `logType`, `metadata` and `workspaceResourceId` are withheld by GET too; they are
  * put back from `secrets.logAnalyticsSettings` when configured, and otherwise revert to ACI's
@@ -87,8 +88,10 @@ export function recreateBody(input: {
   targetContainer?: string;
   base: BaseEnv;
   runId: string;
+  /** The image the target container runs from this run on; default the image it has. */
+  image?: string;
 }): RecreateResult {
-  const { group, request, secrets, base, runId } = input;
+  const { group, request, secrets, base, runId, image } = input;
   const containers = group.properties.containers;
   const index =
     input.targetContainer === undefined ? (containers.length > 0 ? 0 : -1) : containers.findIndex((c) => c.name === input.targetContainer);
@@ -103,7 +106,7 @@ export function recreateBody(input: {
   if (overrides.length > 0) return { ok: false, code: "SecureVariableOverride", names: overrides };
 
   const body = withoutReadOnlyFields(group);
-  body.properties.containers = body.properties.containers.map((c, i) => (i === index ? withRun(c, base, request, runId) : c));
+  body.properties.containers = body.properties.containers.map((c, i) => (i === index ? withRun(c, base, request, runId, image) : c));
   const missing = missingSecrets(body, secrets);
   if (missing.length > 0) return { ok: false, code: "SecretNotConfigured", missing };
 

@@ -22,6 +22,8 @@ export interface RunView {
   group?: string;
   env: Record<string, string>;
   command?: string[];
+  /** the image the run's container runs, once its group was seen carrying the run */
+  image?: string;
   createdAt: string;
   /** when a group was taken for it (queued runs wait until then) */
   dispatchedAt?: string;
@@ -57,6 +59,7 @@ export function runView(record: RunRecord): RunView {
     ...(record.group !== undefined ? { group: record.group } : {}),
     env: record.env,
     ...(record.command !== undefined ? { command: record.command } : {}),
+    ...(record.image !== undefined ? { image: record.image } : {}),
     createdAt: record.createdAt,
     ...(record.claimedAt !== undefined ? { dispatchedAt: record.claimedAt } : {}),
     ...(record.startedAt !== undefined ? { startedAt: record.startedAt } : {}),

@@ -16,6 +16,8 @@ export interface DispatchDeps {
   arm: ArmPort;
   secrets: AciSecrets;
   container?: string;
+  /** The image the target container runs from the next run on (ACI_CONTAINER_IMAGE); default the group's. */
+  containerImage?: string;
   now: () => Date;
   logger: Logger;
   /** the waits between reads of a transitioning group */
@@ -49,6 +51,7 @@ export async function prepareRun(deps: DispatchDeps, lease: Stored<GroupLease>, 
     base,
     runId: run.id,
     ...(deps.container ? { targetContainer: deps.container } : {}),
+    ...(deps.containerImage ? { image: deps.containerImage } : {}),
   });
   if (!result.ok) return { ok: false, busy: false, refusal: result };
   return { ok: true, body: result.body, lease: { ...lease, base } };

@@ -22,6 +22,8 @@ export interface RunServiceDeps {
   secrets: AciSecrets;
   /** The container whose exit decides the run's status and whose logs are served; default the first. */
   container?: string;
+  /** The image the target container runs from the next run on; default the group's. */
+  containerImage?: string;
   /** 0: no queue; a start with no free group is refused */
   maxQueued: number;
   /** How long after its claim a run's one PUT may still be in flight (see observeRun). */
@@ -73,6 +75,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     arm,
     secrets: deps.secrets,
     ...(deps.container ? { container: deps.container } : {}),
+    ...(deps.containerImage ? { containerImage: deps.containerImage } : {}),
     now: deps.now,
     logger: deps.logger,
     callBudgetMs: deps.callBudgetMs,

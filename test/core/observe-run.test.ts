@@ -131,6 +131,7 @@ describe("observeRun", () => {
   it("confirms a starting run its group carries while it still provisions", () => {
     expect(observeRun(record(), carrying({ provisioningState: "Pending", groupState: "Pending" }), context)).toStrictEqual({
       confirmedAt: now.toISOString(),
+      image: "example/job:1",
     });
   });
 
@@ -138,8 +139,25 @@ describe("observeRun", () => {
     expect(observeRun(record(), carrying({ target: running }), context)).toStrictEqual({
       status: "running",
       confirmedAt: now.toISOString(),
+      image: "example/job:1",
       startedAt: started,
     });
+  });
+
+  it("records the image of the target container when it first finds the run, and never changes it", () => {
+    const sidecarFirst = carrying({ target: running });
+    sidecarFirst.properties.containers.unshift({
+      name: "proxy",
+      properties: { image: "example/proxy:7", resources: { requests: { cpu: 0.5, memoryInGB: 0.5 } } },
+    });
+    sidecarFirst.properties.containers[1]!.properties.image = "example/job:2";
+    const patch = observeRun(record(), sidecarFirst, { ...context, container: "job" });
+    expect(patch).toMatchObject({ image: "example/job:2" });
+
+    const confirmed = applied(record(), patch);
+    const rolledOut = carrying({ groupState: "Succeeded", target: completed });
+    rolledOut.properties.containers[0]!.properties.image = "example/job:3";
+    expect(observeRun(confirmed, rolledOut, { ...context, container: "job" })).not.toHaveProperty("image");
   });
 
   it.each<[string, Omit<Shape, "carries">, RunPatch]>([
@@ -154,6 +172,7 @@ describe("observeRun", () => {
     expect(observeRun(record(), carrying({ groupState: "Succeeded", target: completed }), context)).toStrictEqual({
       status: "succeeded",
       confirmedAt: now.toISOString(),
+      image: "example/job:1",
       startedAt: started,
       finishedAt: finished,
       exitCode: 0,

@@ -60,11 +60,15 @@ interface RunOptions {
   targetContainer?: string;
   base?: BaseEnv;
   id?: string;
+  image?: string;
 }
 
 function run(request: RunRequest, options: RunOptions = {}): RecreateResult {
   const group = options.group ?? simulateGet(deployed());
-  const chosen = options.targetContainer ? { targetContainer: options.targetContainer } : {};
+  const chosen = {
+    ...(options.targetContainer ? { targetContainer: options.targetContainer } : {}),
+    ...(options.image ? { image: options.image } : {}),
+  };
   const base = options.base ?? baseOf(group, options.targetContainer);
   return recreateBody({ group, request, secrets: options.config ?? secrets, base, runId: options.id ?? runId, ...chosen });
 }
@@ -131,6 +135,22 @@ describe("recreateBody", () => {
     const sent = bodyOf(run({ env: {} }, { group, base })).properties.containers[0]?.properties;
     expect(sent?.environmentVariables).toStrictEqual([{ name: "ONLY", value: "base" }, { name: "TRIGGER_RUN_ID", value: runId }]);
     expect(sent?.command).toStrictEqual(["from", "base"]);
+  });
+
+  it("keeps the image the group has when no image is wanted", () => {
+    const images = bodyOf(run({ env: {} })).properties.containers.map((c) => c.properties.image);
+    expect(images).toStrictEqual(["example/job:1", "example/sidecar:1"]);
+  });
+
+  it("runs the wanted image on the target container alone, the rest of its definition unchanged", () => {
+    const wanted = "registry.example/job@sha256:" + "ab".repeat(32);
+    const sent = bodyOf(run({ env: {} }, { targetContainer: "sidecar", image: wanted }));
+    const unchanged = bodyOf(run({ env: {} }, { targetContainer: "sidecar" }));
+    expect(sent.properties.containers[1]?.properties.image).toBe(wanted);
+    expect(sent.properties.containers[0]).toStrictEqual(unchanged.properties.containers[0]);
+    const { image: _sentImage, ...sentRest } = sent.properties.containers[1]!.properties;
+    const { image: _oldImage, ...oldRest } = unchanged.properties.containers[1]!.properties;
+    expect(sentRest).toStrictEqual(oldRest);
   });
 
   it("sets the run env on the named container and leaves the first one as it was", () => {

@@ -5,6 +5,7 @@ export interface ApiBody {
   id?: string;
   status?: string;
   group?: string;
+  image?: string;
   dispatchedAt?: string;
   exitCode?: number;
   message?: string;

@@ -24,4 +24,12 @@ describe("the engine's ignoreChanges, as ported for the tests", () => {
     expect(planStep(olds, { props: { items: [{ size: 1, image: "b" }] } }, options).step).toBe("update");
     expect(planStep(olds, { props: { items: [{ size: 2, image: "a" }] } }, options).step).toBe("replace");
   });
+
+  it("re-creates from the record's ignored values on a planned replacement, and from the program's on --replace", () => {
+    const olds = { size: 1, env: ["recorded"] };
+    const news = { size: 2, env: ["program"] };
+    const options = { ignoreChanges: ["env"], replaceOnChanges: ["size"] };
+    expect(planStep(olds, news, options)).toEqual({ step: "replace", sent: { size: 2, env: ["recorded"] } });
+    expect(planStep(olds, { size: 1, env: ["program"] }, { ...options, targetedReplace: true })).toEqual({ step: "replace", sent: { size: 1, env: ["program"] } });
+  });
 });

@@ -113,12 +113,18 @@ export interface Plan {
   sent: Record<string, any>;
 }
 
-/** What `pulumi up` does to a resource whose recorded inputs are `olds` when the program now says `news`. */
+/**
+ * What `pulumi up` does to a resource whose recorded inputs are `olds` when the program now says
+ * `news`. As in the engine's step generator, the ignored paths come from the record for an
+ * update and for a replacement a change calls for alike; only a replacement the user asked for
+ * (`pulumi up --replace <urn>`, `targetedReplace`) checks the program's inputs alone.
+ */
 export function planStep(
   olds: Record<string, Json>,
   news: Record<string, Json>,
-  options: { ignoreChanges: readonly string[]; replaceOnChanges: readonly string[] },
+  options: { ignoreChanges: readonly string[]; replaceOnChanges: readonly string[]; targetedReplace?: boolean },
 ): Plan {
+  if (options.targetedReplace) return { step: "replace", sent: structuredClone(news) };
   const sent = withIgnoredChanges(olds, news, options.ignoreChanges);
   const changes = changedPaths(olds, sent);
   if (changes.length === 0) return { step: "same", sent };

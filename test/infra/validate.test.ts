@@ -15,6 +15,12 @@ describe("argumentProblems", () => {
     ]);
   });
 
+  it("refuses a worker image that is not an image reference, by the service's own rule", () => {
+    for (const image of ["Jobs/Report:1.4", "jobs/report 1.4", " jobs/report:1.4"]) {
+      expect(argumentProblems({ ...valid, image })).toEqual([`Invalid "image": must be a container image reference, such as registry.example/team/job:1.4.`]);
+    }
+  });
+
   it("refuses a non-positive or non-numeric CPU and memory", () => {
     expect(argumentProblems({ ...valid, cpu: -1, memoryInGB: 0 })).toEqual([
       `Invalid "cpu": must be a positive number of cores, got -1.`,

@@ -91,20 +91,34 @@ describe("pulumi up on a worker group the service has run jobs on", () => {
     expect(planStep(refreshedAfterRun(deployed), deployed, optionsOf("refresh-group-1")).step).toBe("same");
   });
 
-  it("updates an image change in place, sending the service's paths as the state last recorded them", async () => {
+  it("hands a new image to the service for the next run on each group, and plans no PUT of a group that may be running one", async () => {
     await deploy("image");
     const deployed = inputsOf("image-group-1");
-    const newImage = structuredClone(deployed);
-    newImage.properties.containers[0].properties.image = "registry.example/jobs/report:1.5";
+    expect(serviceEnv("image")).toContainEqual({ name: configNames.containerImage, value: "registry.example/jobs/report:1.4" });
 
-    const fromDeploy = planStep(deployed, newImage, optionsOf("image-group-1"));
-    expect(fromDeploy.step).toBe("update");
-    expect(fromDeploy.sent).toEqual(newImage);
+    await deploy("image", { ...readyImageArgs, image: "registry.example/jobs/report:1.5" });
+    const rolledOut = inputsOf("image-group-1");
+    expect(rolledOut.properties.containers[0].properties.image).toBe("registry.example/jobs/report:1.5");
+    expect(serviceEnv("image")).toContainEqual({ name: configNames.containerImage, value: "registry.example/jobs/report:1.5" });
+    expect(planStep(deployed, rolledOut, optionsOf("image-group-1")).step).toBe("same");
+    expect(planStep(refreshedAfterRun(deployed), rolledOut, optionsOf("image-group-1")).step).toBe("same");
+  });
 
-    // pulumi/pulumi#20278: after a refresh the engine re-sends the recorded run's env and command.
-    const afterRefresh = planStep(refreshedAfterRun(deployed), newImage, optionsOf("image-group-1"));
-    expect(afterRefresh.step).toBe("update");
-    expect(afterRefresh.sent.properties.containers[0].properties.environmentVariables).toContainEqual({ name: "TRIGGER_RUN_ID", value: "run-7" });
+  it("resizes with the state's values for the service's paths, so the next run still takes the program's image from the service", async () => {
+    await deploy("image-resize");
+    const deployed = inputsOf("image-resize-group-1");
+    await deploy("image-resize", { ...readyImageArgs, image: "registry.example/jobs/report:1.5", cpu: 4 });
+    const resized = inputsOf("image-resize-group-1");
+    const plan = planStep(deployed, resized, optionsOf("image-resize-group-1"));
+    expect(plan.step).toBe("replace");
+    expect(plan.sent.properties.containers[0].properties.image).toBe("registry.example/jobs/report:1.4");
+    expect(plan.sent.properties.containers[0].properties.resources.requests.cpu).toBe(4);
+    expect(serviceEnv("image-resize")).toContainEqual({ name: configNames.containerImage, value: "registry.example/jobs/report:1.5" });
+
+    // After a refresh the state holds the last run's env: `--replace` re-creates from the program instead.
+    const targeted = planStep(refreshedAfterRun(deployed), resized, { ...optionsOf("image-resize-group-1"), targetedReplace: true });
+    expect(targeted.sent).toEqual(resized);
+    expect(targeted.sent.properties.containers[0].properties.environmentVariables).not.toContainEqual(expect.objectContaining({ name: "TRIGGER_RUN_ID" }));
   });
 
   it("replaces the group, deleting it first, for a CPU or memory change ACI cannot make in place", async () => {
