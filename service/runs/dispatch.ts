@@ -30,16 +30,24 @@ export interface DispatchDeps {
 /** A group read from ARM, judged for one run: the PUT body and the base to keep, or why not. */
 export type Prepared =
   | { ok: true; body: WireContainerGroup; lease: Stored<GroupLease> }
-  | { ok: false; busy: true }
+  | { ok: false; busy: true; missing?: ServiceError }
   | { ok: false; busy: false; refusal: RecreateRefusal };
 
 /**
  * Reads `lease`'s group and builds the one PUT that starts `run` on it. A group whose latest
  * deployment is still going (someone else's: the lease says no run of ours holds it) is busy;
- * the service never PUTs over a running group.
+ * the service never PUTs over a running group. A group that does not exist is busy too, with the
+ * reason: `pulumi up` deletes a group before it creates its replacement, and the rest of the pool
+ * keeps serving meanwhile.
  */
 export async function prepareRun(deps: DispatchDeps, lease: Stored<GroupLease>, run: RunRecord): Promise<Prepared> {
-  const group = await deps.arm.read(lease.group);
+  let group: WireContainerGroup;
+  try {
+    group = await deps.arm.read(lease.group);
+  } catch (error) {
+    if (error instanceof ServiceError && error.code === "ContainerGroupNotFound") return { ok: false, busy: true, missing: error };
+    throw error;
+  }
   if (isRunActive(group, deps.container)) return { ok: false, busy: true };
   const target = targetContainer(group, deps.container);
   if (!target) return { ok: false, busy: false, refusal: { ok: false, code: "ContainerNotFound", container: deps.container ?? "" } };

@@ -110,10 +110,18 @@ export function createRunService(deps: RunServiceDeps): RunService {
   async function startOnFreeGroup(view: PoolView, record: RunRecord): Promise<Stored<RunRecord> | "conflict" | undefined> {
     const free = view.leases.filter((lease) => !lease.runId && deps.groups.includes(lease.group));
     let lacking = 0;
+    let missing: ServiceError | undefined;
+    let missingCount = 0;
     for (const lease of free) {
       const prepared = await prepareRun(dispatchDeps, lease, record);
       if (!prepared.ok) {
-        if (prepared.busy) continue;
+        if (prepared.busy) {
+          if (prepared.missing) {
+            missing = prepared.missing;
+            missingCount += 1;
+          }
+          continue;
+        }
         if (prepared.refusal.code === "ContainerNotFound") {
           lacking += 1;
           continue;
@@ -134,6 +142,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
     if (lacking > 0 && lacking === deps.groups.length) {
       throw new ServiceError("ContainerNotFound", `The configured container "${deps.container ?? ""}" is in no container group of the pool.`);
     }
+    // No group of the pool exists: a misconfiguration to report, not a run to queue.
+    if (missing && missingCount === deps.groups.length) throw missing;
     return undefined;
   }
 
