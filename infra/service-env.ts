@@ -14,6 +14,8 @@ export interface ServiceConfigValues {
   container: pulumi.Input<string>;
   /** The worker image runs start from: the service applies it on each run, so no rollout PUTs a group. */
   containerImage: pulumi.Input<string>;
+  /** The worker's base env and command as ACI_CONTAINER_BASE's JSON: the service starts each run from it. */
+  containerBase: pulumi.Input<string>;
   clientId: pulumi.Input<string>;
   armEndpoint: pulumi.Input<string>;
   /** Comma-separated bearer keys. */
@@ -77,6 +79,7 @@ export function serviceEnvironment(values: ServiceConfigValues): { env: Containe
     groupsEntry(values.containerGroups),
     [configNames.container, values.container],
     [configNames.containerImage, values.containerImage],
+    [configNames.containerBase, values.containerBase],
     [configNames.clientId, values.clientId],
     [configNames.armEndpoint, values.armEndpoint],
     [configNames.apiKeys, values.apiKeys],

@@ -216,6 +216,10 @@ export class AciHttpTrigger extends pulumi.ComponentResource {
       containerGroups: pool.map((member) => member.name),
       container: containerName,
       containerImage: args.image,
+      // From the plain env alone: derived from secureEnvironment, the whole value would be secret.
+      containerBase: pulumi
+        .all([pulumi.output(args.environment ?? {}), pulumi.output(args.command)])
+        .apply(([env, command]) => JSON.stringify({ env, ...(command === undefined ? {} : { command }) })),
       clientId: identity.clientId,
       armEndpoint: args.armEndpoint ?? "https://management.azure.com",
       apiKeys,

@@ -10,6 +10,7 @@ export const configNames = {
   containerGroups: "ACI_CONTAINER_GROUPS",
   container: "ACI_CONTAINER",
   containerImage: "ACI_CONTAINER_IMAGE",
+  containerBase: "ACI_CONTAINER_BASE",
   clientId: "AZURE_CLIENT_ID",
   armEndpoint: "ARM_ENDPOINT",
   apiKeys: "TRIGGER_API_KEYS",

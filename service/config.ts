@@ -2,7 +2,8 @@ import { isIP } from "node:net";
 import * as z from "zod";
 import { ConfigError } from "./config-error.js";
 import { isImageReference } from "./core/image-reference.js";
-import { configNames } from "./config-names.js";
+import { type WantedBase, wantedBaseSchema } from "./core/wanted-base.js";
+import { type ConfigName, configNames } from "./config-names.js";
 import { type AuthConfig, isGuid, readAuth } from "./http/auth-config.js";
 import { envNamePattern, reservedEnvNames, type RunRequestLimits } from "./run-request.js";
 import { type AciSecrets, aciSecretsSchema } from "./secrets.js";
@@ -25,6 +26,11 @@ export interface Config {
    * rollout never PUTs a group (which would end the run on it); unset: the image the group has.
    */
   containerImage?: string;
+  /**
+   * The target container's env and command before any run, as the stack defines them; each run
+   * starts from it. Unset: the base the service learned from the group.
+   */
+  containerBase?: WantedBase;
   /** the user-assigned identity to authenticate as */
   clientId?: string;
   armEndpoint: string;
@@ -181,24 +187,29 @@ function readStorage(read: EnvReader): Config["storage"] {
   return { kind: "account", account: "" };
 }
 
-function readSecrets(read: EnvReader): AciSecrets {
-  const raw = read.optional(configNames.secrets);
-  if (raw === undefined) return {};
+/** A JSON variable checked against `schema`; every problem names its path, never a value. */
+function readJson<T>(read: EnvReader, name: ConfigName, schema: z.ZodType<T>, shape: string): T | undefined {
+  const raw = read.optional(name);
+  if (raw === undefined) return undefined;
   let decoded: unknown;
   try {
     decoded = JSON.parse(raw);
   } catch {
     // JSON.parse's own message quotes the input: it must not reach the error.
-    read.fail(configNames.secrets, "is not valid JSON");
-    return {};
+    read.fail(name, `is not valid JSON${shape}`);
+    return undefined;
   }
-  const parsed = aciSecretsSchema.safeParse(decoded);
+  const parsed = schema.safeParse(decoded);
   if (parsed.success) return parsed.data;
   for (const issue of parsed.error.issues) {
     const path = issue.path.map(String).join(".");
-    read.fail(configNames.secrets, `at ${path === "" ? "(top level)" : path}: ${issueReason(issue)}`);
+    read.fail(name, `at ${path === "" ? "(top level)" : path}: ${issueReason(issue)}`);
   }
-  return {};
+  return undefined;
+}
+
+function readSecrets(read: EnvReader): AciSecrets {
+  return readJson(read, configNames.secrets, aciSecretsSchema, "") ?? {};
 }
 
 /** Zod's reason without anything it may have quoted from the input. */
@@ -214,9 +225,21 @@ function issueReason(issue: z.core.$ZodIssue): string {
       return issue.format === "base64" ? "must be base64" : `must be a valid ${issue.format}`;
     case "invalid_value":
       return `must be one of ${issue.values.map(String).join(", ")}`;
+    // A key's own rule, whose message is the schema's, never the input.
+    case "invalid_key":
+      return issue.issues.map((inner) => inner.message).join("; ");
     default:
       return "is invalid";
   }
+}
+
+function readContainerBase(read: EnvReader, secrets: AciSecrets, container: string | undefined): WantedBase | undefined {
+  const base = readJson(read, configNames.containerBase, wantedBaseSchema, ' (expected {"env": {...}, "command": [...]})');
+  if (base === undefined) return undefined;
+  const secure = container === undefined ? [] : Object.keys(secrets.env?.[container] ?? {});
+  const both = secure.filter((name) => Object.hasOwn(base.env, name));
+  if (both.length > 0) read.fail(configNames.containerBase, `sets ${both.join(", ")} plain, which ${configNames.secrets} holds as secure`);
+  return base;
 }
 
 function readAllowedEnvNames(read: EnvReader): ReadonlySet<string> | undefined {
@@ -253,6 +276,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (listenAddress !== undefined && isIP(listenAddress) === 0) read.fail(configNames.listenAddress, "must be an IP address (0.0.0.0 or :: for every interface)");
   const allowCommand = read.boolean(configNames.allowCommand, false);
   const secrets = readSecrets(read);
+  const containerBase = readContainerBase(read, secrets, container);
   const allowedEnvNames = readAllowedEnvNames(read);
   const limits = {
     maxEnvCount: read.integer(configNames.maxEnvCount, defaults.maxEnvCount, 1, 10_000),
@@ -291,6 +315,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     containerGroups,
     ...(container ? { container } : {}),
     ...(containerImage ? { containerImage } : {}),
+    ...(containerBase ? { containerBase } : {}),
     ...(clientId ? { clientId } : {}),
     armEndpoint,
     auth,

@@ -111,6 +111,7 @@ export async function startServer(env: Record<string, string | undefined>, optio
     secrets: config.secrets,
     ...(config.container ? { container: config.container } : {}),
     ...(config.containerImage ? { containerImage: config.containerImage } : {}),
+    ...(config.containerBase ? { containerBase: config.containerBase } : {}),
     now,
     logger,
     callBudgetMs: config.armRetryTimeoutMs,

@@ -1,6 +1,7 @@
 import type { WireContainer } from "../arm-types.js";
 import { currentBase, legacyBase, type BaseEnv } from "./base-env.js";
 import { containerRunId } from "./carried-run.js";
+import { type WantedBase, wantedBaseEnv } from "./wanted-base.js";
 
 /**
  * The target container's env and command before any run — what each run starts from — and
@@ -15,8 +16,17 @@ import { containerRunId } from "./carried-run.js";
  *
  * A marked target with no stored base (a store created after runs happened) falls back to the
  * bookkeeping variable of versions before the store, or to its env without the service's names.
+ *
+ * When the stack defines the base (`wanted`, with the secure names ACI_SECRETS holds for the
+ * target), it wins over both: a change of the stack's env or command reaches the next run without
+ * re-deploying the group.
  */
-export function baseDefinition(target: WireContainer, stored: BaseEnv | undefined): { base: BaseEnv; learned: boolean } {
+export function baseDefinition(
+  target: WireContainer,
+  stored: BaseEnv | undefined,
+  wanted?: { base: WantedBase; secureNames: readonly string[] },
+): { base: BaseEnv; learned: boolean } {
+  if (wanted) return { base: wantedBaseEnv(wanted.base, wanted.secureNames), learned: true };
   if (containerRunId(target) !== undefined && stored) return { base: stored, learned: false };
   return { base: legacyBase(target) ?? currentBase(target), learned: true };
 }

@@ -2,6 +2,7 @@ import type { WireContainerGroup } from "../arm-types.js";
 import type { ArmPort } from "../arm/arm-port.js";
 import { baseDefinition } from "../core/base-definition.js";
 import { carriesRun, targetContainer } from "../core/carried-run.js";
+import type { WantedBase } from "../core/wanted-base.js";
 import { recreateBody, type RecreateRefusal } from "../core/recreate-body.js";
 import type { RunRecord } from "../core/run.js";
 import { ServiceError } from "../errors.js";
@@ -18,6 +19,8 @@ export interface DispatchDeps {
   container?: string;
   /** The image the target container runs from the next run on (ACI_CONTAINER_IMAGE); default the group's. */
   containerImage?: string;
+  /** The target container's env and command before any run (ACI_CONTAINER_BASE); default the stored or learned one. */
+  containerBase?: WantedBase;
   now: () => Date;
   logger: Logger;
   /** the waits between reads of a transitioning group */
@@ -51,7 +54,8 @@ export async function prepareRun(deps: DispatchDeps, lease: Stored<GroupLease>, 
   if (isRunActive(group, deps.container)) return { ok: false, busy: true };
   const target = targetContainer(group, deps.container);
   if (!target) return { ok: false, busy: false, refusal: { ok: false, code: "ContainerNotFound", container: deps.container ?? "" } };
-  const { base } = baseDefinition(target, lease.base);
+  const wanted = deps.containerBase && { base: deps.containerBase, secureNames: Object.keys(deps.secrets.env?.[target.name] ?? {}) };
+  const { base } = baseDefinition(target, lease.base, wanted);
   const result = recreateBody({
     group,
     request: { env: run.env, ...(run.command ? { command: run.command } : {}) },

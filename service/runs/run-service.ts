@@ -1,6 +1,7 @@
 import type { ArmPort } from "../arm/arm-port.js";
 import { carriesRun } from "../core/carried-run.js";
 import { observeRun } from "../core/observe-run.js";
+import type { WantedBase } from "../core/wanted-base.js";
 import { hashIdempotencyKey, hashRequest } from "../core/request-hash.js";
 import { newRunId } from "../core/run-id.js";
 import { isTerminal, runView, type RunRecord, type RunStatus, type RunView } from "../core/run.js";
@@ -24,6 +25,8 @@ export interface RunServiceDeps {
   container?: string;
   /** The image the target container runs from the next run on; default the group's. */
   containerImage?: string;
+  /** The target container's env and command before any run; default the stored or learned one. */
+  containerBase?: WantedBase;
   /** 0: no queue; a start with no free group is refused */
   maxQueued: number;
   /** How long after its claim a run's one PUT may still be in flight (see observeRun). */
@@ -76,6 +79,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     secrets: deps.secrets,
     ...(deps.container ? { container: deps.container } : {}),
     ...(deps.containerImage ? { containerImage: deps.containerImage } : {}),
+    ...(deps.containerBase ? { containerBase: deps.containerBase } : {}),
     now: deps.now,
     logger: deps.logger,
     callBudgetMs: deps.callBudgetMs,

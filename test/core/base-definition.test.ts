@@ -47,6 +47,24 @@ describe("baseDefinition", () => {
     });
   });
 
+  it("takes the base the stack defines over the stored and the learned one, its secure names withheld after the plain env", () => {
+    const wanted = { base: { env: { MODE: "stream", LEVEL: "debug" }, command: ["serve"] }, secureNames: ["DB_PASSWORD"] };
+    const expected: BaseEnv = {
+      env: [{ name: "MODE", value: "stream" }, { name: "LEVEL", value: "debug" }, { name: "DB_PASSWORD" }],
+      command: ["serve"],
+    };
+    expect(baseDefinition(afterRun(), stored, wanted).base).toStrictEqual(expected);
+    expect(baseDefinition(container([{ name: "MODE", value: "batch" }], ["old"]), undefined, wanted).base).toStrictEqual(expected);
+  });
+
+  it("runs the image's entrypoint when the stack's base has no command, whatever the group had", () => {
+    const { base } = baseDefinition(afterRun(), stored, { base: { env: {} }, secureNames: [] });
+    expect(base).toStrictEqual({ env: [] });
+    const result = recreateBody({ group: { properties: { osType: "Linux", containers: [afterRun()] } }, request: { env: {} }, secrets: {}, base, runId });
+    if (!result.ok) throw new Error(`refused: ${result.code}`);
+    expect(result.body.properties.containers[0]?.properties.command).toBeUndefined();
+  });
+
   it("learns a target without a command as a base without one", () => {
     const { base } = baseDefinition(container([{ name: "MODE", value: "batch" }]), undefined);
     expect(base).toStrictEqual({ env: [{ name: "MODE", value: "batch" }] });

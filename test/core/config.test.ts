@@ -53,6 +53,7 @@ describe("parseConfig", () => {
       [configNames.port]: "3000",
       [configNames.container]: "worker",
       [configNames.containerImage]: "registry.example:5000/jobs/report:1.4",
+      [configNames.containerBase]: JSON.stringify({ env: { MODE: "nightly", LEVEL: "info" }, command: ["python", "job.py"] }),
       [configNames.clientId]: "client",
       [configNames.armEndpoint]: "https://localhost:8443/",
       [configNames.apiKeys]: ` ${apiKey} , second-key-long-enough `,
@@ -87,6 +88,7 @@ describe("parseConfig", () => {
       containerGroups: ["job"],
       container: "worker",
       containerImage: "registry.example:5000/jobs/report:1.4",
+      containerBase: { env: { MODE: "nightly", LEVEL: "info" }, command: ["python", "job.py"] },
       clientId: "client",
       armEndpoint: "https://localhost:8443",
       auth: {
@@ -157,6 +159,11 @@ describe("parseConfig", () => {
     [configNames.containerGroup, "bad_name"],
     [configNames.containerImage, "jobs/Report:1.4"],
     [configNames.containerImage, "jobs/report 1.4"],
+    [configNames.containerBase, "{not json"],
+    [configNames.containerBase, JSON.stringify({ env: { "1BAD": "x" } })],
+    [configNames.containerBase, JSON.stringify({ env: { TRIGGER_RUN_ID: "x" } })],
+    [configNames.containerBase, JSON.stringify({ env: {}, command: [] })],
+    [configNames.containerBase, JSON.stringify({ command: ["x"] })],
     [configNames.storageAccount, "Not-An-Account"],
     [configNames.storagePartition, "a/b"],
     [configNames.maxQueued, "10001"],
@@ -232,6 +239,18 @@ describe("parseConfig", () => {
     const unreadable = errorOf({ ...withoutAccount, [configNames.storageConnectionString]: "UseDevelopment=maybe" });
     expect(unreadable.variables).toStrictEqual([configNames.storageConnectionString]);
     expect(unreadable.message).not.toContain("maybe");
+  });
+
+  it("refuses a base that sets plain what ACI_SECRETS holds as secure for the target, naming the variable only", () => {
+    const error = errorOf({
+      ...minimal,
+      [configNames.container]: "worker",
+      [configNames.secrets]: JSON.stringify({ env: { worker: { TOKEN: "secret-token-value" } } }),
+      [configNames.containerBase]: JSON.stringify({ env: { TOKEN: "plain-token-value", MODE: "x" } }),
+    });
+    expect(error.variables).toStrictEqual([configNames.containerBase]);
+    expect(error.message).toContain("TOKEN");
+    expect(error.message).not.toContain("token-value");
   });
 
   it("refuses a per-request ARM timeout longer than the whole call's budget", () => {

@@ -104,6 +104,21 @@ describe("pulumi up on a worker group the service has run jobs on", () => {
     expect(planStep(refreshedAfterRun(deployed), rolledOut, optionsOf("image-group-1")).step).toBe("same");
   });
 
+  it("hands a new base env and command to the service for the next run, and plans no PUT of a group for them", async () => {
+    await deploy("base");
+    const deployed = inputsOf("base-group-1");
+    const baseOf = () => serviceEnv("base").find((entry) => entry.name === configNames.containerBase)?.value;
+    expect(JSON.parse(baseOf()!)).toEqual({ env: { MODE: "nightly" }, command: ["python", "job.py"] });
+    // The plain base only: the Container App's template must not turn secret with it.
+    expect(isSecretInput(resource(registered, "base-service").inputs.template)).toBe(false);
+
+    const { command: _command, ...withoutCommand } = readyImageArgs;
+    await deploy("base", { ...withoutCommand, environment: { MODE: "weekly", LEVEL: "debug" } });
+    expect(JSON.parse(baseOf()!)).toEqual({ env: { MODE: "weekly", LEVEL: "debug" } });
+    expect(planStep(deployed, inputsOf("base-group-1"), optionsOf("base-group-1")).step).toBe("same");
+    expect(planStep(refreshedAfterRun(deployed), inputsOf("base-group-1"), optionsOf("base-group-1")).step).toBe("same");
+  });
+
   it("resizes with the state's values for the service's paths, so the next run still takes the program's image from the service", async () => {
     await deploy("image-resize");
     const deployed = inputsOf("image-resize-group-1");

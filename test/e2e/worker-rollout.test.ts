@@ -4,16 +4,16 @@ import { runsClient } from "../helpers/runs-client.js";
 import { startServiceProcess } from "../helpers/service-process.js";
 import { jobName, startTrigger, type Trigger } from "../helpers/trigger-fixture.js";
 
-const apiKey = "image-rollout-key-0123456789";
+const apiKey = "worker-rollout-key-0123456789";
 const current = "registry.example/job:1.4";
 const next = "registry.example/job:1.5";
 
 interface PutBody {
   tags?: Record<string, string>;
-  properties: { containers: Array<{ properties: { image: string } }> };
+  properties: { containers: Array<{ properties: { image: string; command?: string[]; environmentVariables: Array<{ name: string; value?: string }> } }> };
 }
 
-describe("an image rollout, as the stack hands it to the service", () => {
+describe("a rollout of the worker's image and base, as the stack hands them to the service", () => {
   let trigger: Trigger;
 
   beforeAll(async () => {
@@ -35,13 +35,14 @@ describe("an image rollout, as the stack hands it to the service", () => {
     expect(storedImage()).toBe(current);
   });
 
-  it("reaches the next run through a new revision, and never re-creates the group under a run that is active", async () => {
+  it("brings a new image, env and command to the next run through a new revision, never re-creating the group under an active run", async () => {
+    const base = { env: { BASE: "2", LEVEL: "debug" }, command: ["node", "job2.js"] };
     const before = runsClient(trigger.services[0]!.url, apiKey);
     const active = (await before.start({ env: { EMULATOR_RUN_MS: "600000" } })).body.id!;
     expect((await before.waitFor(active, ["running"])).body.image).toBe(current);
 
     // Container Apps starts the new revision and stops the old one; the run store carries the run over.
-    trigger.services.push(await startServiceProcess({ ...trigger.env, ACI_CONTAINER_IMAGE: next }));
+    trigger.services.push(await startServiceProcess({ ...trigger.env, ACI_CONTAINER_IMAGE: next, ACI_CONTAINER_BASE: JSON.stringify(base) }));
     await trigger.services[0]!.stop();
     const after = runsClient(trigger.services[1]!.url, apiKey);
     trigger.emulator.clearRequests();
@@ -57,6 +58,14 @@ describe("an image rollout, as the stack hands it to the service", () => {
     const ended = await after.waitFor(waiting.body.id!, ["succeeded"]);
     expect(ended.body.image).toBe(next);
     expect(puts().map((body) => [body.tags?.["trigger-run-id"], body.properties.containers[0]!.properties.image])).toEqual([[waiting.body.id, next]]);
+    const sent = puts()[0]!.properties.containers[0]!.properties;
+    expect(sent.command).toEqual(base.command);
+    expect(sent.environmentVariables).toEqual([
+      { name: "BASE", value: "2" },
+      { name: "LEVEL", value: "debug" },
+      { name: "SECOND", value: "1" },
+      { name: "TRIGGER_RUN_ID", value: waiting.body.id },
+    ]);
     expect((await after.status(active)).body).toMatchObject({ status: "canceled", image: current });
   });
 });
