@@ -35,6 +35,7 @@ export function describeRunFields(run: Run, colors: Colors): string {
     ["exit code", run.exitCode === undefined ? undefined : String(run.exitCode)],
     ["message", run.message],
     ["group", run.group],
+    ["image", run.image],
     ["created", run.createdAt],
     ["started", run.startedAt],
     ["finished", run.finishedAt],

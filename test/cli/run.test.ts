@@ -149,6 +149,7 @@ describe("aci-trigger against the service bundle and the emulator, on pipes", ()
     const status = await cli(["status", id]);
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(new RegExp(`^id +${id}\nstatus +failed\nexit code +5\n`));
+    expect(status.stdout).toMatch(/\nimage +registry\.example\/job:1\n/);
 
     const logs = await cli(["logs", id]);
     expect(logs.stdout).toBe((await runs.logs(id)).body.content);
