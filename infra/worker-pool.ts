@@ -51,9 +51,10 @@ export function workerGroupProperties(definition: WorkerDefinition): Record<stri
 
 /**
  * What Pulumi leaves to others on a worker group. The service owns each run's env and command
- * and its `trigger-*` tags, and rewrites them on every run; it also applies the stack's image on
- * each run (ACI_CONTAINER_IMAGE), because a PUT from Pulumi would restart the group and end the
- * run on it. The stack's own tags reach the group through a merging tags resource instead. ARM owns the instance view and provisioning state,
+ * and its `trigger-*` tags, and rewrites them on every run; it also applies the stack's image,
+ * base env and command on each run (ACI_CONTAINER_IMAGE, ACI_CONTAINER_BASE), because a PUT from
+ * Pulumi would restart the group and end the run on it. The stack's own tags reach the group
+ * through a merging tags resource instead. ARM owns the instance view and provisioning state,
  * which a refresh would otherwise copy into the generic resource's inputs. So a refresh after
  * runs plans no update, and no `pulumi up` restarts a group for a change it does not make.
  */

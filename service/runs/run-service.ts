@@ -114,16 +114,12 @@ export function createRunService(deps: RunServiceDeps): RunService {
   async function startOnFreeGroup(view: PoolView, record: RunRecord): Promise<Stored<RunRecord> | "conflict" | undefined> {
     const free = view.leases.filter((lease) => !lease.runId && deps.groups.includes(lease.group));
     let lacking = 0;
-    let missing: ServiceError | undefined;
-    let missingCount = 0;
+    const missing: ServiceError[] = [];
     for (const lease of free) {
       const prepared = await prepareRun(dispatchDeps, lease, record);
       if (!prepared.ok) {
         if (prepared.busy) {
-          if (prepared.missing) {
-            missing = prepared.missing;
-            missingCount += 1;
-          }
+          if (prepared.missing) missing.push(prepared.missing);
           continue;
         }
         if (prepared.refusal.code === "ContainerNotFound") {
@@ -147,7 +143,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
       throw new ServiceError("ContainerNotFound", `The configured container "${deps.container ?? ""}" is in no container group of the pool.`);
     }
     // No group of the pool exists: a misconfiguration to report, not a run to queue.
-    if (missing && missingCount === deps.groups.length) throw missing;
+    if (missing.length > 0 && missing.length === deps.groups.length) throw missing[0];
     return undefined;
   }
 
