@@ -4,6 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
 
 /** A running Azurite (Microsoft's Azure Storage emulator) with its queue and table services. */
@@ -16,6 +17,7 @@ export interface Azurite {
 }
 
 const account = "trigger";
+const guard = join(dirname(fileURLToPath(import.meta.url)), "azurite-guard.cjs");
 const listening = /Azurite (Queue|Table) service is successfully listening at (http:\/\/\S+)/;
 
 function azuriteEntry(): string {
@@ -35,13 +37,14 @@ export async function startAzurite(options: { timeoutMs?: number } = {}): Promis
   const workspace = await mkdtemp(join(tmpdir(), "aci-trigger-azurite-"));
   const child: ChildProcess = spawn(
     process.execPath,
-    [azuriteEntry(), "--queuePort", "0", "--tablePort", "0", "--blobPort", "0", "--inMemoryPersistence", "--skipApiVersionCheck", "--disableProductStyleUrl", "--disableTelemetry"],
+    [guard, azuriteEntry(), "--queuePort", "0", "--tablePort", "0", "--blobPort", "0", "--inMemoryPersistence", "--skipApiVersionCheck", "--disableProductStyleUrl", "--disableTelemetry"],
     // In memory, and without telemetry (whose unreachable endpoint holds Azurite's exit for long);
     // the empty working folder only catches whatever Azurite might write beside it.
-    { cwd: workspace, env: { ...process.env, AZURITE_ACCOUNTS: `${account}:${key}` }, stdio: ["ignore", "pipe", "pipe"] },
+    { cwd: workspace, env: { ...process.env, AZURITE_ACCOUNTS: `${account}:${key}` }, stdio: ["pipe", "pipe", "pipe"] },
   );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  // Azurite must not outlive the process that started it, however that process ends.
+  // Azurite must not outlive the process that started it: an exit stops it here, and any other
+  // end (a SIGKILL) closes the guard's stdin.
   const killOnExit = () => child.kill("SIGTERM");
   process.once("exit", killOnExit);
   let output = "";
