@@ -23,11 +23,12 @@ it("stops Azurite when the process that started it is killed, not only when it e
     setInterval(() => {}, 60_000);`;
   const parent = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
   try {
-    const [endpoint] = (await createInterface({ input: parent.stdout! })[Symbol.asyncIterator]().next()).value.split(/\s/);
-    expect(await listens(endpoint!)).toBe(true);
+    const first = await createInterface({ input: parent.stdout! })[Symbol.asyncIterator]().next();
+    const endpoint = String(first.value).trim();
+    expect(await listens(endpoint)).toBe(true);
     parent.kill("SIGKILL");
     await once(parent, "exit");
-    expect(await eventually(() => listens(endpoint!), (up) => !up)).toBe(false);
+    expect(await eventually(() => listens(endpoint), (up) => !up)).toBe(false);
   } finally {
     if (parent.exitCode === null && parent.signalCode === null) parent.kill("SIGKILL");
   }
