@@ -43,8 +43,9 @@ export interface RunRecord extends RunView {
   /** acceptance order: FIFO dispatch follows it */
   seq: number;
   /**
-   * When a replica took a group for the run, about to send its one PUT. Claims commit one after
-   * another on the pool's counters, so these times follow the dispatch order.
+   * When a replica took a group for the run, about to send its one PUT. A replica claims only the
+   * queue's head, which moves on only once the claim before committed, so these times follow the
+   * dispatch order.
    */
   claimedAt?: string;
   /** when the group was first seen carrying the run: from then on, ARM speaks for it */

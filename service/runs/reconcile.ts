@@ -66,7 +66,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
       const run = await store.getRun(head.runId);
       if (!run || run.status !== "queued") {
         // A queue entry whose run moved on without it: only a hand-edited store leaves one.
-        if (run) await store.cancelQueued(view, run, run).catch(ignoreConflict);
+        if (run) await store.cancelQueued(run, run).catch(ignoreConflict);
         continue;
       }
       let progressed = false;
@@ -79,14 +79,14 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
         if (!prepared.ok) {
           if (prepared.refusal.code === "ContainerNotFound") continue;
           const message = `The run cannot start: ${prepared.refusal.code}.`;
-          await store.cancelQueued(view, run, { ...run, status: "failed", finishedAt: deps.now().toISOString(), message }).catch(ignoreConflict);
+          await store.cancelQueued(run, { ...run, status: "failed", finishedAt: deps.now().toISOString(), message }).catch(ignoreConflict);
           progressed = true;
           break;
         }
         const next: RunRecord = { ...run, status: "starting", group: lease.group, claimedAt: deps.now().toISOString() };
         let stored: Stored<RunRecord>;
         try {
-          stored = await store.dispatch(view, run, next, prepared.lease);
+          stored = await store.dispatch(run, next, prepared.lease);
         } catch (error) {
           ignoreConflict(error);
           progressed = true;
@@ -120,7 +120,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     );
     const dispatched = await dispatchHead();
     const after = await store.view();
-    const awake = after.counters.queued > 0 || after.leases.some((lease) => lease.runId !== undefined);
+    const awake = after.queue.length > 0 || after.leases.some((lease) => lease.runId !== undefined);
     await deps.setAwake?.(awake);
     return { dispatched, awake };
   };

@@ -220,14 +220,16 @@ export function createRunService(deps: RunServiceDeps): RunService {
           ...(startedBy ? { startedBy } : {}),
         };
         try {
-          if (view.counters.queued === 0) {
+          // Straight onto a group only past an empty queue: FIFO. An enqueue moves the counters this
+          // start's write must still match, so no run can have joined the queue meanwhile.
+          if (view.queue.length === 0) {
             const started = await startOnFreeGroup(view, record);
             if (started === "conflict") continue;
             if (started) return { run: runView(started), replayed: false };
           }
           if (deps.maxQueued === 0) throw await busyError(view);
-          if (view.counters.queued >= deps.maxQueued) {
-            throw new ServiceError("QueueFull", `${view.counters.queued} runs are already queued, the most this service accepts.`);
+          if (view.queue.length >= deps.maxQueued) {
+            throw new ServiceError("QueueFull", `${view.queue.length} runs are already queued, the most this service accepts.`);
           }
           const queued = await store.enqueue(view, record);
           deps.onWork?.();
@@ -267,10 +269,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
         }
         const finishedAt = deps.now().toISOString();
         try {
-          if (run.status === "queued") {
-            const view = await store.view();
-            return runView(await store.cancelQueued(view, run, { ...run, status: "canceled", finishedAt }));
-          }
+          if (run.status === "queued") return runView(await store.cancelQueued(run, { ...run, status: "canceled", finishedAt }));
           // Recorded first, so that no reader of the stopping group records the stop as its own
           // "stopped outside the service"; the group is stopped and freed after.
           const canceled = await store.updateRun(run, { ...run, status: "canceled", finishedAt });

@@ -4,10 +4,13 @@ import type { RunRecord, RunStatus } from "../core/run.js";
 /** A record read from the store, with the ETag its next compare-and-set must match. */
 export type Stored<T> = T & { etag: string };
 
-/** The pool's counters: the acceptance sequence and how many runs wait in the queue. */
+/**
+ * The pool's counters: the acceptance sequence. Only accepting a run writes them, so starts
+ * serialize on them while dispatching and canceling (which touch the run, its queue entry and a
+ * lease) never conflict with a start. How many runs wait is the view's queue.
+ */
 export interface PoolCounters {
   seq: number;
-  queued: number;
 }
 
 /** Which run holds a container group, and the group's base definition. */
@@ -56,12 +59,12 @@ export interface RunStore {
   startOnGroup(view: PoolView, run: RunRecord, lease: Stored<GroupLease>): Promise<Stored<RunRecord>>;
   /** Accepts a run into the queue: counters, the new run and its queue entry in one write. */
   enqueue(view: PoolView, run: RunRecord): Promise<Stored<RunRecord>>;
-  /** Moves the queue's head onto a free group: counters, run, queue entry and lease in one write. */
-  dispatch(view: PoolView, run: Stored<RunRecord>, next: RunRecord, lease: Stored<GroupLease>): Promise<Stored<RunRecord>>;
+  /** Moves the queue's head onto a free group: run, queue entry and lease in one write. */
+  dispatch(run: Stored<RunRecord>, next: RunRecord, lease: Stored<GroupLease>): Promise<Stored<RunRecord>>;
   /** Ends or changes a run; with `release`, frees the group it held in the same write. */
   updateRun(run: Stored<RunRecord>, next: RunRecord, release?: Stored<GroupLease>): Promise<Stored<RunRecord>>;
-  /** Cancels a queued run: counters, run and its queue entry in one write. */
-  cancelQueued(view: PoolView, run: Stored<RunRecord>, next: RunRecord): Promise<Stored<RunRecord>>;
+  /** Cancels a queued run: the run and its queue entry in one write. */
+  cancelQueued(run: Stored<RunRecord>, next: RunRecord): Promise<Stored<RunRecord>>;
   /** Frees a group whose run already ended (a replica stopped between the two). */
   releaseLease(lease: Stored<GroupLease>): Promise<void>;
   /** Deletes runs (and their idempotency keys) created before `before`; returns how many. */

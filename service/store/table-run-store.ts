@@ -4,7 +4,7 @@ import type { BaseEnv } from "../core/base-env.js";
 import { runStatuses, type RunRecord, type RunStatus } from "../core/run.js";
 import { joinText, splitText } from "./entity-fields.js";
 import { rowKeys } from "./row-keys.js";
-import type { GroupLease, PoolView, QueueEntry, RunPage, RunStore, Stored } from "./run-store.js";
+import type { GroupLease, PoolCounters, PoolView, QueueEntry, RunPage, RunStore, Stored } from "./run-store.js";
 import { IdempotencyKeyTaken, StoreConflict, StoreUnavailable } from "./store-errors.js";
 
 type Entity = Record<string, unknown> & { partitionKey: string; rowKey: string };
@@ -115,7 +115,7 @@ function isAlreadyThere(error: unknown): boolean {
 export function createTableRunStore({ client, partition }: TableRunStoreOptions): RunStore {
   const pk = partition;
   const update = (entity: Entity, etag: string): TransactionAction => ["update", entity, "Replace", { etag }];
-  const countersEntity = (counters: { seq: number; queued: number }): Entity => ({ partitionKey: pk, rowKey: rowKeys.counters, ...counters });
+  const countersEntity = (counters: PoolCounters): Entity => ({ partitionKey: pk, rowKey: rowKeys.counters, ...counters });
 
   /** Submits one atomic write; answers the ETag the write gave the run's entity. */
   async function transact(actions: TransactionAction[], run: RunRecord, keyHash: string | undefined): Promise<Stored<RunRecord>> {
@@ -171,7 +171,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
         // Already there, or an identity allowed to use the table but not to create tables.
         if (!isAlreadyThere(error) && !(isRestError(error) && error.statusCode === 403)) await storeCall(() => Promise.reject(error));
       }
-      const missing: Entity[] = [countersEntity({ seq: 0, queued: 0 }), ...groups.map((group) => leaseEntity(pk, { group }))];
+      const missing: Entity[] = [countersEntity({ seq: 0 }), ...groups.map((group) => leaseEntity(pk, { group }))];
       for (const entity of missing) {
         try {
           await client.createEntity(entity);
@@ -190,7 +190,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
         const queue: QueueEntry[] = [];
         for await (const entity of client.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
           if (entity.rowKey === rowKeys.counters) {
-            counters = { seq: Number(entity["seq"]), queued: Number(entity["queued"]), etag: entity.etag };
+            counters = { seq: Number(entity["seq"]), etag: entity.etag };
           } else if (entity.rowKey?.startsWith(rowKeys.leasePrefix)) {
             leases.push(leaseFrom(entity));
           } else if (entity.rowKey?.startsWith(rowKeys.queuePrefix)) {
@@ -232,7 +232,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
       const { counters } = view;
       return transact(
         [
-          update(countersEntity({ seq: run.seq, queued: counters.queued }), counters.etag),
+          update(countersEntity({ seq: run.seq }), counters.etag),
           ["create", runEntity(pk, run)],
           update(leaseEntity(pk, { group: lease.group, runId: run.id, ...(lease.base ? { base: lease.base } : {}) }), lease.etag),
           ...idempotencyAction(run),
@@ -246,7 +246,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
       const { counters } = view;
       return transact(
         [
-          update(countersEntity({ seq: run.seq, queued: counters.queued + 1 }), counters.etag),
+          update(countersEntity({ seq: run.seq }), counters.etag),
           ["create", runEntity(pk, run)],
           ["create", { partitionKey: pk, rowKey: rowKeys.queue(run.seq), runId: run.id }],
           ...idempotencyAction(run),
@@ -256,11 +256,11 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
       );
     },
 
-    dispatch: async (view, run, next, lease) => {
-      const { counters } = view;
+    // The run's compare-and-set comes first: a replica that lost the run to another's dispatch or
+    // cancel fails on it (a conflict), before the delete of the queue entry that is gone.
+    dispatch: async (run, next, lease) => {
       return transact(
         [
-          update(countersEntity({ seq: counters.seq, queued: Math.max(0, counters.queued - 1) }), counters.etag),
           update(runEntity(pk, next), run.etag),
           ["delete", { partitionKey: pk, rowKey: rowKeys.queue(run.seq) }],
           update(leaseEntity(pk, { group: lease.group, runId: run.id, ...(lease.base ? { base: lease.base } : {}) }), lease.etag),
@@ -281,11 +281,9 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
       );
     },
 
-    cancelQueued: async (view, run, next) => {
-      const { counters } = view;
+    cancelQueued: async (run, next) => {
       return transact(
         [
-          update(countersEntity({ seq: counters.seq, queued: Math.max(0, counters.queued - 1) }), counters.etag),
           update(runEntity(pk, next), run.etag),
           ["delete", { partitionKey: pk, rowKey: rowKeys.queue(run.seq) }],
         ],

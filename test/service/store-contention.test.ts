@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { newRunId } from "../../service/core/run-id.js";
+import type { RunRecord } from "../../service/core/run.js";
+import type { RunStore } from "../../service/store/run-store.js";
+import { StoreConflict } from "../../service/store/store-errors.js";
+import { testStore } from "../helpers/store.js";
+
+/** Accepts a run into the queue as a start does: the acceptance counter moves. */
+async function enqueue(store: RunStore): Promise<RunRecord & { etag: string }> {
+  const view = await store.view();
+  const now = new Date();
+  return store.enqueue(view, { id: newRunId(now), status: "queued", env: {}, createdAt: now.toISOString(), requestHash: "a".repeat(64), seq: view.counters.seq + 1 });
+}
+
+describe("the run store under a burst of starts", () => {
+  it("dispatches the queue's head although starts were accepted after the view it decided on", async () => {
+    const store = await testStore(undefined, ["g-1"]);
+    const head = await enqueue(store);
+    const view = await store.view();
+    await enqueue(store);
+    await enqueue(store);
+
+    const lease = view.leases[0]!;
+    const claimed = await store.dispatch(head, { ...head, status: "starting", group: "g-1", claimedAt: new Date().toISOString() }, lease);
+    expect(claimed.status).toBe("starting");
+    const after = await store.view();
+    expect(after.queue.map((entry) => entry.runId)).not.toContain(head.id);
+    expect(after.queue).toHaveLength(2);
+    expect(after.leases[0]!.runId).toBe(head.id);
+  });
+
+  it("cancels a queued run while starts come in, and lets one replica only take a run or a group", async () => {
+    const store = await testStore(undefined, ["g-1", "g-2"]);
+    const first = await enqueue(store);
+    const second = await enqueue(store);
+    const view = await store.view();
+    await enqueue(store);
+
+    await store.cancelQueued(second, { ...second, status: "canceled", finishedAt: new Date().toISOString() });
+    expect((await store.view()).queue.map((entry) => entry.runId)).not.toContain(second.id);
+
+    const [g1, g2] = view.leases;
+    await store.dispatch(first, { ...first, status: "starting", group: "g-1" }, g1!);
+    // The same run again, onto the other group: it moved on, so the write loses.
+    await expect(store.dispatch(first, { ...first, status: "starting", group: "g-2" }, g2!)).rejects.toBeInstanceOf(StoreConflict);
+    // Another run onto the group just taken: the lease moved on, so the write loses.
+    const third = (await store.view()).queue[0]!;
+    const run = (await store.getRun(third.runId))!;
+    await expect(store.dispatch(run, { ...run, status: "starting", group: "g-1" }, g1!)).rejects.toBeInstanceOf(StoreConflict);
+  });
+});
