@@ -1,7 +1,6 @@
 import type { ArmPort } from "../arm/arm-port.js";
 import { carriesRun } from "../core/carried-run.js";
 import { observeRun } from "../core/observe-run.js";
-import type { WantedBase } from "../core/wanted-base.js";
 import { hashIdempotencyKey, hashRequest } from "../core/request-hash.js";
 import { newRunId } from "../core/run-id.js";
 import { isTerminal, runView, type RunRecord, type RunStatus, type RunView } from "../core/run.js";
@@ -15,7 +14,7 @@ import { IdempotencyKeyTaken, StoreConflict } from "../store/store-errors.js";
 import { refusalError } from "./refusal-error.js";
 import { currentLease, prepareRun, sendRun, settleRun, type DispatchDeps } from "./dispatch.js";
 
-export interface RunServiceDeps {
+export interface RunServiceDeps extends Pick<DispatchDeps, "containerImage" | "containerBase"> {
   store: RunStore;
   arm: ArmPort;
   /** the pool, in the order groups are tried */
@@ -23,10 +22,6 @@ export interface RunServiceDeps {
   secrets: AciSecrets;
   /** The container whose exit decides the run's status and whose logs are served; default the first. */
   container?: string;
-  /** The image the target container runs from the next run on; default the group's. */
-  containerImage?: string;
-  /** The target container's env and command before any run; default the stored or learned one. */
-  containerBase?: WantedBase;
   /** 0: no queue; a start with no free group is refused */
   maxQueued: number;
   /** How long after its claim a run's one PUT may still be in flight (see observeRun). */
