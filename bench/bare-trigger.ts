@@ -1,7 +1,7 @@
 import { ContainerInstanceManagementClient } from "@azure/arm-containerinstance";
 import { createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
 import { ManagedIdentityCredential } from "@azure/identity";
-import type { WireContainerGroup } from "../service/arm-types.js";
+import type { WireContainerGroup } from "../service/core/arm-types.js";
 
 export interface BareTriggerOptions {
   endpoint: string;

@@ -2,9 +2,9 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startAzurite, type Azurite } from "../emulator/azurite.js";
 import { demoGroup, startEmulator, trustCertificate, type Emulator } from "../emulator/index.js";
-import type { WireContainerGroup } from "../service/arm-types.js";
+import type { WireContainerGroup } from "../service/core/arm-types.js";
 import { configNames } from "../service/config-names.js";
-import { secretsOf } from "../service/definition-secrets.js";
+import { secretsOf } from "../service/core/definition-secrets.js";
 import { withTableEndpoint } from "./connection-string.js";
 import { startCountingProxy, type CountingProxy } from "./counting-proxy.js";
 

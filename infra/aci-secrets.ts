@@ -1,7 +1,7 @@
 /**
  * The ACI_SECRETS document the service needs to re-create the group it was given: ARM's GET never
  * returns secure env values or the Log Analytics workspace key, so every PUT must carry them again.
- * The shape is the service's `AciSecrets` (service/secrets.ts).
+ * The shape is the service's `AciSecrets` (service/core/secrets.ts).
  */
 export interface ProvisionedSecrets {
   containerName: string;

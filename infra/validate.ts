@@ -1,6 +1,6 @@
 import { isImageReference } from "../service/core/image-reference.js";
 import { minApiKeyLength, splitApiKeyEntry } from "../service/core/limits.js";
-import { runIdEnvName } from "../service/trigger-env-names.js";
+import { runIdEnvName } from "../service/core/trigger-env-names.js";
 
 /**
  * Pure checks of the component's arguments, run before any child resource exists so a bad stack

@@ -5,8 +5,8 @@ import { isImageReference } from "./core/image-reference.js";
 import { type WantedBase, wantedBaseSchema } from "./core/wanted-base.js";
 import { type ConfigName, configNames } from "./config-names.js";
 import { type AuthConfig, isGuid, readAuth } from "./http/auth-config.js";
-import { envNamePattern, reservedEnvNames, type RunRequestLimits } from "./run-request.js";
-import { type AciSecrets, aciSecretsSchema } from "./secrets.js";
+import { envNamePattern, reservedEnvNames, type RunRequestLimits } from "./core/run-request.js";
+import { type AciSecrets, aciSecretsSchema } from "./core/secrets.js";
 
 export { ConfigError } from "./config-error.js";
 

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startAzurite } from "../emulator/azurite.js";
 import { demoGroup, startEmulator, trustCertificate } from "../emulator/index.js";
-import type { WireContainerGroup } from "./arm-types.js";
+import type { WireContainerGroup } from "./core/arm-types.js";
 import { configNames } from "./config-names.js";
-import { secretsOf } from "./definition-secrets.js";
+import { secretsOf } from "./core/definition-secrets.js";
 import { startServer } from "./server.js";
 
 /**

@@ -3,12 +3,12 @@ import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential
 import { QueueClient } from "@azure/storage-queue";
 import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
-import { createApp } from "./app.js";
+import { createApp } from "./http/app.js";
 import { createArmPort } from "./arm/arm-port.js";
 import { configNames, storageNames } from "./config-names.js";
 import { parseConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
-import { createReadiness } from "./readiness.js";
+import { createReadiness } from "./runs/readiness.js";
 import { createReconciler } from "./runs/reconcile.js";
 import { startReconcileLoop } from "./runs/reconcile-loop.js";
 import { createRunService } from "./runs/run-service.js";

@@ -1,5 +1,5 @@
 import { isRestError, type RestError } from "@azure/core-rest-pipeline";
-import { ServiceError } from "../errors.js";
+import { ServiceError } from "../http/errors.js";
 import { retryAfterSeconds } from "./retry-after-cap.js";
 import { transitioningCode } from "./transitioning-retry.js";
 

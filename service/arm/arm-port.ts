@@ -7,7 +7,7 @@ import {
   RestError,
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
-import type { WireContainerGroup } from "../arm-types.js";
+import type { WireContainerGroup } from "../core/arm-types.js";
 import { aciApiVersion } from "../core/aci-api-version.js";
 import { fromArmError, isTransitioning, isUnclearOutcome, type ArmOperation } from "./arm-errors.js";
 import { armCallDeadline, RetryAfterTooLongError, retryAfterCapPolicy, retryAfterSeconds } from "./retry-after-cap.js";

@@ -1,4 +1,4 @@
-import type { WireContainer } from "../arm-types.js";
+import type { WireContainer } from "./arm-types.js";
 import { currentBase, legacyBase, type BaseEnv } from "./base-env.js";
 import { containerRunId } from "./carried-run.js";
 import { type WantedBase, wantedBaseEnv } from "./wanted-base.js";

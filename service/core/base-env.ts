@@ -1,8 +1,8 @@
 import * as z from "zod";
-import type { WireContainer, WireEnvironmentVariable } from "../arm-types.js";
-import { reservedEnvNames } from "../run-request.js";
-import { isWithheldSecureEnv } from "../secrets.js";
-import { baseEnvName } from "../trigger-env-names.js";
+import type { WireContainer, WireEnvironmentVariable } from "./arm-types.js";
+import { reservedEnvNames } from "./run-request.js";
+import { isWithheldSecureEnv } from "./secrets.js";
+import { baseEnvName } from "./trigger-env-names.js";
 
 /**
  * The target container as it was before any run: its env entries (secure ones by

@@ -1,5 +1,5 @@
-import type { WireContainer, WireContainerGroup } from "../arm-types.js";
-import { runIdEnvName } from "../trigger-env-names.js";
+import type { WireContainer, WireContainerGroup } from "./arm-types.js";
+import { runIdEnvName } from "./trigger-env-names.js";
 
 /** The tag that names the run a container group is executing; the one tag the service owns. */
 export const runIdTagName = "trigger-run-id";

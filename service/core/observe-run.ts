@@ -1,5 +1,5 @@
-import type { WireContainerGroup } from "../arm-types.js";
-import { runStatus } from "../status.js";
+import type { WireContainerGroup } from "./arm-types.js";
+import { runStatus } from "./status.js";
 import { carriesRun, targetContainer } from "./carried-run.js";
 import { isTerminal, type RunRecord } from "./run.js";
 

@@ -1,9 +1,9 @@
-import type { WireContainer, WireContainerGroup, WireEnvironmentVariable } from "../arm-types.js";
-import { withoutReadOnlyFields } from "../read-only-fields.js";
-import { restoreSecrets } from "../restore-secrets.js";
-import { type RunRequest, reservedEnvNames } from "../run-request.js";
-import { type AciSecrets, type MissingSecret, isWithheldSecureEnv, missingSecrets } from "../secrets.js";
-import { runIdEnvName } from "../trigger-env-names.js";
+import type { WireContainer, WireContainerGroup, WireEnvironmentVariable } from "./arm-types.js";
+import { withoutReadOnlyFields } from "./read-only-fields.js";
+import { restoreSecrets } from "./restore-secrets.js";
+import { type RunRequest, reservedEnvNames } from "./run-request.js";
+import { type AciSecrets, type MissingSecret, isWithheldSecureEnv, missingSecrets } from "./secrets.js";
+import { runIdEnvName } from "./trigger-env-names.js";
 import { type BaseEnv, secureBaseNames } from "./base-env.js";
 import { runIdTagName } from "./carried-run.js";
 

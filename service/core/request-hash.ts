@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { RunRequest } from "../run-request.js";
+import type { RunRequest } from "./run-request.js";
 
 function sha256Hex(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { envNamePattern, reservedEnvNames } from "../run-request.js";
+import { envNamePattern, reservedEnvNames } from "./run-request.js";
 import type { BaseEnv } from "./base-env.js";
 
 /**

@@ -1,7 +1,7 @@
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context, MiddlewareHandler } from "hono";
-import type { AppEnv } from "../app-env.js";
-import { ServiceError } from "../errors.js";
+import type { AppEnv } from "./app-env.js";
+import { ServiceError } from "./errors.js";
 import type { AuthConfig } from "./auth-config.js";
 import type { EntraVerifier } from "./auth-entra.js";
 import { matchingKey } from "./auth-keys.js";

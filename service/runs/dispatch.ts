@@ -1,14 +1,14 @@
-import type { WireContainerGroup } from "../arm-types.js";
+import type { WireContainerGroup } from "../core/arm-types.js";
 import type { ArmPort } from "../arm/arm-port.js";
 import { baseDefinition } from "../core/base-definition.js";
 import { carriesRun, targetContainer } from "../core/carried-run.js";
 import type { WantedBase } from "../core/wanted-base.js";
 import { recreateBody, type RecreateRefusal } from "../core/recreate-body.js";
 import type { RunRecord } from "../core/run.js";
-import { ServiceError } from "../errors.js";
+import { ServiceError } from "../http/errors.js";
 import type { Logger } from "../logger.js";
-import type { AciSecrets } from "../secrets.js";
-import { isRunActive } from "../status.js";
+import type { AciSecrets } from "../core/secrets.js";
+import { isRunActive } from "../core/status.js";
 import type { GroupLease, RunStore, Stored } from "../store/run-store.js";
 import { StoreConflict } from "../store/store-errors.js";
 

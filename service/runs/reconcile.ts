@@ -1,9 +1,9 @@
 import type { ArmPort } from "../arm/arm-port.js";
 import { carriesRun } from "../core/carried-run.js";
 import { isTerminal, type RunRecord } from "../core/run.js";
-import { ServiceError } from "../errors.js";
+import { ServiceError } from "../http/errors.js";
 import type { Logger } from "../logger.js";
-import { isRunActive } from "../status.js";
+import { isRunActive } from "../core/status.js";
 import type { PoolView, RunStore, Stored } from "../store/run-store.js";
 import { StoreConflict } from "../store/store-errors.js";
 import { prepareRun, sendRun, type DispatchDeps } from "./dispatch.js";

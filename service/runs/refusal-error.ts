@@ -1,6 +1,6 @@
 import type { RecreateRefusal } from "../core/recreate-body.js";
-import { ServiceError } from "../errors.js";
-import { describeMissingSecret } from "../secrets.js";
+import { ServiceError } from "../http/errors.js";
+import { describeMissingSecret } from "../core/secrets.js";
 
 /** The caller-facing error for a definition the service will not build. */
 export function refusalError(refusal: RecreateRefusal): ServiceError {

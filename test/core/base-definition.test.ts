@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { WireContainer, WireEnvironmentVariable } from "../../service/arm-types.js";
+import type { WireContainer, WireEnvironmentVariable } from "../../service/core/arm-types.js";
 import { baseDefinition } from "../../service/core/base-definition.js";
 import type { BaseEnv } from "../../service/core/base-env.js";
 import { recreateBody } from "../../service/core/recreate-body.js";
-import { baseEnvName, runIdEnvName } from "../../service/trigger-env-names.js";
+import { baseEnvName, runIdEnvName } from "../../service/core/trigger-env-names.js";
 import { simulateGet } from "../helpers/withhold-secrets.js";
 
 const runId = "0190c3a4-5b6d-7e8f-9a0b-1c2d3e4f5a6b";

@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { WireContainerGroup, WireContainerState } from "../../service/arm-types.js";
+import type { WireContainerGroup, WireContainerState } from "../../service/core/arm-types.js";
 import { runIdTagName } from "../../service/core/carried-run.js";
 import { type ObserveContext, observeRun, type RunPatch } from "../../service/core/observe-run.js";
 import { activeRunStatuses, type RunRecord, type RunStatus, terminalRunStatuses } from "../../service/core/run.js";
-import { runIdEnvName } from "../../service/trigger-env-names.js";
+import { runIdEnvName } from "../../service/core/trigger-env-names.js";
 
 const runId = "0190c3a4-5b6d-7e8f-9a0b-1c2d3e4f5a6b";
 const claimedAt = "2024-05-01T10:00:00.000Z";

@@ -1,13 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { WireContainerGroup, WireEnvironmentVariable } from "../../service/arm-types.js";
+import type { WireContainerGroup, WireEnvironmentVariable } from "../../service/core/arm-types.js";
 import { baseDefinition } from "../../service/core/base-definition.js";
 import type { BaseEnv } from "../../service/core/base-env.js";
 import { runIdTagName, targetContainer } from "../../service/core/carried-run.js";
 import { recreateBody, type RecreateResult } from "../../service/core/recreate-body.js";
-import type { RunRequest } from "../../service/run-request.js";
-import { type AciSecrets, type MissingSecret, missingSecrets } from "../../service/secrets.js";
-import { baseEnvName, runIdEnvName } from "../../service/trigger-env-names.js";
+import type { RunRequest } from "../../service/core/run-request.js";
+import { type AciSecrets, type MissingSecret, missingSecrets } from "../../service/core/secrets.js";
+import { baseEnvName, runIdEnvName } from "../../service/core/trigger-env-names.js";
 import { deploymentArb, readOnlyValuesArb, runIdArb, runRequestArb } from "../helpers/arbitraries.js";
 import { simulateGet } from "../helpers/withhold-secrets.js";
 

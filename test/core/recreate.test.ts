@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { WireContainerGroup } from "../../service/arm-types.js";
+import type { WireContainerGroup } from "../../service/core/arm-types.js";
 import { baseDefinition } from "../../service/core/base-definition.js";
 import type { BaseEnv } from "../../service/core/base-env.js";
 import { targetContainer } from "../../service/core/carried-run.js";
 import { recreateBody, type RecreateResult } from "../../service/core/recreate-body.js";
-import type { RunRequest } from "../../service/run-request.js";
-import type { AciSecrets } from "../../service/secrets.js";
+import type { RunRequest } from "../../service/core/run-request.js";
+import type { AciSecrets } from "../../service/core/secrets.js";
 import { simulateGet } from "../helpers/withhold-secrets.js";
 
 const runId = "0190c3a4-5b6d-7e8f-9a0b-1c2d3e4f5a6b";

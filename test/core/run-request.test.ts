@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { codeLoadingEnvNames, loadsCode } from "../../service/code-loading-env.js";
-import { maxCommandItems, reservedEnvNames, runRequestSchema } from "../../service/run-request.js";
+import { codeLoadingEnvNames, loadsCode } from "../../service/core/code-loading-env.js";
+import { maxCommandItems, reservedEnvNames, runRequestSchema } from "../../service/core/run-request.js";
 
 const schema = runRequestSchema({ maxEnvCount: 3, maxEnvBytes: 20 });
 const withCommand = runRequestSchema({ maxEnvCount: 3, maxEnvBytes: 20, allowCommand: true });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { WireContainerGroup } from "../../service/arm-types.js";
-import { aciSecretsSchema, describeMissingSecret, type MissingSecret, missingSecrets } from "../../service/secrets.js";
+import type { WireContainerGroup } from "../../service/core/arm-types.js";
+import { aciSecretsSchema, describeMissingSecret, type MissingSecret, missingSecrets } from "../../service/core/secrets.js";
 
 /** A group as GET shows it, with one of every kind of withheld secret. */
 function asRead(): WireContainerGroup {

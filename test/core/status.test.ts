@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { WireContainerGroup, WireContainerState, WireEvent } from "../../service/arm-types.js";
-import { isRunActive, type InstanceRunView, runStatus } from "../../service/status.js";
+import type { WireContainerGroup, WireContainerState, WireEvent } from "../../service/core/arm-types.js";
+import { isRunActive, type InstanceRunView, runStatus } from "../../service/core/status.js";
 
 interface Shape {
   provisioningState?: string;

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { demoGroup } from "../../emulator/index.js";
-import type { WireContainerGroup } from "../../service/arm-types.js";
+import type { WireContainerGroup } from "../../service/core/arm-types.js";
 import { baseDefinition } from "../../service/core/base-definition.js";
 import { recreateBody } from "../../service/core/recreate-body.js";
 import { groupPath, jobGroup, manualClock, rawArm, testResourceGroup as rg, testSubscriptionId as sub, useArmEmulator } from "../helpers/emulator.js";

@@ -6,9 +6,9 @@ import type {
   WireExtension,
   WireImageRegistryCredential,
   WireVolume,
-} from "../../service/arm-types.js";
-import type { RunRequest } from "../../service/run-request.js";
-import { secretsOf } from "../../service/definition-secrets.js";
+} from "../../service/core/arm-types.js";
+import type { RunRequest } from "../../service/core/run-request.js";
+import { secretsOf } from "../../service/core/definition-secrets.js";
 import type { ReadOnlyValues } from "./withhold-secrets.js";
 
 /**

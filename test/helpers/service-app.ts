@@ -1,7 +1,7 @@
-import { createApp, type AppDeps } from "../../service/app.js";
+import { createApp, type AppDeps } from "../../service/http/app.js";
 import type { Config } from "../../service/config.js";
 import { createLogger } from "../../service/logger.js";
-import { createReadiness, type Readiness } from "../../service/readiness.js";
+import { createReadiness, type Readiness } from "../../service/runs/readiness.js";
 import { createReconciler, type ReconcileResult } from "../../service/runs/reconcile.js";
 import { createRunService, type RunService } from "../../service/runs/run-service.js";
 import type { RunStore } from "../../service/store/run-store.js";

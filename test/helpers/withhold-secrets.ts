@@ -1,4 +1,4 @@
-import type { WireContainer, WireContainerGroup } from "../../service/arm-types.js";
+import type { WireContainer, WireContainerGroup } from "../../service/core/arm-types.js";
 
 function withheldEnv(container: WireContainer): WireContainer {
   const env = container.properties.environmentVariables;

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { createReadiness } from "../../service/readiness.js";
+import { createReadiness } from "../../service/runs/readiness.js";
 import { testArmPort } from "../helpers/arm-port.js";
 import { useArmEmulator } from "../helpers/emulator.js";
 import { auth, bodyOf, buildApp, dbPassword, defaultJob, seedGroups, testConfig } from "../helpers/service-app.js";

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { errorCodes } from "../../service/error-codes.js";
+import { errorCodes } from "../../service/http/error-codes.js";
 import { useArmEmulator } from "../helpers/emulator.js";
 import { buildApp, bodyOf } from "../helpers/service-app.js";
 

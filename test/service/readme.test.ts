@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { configNames } from "../../service/config-names.js";
-import { errorCodes } from "../../service/error-codes.js";
+import { errorCodes } from "../../service/http/error-codes.js";
 
 const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
 

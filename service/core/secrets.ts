@@ -1,6 +1,6 @@
 import * as z from "zod";
 import type { WireContainer, WireContainerGroup } from "./arm-types.js";
-import { configNames } from "./config-names.js";
+import { configNames } from "../config-names.js";
 
 /**
  * What the service puts back on every re-create because ARM's GET withholds it (FACTS §3):

@@ -1,6 +1,6 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env.js";
-import type { Readiness } from "../readiness.js";
+import type { Readiness } from "../../runs/readiness.js";
 
 /**
  * GET /healthz (the process answers) and GET /readyz (it can serve runs), both open. An anonymous

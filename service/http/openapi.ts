@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { errorCodes, type ErrorCode } from "./error-codes.js";
-import { envNamePattern, runRequestSchema, type RunRequestLimits } from "./run-request.js";
-import { runStatuses } from "./core/run.js";
+import { envNamePattern, runRequestSchema, type RunRequestLimits } from "../core/run-request.js";
+import { runStatuses } from "../core/run.js";
 import { maxIdempotencyKeyLength, maxLogTail, maxPageSize, runIdPattern } from "./routes/runs.js";
 
 const json = (schema: object) => ({ "application/json": { schema } });

@@ -1,8 +1,8 @@
-import type { ArmPort } from "./arm/arm-port.js";
-import type { Config } from "./config.js";
-import { ServiceError } from "./errors.js";
-import { describeMissingSecret, missingSecrets } from "./secrets.js";
-import type { RunStore } from "./store/run-store.js";
+import type { ArmPort } from "../arm/arm-port.js";
+import type { Config } from "../config.js";
+import { ServiceError } from "../http/errors.js";
+import { describeMissingSecret, missingSecrets } from "../core/secrets.js";
+import type { RunStore } from "../store/run-store.js";
 
 export type CheckName = "config" | "store" | "arm" | "secrets";
 export type CheckState = "ok" | "failed" | "skipped";

@@ -1,5 +1,5 @@
 import type { WireContainerGroup, WireContainerState, WireEvent } from "./arm-types.js";
-import type { RunStatus } from "./core/run.js";
+import type { RunStatus } from "./run.js";
 
 /** A run's status as the group's instance view alone tells it. */
 export interface InstanceRunView {

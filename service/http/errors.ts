@@ -1,6 +1,6 @@
 import { HTTPException } from "hono/http-exception";
 import { errorCodes, type ErrorCode } from "./error-codes.js";
-import { StoreUnavailable } from "./store/store-errors.js";
+import { StoreUnavailable } from "../store/store-errors.js";
 
 /** Extra, caller-useful facts placed next to `code` and `message` in the error body. */
 export type ErrorDetails = Record<string, string | string[]>;

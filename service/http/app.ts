@@ -3,17 +3,17 @@ import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "./app-env.js";
-import { type Config, defaultRateLimits } from "./config.js";
+import { type Config, defaultRateLimits } from "../config.js";
 import { ServiceError, toErrorResponse } from "./errors.js";
-import { createAuthenticator } from "./http/auth.js";
-import { createEntraVerifier, type EntraVerifier } from "./http/auth-entra.js";
-import { createWindowCounter } from "./http/rate-limit.js";
-import type { Logger } from "./logger.js";
+import { createAuthenticator } from "./auth.js";
+import { createEntraVerifier, type EntraVerifier } from "./auth-entra.js";
+import { createWindowCounter } from "./rate-limit.js";
+import type { Logger } from "../logger.js";
 import { openApiDocument } from "./openapi.js";
-import type { Readiness } from "./readiness.js";
+import type { Readiness } from "../runs/readiness.js";
 import { healthRoutes } from "./routes/health.js";
 import { runRoutes } from "./routes/runs.js";
-import type { RunService } from "./runs/run-service.js";
+import type { RunService } from "../runs/run-service.js";
 
 export interface AppDeps {
   runs: RunService;

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { loadsCode } from "./code-loading-env.js";
-import { configNames } from "./config-names.js";
+import { configNames } from "../config-names.js";
 import { baseEnvName, runIdEnvName } from "./trigger-env-names.js";
 
 /** A validated POST /runs body: the env to add for this run and an optional command override. */

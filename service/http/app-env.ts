@@ -1,5 +1,5 @@
-import type { Caller } from "./http/caller.js";
-import type { Logger } from "./logger.js";
+import type { Caller } from "./caller.js";
+import type { Logger } from "../logger.js";
 
 /** The per-request values every middleware and route of the app can read from the context. */
 export interface AppEnv {

@@ -3,10 +3,10 @@ import { bodyLimit } from "hono/body-limit";
 import * as z from "zod";
 import type { AppEnv } from "../app-env.js";
 import { ServiceError } from "../errors.js";
-import { startedBy } from "../http/caller.js";
-import { runRequestSchema, type RunRequestLimits } from "../run-request.js";
-import { runStatuses } from "../core/run.js";
-import type { RunService } from "../runs/run-service.js";
+import { startedBy } from "../caller.js";
+import { runRequestSchema, type RunRequestLimits } from "../../core/run-request.js";
+import { runStatuses } from "../../core/run.js";
+import type { RunService } from "../../runs/run-service.js";
 import { validate } from "../validate.js";
 
 /** The largest `tail` a caller may ask for; ARM keeps at most 1,000 lines of a stopped group. */
