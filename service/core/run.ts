@@ -55,21 +55,10 @@ export interface RunRecord extends RunView {
   confirmedAt?: string;
 }
 
-/** The API's view of a stored run, its fields always in the same order. */
+const viewFields = Object.keys(runViewSchema.shape) as Array<keyof RunView>;
+
+/** The API's view of a stored run: the schema's fields, in its order, those the record has. */
 export function runView(record: RunRecord): RunView {
-  return {
-    id: record.id,
-    status: record.status,
-    ...(record.group !== undefined ? { group: record.group } : {}),
-    env: record.env,
-    ...(record.command !== undefined ? { command: record.command } : {}),
-    ...(record.image !== undefined ? { image: record.image } : {}),
-    createdAt: record.createdAt,
-    ...(record.claimedAt !== undefined ? { dispatchedAt: record.claimedAt } : {}),
-    ...(record.startedAt !== undefined ? { startedAt: record.startedAt } : {}),
-    ...(record.finishedAt !== undefined ? { finishedAt: record.finishedAt } : {}),
-    ...(record.exitCode !== undefined ? { exitCode: record.exitCode } : {}),
-    ...(record.message !== undefined ? { message: record.message } : {}),
-    ...(record.startedBy !== undefined ? { startedBy: record.startedBy } : {}),
-  };
+  const source: Partial<RunView> = { ...record, dispatchedAt: record.claimedAt };
+  return Object.fromEntries(viewFields.filter((field) => source[field] !== undefined).map((field) => [field, source[field]])) as RunView;
 }
