@@ -145,6 +145,14 @@ describe("GET /openapi.json", () => {
     await expectDocumented(doc, route, await postRun(app, { env: {} }), "RunInProgress");
   });
 
+  it("still takes every JSON media type POST /runs took before its route was generated", async () => {
+    // The library's own media-type check (left out on purpose) would refuse these with a bare 415.
+    const { app } = await documented({ maxQueued: 10 });
+    for (const type of ["application/vnd.example.v1+json", "application/json;", "application/json ; charset=utf-8"]) {
+      expect((await postRun(app, { env: { VIA: "x" } }, { "Content-Type": type })).status, type).toBe(202);
+    }
+  });
+
   it("documents the start rate limit and Azure's refusals of a start", async () => {
     const { app, doc, groups } = await documented({ config: { rateLimits: { maxStartsPerMinute: 1, maxFailedAuthPerMinute: 20, trustedProxyHops: 0 } } });
     arm.emulator.faults.add({ status: 400, code: "InvalidContainerGroupUpdate", method: "PUT", path: groups[0]! });
