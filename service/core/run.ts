@@ -1,3 +1,5 @@
+import * as z from "zod";
+
 /**
  * A run as the service knows it: what was asked, where it runs, and how it ended. The statuses
  * are listed here once; every other module imports them.
@@ -14,26 +16,27 @@ export function isTerminal(status: RunStatus): status is TerminalRunStatus {
   return (terminalRunStatuses as readonly string[]).includes(status);
 }
 
-/** The run as the API shows it. */
-export interface RunView {
-  id: string;
-  status: RunStatus;
-  /** the container group the run was dispatched to */
-  group?: string;
-  env: Record<string, string>;
-  command?: string[];
-  /** the image the run's container runs, once its group was seen carrying the run */
-  image?: string;
-  createdAt: string;
-  /** when a group was taken for it (queued runs wait until then) */
-  dispatchedAt?: string;
-  startedAt?: string;
-  finishedAt?: string;
-  exitCode?: number;
-  message?: string;
-  /** who started it: `key:<label>` or the Entra caller */
-  startedBy?: string;
-}
+/**
+ * The run as the API shows it. The type is inferred from this schema, and the OpenAPI document
+ * is generated from it, so the shape is written once.
+ */
+export const runViewSchema = z.object({
+  id: z.string(),
+  status: z.enum(runStatuses),
+  group: z.string().describe("The container group the run was dispatched to.").optional(),
+  env: z.record(z.string(), z.string()),
+  command: z.array(z.string()).optional(),
+  image: z.string().describe("The image the run's container runs; known once its group was seen carrying the run.").optional(),
+  createdAt: z.iso.datetime(),
+  dispatchedAt: z.iso.datetime().describe("When a group was taken for the run (queued runs wait until then).").optional(),
+  startedAt: z.iso.datetime().optional(),
+  finishedAt: z.iso.datetime().optional(),
+  exitCode: z.int().optional(),
+  message: z.string().optional(),
+  startedBy: z.string().describe("Who started it: `key:<label>` or the Entra ID caller.").optional(),
+});
+
+export type RunView = z.infer<typeof runViewSchema>;
 
 /** What the store keeps beyond the view: the bookkeeping of dispatch and idempotency. */
 export interface RunRecord extends RunView {
@@ -52,21 +55,10 @@ export interface RunRecord extends RunView {
   confirmedAt?: string;
 }
 
-/** The API's view of a stored run, its fields always in the same order. */
+const viewFields = Object.keys(runViewSchema.shape) as Array<keyof RunView>;
+
+/** The API's view of a stored run: the schema's fields, in its order, those the record has. */
 export function runView(record: RunRecord): RunView {
-  return {
-    id: record.id,
-    status: record.status,
-    ...(record.group !== undefined ? { group: record.group } : {}),
-    env: record.env,
-    ...(record.command !== undefined ? { command: record.command } : {}),
-    ...(record.image !== undefined ? { image: record.image } : {}),
-    createdAt: record.createdAt,
-    ...(record.claimedAt !== undefined ? { dispatchedAt: record.claimedAt } : {}),
-    ...(record.startedAt !== undefined ? { startedAt: record.startedAt } : {}),
-    ...(record.finishedAt !== undefined ? { finishedAt: record.finishedAt } : {}),
-    ...(record.exitCode !== undefined ? { exitCode: record.exitCode } : {}),
-    ...(record.message !== undefined ? { message: record.message } : {}),
-    ...(record.startedBy !== undefined ? { startedBy: record.startedBy } : {}),
-  };
+  const source: Partial<RunView> = { ...record, dispatchedAt: record.claimedAt };
+  return Object.fromEntries(viewFields.filter((field) => source[field] !== undefined).map((field) => [field, source[field]])) as RunView;
 }

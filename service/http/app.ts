@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import type { Hono } from "hono";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -9,7 +9,8 @@ import { createAuthenticator } from "./auth.js";
 import { createEntraVerifier, type EntraVerifier } from "./auth-entra.js";
 import { createWindowCounter } from "./rate-limit.js";
 import type { Logger } from "../logger.js";
-import { openApiDocument } from "./openapi.js";
+import { documentRoute, openApiDocument } from "./openapi.js";
+import { openApiRoutes } from "./validate.js";
 import type { Readiness } from "../runs/readiness.js";
 import { healthRoutes } from "./routes/health.js";
 import { runRoutes } from "./routes/runs.js";
@@ -62,9 +63,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       });
     }
   };
-  const document = openApiDocument(config.limits);
-
-  const app = new Hono<AppEnv>();
+  const app = openApiRoutes();
   app.use(requestId());
   app.use(async (c, next) => {
     const log = logger.child({ requestId: c.var.requestId });
@@ -93,8 +92,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use("/runs/*", authenticator.require);
 
   app.route("/", healthRoutes(readiness, authenticator.identifyIfPresented));
-  app.get("/openapi.json", (c) => c.json(document, 200));
   app.route("/runs", runRoutes({ runs, limits: config.limits, admitStart }));
+  app.openapi(documentRoute, (c) => c.json(document, 200));
+  // Generated once every route is registered, this one included; a schema it cannot print fails the start.
+  const document = openApiDocument(app, config.limits);
 
   app.notFound((c) => {
     const { status, body } = toErrorResponse(new ServiceError("NotFound", `No route ${c.req.method} ${c.req.path}.`));

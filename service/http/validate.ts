@@ -1,6 +1,8 @@
 import { zValidator } from "@hono/zod-validator";
-import type { ValidationTargets } from "hono";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context, ValidationTargets } from "hono";
 import type { z } from "zod";
+import type { AppEnv } from "./app-env.js";
 import { ServiceError } from "./errors.js";
 
 const targetNames: Record<keyof ValidationTargets, string> = {
@@ -29,11 +31,24 @@ export function describeIssues(target: keyof ValidationTargets, issues: readonly
 }
 
 /**
- * The app's one validation wrapper: every failure, whatever the target, becomes the same 400
+ * The app's one validation hook: every failure, whatever the target, becomes the same 400
  * `InvalidRequest` naming each field and why.
  */
+export function rejectInvalid(result: { target: keyof ValidationTargets } & ({ success: true } | { success: false; error: { issues: readonly z.core.$ZodIssue[] } })) {
+  if (!result.success) throw new ServiceError("InvalidRequest", describeIssues(result.target, result.error.issues));
+}
+
+/** A resource's routes: `createRoute` definitions validated through `rejectInvalid`. */
+export function openApiRoutes() {
+  return new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
+}
+
+/** `rejectInvalid` as a middleware, for a route that must validate in its own order (see POST /runs). */
 export function validate<Target extends keyof ValidationTargets, Schema extends z.ZodType>(target: Target, schema: Schema) {
-  return zValidator(target, schema, (result) => {
-    if (!result.success) throw new ServiceError("InvalidRequest", describeIssues(target, result.error.issues));
-  });
+  return zValidator(target, schema, rejectInvalid);
+}
+
+/** What `validate(target, schema)` stored earlier in this request's chain. */
+export function validated<Schema extends z.ZodType>(c: Context, target: keyof ValidationTargets, _schema: Schema): z.output<Schema> {
+  return c.req.valid(target as never);
 }

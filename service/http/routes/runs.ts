@@ -1,52 +1,15 @@
-import { Hono, type MiddlewareHandler } from "hono";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import * as z from "zod";
 import type { AppEnv } from "../app-env.js";
 import { ServiceError } from "../errors.js";
 import { startedBy } from "../caller.js";
-import { runRequestSchema, type RunRequestLimits } from "../../core/run-request.js";
-import { runStatuses } from "../../core/run.js";
+import { armCodes, authCodes, errorResponses, runLookupCodes, type DocumentLimits } from "../openapi.js";
+import { idempotencyKey, listQuery, logsQuery, runIdParams } from "../run-parameters.js";
+import { json, runLogsSchema, runPageSchema, runSchema } from "../schemas.js";
+import { openApiRoutes, validate, validated } from "../validate.js";
+import { runRequestSchema } from "../../core/run-request.js";
 import type { RunService } from "../../runs/run-service.js";
-import { validate } from "../validate.js";
-
-/** The largest `tail` a caller may ask for; ARM keeps at most 1,000 lines of a stopped group. */
-export const maxLogTail = 10_000;
-export const maxIdempotencyKeyLength = 255;
-
-export const runIdPattern = /^[A-Za-z0-9_-]{1,128}$/;
-
-const idParam = z.object({ id: z.string().regex(runIdPattern, "must be 1 to 128 letters, digits, '-' or '_'") });
-
-const logsQuery = z.object({
-  tail: z.coerce
-    .number("must be a number")
-    .int("must be a whole number")
-    .min(1, "must be at least 1")
-    .max(maxLogTail, `must be at most ${maxLogTail}`)
-    .optional(),
-});
-
-/** The most runs one page of GET /runs may hold. */
-export const maxPageSize = 100;
-
-const listQuery = z.object({
-  status: z.enum(runStatuses, `must be one of ${runStatuses.join(", ")}`).optional(),
-  limit: z.coerce
-    .number("must be a number")
-    .int("must be a whole number")
-    .min(1, "must be at least 1")
-    .max(maxPageSize, `must be at most ${maxPageSize}`)
-    .default(20),
-  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,512}$/, "must be a nextCursor from an earlier page").optional(),
-});
-
-const idempotencyHeader = z.object({
-  "idempotency-key": z
-    .string()
-    .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces")
-    .max(maxIdempotencyKeyLength, `must be at most ${maxIdempotencyKeyLength} characters`)
-    .optional(),
-});
 
 const jsonMediaType = /^application\/(?:[\w.-]+\+)?json\s*(?:;.*)?$/i;
 
@@ -60,50 +23,129 @@ const requireJson: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 export interface RunRoutesOptions {
   runs: RunService;
-  limits: RunRequestLimits & { maxBodyBytes: number };
+  limits: DocumentLimits;
   /** Throws `TooManyRequests` when the start rate limit is reached; called before each start. */
   admitStart: () => void;
 }
+
+const runResponse = (description: string) => ({ description, content: json(runSchema) });
+
+const listRuns = createRoute({
+  method: "get",
+  path: "/",
+  operationId: "listRuns",
+  summary: "Runs, newest first, a page at a time.",
+  request: { query: listQuery },
+  responses: {
+    200: { description: "One page of runs.", content: json(runPageSchema) },
+    ...errorResponses(["InvalidRequest", ...authCodes, "StoreUnavailable", "InternalError"]),
+  },
+});
+
+const getRun = createRoute({
+  method: "get",
+  path: "/{id}",
+  operationId: "getRun",
+  summary: "The run's status.",
+  request: { params: runIdParams },
+  responses: { 200: runResponse("The run."), ...errorResponses(runLookupCodes) },
+});
+
+const getRunLogs = createRoute({
+  method: "get",
+  path: "/{id}/logs",
+  operationId: "getRunLogs",
+  summary: "The logs of the run's target container.",
+  request: { params: runIdParams, query: logsQuery },
+  responses: {
+    200: { description: "The logs.", content: json(runLogsSchema) },
+    ...errorResponses([...runLookupCodes, "ContainerNotFound", "LogsUnavailable"]),
+  },
+});
+
+const cancelRun = createRoute({
+  method: "post",
+  path: "/{id}/cancel",
+  operationId: "cancelRun",
+  summary: "Cancel the run: a queued one never starts; an active one's group is stopped.",
+  request: { params: runIdParams },
+  responses: { 200: runResponse("The group was stopped; the run is canceled."), ...errorResponses([...runLookupCodes, "RunNotActive"]) },
+});
 
 /** POST /runs, GET /runs, GET /runs/{id}, GET /runs/{id}/logs, POST /runs/{id}/cancel. */
 export function runRoutes({ runs, limits, admitStart }: RunRoutesOptions) {
   const tooLarge = (): never => {
     throw new ServiceError("PayloadTooLarge", `The request body exceeds ${limits.maxBodyBytes} bytes.`);
   };
+  const app = openApiRoutes();
+  const request = app.openAPIRegistry.register("RunRequest", runRequestSchema(limits));
+  const key = app.openAPIRegistry.registerParameter("IdempotencyKey", idempotencyKey);
+  const keyHeader = z.object({ "idempotency-key": key });
 
-  return new Hono<AppEnv>()
-    .post(
-      "/",
-      requireJson,
-      bodyLimit({ maxSize: limits.maxBodyBytes, onError: tooLarge }),
-      validate("header", idempotencyHeader),
-      validate("json", runRequestSchema(limits)),
-      async (c) => {
-        const key = c.req.valid("header")["idempotency-key"];
-        admitStart();
-        const { run, replayed } = await runs.start(c.req.valid("json"), key, startedBy(c.var.caller));
-        c.set("runId", run.id);
-        c.var.log.info(replayed ? "run replayed" : run.status === "queued" ? "run queued" : "run started", { runId: run.id, ...(run.group ? { group: run.group } : {}) });
-        c.header("Location", `/runs/${run.id}`);
-        if (replayed) c.header("Idempotent-Replayed", "true");
-        return c.json(run, 202);
+  // The body and key are validated by this route's own middleware, in this order, with the schemas
+  // registered above: the library would put its own media-type check in front of the body, which
+  // refuses types `requireJson` accepts (`application/vnd.example.v1+json`) with a bare 415.
+  const startRun = createRoute({
+    method: "post",
+    path: "/",
+    operationId: "startRun",
+    summary: "Start a run: re-create a free container group with this env, or queue it.",
+    middleware: [requireJson, bodyLimit({ maxSize: limits.maxBodyBytes, onError: tooLarge }), validate("header", keyHeader), validate("json", request)],
+    parameters: [{ $ref: "#/components/parameters/IdempotencyKey" }],
+    request: { body: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/RunRequest" } } } } },
+    responses: {
+      202: {
+        description: "ARM accepted the re-create (the run is `starting`), or every group is busy and the run is `queued`.",
+        headers: z.object({
+          Location: z.string().openapi({ description: "/runs/{id}" }),
+          "Idempotent-Replayed": z.literal("true").optional().openapi({ description: "Present when the key replayed an earlier run." }),
+        }),
+        content: json(runSchema),
       },
-    )
-    .get("/", validate("query", listQuery), async (c) => {
+      ...errorResponses([
+        "InvalidRequest",
+        "SecureVariableOverride",
+        ...authCodes,
+        "RunInProgress",
+        "QueueFull",
+        "TooManyRequests",
+        "PayloadTooLarge",
+        "UnsupportedMediaType",
+        "IdempotencyKeyReused",
+        ...armCodes,
+        "ArmRejectedDefinition",
+        "SecretNotConfigured",
+        "ContainerNotFound",
+        "TooManyTags",
+      ]),
+    },
+  });
+
+  return app
+    .openapi(startRun, async (c) => {
+      admitStart();
+      const { run, replayed } = await runs.start(validated(c, "json", request), validated(c, "header", keyHeader)["idempotency-key"], startedBy(c.var.caller));
+      c.set("runId", run.id);
+      c.var.log.info(replayed ? "run replayed" : run.status === "queued" ? "run queued" : "run started", { runId: run.id, ...(run.group ? { group: run.group } : {}) });
+      c.header("Location", `/runs/${run.id}`);
+      if (replayed) c.header("Idempotent-Replayed", "true");
+      return c.json(run, 202);
+    })
+    .openapi(listRuns, async (c) => {
       const { status, limit, cursor } = c.req.valid("query");
       return c.json(await runs.list({ limit, ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) }), 200);
     })
-    .get("/:id", validate("param", idParam), async (c) => {
+    .openapi(getRun, async (c) => {
       const { id } = c.req.valid("param");
       c.set("runId", id);
       return c.json(await runs.status(id), 200);
     })
-    .get("/:id/logs", validate("param", idParam), validate("query", logsQuery), async (c) => {
+    .openapi(getRunLogs, async (c) => {
       const { id } = c.req.valid("param");
       c.set("runId", id);
       return c.json(await runs.logs(id, c.req.valid("query").tail), 200);
     })
-    .post("/:id/cancel", validate("param", idParam), async (c) => {
+    .openapi(cancelRun, async (c) => {
       const { id } = c.req.valid("param");
       c.set("runId", id);
       const run = await runs.cancel(id);
