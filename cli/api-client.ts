@@ -1,6 +1,7 @@
+import ky, { isHTTPError, isNetworkError, isTimeoutError } from "ky";
 import { ApiError } from "./api-error.js";
 import type { Connection } from "./connection.js";
-import { defaultRetryOptions, retryDelay, type AttemptOutcome, type RetryOptions } from "./retry-policy.js";
+import { defaultRetryOptions, kyRetry, type RetryOptions } from "./retry-policy.js";
 import type { Run, RunLogs, RunPage } from "./run-types.js";
 
 /** The body of `POST /runs`. */
@@ -29,8 +30,6 @@ export interface ApiClientOptions {
   retry?: RetryOptions;
   /** One timeout per attempt. */
   requestTimeoutMs?: number;
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
 }
 
 const defaultRequestTimeoutMs = 60_000;
@@ -59,62 +58,43 @@ function networkReason(error: unknown): string {
 }
 
 /**
- * A client of the service's `/runs` routes with one bearer key. Each call is one request with
- * its own timeout, retried only as `retry-policy` allows; a refusal becomes an `ApiError` named
- * by the service's `error.code`.
+ * A client of the service's `/runs` routes with one bearer key, on ky: each attempt has its own
+ * timeout and is retried only as `retry-policy` allows; a refusal becomes an `ApiError` named by
+ * the service's `error.code`.
  */
 export function runsApi(connection: Connection, options: ApiClientOptions = {}): RunsApi {
-  const retry = options.retry ?? defaultRetryOptions;
   const timeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const now = options.now ?? Date.now;
   const origin = new URL(connection.url).origin;
+  const client = ky.create({
+    headers: { authorization: `Bearer ${connection.key}`, accept: "application/json" },
+    retry: kyRetry(options.retry ?? defaultRetryOptions),
+    timeout: timeoutMs,
+  });
 
-  async function attempt(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<Response> {
-    return fetch(`${connection.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${connection.key}`,
-        accept: "application/json",
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+  /** ky's errors in the CLI's words; anything else is not the network's doing and goes on as is. */
+  function apiError(method: string, path: string, error: unknown): unknown {
+    if (isTimeoutError(error)) return new ApiError("Timeout", `${origin} did not answer ${method} ${path} within ${timeoutMs / 1000}s.`);
+    if (isNetworkError(error)) return new ApiError("Unreachable", `could not reach ${origin}: ${networkReason(error.cause)}.`);
+    if (!isHTTPError(error)) return error;
+    const { status, statusText } = error.response;
+    const body = typeof error.data === "string" ? parseJson(error.data) : error.data;
+    const refusal = errorCode(body);
+    if (refusal) return new ApiError(refusal.code, refusal.message, status, body);
+    return new ApiError("HttpError", `${method} ${path} answered ${status} ${statusText}`.trim() + ".", status, body);
   }
 
-  async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-    for (let retries = 0; ; retries++) {
-      let response: Response;
-      try {
-        response = await attempt(method, path, body, headers);
-      } catch (error) {
-        const timedOut = error instanceof Error && error.name === "TimeoutError";
-        const delay = timedOut ? undefined : retryDelay({ kind: "network-error" }, method, retries, now(), retry);
-        if (delay !== undefined) {
-          await sleep(delay);
-          continue;
-        }
-        if (timedOut) throw new ApiError("Timeout", `${origin} did not answer ${method} ${path} within ${timeoutMs / 1000}s.`);
-        throw new ApiError("Unreachable", `could not reach ${origin}: ${networkReason(error)}.`);
-      }
-      const text = await response.text();
-      const parsed = text === "" ? undefined : parseJson(text);
-      if (response.ok) {
-        if (parsed === undefined) throw new ApiError("InvalidAnswer", `${method} ${path} answered ${response.status} without JSON.`, response.status);
-        return parsed as T;
-      }
-      const outcome: AttemptOutcome = { kind: "answer", status: response.status, retryAfter: response.headers.get("retry-after") };
-      const delay = retryDelay(outcome, method, retries, now(), retry);
-      if (delay !== undefined) {
-        await sleep(delay);
-        continue;
-      }
-      const error = errorCode(parsed);
-      if (error) throw new ApiError(error.code, error.message, response.status, parsed);
-      throw new ApiError("HttpError", `${method} ${path} answered ${response.status} ${response.statusText}`.trim() + ".", response.status, parsed);
+  async function call<T>(method: "GET" | "POST", path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    let response: Response;
+    let text: string;
+    try {
+      response = await client(`${connection.url}${path}`, { method, headers, ...(body === undefined ? {} : { json: body }) });
+      text = await response.text();
+    } catch (error) {
+      throw apiError(method, path, error);
     }
+    const parsed = text === "" ? undefined : parseJson(text);
+    if (parsed === undefined) throw new ApiError("InvalidAnswer", `${method} ${path} answered ${response.status} without JSON.`, response.status);
+    return parsed as T;
   }
 
   const runPath = (id: string) => `/runs/${encodeURIComponent(id)}`;

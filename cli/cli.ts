@@ -59,7 +59,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
           api: () =>
             (api ??= resolveConnection(flags, io.env, deps.readStack).then((connection) => {
               secrets.add(connection.key);
-              return runsApi(connection, { sleep, now });
+              return runsApi(connection);
             })),
         };
       },

@@ -1,19 +1,16 @@
-import { TableClient } from "@azure/data-tables";
-import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from "@azure/identity";
-import { QueueClient } from "@azure/storage-queue";
+import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identity";
 import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./http/app.js";
 import { createArmPort } from "./arm/arm-port.js";
-import { configNames, storageNames } from "./config-names.js";
+import { configNames } from "./config-names.js";
 import { parseConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
 import { createReadiness } from "./runs/readiness.js";
 import { createReconciler } from "./runs/reconcile.js";
 import { startReconcileLoop } from "./runs/reconcile-loop.js";
 import { createRunService } from "./runs/run-service.js";
-import { createTableRunStore } from "./store/table-run-store.js";
-import { createWakeQueue } from "./store/wake-queue.js";
+import { connectStorage } from "./store/storage-clients.js";
 
 export interface RunningServer {
   port: number;
@@ -50,24 +47,6 @@ const shutdownGraceMs = 20_000;
 // Prune the store of runs past retention this often; every replica does, and deletes are idempotent.
 const pruneEveryMs = 60 * 60 * 1000;
 
-/** The store's clients: Azurite or a connection string, else the account through the identity. */
-function storageClients(config: Config, credential: TokenCredential): { table: TableClient; queue: QueueClient } {
-  if (config.storage.kind === "connectionString") {
-    const { connectionString } = config.storage;
-    // Azurite listens on plain http on loopback; the SDK refuses shared keys over http unless told.
-    const insecure = /(?:^|;)\s*(?:DefaultEndpointsProtocol\s*=\s*http|TableEndpoint\s*=\s*http:)(?:;|$|\/)/i.test(connectionString);
-    return {
-      table: TableClient.fromConnectionString(connectionString, storageNames.runsTable, { allowInsecureConnection: insecure }),
-      queue: new QueueClient(connectionString, storageNames.wakeQueue),
-    };
-  }
-  const { account } = config.storage;
-  return {
-    table: new TableClient(`https://${account}.table.core.windows.net`, storageNames.runsTable, credential),
-    queue: new QueueClient(`https://${account}.queue.core.windows.net/${storageNames.wakeQueue}`, credential),
-  };
-}
-
 /**
  * Reads the configuration once, builds the one credential and ARM client of the process, and
  * listens. A wrong or missing variable throws `ConfigError` before anything starts.
@@ -97,8 +76,7 @@ export async function startServer(env: Record<string, string | undefined>, optio
     callBudgetMs: config.armRetryTimeoutMs,
     requestTimeoutMs: config.armRequestTimeoutMs,
   });
-  const clients = storageClients(config, credential);
-  const store = createTableRunStore({ client: clients.table, partition: config.storagePartition });
+  const { store, setAwake } = connectStorage(config, credential);
   await store.prepare(config.containerGroups);
   const now = () => new Date();
   // A claimed run's one PUT and the read that settles it each get the call budget plus one
@@ -118,7 +96,6 @@ export async function startServer(env: Record<string, string | undefined>, optio
     startDeadlineMs,
   };
   const runs = createRunService({ ...common, groups: config.containerGroups, maxQueued: config.maxQueued, onWork: () => loop?.kick() });
-  const setAwake = createWakeQueue(clients.queue);
   const reconcile = createReconciler({
     ...common,
     runs,

@@ -1,5 +1,4 @@
-import { odata, TableClient, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
-import { isRestError } from "@azure/core-rest-pipeline";
+import { odata, RestError, TableClient, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
 import type { BaseEnv } from "../core/base-env.js";
 import { runStatuses, type RunRecord, type RunStatus } from "../core/run.js";
 import { joinText, splitText } from "./entity-fields.js";
@@ -93,12 +92,16 @@ function leaseFrom(entity: TableEntityResult<Record<string, unknown>>): Stored<G
   };
 }
 
-/** Maps the Tables service's answers to the store's own errors; nothing else leaves this module. */
+/**
+ * Maps the Tables service's answers to the store's own errors; nothing else leaves this module.
+ * `RestError` comes from @azure/data-tables itself, the class its own pipeline throws, so store/
+ * needs no import of the ARM pipeline package.
+ */
 async function storeCall<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (error) {
-    if (isRestError(error)) {
+    if (error instanceof RestError) {
       if (error.statusCode === 412) throw new StoreConflict("changed");
       if (error.statusCode === 409) throw new StoreConflict("exists");
       throw new StoreUnavailable(error.statusCode);
@@ -108,7 +111,7 @@ async function storeCall<T>(operation: () => Promise<T>): Promise<T> {
 }
 
 function isAlreadyThere(error: unknown): boolean {
-  return isRestError(error) && error.statusCode === 409;
+  return error instanceof RestError && error.statusCode === 409;
 }
 
 /** The run store on Azure Table Storage (or Azurite): one partition per pool, one table. */
@@ -142,7 +145,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
       const entity = await client.getEntity(pk, rowKeys.idempotency(keyHash));
       return text(entity["runId"]);
     } catch (error) {
-      if (isRestError(error) && error.statusCode === 404) return undefined;
+      if (error instanceof RestError && error.statusCode === 404) return undefined;
       return storeCall(() => Promise.reject(error));
     }
   }
@@ -153,7 +156,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
     try {
       return runFrom(await client.getEntity(pk, rowKey));
     } catch (error) {
-      if (isRestError(error) && error.statusCode === 404) return undefined;
+      if (error instanceof RestError && error.statusCode === 404) return undefined;
       return storeCall(() => Promise.reject(error));
     }
   }
@@ -169,7 +172,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
         await client.createTable();
       } catch (error) {
         // Already there, or an identity allowed to use the table but not to create tables.
-        if (!isAlreadyThere(error) && !(isRestError(error) && error.statusCode === 403)) await storeCall(() => Promise.reject(error));
+        if (!isAlreadyThere(error) && !(error instanceof RestError && error.statusCode === 403)) await storeCall(() => Promise.reject(error));
       }
       const missing: Entity[] = [countersEntity({ seq: 0 }), ...groups.map((group) => leaseEntity(pk, { group }))];
       for (const entity of missing) {
