@@ -14,5 +14,16 @@ export function logFormat(stream: { isTTY?: boolean }): LogFormat {
  * transport: the bundle has no worker file to start.
  */
 export function logDestination(fd: number, format: LogFormat): pino.DestinationStream {
-  return format === "pretty" ? pretty({ destination: fd, sync: true }) : pino.destination({ dest: fd, sync: true });
+  return format === "pretty"
+    ? pretty({ destination: fd, sync: true, customPrettifiers: { caller: describeCaller } })
+    : pino.destination({ dest: fd, sync: true });
+}
+
+// pino-pretty prints a `caller` field in the line's head as text; the request line's is an object
+// (`{ kind: "key", label: "ci" }` reads `key label=ci`).
+function describeCaller(caller: unknown): string {
+  if (typeof caller !== "object" || caller === null) return String(caller);
+  return Object.entries(caller)
+    .map(([name, value]) => (name === "kind" ? String(value) : `${name}=${String(value)}`))
+    .join(" ");
 }

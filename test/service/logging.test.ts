@@ -1,7 +1,11 @@
 import { isRestError } from "@azure/core-rest-pipeline";
+import { closeSync, openSync, readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createLogger, type LogFields } from "../../service/logger.js";
-import { logFormat } from "../../service/logging/destination.js";
+import { logDestination, logFormat } from "../../service/logging/destination.js";
 import { redactPaths } from "../../service/logging/redact-paths.js";
 import { eventually, testResourceGroup, useArmEmulator } from "../helpers/emulator.js";
 import { printedSecrets } from "../helpers/printed-secrets.js";
@@ -230,6 +234,20 @@ describe("where the lines go", () => {
     expect(logFormat({ isTTY: true })).toBe("pretty");
     expect(logFormat({ isTTY: false })).toBe("json");
     expect(logFormat({})).toBe("json");
+  });
+
+  it("writes a readable line for a terminal, the caller named in its head and the fields below", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "aci-trigger-pretty-"));
+    try {
+      const file = join(dir, "out.txt");
+      const fd = openSync(file, "w");
+      const stream = logDestination(fd, "pretty");
+      stream.write(`${JSON.stringify({ level: "info", time: "2026-01-02T03:04:05.678Z", caller: { kind: "key", label: "ci" }, status: 202, msg: "request" })}\n`);
+      closeSync(fd);
+      expect(readFileSync(file, "utf8").replace(ansiPattern, "")).toMatch(/^\[\d\d:\d\d:05\.678\] INFO <key label=ci>: request\n {4}status: 202\n$/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("the bundle writes its last line as readable text on a terminal and as JSON to a pipe", async () => {
