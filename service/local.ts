@@ -6,6 +6,7 @@ import { demoGroup, startEmulator, trustCertificate } from "../emulator/index.js
 import type { WireContainerGroup } from "./core/arm-types.js";
 import { configNames } from "./config-names.js";
 import { secretsOf } from "./core/definition-secrets.js";
+import { createLogger } from "./logger.js";
 import { startServer } from "./server.js";
 
 /**
@@ -64,11 +65,5 @@ if (process.env[configNames.subscriptionId]) {
     `curl -s --cacert ${caFile} ${emulator.entra.tokenEndpoint} -d grant_type=client_credentials ` +
     `-d client_id=${caller.clientId} -d client_secret=${caller.clientSecret} -d scope=${emulator.entra.api.identifierUri}/.default`;
   // The emulator's own demo client, not a real credential: printing it is what lets a user try tokens.
-  console.log(
-    JSON.stringify({
-      level: "info",
-      msg: "emulated Entra ID: get an access token, then call with Authorization: Bearer <access_token>",
-      tokenCommand,
-    }),
-  );
+  createLogger({ level: "info" }).info("emulated Entra ID: get an access token, then call with Authorization: Bearer <access_token>", { tokenCommand });
 }

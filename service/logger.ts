@@ -1,9 +1,16 @@
+import pino from "pino";
+import { logDestination, logFormat } from "./logging/destination.js";
+import { errorFields } from "./logging/error-fields.js";
+import { redactedValue, redactPaths } from "./logging/redact-paths.js";
+
+export const logLevels = ["debug", "info", "warn", "error"] as const;
+
 /** Severity of a log line; lines below the configured level are dropped. */
-export type LogLevel = "debug" | "info" | "warn" | "error";
+export type LogLevel = (typeof logLevels)[number];
 
 export type LogFields = Record<string, unknown>;
 
-/** Writes one JSON object per line, so a log collector can query fields without parsing text. */
+/** Writes one line per event with its fields, so a log collector can query them. */
 export interface Logger {
   debug(message: string, fields?: LogFields): void;
   info(message: string, fields?: LogFields): void;
@@ -13,58 +20,55 @@ export interface Logger {
   child(fields: LogFields): Logger;
 }
 
-const severity: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-
-// Field names that may hold credentials or caller data; their values never reach a log line,
-// whatever a call site passes by mistake.
-const sensitiveName = /authorization|password|secret|token|key|env|body|cookie|credential/i;
-
-const REDACTED = "[redacted]";
-
-function redact(value: unknown, depth = 0): unknown {
-  if (value instanceof Error) return describeError(value);
-  if (value === null || typeof value !== "object") return value;
-  if (depth > 5) return "[nested]";
-  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
-  const out: LogFields = {};
-  for (const [name, inner] of Object.entries(value)) {
-    out[name] = sensitiveName.test(name) ? REDACTED : redact(inner, depth + 1);
-  }
-  return out;
-}
-
-// An error is logged by its kind and status only: messages from the SDK can quote the request.
-function describeError(error: Error): LogFields {
-  const fields: LogFields = { name: error.name };
-  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
-  if (typeof code === "string") fields["code"] = code;
-  if (typeof statusCode === "number") fields["statusCode"] = statusCode;
-  return fields;
+export interface LoggerOptions {
+  level: LogLevel;
+  /** The stream the lines go to; default stdout. */
+  output?: "stdout" | "stderr";
+  /** Takes each JSON line instead, without its newline (tests). */
+  write?: (line: string) => void;
 }
 
 /**
- * A logger that writes structured JSON lines (`time`, `level`, `msg`, then fields) to `write`,
- * stdout by default. Fields whose names suggest secrets or caller data are replaced with
- * "[redacted]", and errors are reduced to their name, code and status.
+ * A pino logger behind the service's `Logger`. On a terminal the lines are readable text; anywhere
+ * else one JSON object per line: `level` (a word), `time` (ISO 8601), the fields, then `msg`.
+ * The fields at `redactPaths` are written as "[redacted]", and an error in any field is written
+ * as `errorFields` describes it.
  */
-export function createLogger(options: { level: LogLevel; write?: (line: string) => void }): Logger {
-  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const threshold = severity[options.level];
+export function createLogger(options: LoggerOptions): Logger {
+  const output = process[options.output ?? "stdout"];
+  const destination = options.write
+    ? { write: (line: string) => options.write?.(line.endsWith("\n") ? line.slice(0, -1) : line) }
+    : logDestination(output.fd, logFormat(output));
+  const log = pino(
+    {
+      level: options.level,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: [...redactPaths], censor: redactedValue },
+      // Replaces pino's own `err` serializer, which copies every enumerable property of an error.
+      serializers: { err: describeError },
+    },
+    destination,
+  );
+  return wrap(log);
+}
 
-  function build(bound: LogFields): Logger {
-    const emit = (level: LogLevel) => (message: string, fields?: LogFields) => {
-      if (severity[level] < threshold) return;
-      const line = { time: new Date().toISOString(), level, msg: message, ...bound, ...(redact(fields ?? {}) as LogFields) };
-      write(JSON.stringify(line));
-    };
-    return {
-      debug: emit("debug"),
-      info: emit("info"),
-      warn: emit("warn"),
-      error: emit("error"),
-      child: (fields) => build({ ...bound, ...(redact(fields) as LogFields) }),
-    };
-  }
+const describeError = (value: unknown) => (value instanceof Error ? errorFields(value) : value);
 
-  return build({});
+// pino applies serializers by field name; an error is described whatever name it is logged under,
+// since one written raw would carry whatever its enumerable properties hold.
+function describeErrors(fields: LogFields | undefined): LogFields {
+  if (!fields) return {};
+  return Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, describeError(value)]));
+}
+
+function wrap(log: pino.Logger): Logger {
+  return {
+    debug: (message, fields) => log.debug(describeErrors(fields), message),
+    info: (message, fields) => log.info(describeErrors(fields), message),
+    warn: (message, fields) => log.warn(describeErrors(fields), message),
+    error: (message, fields) => log.error(describeErrors(fields), message),
+    child: (fields) => wrap(log.child(describeErrors(fields))),
+  };
 }

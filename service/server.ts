@@ -100,7 +100,7 @@ export async function startServer(env: Record<string, string | undefined>, optio
     ...common,
     runs,
     groups: config.containerGroups,
-    setAwake: (awake) => setAwake(awake).catch((error: unknown) => logger.warn("wake queue update failed", { error })),
+    setAwake: (awake) => setAwake(awake).catch((error: unknown) => logger.warn("wake queue update failed", { err: error })),
   });
   let prunedAt = 0;
   loop = startReconcileLoop(

@@ -104,8 +104,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.onError((error, c) => {
     const response = toErrorResponse(error);
     const log = c.var.log ?? logger;
-    if (response.unexpected) log.error("request failed", { error });
-    else if (response.status >= 500) log.warn("request refused", { code: response.body.error.code, cause: error });
+    if (response.unexpected) log.error("request failed", { err: error });
+    else if (response.status >= 500) log.warn("request refused", { code: response.body.error.code, err: error });
     return c.json(response.body, response.status as ContentfulStatusCode, response.headers);
   });
   return app;

@@ -11,6 +11,7 @@ import type { AciSecrets } from "../core/secrets.js";
 import { isRunActive } from "../core/status.js";
 import type { GroupLease, RunStore, Stored } from "../store/run-store.js";
 import { StoreConflict } from "../store/store-errors.js";
+import { logRunEnd } from "./log-run-end.js";
 
 export interface DispatchDeps {
   store: RunStore;
@@ -71,10 +72,11 @@ export async function prepareRun(deps: DispatchDeps, lease: Stored<GroupLease>, 
 
 /**
  * Writes `change` over the run with a compare-and-set, reading again after each lost race; the
- * change sees the run as it is now and may decline (undefined) when it no longer applies.
+ * change sees the run as it is now and may decline (undefined) when it no longer applies. The
+ * write that ends the run logs it.
  */
 export async function settleRun(
-  store: RunStore,
+  { store, logger }: Pick<DispatchDeps, "store" | "logger">,
   run: Stored<RunRecord>,
   change: (current: Stored<RunRecord>) => { next: RunRecord; release?: Stored<GroupLease> } | undefined,
 ): Promise<Stored<RunRecord>> {
@@ -83,7 +85,7 @@ export async function settleRun(
     const decided = change(current);
     if (!decided) return current;
     try {
-      return await store.updateRun(current, decided.next, decided.release);
+      return logRunEnd(logger, current, await store.updateRun(current, decided.next, decided.release));
     } catch (error) {
       if (!(error instanceof StoreConflict) || attempt >= 20) throw error;
       const fresh = await store.getRun(current.id);
@@ -102,7 +104,7 @@ export async function currentLease(store: RunStore, group: string): Promise<Stor
 async function recordNotStarted(deps: DispatchDeps, run: Stored<RunRecord>, message: string): Promise<void> {
   const lease = run.group ? await currentLease(deps.store, run.group) : undefined;
   const finishedAt = deps.now().toISOString();
-  await settleRun(deps.store, run, (current) =>
+  await settleRun(deps, run, (current) =>
     current.status === "starting" && current.confirmedAt === undefined
       ? {
           next: { ...current, status: "failed", finishedAt, message },

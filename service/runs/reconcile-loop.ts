@@ -37,7 +37,7 @@ export function startReconcileLoop(pass: () => Promise<unknown>, options: { inte
       try {
         await pass();
       } catch (error) {
-        options.logger.warn("reconcile pass failed", { error });
+        options.logger.warn("reconcile pass failed", { err: error });
       }
       const done = waiters;
       waiters = [];

@@ -7,6 +7,7 @@ import { isRunActive } from "../core/status.js";
 import type { PoolView, RunStore, Stored } from "../store/run-store.js";
 import { StoreConflict } from "../store/store-errors.js";
 import { prepareRun, sendRun, type DispatchDeps } from "./dispatch.js";
+import { logRunEnd } from "./log-run-end.js";
 import type { RunService } from "./run-service.js";
 
 export interface ReconcileDeps extends DispatchDeps {
@@ -79,7 +80,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
         if (!prepared.ok) {
           if (prepared.refusal.code === "ContainerNotFound") continue;
           const message = `The run cannot start: ${prepared.refusal.code}.`;
-          await store.cancelQueued(run, { ...run, status: "failed", finishedAt: deps.now().toISOString(), message }).catch(ignoreConflict);
+          await store.cancelQueued(run, { ...run, status: "failed", finishedAt: deps.now().toISOString(), message }).then((failed) => logRunEnd(deps.logger, run, failed), ignoreConflict);
           progressed = true;
           break;
         }
@@ -114,7 +115,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
           await settleHeldGroup(view, i);
         } catch (error) {
           // One group's trouble (ARM down, a lost race) must not stop the others' reconcile.
-          if (!(error instanceof StoreConflict)) deps.logger.warn("reconcile of a group failed", { group: lease.group, error });
+          if (!(error instanceof StoreConflict)) deps.logger.warn("reconcile of a group failed", { group: lease.group, err: error });
         }
       }),
     );

@@ -13,6 +13,7 @@ import type { PoolView, RunStore, Stored } from "../store/run-store.js";
 import { IdempotencyKeyTaken, StoreConflict } from "../store/store-errors.js";
 import { refusalError } from "./refusal-error.js";
 import { currentLease, prepareRun, sendRun, settleRun, type DispatchDeps } from "./dispatch.js";
+import { logRunEnd } from "./log-run-end.js";
 
 export interface RunServiceDeps extends Pick<DispatchDeps, "containerImage" | "containerBase"> {
   store: RunStore;
@@ -151,7 +152,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     // The lease is read only for an observation that ends the run: status reads of a run that
     // goes on cost one store read, not two.
     const lease = first.status !== undefined && isTerminal(first.status) ? await currentLease(store, run.group) : undefined;
-    const updated = await settleRun(store, run, (current) => {
+    const updated = await settleRun(deps, run, (current) => {
       const patch = observeRun(current, group, context);
       if (!patch) return undefined;
       const next = { ...current, ...patch };
@@ -264,10 +265,10 @@ export function createRunService(deps: RunServiceDeps): RunService {
         }
         const finishedAt = deps.now().toISOString();
         try {
-          if (run.status === "queued") return runView(await store.cancelQueued(run, { ...run, status: "canceled", finishedAt }));
+          if (run.status === "queued") return runView(logRunEnd(deps.logger, run, await store.cancelQueued(run, { ...run, status: "canceled", finishedAt })));
           // Recorded first, so that no reader of the stopping group records the stop as its own
           // "stopped outside the service"; the group is stopped and freed after.
-          const canceled = await store.updateRun(run, { ...run, status: "canceled", finishedAt });
+          const canceled = logRunEnd(deps.logger, run, await store.updateRun(run, { ...run, status: "canceled", finishedAt }));
           if (run.group) await stopAndRelease(canceled, run.group);
           return runView(canceled);
         } catch (error) {
