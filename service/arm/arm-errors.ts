@@ -1,5 +1,5 @@
 import { isRestError, type RestError } from "@azure/core-rest-pipeline";
-import { ServiceError } from "../http/errors.js";
+import { ServiceError } from "../core/service-error.js";
 import { retryAfterSeconds } from "./retry-after-cap.js";
 import { transitioningCode } from "./transitioning-retry.js";
 
@@ -15,9 +15,9 @@ const armCodePattern = /^[A-Za-z][A-Za-z0-9_.]{0,99}$/;
 
 function armBusy(error: RestError): ServiceError {
   const seconds = error.response ? retryAfterSeconds(error.response) : undefined;
-  const retryAfter = String(Math.max(1, seconds ?? defaultRetryAfterSeconds));
+  const retryAfter = Math.max(1, seconds ?? defaultRetryAfterSeconds);
   return new ServiceError("ArmBusy", `Azure Resource Manager is busy with this container group; retry after ${retryAfter} s.`, {
-    headers: { "Retry-After": retryAfter },
+    retryAfterMs: retryAfter * 1000,
   });
 }
 

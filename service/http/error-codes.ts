@@ -1,6 +1,11 @@
+import type { ErrorCode } from "../core/error-code.js";
+
+export type { ErrorCode };
+
 /**
- * Every stable error code the service answers with, its HTTP status, and what a caller should
- * do about it. The OpenAPI document and the README's error table are built from this one list.
+ * The HTTP status of every error code and what a caller should do about it. The OpenAPI
+ * document and the README's error table are built from this table; typed by `ErrorCode`, it
+ * must name every code and no other.
  */
 export const errorCodes = {
   InvalidRequest: { status: 400, action: "Fix the field named in the message; do not retry unchanged." },
@@ -28,10 +33,8 @@ export const errorCodes = {
   ArmBusy: { status: 503, action: "Azure is throttling or the group is still transitioning; retry after `Retry-After` seconds." },
   SecretNotConfigured: { status: 503, action: "Operator: configure the secrets named in the message; no run was started." },
   ContainerNotFound: { status: 503, action: "Operator: the configured container is not in the group; fix the configuration." },
-  StoreUnavailable: { status: 503, action: "The run store failed or was unreachable; retry later. Operator: check the storage account and the identity's table role." },
+  StoreUnavailable: { status: 503, action: "The run store failed or was unreachable; retry after `Retry-After` seconds. Operator: check the storage account and the identity's table role." },
   TooManyTags: { status: 503, action: "Operator: remove tags from the group so the run record fits (ARM allows 50)." },
   EntraUnavailable: { status: 503, action: "Entra ID's signing keys could not be fetched, so no token can be checked: retry later (key callers are unaffected)." },
   NotReady: { status: 503, action: "Probe only: the check named in `checks` failed." },
-} as const satisfies Record<string, { status: number; action: string }>;
-
-export type ErrorCode = keyof typeof errorCodes;
+} as const satisfies Record<ErrorCode, { status: number; action: string }>;

@@ -1,7 +1,7 @@
 import { zValidator } from "@hono/zod-validator";
 import type { ValidationTargets } from "hono";
 import type { z } from "zod";
-import { ServiceError } from "./errors.js";
+import { ServiceError } from "../core/service-error.js";
 
 const targetNames: Record<keyof ValidationTargets, string> = {
   json: "body",

@@ -5,7 +5,7 @@ import { carriesRun, targetContainer } from "../core/carried-run.js";
 import type { WantedBase } from "../core/wanted-base.js";
 import { recreateBody, type RecreateRefusal } from "../core/recreate-body.js";
 import type { RunRecord } from "../core/run.js";
-import { ServiceError } from "../http/errors.js";
+import { ServiceError } from "../core/service-error.js";
 import type { Logger } from "../logger.js";
 import type { AciSecrets } from "../core/secrets.js";
 import { isRunActive } from "../core/status.js";
@@ -139,7 +139,7 @@ export async function sendRun(deps: DispatchDeps, run: Stored<RunRecord>, body: 
       }
       if (Date.now() + delayMs > deadline) {
         throw new ServiceError("ArmBusy", "Azure Resource Manager kept the container group transitioning; retry later.", {
-          headers: { "Retry-After": String(Math.max(1, Math.ceil(delayMs / 1000))) },
+          retryAfterMs: delayMs,
         });
       }
       await sleep(delayMs);

@@ -1,7 +1,7 @@
 import type { ArmPort } from "../arm/arm-port.js";
 import { carriesRun } from "../core/carried-run.js";
 import { isTerminal, type RunRecord } from "../core/run.js";
-import { ServiceError } from "../http/errors.js";
+import { ServiceError } from "../core/service-error.js";
 import type { Logger } from "../logger.js";
 import { isRunActive } from "../core/status.js";
 import type { PoolView, RunStore, Stored } from "../store/run-store.js";

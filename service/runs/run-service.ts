@@ -4,7 +4,7 @@ import { observeRun } from "../core/observe-run.js";
 import { hashIdempotencyKey, hashRequest } from "../core/request-hash.js";
 import { newRunId } from "../core/run-id.js";
 import { isTerminal, runView, type RunRecord, type RunStatus, type RunView } from "../core/run.js";
-import { ServiceError } from "../http/errors.js";
+import { ServiceError } from "../core/service-error.js";
 import type { Logger } from "../logger.js";
 import type { RunRequest } from "../core/run-request.js";
 import type { AciSecrets } from "../core/secrets.js";

@@ -2,7 +2,7 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import * as z from "zod";
 import type { AppEnv } from "../app-env.js";
-import { ServiceError } from "../errors.js";
+import { ServiceError } from "../../core/service-error.js";
 import { startedBy } from "../caller.js";
 import { runRequestSchema, type RunRequestLimits } from "../../core/run-request.js";
 import { runStatuses } from "../../core/run.js";
