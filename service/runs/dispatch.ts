@@ -11,7 +11,7 @@ import type { Logger } from "../logger.js";
 import type { AciSecrets } from "../core/secrets.js";
 import { isRunActive } from "../core/status.js";
 import type { GroupLease, RunStore, Stored } from "../store/run-store.js";
-import { StoreConflict } from "../store/store-errors.js";
+import { StoreConflict, StoreUnavailable } from "../store/store-errors.js";
 
 /**
  * What the run service and the reconcile loop share, built once by the entry point and passed to
@@ -133,6 +133,9 @@ export async function sendRun(deps: DispatchDeps, run: Stored<RunRecord>, body: 
   // Counted from the claim, so that `startDeadlineMs` bounds every PUT of the run.
   const deadline = (run.claimedAt ? Date.parse(run.claimedAt) : Date.now()) + deps.retry.deadlineMs;
   try {
+    // A claim the store took longer than the deadline to record sends nothing: a PUT sent now
+    // could land after the start deadline, when the run may already count as never started.
+    if (Date.now() >= deadline) throw new StoreUnavailable(undefined);
     for (let retry = 0; ; retry += 1) {
       const outcome = await deps.arm.put(group, body, deadline);
       if (outcome.kind === "accepted") return;

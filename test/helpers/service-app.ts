@@ -68,6 +68,8 @@ export interface BuildOptions {
   store?: RunStore;
   /** default 60 s: a claimed run never times out within a test unless the test says so */
   startDeadlineMs?: number;
+  /** The run service's clock (claims, ends); default the real one. */
+  now?: () => Date;
   /** No try of an ARM call starts later than this after the call began; default 10 s. */
   armDeadlineMs?: number;
   /** The app's own seams: an Entra ID verifier, the rate limits' clock, anonymous callers. */
@@ -98,7 +100,7 @@ export async function buildApp(emulator: Emulator, options: BuildOptions = {}): 
     ...(options.container ? { container: options.container } : {}),
     retry,
     startDeadlineMs: options.startDeadlineMs ?? 60_000,
-    now: () => new Date(),
+    now: options.now ?? (() => new Date()),
     logger,
   };
   const runs = createRunService({ ...dispatch, maxQueued: options.maxQueued ?? 100 });
