@@ -12,7 +12,7 @@ export const armCallDeadline = new AsyncLocalStorage<number>();
 
 function tryOutcome(method: string, response: PipelineResponse | undefined) {
   if (!response) return { method };
-  const wait = response.status === 429 || response.status === 503 ? retryAfterMs(response) : undefined;
+  const wait = retryAfterMs(response);
   return {
     method,
     status: response.status,

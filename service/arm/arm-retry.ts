@@ -5,8 +5,20 @@
  * run uses the same backoff and deadline between its PUTs (runs/dispatch.ts).
  */
 export interface ArmRetryOptions {
-  /** Retries of a throttled or failed request after the first try (a transitioning group: see `retryWait`). */
+  /** Retries of a throttled or failed request after the first try. */
   limit: number;
+  /** Statuses that say the request was not applied: retried whatever the method, PUT included. */
+  afterStatusCodes: readonly number[];
+  /** Statuses retried for `methods` only, as is a request that got no answer. */
+  statusCodes: readonly number[];
+  /** Methods safe to resend whatever came of them: a read, a stop. Never PUT: each applied PUT restarts the job. */
+  methods: readonly string[];
+  /**
+   * Methods retried while ARM answers 409 ContainerGroupTransitioning, until the deadline however
+   * many tries that takes (the operation under way ends by itself). A PUT's is decided by the
+   * start, which reads the group first (runs/dispatch.ts).
+   */
+  transitioningMethods: readonly string[];
   /** The wait before retry n (from 0) is `initialMs * 2^n`, at most `maxMs`, when ARM names none. */
   backoff: { initialMs: number; maxMs: number };
   /** The longest `Retry-After` waited out; a longer one ends the call at once, with ARM's wait for the caller. */
@@ -17,10 +29,14 @@ export interface ArmRetryOptions {
   deadlineMs: number;
 }
 
-/** The design with the service's settings: retries 1 s → 10 s apart, three of them for a failure. */
+/** The design with the service's two settings: three retries 1 s → 10 s apart for a failure. */
 export function armRetryOptions(settings: { retryTimeoutMs: number; requestTimeoutMs: number }): ArmRetryOptions {
   return {
     limit: 3,
+    afterStatusCodes: [429],
+    statusCodes: [408, 500, 502, 503, 504],
+    methods: ["GET", "POST"],
+    transitioningMethods: ["POST"],
     backoff: { initialMs: 1_000, maxMs: 10_000 },
     maxRetryAfterMs: settings.retryTimeoutMs,
     timeoutMs: settings.requestTimeoutMs,
@@ -57,27 +73,21 @@ export interface TryOutcome {
 }
 
 /**
- * The wait before trying again, or undefined to give up with this outcome. Retried: a 429 (it
- * was not applied), a 503 that names its wait, no answer, 408 and other 5xx, and a stop (POST)
- * refused as transitioning — but a PUT only after a 429: each applied PUT restarts the job, so
- * an unclear outcome is settled by reading and a transitioning group by the start's own decision
- * (runs/dispatch.ts). A transitioning group is waited on until the deadline, however many tries
- * that takes, as the operation under way ends by itself; anything else at most `limit` times.
- * No wait may end past `remainingMs` (the call's deadline) or be longer than `maxRetryAfterMs`.
+ * The wait before trying again, or undefined to give up with this outcome: ARM's `Retry-After`
+ * if it named one, else the backoff. No wait may end past `remainingMs` (what is left of the
+ * call's deadline) or be longer than `maxRetryAfterMs`.
  */
 export function retryWait(options: ArmRetryOptions, outcome: TryOutcome, retryCount: number, remainingMs: number): number | undefined {
-  if (!outcome.transitioning && retryCount >= options.limit) return undefined;
   const wait = waitFor(options, outcome, retryCount);
   if (wait === undefined || wait > options.maxRetryAfterMs || wait > remainingMs) return undefined;
   return wait;
 }
 
 function waitFor(options: ArmRetryOptions, { method, status, transitioning, retryAfterMs }: TryOutcome, retryCount: number): number | undefined {
-  const backoff = backoffMs(options.backoff, retryCount);
-  if (status === 429) return retryAfterMs ?? backoff;
-  if (method === "PUT") return undefined;
-  if (transitioning) return method === "POST" ? backoff : undefined;
-  if (status === 503 && retryAfterMs !== undefined) return retryAfterMs;
-  if (status === undefined || status === 408 || (status >= 500 && status !== 501 && status !== 505)) return backoff;
-  return undefined;
+  const wait = retryAfterMs ?? backoffMs(options.backoff, retryCount);
+  if (transitioning) return options.transitioningMethods.includes(method) ? wait : undefined;
+  if (retryCount >= options.limit) return undefined;
+  if (status !== undefined && options.afterStatusCodes.includes(status)) return wait;
+  if (!options.methods.includes(method)) return undefined;
+  return status === undefined || options.statusCodes.includes(status) ? wait : undefined;
 }

@@ -1,12 +1,13 @@
 import { createArmPort, type ArmPort } from "../../service/arm/arm-port.js";
-import type { ArmRetryOptions } from "../../service/arm/arm-retry.js";
+import { armRetryOptions, type ArmRetryOptions } from "../../service/arm/arm-retry.js";
 import type { Emulator } from "../../emulator/index.js";
 import { armClient, testResourceGroup, testSubscriptionId } from "./emulator.js";
 
 /** The service's retry design with waits shortened for tests: 10 ms → 50 ms apart, a 10 s deadline. */
 export function testRetryOptions(overrides: Partial<ArmRetryOptions> = {}): ArmRetryOptions {
   const deadlineMs = overrides.deadlineMs ?? 10_000;
-  return { limit: 3, backoff: { initialMs: 10, maxMs: 50 }, maxRetryAfterMs: deadlineMs, timeoutMs: 5_000, deadlineMs, ...overrides };
+  const design = armRetryOptions({ retryTimeoutMs: deadlineMs, requestTimeoutMs: 5_000 });
+  return { ...design, backoff: { initialMs: 10, maxMs: 50 }, ...overrides };
 }
 
 /** The service's real ARM port on the emulator, with `retry` (default `testRetryOptions()`). */
