@@ -1,7 +1,6 @@
 import { carriesRun } from "../core/carried-run.js";
 import { isTerminal, type RunRecord } from "../core/run.js";
 import { ServiceError } from "../core/service-error.js";
-import type { Logger } from "../logger.js";
 import { isRunActive } from "../core/status.js";
 import type { PoolView, Stored } from "../store/run-store.js";
 import { StoreConflict } from "../store/store-errors.js";
