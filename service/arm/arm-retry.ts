@@ -8,7 +8,7 @@ export interface ArmRetryOptions {
   /** Retries of a throttled or failed request after the first try. */
   limit: number;
   /** Statuses that say the request was not applied: retried whatever the method, PUT included. */
-  afterStatusCodes: readonly number[];
+  notAppliedStatusCodes: readonly number[];
   /** Statuses retried for `methods` only, as is a request that got no answer. */
   statusCodes: readonly number[];
   /** Methods safe to resend whatever came of them: a read, a stop. Never PUT: each applied PUT restarts the job. */
@@ -33,7 +33,7 @@ export interface ArmRetryOptions {
 export function armRetryOptions(settings: { retryTimeoutMs: number; requestTimeoutMs: number }): ArmRetryOptions {
   return {
     limit: 3,
-    afterStatusCodes: [429],
+    notAppliedStatusCodes: [429],
     statusCodes: [408, 500, 502, 503, 504],
     methods: ["GET", "POST"],
     transitioningMethods: ["POST"],
@@ -87,7 +87,7 @@ function waitFor(options: ArmRetryOptions, { method, status, transitioning, retr
   const wait = retryAfterMs ?? backoffMs(options.backoff, retryCount);
   if (transitioning) return options.transitioningMethods.includes(method) ? wait : undefined;
   if (retryCount >= options.limit) return undefined;
-  if (status !== undefined && options.afterStatusCodes.includes(status)) return wait;
+  if (status !== undefined && options.notAppliedStatusCodes.includes(status)) return wait;
   if (!options.methods.includes(method)) return undefined;
   return status === undefined || options.statusCodes.includes(status) ? wait : undefined;
 }
