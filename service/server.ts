@@ -3,9 +3,11 @@ import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./http/app.js";
 import { createArmPort } from "./arm/arm-port.js";
+import { armRetryOptions, startDeadlineMs } from "./arm/arm-retry.js";
 import { configNames } from "./config-names.js";
 import { parseConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
+import type { DispatchDeps } from "./runs/dispatch.js";
 import { createReadiness } from "./runs/readiness.js";
 import { createReconciler } from "./runs/reconcile.js";
 import { startReconcileLoop } from "./runs/reconcile-loop.js";
@@ -68,38 +70,35 @@ export async function startServer(env: Record<string, string | undefined>, optio
   const credential = config.clientId
     ? new ManagedIdentityCredential({ clientId: config.clientId })
     : new DefaultAzureCredential();
+  const retry = armRetryOptions({ retryTimeoutMs: config.armRetryTimeoutMs, requestTimeoutMs: config.armRequestTimeoutMs });
   const arm = createArmPort({
     credential,
     subscriptionId: config.subscriptionId,
     endpoint: config.armEndpoint,
     resourceGroup: config.resourceGroup,
-    callBudgetMs: config.armRetryTimeoutMs,
-    requestTimeoutMs: config.armRequestTimeoutMs,
+    retry,
   });
   const { store, setAwake } = connectStorage(config, credential);
   await store.prepare(config.containerGroups);
   const now = () => new Date();
-  // A claimed run's one PUT and the read that settles it each get the call budget plus one
-  // request's timeout; past that (and a margin), a group without the run means it never started.
-  const startDeadlineMs = 2 * (config.armRetryTimeoutMs + config.armRequestTimeoutMs) + 10_000;
   let loop: ReturnType<typeof startReconcileLoop> | undefined;
-  const common = {
+  const dispatch: DispatchDeps = {
     store,
     arm,
+    groups: config.containerGroups,
     secrets: config.secrets,
     ...(config.container ? { container: config.container } : {}),
     ...(config.containerImage ? { containerImage: config.containerImage } : {}),
     ...(config.containerBase ? { containerBase: config.containerBase } : {}),
+    retry,
+    startDeadlineMs: startDeadlineMs(retry),
     now,
     logger,
-    callBudgetMs: config.armRetryTimeoutMs,
-    startDeadlineMs,
   };
-  const runs = createRunService({ ...common, groups: config.containerGroups, maxQueued: config.maxQueued, onWork: () => loop?.kick() });
+  const runs = createRunService({ ...dispatch, maxQueued: config.maxQueued, onWork: () => loop?.kick() });
   const reconcile = createReconciler({
-    ...common,
+    ...dispatch,
     runs,
-    groups: config.containerGroups,
     setAwake: (awake) => setAwake(awake).catch((error: unknown) => logger.warn("wake queue update failed", { err: error })),
   });
   let prunedAt = 0;

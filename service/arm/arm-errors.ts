@@ -1,23 +1,24 @@
-import { isRestError, type RestError } from "@azure/core-rest-pipeline";
-import { ServiceError } from "../http/errors.js";
-import { retryAfterSeconds } from "./retry-after-cap.js";
-import { transitioningCode } from "./transitioning-retry.js";
+import { isRestError, RestError, type PipelineResponse } from "@azure/core-rest-pipeline";
+import { ServiceError } from "../core/service-error.js";
+import { retryAfterMs } from "./retry-after.js";
 
 /** Which ARM call failed: the same status means different things for a PUT and for a log read. */
 export type ArmOperation = "read" | "put" | "stop" | "logs";
 
 // Wait suggested to callers when ARM is busy but named no time (Microsoft's advice for 409
 // ContainerGroupTransitioning is at least 10 s).
-const defaultRetryAfterSeconds = 10;
+const defaultRetryAfterMs = 10_000;
+
+/** ARM's code for an operation sent while an earlier one on the same group is still running. */
+const transitioningCode = "ContainerGroupTransitioning";
 
 // ARM codes are PascalCase identifiers; anything else is not echoed to callers.
 const armCodePattern = /^[A-Za-z][A-Za-z0-9_.]{0,99}$/;
 
 function armBusy(error: RestError): ServiceError {
-  const seconds = error.response ? retryAfterSeconds(error.response) : undefined;
-  const retryAfter = String(Math.max(1, seconds ?? defaultRetryAfterSeconds));
-  return new ServiceError("ArmBusy", `Azure Resource Manager is busy with this container group; retry after ${retryAfter} s.`, {
-    headers: { "Retry-After": retryAfter },
+  const wait = Math.max(1_000, (error.response ? retryAfterMs(error.response) : undefined) ?? defaultRetryAfterMs);
+  return new ServiceError("ArmBusy", `Azure Resource Manager is busy with this container group; retry after ${Math.ceil(wait / 1000)} s.`, {
+    retryAfterMs: wait,
   });
 }
 
@@ -64,4 +65,18 @@ export function fromArmError(error: RestError, operation: ArmOperation): Service
       : new ServiceError("ArmRejectedRequest", `Azure Resource Manager rejected the ${operation} request${suffix}.`, details);
   }
   return new ServiceError("ArmUnavailable", "Azure Resource Manager failed or could not be reached.");
+}
+
+/** The `RestError` the SDK would have thrown for an ARM error response, ARM's code included. */
+export function restErrorOf(response: PipelineResponse): RestError {
+  let code: string | undefined;
+  let message = `ARM answered ${response.status}`;
+  try {
+    const body = JSON.parse(response.bodyAsText ?? "") as { error?: { code?: string; message?: string } };
+    code = body.error?.code;
+    message = body.error?.message ?? message;
+  } catch {
+    // A body that is not a CloudError leaves the status as the only fact.
+  }
+  return new RestError(message, { statusCode: response.status, response, request: response.request, ...(code ? { code } : {}) });
 }

@@ -1,17 +1,11 @@
 import { ContainerInstanceManagementClient } from "@azure/arm-containerinstance";
 import type { TokenCredential } from "@azure/identity";
-import {
-  createHttpHeaders,
-  createPipelineRequest,
-  isRestError,
-  RestError,
-  type PipelineResponse,
-} from "@azure/core-rest-pipeline";
+import { createHttpHeaders, createPipelineRequest, isRestError, RestError, type PipelineResponse } from "@azure/core-rest-pipeline";
 import type { WireContainerGroup } from "../core/arm-types.js";
 import { aciApiVersion } from "../core/aci-api-version.js";
-import { fromArmError, isTransitioning, isUnclearOutcome, type ArmOperation } from "./arm-errors.js";
-import { armCallDeadline, RetryAfterTooLongError, retryAfterCapPolicy, retryAfterSeconds } from "./retry-after-cap.js";
-import { retryWhileTransitioning, type TransitioningRetryOptions } from "./transitioning-retry.js";
+import { fromArmError, isTransitioning, isUnclearOutcome, restErrorOf, type ArmOperation } from "./arm-errors.js";
+import type { ArmRetryOptions } from "./arm-retry.js";
+import { armCallDeadline, armRetryPolicy } from "./arm-retry-policy.js";
 
 /** The api-version of every request; the SDK 9.x targets it, and the re-create is built for it. */
 export const apiVersion = aciApiVersion;
@@ -34,9 +28,10 @@ export interface ArmPort {
   read(group: string): Promise<WireContainerGroup>;
   /**
    * Sends one PUT, never resent blindly: a lost answer or a 5xx may follow an applied PUT, and
-   * each applied PUT restarts the job. Throttling (429: not applied) is waited out within budget.
+   * each applied PUT restarts the job. Throttling (429: not applied) is waited out, with no try
+   * starting after `deadline` (epoch ms; default the call's own deadline from now).
    */
-  put(group: string, body: WireContainerGroup): Promise<PutOutcome>;
+  put(group: string, body: WireContainerGroup, deadline?: number): Promise<PutOutcome>;
   /** Stop the group (synchronous in ARM); retried while the group is transitioning. */
   stop(group: string): Promise<void>;
   /** The logs of one container; `tail` limits them to the last N lines. */
@@ -51,31 +46,17 @@ export interface ArmClientOptions {
 
 export interface ArmPortOptions extends ArmClientOptions {
   resourceGroup: string;
-  /** How long one port call may go on starting attempts, waits and retries included. */
-  callBudgetMs: number;
-  /** How long one HTTP request may take before it is abandoned. */
-  requestTimeoutMs: number;
-  /** The waits between retries of a transitioning group. */
-  transitioningRetry?: Pick<TransitioningRetryOptions, "initialDelayMs" | "maxDelayMs">;
-  /** The SDK's own retry of safe requests; tests shorten it. */
-  retryOptions?: { retryDelayInMs?: number; maxRetryDelayInMs?: number };
+  /** The retries, timeout and deadline of every call. */
+  retry: ArmRetryOptions;
 }
 
-/** The real `ArmPort` over the SDK's pipeline: one client that retries safe calls, one that never retries. */
+/** The real `ArmPort` over the SDK's pipeline, whose one retry loop follows `options.retry`. */
 export function createArmPort(options: ArmPortOptions): ArmPort {
-  const base = {
-    endpoint: options.endpoint,
-    additionalPolicies: [{ policy: retryAfterCapPolicy(), position: "perRetry" as const }],
-  };
-  const client = new ContainerInstanceManagementClient(options.credential, options.subscriptionId, {
-    ...base,
-    ...(options.retryOptions ? { retryOptions: options.retryOptions } : {}),
-  });
-  // The PUT's own client: the SDK's retry policy would resend a PUT whose answer was lost.
-  const putClient = new ContainerInstanceManagementClient(options.credential, options.subscriptionId, {
-    ...base,
-    retryOptions: { maxRetries: 0 },
-  });
+  const { retry } = options;
+  const client = new ContainerInstanceManagementClient(options.credential, options.subscriptionId, { endpoint: options.endpoint });
+  // The client's default retry resends any request after a 5xx or a lost answer, a PUT included.
+  client.pipeline.removePolicy({ phase: "Retry" });
+  client.pipeline.addPolicy(armRetryPolicy(retry), { phase: "Retry" });
   const { resourceGroup } = options;
   const groupUrl = (group: string) =>
     `${options.endpoint.replace(/\/+$/, "")}/subscriptions/${encodeURIComponent(options.subscriptionId)}` +
@@ -83,19 +64,16 @@ export function createArmPort(options: ArmPortOptions): ArmPort {
     `/providers/Microsoft.ContainerInstance/containerGroups/${encodeURIComponent(group)}` +
     `?api-version=${apiVersion}`;
 
-  // One deadline per port call, shared by the SDK's throttling retries (through the cap policy),
-  // the retries of a transitioning group and every request's own timeout, so no wait can add up
-  // past the budget.
-  const withinBudget = async <T>(operation: ArmOperation, call: (deadline: number, signal: AbortSignal) => Promise<T>): Promise<T> => {
-    const deadline = Date.now() + options.callBudgetMs;
-    // No new attempt starts after the deadline; one already sent may still finish within its own
-    // timeout, so a call that ran out of budget ends with ARM's last answer (a 409 or 429: busy),
+  // One deadline per port call, shared by every retry's wait (through the retry policy) and
+  // every request's own timeout, so no wait can add up past it.
+  const withinDeadline = async <T>(operation: ArmOperation, call: (signal: AbortSignal) => Promise<T>, deadline = Date.now() + retry.deadlineMs): Promise<T> => {
+    // No new try starts after the deadline; one already sent may still finish within its own
+    // timeout, so a call that ran out of time ends with ARM's last answer (a 409 or 429: busy),
     // not with an aborted request that says nothing.
-    const signal = AbortSignal.timeout(Math.max(1, options.callBudgetMs + options.requestTimeoutMs));
+    const signal = AbortSignal.timeout(Math.max(1, deadline - Date.now() + retry.timeoutMs));
     try {
-      return await armCallDeadline.run(deadline, () => call(deadline, signal));
+      return await armCallDeadline.run(deadline, () => call(signal));
     } catch (error) {
-      if (error instanceof RetryAfterTooLongError) throw fromArmError(armError(error.response), operation);
       if (isRestError(error)) throw fromArmError(error, operation);
       if (error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError")) {
         throw fromArmError(new RestError("ARM did not answer in time", {}), operation);
@@ -107,57 +85,46 @@ export function createArmPort(options: ArmPortOptions): ArmPort {
     createPipelineRequest({
       url: groupUrl(group),
       method,
-      timeout: options.requestTimeoutMs,
+      timeout: retry.timeoutMs,
       abortSignal: signal,
       headers: createHttpHeaders({ accept: "application/json", ...(body ? { "content-type": "application/json" } : {}) }),
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
-  const sdkOptions = (signal: AbortSignal) => ({ abortSignal: signal, requestOptions: { timeout: options.requestTimeoutMs } });
+  const sdkOptions = (signal: AbortSignal) => ({ abortSignal: signal, requestOptions: { timeout: retry.timeoutMs } });
 
   return {
     read: (group) =>
-      withinBudget("read", async (_deadline, signal) => {
+      withinDeadline("read", async (signal) => {
         // The raw wire body, not the SDK model: the model's mappers drop what they do not know.
         const response = await client.sendRequest(request(group, "GET", signal));
-        if (response.status !== 200) throw armError(response);
+        if (response.status !== 200) throw restErrorOf(response);
         return JSON.parse(response.bodyAsText ?? "{}") as WireContainerGroup;
       }),
 
-    put: (group, body) =>
-      withinBudget("put", async (deadline, signal) => {
-        for (;;) {
+    put: (group, body, deadline) =>
+      withinDeadline(
+        "put",
+        async (signal) => {
           let response: PipelineResponse;
           try {
-            response = await putClient.sendRequest(request(group, "PUT", signal, body));
+            response = await client.sendRequest(request(group, "PUT", signal, body));
           } catch (error) {
             if (isUnclearOutcome(error) || signal.aborted) return { kind: "unclear" };
             throw error;
           }
           if (response.status === 200 || response.status === 201) return { kind: "accepted" };
-          const error = armError(response);
+          const error = restErrorOf(response);
           if (isTransitioning(error)) return { kind: "transitioning" };
-          if (response.status === 429) {
-            // Throttled requests were not applied: waiting and sending again is safe.
-            const waitMs = (retryAfterSeconds(response) ?? 1) * 1000;
-            if (Date.now() + waitMs > deadline) throw error;
-            await new Promise((resolve) => setTimeout(resolve, waitMs));
-            continue;
-          }
           if (isUnclearOutcome(error)) return { kind: "unclear" };
           throw error;
-        }
-      }),
-
-    stop: (group) =>
-      withinBudget("stop", (deadline, signal) =>
-        retryWhileTransitioning(() => client.containerGroups.stop(resourceGroup, group, sdkOptions(signal)), {
-          deadline,
-          ...options.transitioningRetry,
-        }),
+        },
+        deadline,
       ),
 
+    stop: (group) => withinDeadline("stop", (signal) => client.containerGroups.stop(resourceGroup, group, sdkOptions(signal))),
+
     logs: (group, container, tail) =>
-      withinBudget("logs", async (_deadline, signal) => {
+      withinDeadline("logs", async (signal) => {
         const logs = await client.containers.listLogs(resourceGroup, group, container, {
           ...sdkOptions(signal),
           ...(tail === undefined ? {} : { tail }),
@@ -165,18 +132,4 @@ export function createArmPort(options: ArmPortOptions): ArmPort {
         return logs.content ?? "";
       }),
   };
-}
-
-/** The `RestError` the SDK would have thrown for an ARM error response. */
-function armError(response: PipelineResponse): RestError {
-  let code: string | undefined;
-  let message = `ARM answered ${response.status}`;
-  try {
-    const body = JSON.parse(response.bodyAsText ?? "") as { error?: { code?: string; message?: string } };
-    code = body.error?.code;
-    message = body.error?.message ?? message;
-  } catch {
-    // A body that is not a CloudError leaves the status as the only fact.
-  }
-  return new RestError(message, { statusCode: response.status, response, request: response.request, ...(code ? { code } : {}) });
 }

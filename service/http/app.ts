@@ -4,7 +4,8 @@ import { requestId } from "hono/request-id";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "./app-env.js";
 import { type Config, defaultRateLimits } from "../config.js";
-import { ServiceError, toErrorResponse } from "./errors.js";
+import { ServiceError } from "../core/service-error.js";
+import { toErrorResponse } from "./errors.js";
 import { createAuthenticator } from "./auth.js";
 import { createEntraVerifier, type EntraVerifier } from "./auth-entra.js";
 import { createWindowCounter } from "./rate-limit.js";
@@ -59,7 +60,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const wait = starts.take("all", clock());
     if (wait !== undefined) {
       throw new ServiceError("TooManyRequests", `More than ${rateLimits.maxStartsPerMinute} runs were started in the last minute; retry after ${wait} s.`, {
-        headers: { "Retry-After": String(wait) },
+        retryAfterMs: wait * 1000,
       });
     }
   };

@@ -1,7 +1,7 @@
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "./app-env.js";
-import { ServiceError } from "./errors.js";
+import { ServiceError } from "../core/service-error.js";
 import type { AuthConfig } from "./auth-config.js";
 import type { EntraVerifier } from "./auth-entra.js";
 import { matchingKey } from "./auth-keys.js";
@@ -78,7 +78,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     if (wait !== undefined) {
       c.var.log.warn("authentication blocked", { client, retryAfterSeconds: wait });
       throw new ServiceError("TooManyFailedAuthentications", `Too many failed authentications from this client; retry after ${wait} s.`, {
-        headers: { "Retry-After": String(wait) },
+        retryAfterMs: wait * 1000,
       });
     }
     const identified = await identify(header, auth, options.entra);

@@ -1,6 +1,11 @@
+import type { ErrorCode } from "../core/error-code.js";
+
+export type { ErrorCode };
+
 /**
- * Every stable error code the service answers with, its HTTP status, and what a caller should
- * do about it. The OpenAPI document and the README's error table are built from this one list.
+ * The HTTP status of every error code, whether its answer carries `Retry-After`, and what a
+ * caller should do about it. The OpenAPI document and the README's error table are built from
+ * this table; typed by `ErrorCode`, it must name every code and no other.
  */
 export const errorCodes = {
   InvalidRequest: { status: 400, action: "Fix the field named in the message; do not retry unchanged." },
@@ -16,8 +21,8 @@ export const errorCodes = {
   PayloadTooLarge: { status: 413, action: "Send a smaller body (see Limits)." },
   UnsupportedMediaType: { status: 415, action: "Send the body as `Content-Type: application/json`." },
   IdempotencyKeyReused: { status: 422, action: "Use a new `Idempotency-Key` for a different body." },
-  TooManyFailedAuthentications: { status: 429, action: "Too many failed authentications from this client: wait `Retry-After` seconds, then retry with a valid credential." },
-  TooManyRequests: { status: 429, action: "Too many runs were started in the last minute: retry after `Retry-After` seconds." },
+  TooManyFailedAuthentications: { status: 429, retryAfter: true, action: "Too many failed authentications from this client: wait `Retry-After` seconds, then retry with a valid credential." },
+  TooManyRequests: { status: 429, retryAfter: true, action: "Too many runs were started in the last minute: retry after `Retry-After` seconds." },
   InternalError: { status: 500, action: "Retry later; report the `X-Request-Id` if it persists." },
   ArmUnavailable: { status: 502, action: "Azure Resource Manager failed or was unreachable; retry later." },
   ArmAccessDenied: { status: 502, action: "Operator: grant the service's identity its role on the container group." },
@@ -25,13 +30,11 @@ export const errorCodes = {
   ArmRejectedRequest: { status: 502, action: "Azure refused a stop or log read (ARM code in `error.armCode`)." },
   ArmConflict: { status: 502, action: "Azure refused the operation for the group's state (ARM code in `error.armCode`); retry later." },
   ContainerGroupNotFound: { status: 502, action: "Operator: the configured container group does not exist; deploy it or fix the configuration." },
-  ArmBusy: { status: 503, action: "Azure is throttling or the group is still transitioning; retry after `Retry-After` seconds." },
+  ArmBusy: { status: 503, retryAfter: true, action: "Azure is throttling or the group is still transitioning; retry after `Retry-After` seconds." },
   SecretNotConfigured: { status: 503, action: "Operator: configure the secrets named in the message; no run was started." },
   ContainerNotFound: { status: 503, action: "Operator: the configured container is not in the group; fix the configuration." },
-  StoreUnavailable: { status: 503, action: "The run store failed or was unreachable; retry later. Operator: check the storage account and the identity's table role." },
+  StoreUnavailable: { status: 503, retryAfter: true, action: "The run store failed or was unreachable; retry after `Retry-After` seconds. Operator: check the storage account and the identity's table role." },
   TooManyTags: { status: 503, action: "Operator: remove tags from the group so the run record fits (ARM allows 50)." },
   EntraUnavailable: { status: 503, action: "Entra ID's signing keys could not be fetched, so no token can be checked: retry later (key callers are unaffected)." },
   NotReady: { status: 503, action: "Probe only: the check named in `checks` failed." },
-} as const satisfies Record<string, { status: number; action: string }>;
-
-export type ErrorCode = keyof typeof errorCodes;
+} as const satisfies Record<ErrorCode, { status: number; retryAfter?: true; action: string }>;

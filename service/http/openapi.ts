@@ -17,8 +17,6 @@ export const armCodes: ErrorCode[] = ["ArmUnavailable", "ArmAccessDenied", "ArmC
 /** What a route that finds a run by its id may answer. */
 export const runLookupCodes: ErrorCode[] = ["InvalidRequest", ...authCodes, "RunNotFound", ...armCodes];
 
-// Answered with a Retry-After header saying how long to wait.
-const retryAfterCodes: ReadonlySet<ErrorCode> = new Set(["ArmBusy", "TooManyFailedAuthentications", "TooManyRequests"]);
 // Codes whose body is not the error shape.
 const bodyOf: Partial<Record<ErrorCode, z.ZodType>> = { NotReady: readinessSchema };
 
@@ -27,7 +25,7 @@ const wwwAuthenticate = z.literal("Bearer");
 
 function headersFor(codes: readonly ErrorCode[]) {
   const shape: Record<string, z.ZodType> = {};
-  if (codes.some((code) => retryAfterCodes.has(code))) shape["Retry-After"] = retryAfter;
+  if (codes.some((code) => "retryAfter" in errorCodes[code])) shape["Retry-After"] = retryAfter;
   if (codes.includes("Unauthorized")) shape["WWW-Authenticate"] = wwwAuthenticate;
   return Object.keys(shape).length > 0 ? { headers: z.object(shape) } : {};
 }

@@ -3,7 +3,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, ValidationTargets } from "hono";
 import type { z } from "zod";
 import type { AppEnv } from "./app-env.js";
-import { ServiceError } from "./errors.js";
+import { ServiceError } from "../core/service-error.js";
 
 const targetNames: Record<keyof ValidationTargets, string> = {
   json: "body",

@@ -1,34 +1,41 @@
 import type { WireContainerGroup } from "../core/arm-types.js";
 import type { ArmPort } from "../arm/arm-port.js";
+import { backoffMs, type ArmRetryOptions } from "../arm/arm-retry.js";
 import { baseDefinition } from "../core/base-definition.js";
 import { carriesRun, targetContainer } from "../core/carried-run.js";
 import type { WantedBase } from "../core/wanted-base.js";
 import { recreateBody, type RecreateRefusal } from "../core/recreate-body.js";
 import type { RunRecord } from "../core/run.js";
-import { ServiceError } from "../http/errors.js";
+import { ServiceError } from "../core/service-error.js";
 import type { Logger } from "../logger.js";
 import type { AciSecrets } from "../core/secrets.js";
 import { isRunActive } from "../core/status.js";
 import type { GroupLease, RunStore, Stored } from "../store/run-store.js";
-import { StoreConflict } from "../store/store-errors.js";
+import { StoreConflict, StoreUnavailable } from "../store/store-errors.js";
 import { logRunEnd } from "./log-run-end.js";
 
+/**
+ * What the run service and the reconcile loop share, built once by the entry point and passed to
+ * both: the pool, its ports, and the rules of starting a run on it.
+ */
 export interface DispatchDeps {
   store: RunStore;
   arm: ArmPort;
+  /** the pool, in the order groups are tried */
+  groups: readonly string[];
   secrets: AciSecrets;
+  /** The container whose exit decides the run's status and whose logs are served; default the first. */
   container?: string;
   /** The image the target container runs from the next run on (ACI_CONTAINER_IMAGE); default the group's. */
   containerImage?: string;
   /** The target container's env and command before any run (ACI_CONTAINER_BASE); default the stored or learned one. */
   containerBase?: WantedBase;
+  /** The ARM calls' retry design: a start's PUTs share its deadline and backoff. */
+  retry: ArmRetryOptions;
+  /** How long after its claim a run's PUT may still land (`startDeadlineMs(retry)` in service). */
+  startDeadlineMs: number;
   now: () => Date;
   logger: Logger;
-  /** the waits between reads of a transitioning group */
-  sleep?: (ms: number) => Promise<void>;
-  transitioningDelayMs?: number;
-  /** how long a start may keep trying a transitioning group */
-  callBudgetMs: number;
 }
 
 /** A group read from ARM, judged for one run: the PUT body and the base to keep, or why not. */
@@ -114,22 +121,25 @@ async function recordNotStarted(deps: DispatchDeps, run: Stored<RunRecord>, mess
   );
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Sends the one PUT of a run that holds its group in the store, and settles what came of it:
  * accepted; an unclear outcome read back from ARM (the group carries the run: started; it does
- * not: not started, recorded, 502); a transitioning group read again and decided again; a refusal
- * recorded as the run's failure. Throws the caller-facing error when the run did not start.
+ * not: not started, recorded, 502); a transitioning group read again and decided again, until the
+ * start's deadline (the retry design's, counted from the claim); a refusal recorded as the run's
+ * failure. Throws the caller-facing error when the run did not start.
  */
 export async function sendRun(deps: DispatchDeps, run: Stored<RunRecord>, body: WireContainerGroup): Promise<void> {
   const group = run.group ?? "";
-  const sleep = deps.sleep ?? defaultSleep;
-  const deadline = Date.now() + deps.callBudgetMs;
-  let delayMs = deps.transitioningDelayMs ?? 1_000;
+  // Counted from the claim, so that `startDeadlineMs` bounds every PUT of the run.
+  const deadline = (run.claimedAt ? Date.parse(run.claimedAt) : Date.now()) + deps.retry.deadlineMs;
   try {
-    for (;;) {
-      const outcome = await deps.arm.put(group, body);
+    // A claim the store took longer than the deadline to record sends nothing: a PUT sent now
+    // could land after the start deadline, when the run may already count as never started.
+    if (Date.now() >= deadline) throw new StoreUnavailable(undefined);
+    for (let retry = 0; ; retry += 1) {
+      const outcome = await deps.arm.put(group, body, deadline);
       if (outcome.kind === "accepted") return;
       const read = await deps.arm.read(group);
       if (carriesRun(read, run.id, deps.container)) return;
@@ -139,13 +149,11 @@ export async function sendRun(deps: DispatchDeps, run: Stored<RunRecord>, body: 
       if (isRunActive(read, deps.container)) {
         throw new ServiceError("RunInProgress", "The container group is busy with a deployment that is not one of this service's runs.");
       }
-      if (Date.now() + delayMs > deadline) {
-        throw new ServiceError("ArmBusy", "Azure Resource Manager kept the container group transitioning; retry later.", {
-          headers: { "Retry-After": String(Math.max(1, Math.ceil(delayMs / 1000))) },
-        });
+      const wait = backoffMs(deps.retry.backoff, retry);
+      if (Date.now() + wait > deadline) {
+        throw new ServiceError("ArmBusy", "Azure Resource Manager kept the container group transitioning; retry later.", { retryAfterMs: wait });
       }
-      await sleep(delayMs);
-      delayMs = Math.min(delayMs * 2, 10_000);
+      await sleep(wait);
     }
   } catch (error) {
     const reason = error instanceof ServiceError ? error.message : "The service failed while starting the run.";

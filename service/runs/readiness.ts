@@ -1,6 +1,6 @@
 import type { ArmPort } from "../arm/arm-port.js";
 import type { Config } from "../config.js";
-import { ServiceError } from "../http/errors.js";
+import { ServiceError } from "../core/service-error.js";
 import { describeMissingSecret, missingSecrets } from "../core/secrets.js";
 import type { RunStore } from "../store/run-store.js";
 

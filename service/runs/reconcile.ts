@@ -1,10 +1,8 @@
-import type { ArmPort } from "../arm/arm-port.js";
 import { carriesRun } from "../core/carried-run.js";
 import { isTerminal, type RunRecord } from "../core/run.js";
-import { ServiceError } from "../http/errors.js";
-import type { Logger } from "../logger.js";
+import { ServiceError } from "../core/service-error.js";
 import { isRunActive } from "../core/status.js";
-import type { PoolView, RunStore, Stored } from "../store/run-store.js";
+import type { PoolView, Stored } from "../store/run-store.js";
 import { StoreConflict } from "../store/store-errors.js";
 import { prepareRun, sendRun, type DispatchDeps } from "./dispatch.js";
 import { logRunEnd } from "./log-run-end.js";
@@ -12,8 +10,6 @@ import type { RunService } from "./run-service.js";
 
 export interface ReconcileDeps extends DispatchDeps {
   runs: RunService;
-  groups: readonly string[];
-  startDeadlineMs: number;
   /** Told after every pass whether any run is queued or active, to keep a replica awake. */
   setAwake?: (awake: boolean) => Promise<void>;
 }

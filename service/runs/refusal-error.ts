@@ -1,5 +1,5 @@
 import type { RecreateRefusal } from "../core/recreate-body.js";
-import { ServiceError } from "../http/errors.js";
+import { ServiceError } from "../core/service-error.js";
 import { describeMissingSecret } from "../core/secrets.js";
 
 /** The caller-facing error for a definition the service will not build. */

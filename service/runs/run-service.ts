@@ -1,35 +1,20 @@
-import type { ArmPort } from "../arm/arm-port.js";
 import { carriesRun } from "../core/carried-run.js";
 import { observeRun } from "../core/observe-run.js";
 import { hashIdempotencyKey, hashRequest } from "../core/request-hash.js";
 import { newRunId } from "../core/run-id.js";
 import { isTerminal, runView, type RunRecord, type RunStatus, type RunView } from "../core/run.js";
-import { ServiceError } from "../http/errors.js";
-import type { Logger } from "../logger.js";
+import { ServiceError } from "../core/service-error.js";
 import type { RunRequest } from "../core/run-request.js";
-import type { AciSecrets } from "../core/secrets.js";
 import { isRunActive } from "../core/status.js";
-import type { PoolView, RunStore, Stored } from "../store/run-store.js";
+import type { PoolView, Stored } from "../store/run-store.js";
 import { IdempotencyKeyTaken, StoreConflict } from "../store/store-errors.js";
 import { refusalError } from "./refusal-error.js";
 import { currentLease, prepareRun, sendRun, settleRun, type DispatchDeps } from "./dispatch.js";
 import { logRunEnd } from "./log-run-end.js";
 
-export interface RunServiceDeps extends Pick<DispatchDeps, "containerImage" | "containerBase"> {
-  store: RunStore;
-  arm: ArmPort;
-  /** the pool, in the order groups are tried */
-  groups: readonly string[];
-  secrets: AciSecrets;
-  /** The container whose exit decides the run's status and whose logs are served; default the first. */
-  container?: string;
+export interface RunServiceDeps extends DispatchDeps {
   /** 0: no queue; a start with no free group is refused */
   maxQueued: number;
-  /** How long after its claim a run's one PUT may still be in flight (see observeRun). */
-  startDeadlineMs: number;
-  callBudgetMs: number;
-  now: () => Date;
-  logger: Logger;
   /** Called when a group may have become free or a run was queued: the reconcile loop dispatches. */
   onWork?: () => void;
 }
@@ -69,18 +54,6 @@ const maxDecisions = 100;
 
 export function createRunService(deps: RunServiceDeps): RunService {
   const { store, arm } = deps;
-  const dispatchDeps: DispatchDeps = {
-    store,
-    arm,
-    secrets: deps.secrets,
-    ...(deps.container ? { container: deps.container } : {}),
-    ...(deps.containerImage ? { containerImage: deps.containerImage } : {}),
-    ...(deps.containerBase ? { containerBase: deps.containerBase } : {}),
-    now: deps.now,
-    logger: deps.logger,
-    callBudgetMs: deps.callBudgetMs,
-  };
-
   async function getRun(runId: string): Promise<Stored<RunRecord>> {
     const run = await store.getRun(runId);
     if (!run) throw new ServiceError("RunNotFound", `No run ${runId} is known.`);
@@ -112,7 +85,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     let lacking = 0;
     const missing: ServiceError[] = [];
     for (const lease of free) {
-      const prepared = await prepareRun(dispatchDeps, lease, record);
+      const prepared = await prepareRun(deps, lease, record);
       if (!prepared.ok) {
         if (prepared.busy) {
           if (prepared.missing) missing.push(prepared.missing);
@@ -132,7 +105,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
         if (error instanceof StoreConflict) return "conflict";
         throw error;
       }
-      await sendRun(dispatchDeps, stored, prepared.body);
+      await sendRun(deps, stored, prepared.body);
       return stored;
     }
     if (lacking > 0 && lacking === deps.groups.length) {

@@ -1,3 +1,5 @@
+import { ServiceError } from "../core/service-error.js";
+
 /**
  * A compare-and-set lost: a record changed since it was read (ETag mismatch) or was created by
  * someone else first. The caller reads again and decides again.
@@ -17,10 +19,17 @@ export class IdempotencyKeyTaken extends Error {
   }
 }
 
-/** The store could not be reached or failed; the message is safe to log (no keys, no bodies). */
-export class StoreUnavailable extends Error {
+// The table client has already retried by the time the store is reported down: callers wait a
+// few seconds, long enough for a blip to pass, short enough that a start is not put off for long.
+const storeRetryAfterMs = 5_000;
+
+/**
+ * The store could not be reached or failed. A domain error callers see as it is: the message is
+ * safe to show and log (no keys, no bodies); `statusCode` is the Tables service's, for logs only.
+ */
+export class StoreUnavailable extends ServiceError {
   override readonly name = "StoreUnavailable";
   constructor(readonly statusCode: number | undefined) {
-    super(`The run store failed${statusCode ? ` (HTTP ${statusCode})` : ""}.`);
+    super("StoreUnavailable", "The run store failed or could not be reached.", { retryAfterMs: storeRetryAfterMs });
   }
 }

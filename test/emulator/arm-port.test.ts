@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/index.js";
 import type { ArmPort } from "../../service/arm/arm-port.js";
 import type { WireContainerGroup } from "../../service/core/arm-types.js";
-import { ServiceError } from "../../service/http/errors.js";
+import { ServiceError } from "../../service/core/service-error.js";
 import { withoutReadOnlyFields } from "../../service/core/read-only-fields.js";
 import { testArmPort } from "../helpers/arm-port.js";
 import { eventually, jobGroup, startTestEmulator, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";

@@ -1,19 +1,18 @@
 import { createArmPort, type ArmPort } from "../../service/arm/arm-port.js";
+import { armRetryOptions, type ArmRetryOptions } from "../../service/arm/arm-retry.js";
 import type { Emulator } from "../../emulator/index.js";
 import { armClient, testResourceGroup, testSubscriptionId } from "./emulator.js";
 
-/** The service's real ARM port on the emulator, with the SDK's retries shortened for tests. */
-export function testArmPort(emulator: Emulator, options: { callBudgetMs?: number; requestTimeoutMs?: number } = {}): { arm: ArmPort } {
+/** The service's retry design with waits shortened for tests: 10 ms → 50 ms apart, a 10 s deadline. */
+export function testRetryOptions(overrides: Partial<ArmRetryOptions> = {}): ArmRetryOptions {
+  const deadlineMs = overrides.deadlineMs ?? 10_000;
+  const design = armRetryOptions({ retryTimeoutMs: deadlineMs, requestTimeoutMs: 5_000 });
+  return { ...design, backoff: { initialMs: 10, maxMs: 50 }, ...overrides };
+}
+
+/** The service's real ARM port on the emulator, with `retry` (default `testRetryOptions()`). */
+export function testArmPort(emulator: Emulator, retry: ArmRetryOptions = testRetryOptions()): { arm: ArmPort } {
   const { credential } = armClient(emulator);
-  const arm = createArmPort({
-    credential,
-    subscriptionId: testSubscriptionId,
-    endpoint: emulator.url,
-    resourceGroup: testResourceGroup,
-    callBudgetMs: options.callBudgetMs ?? 10_000,
-    requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
-    retryOptions: { retryDelayInMs: 10, maxRetryDelayInMs: 50 },
-    transitioningRetry: { initialDelayMs: 10, maxDelayMs: 50 },
-  });
+  const arm = createArmPort({ credential, subscriptionId: testSubscriptionId, endpoint: emulator.url, resourceGroup: testResourceGroup, retry });
   return { arm };
 }

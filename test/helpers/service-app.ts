@@ -1,12 +1,13 @@
 import { createApp, type AppDeps } from "../../service/http/app.js";
 import type { Config } from "../../service/config.js";
 import { createLogger } from "../../service/logger.js";
+import type { DispatchDeps } from "../../service/runs/dispatch.js";
 import { createReadiness, type Readiness } from "../../service/runs/readiness.js";
 import { createReconciler, type ReconcileResult } from "../../service/runs/reconcile.js";
 import { createRunService, type RunService } from "../../service/runs/run-service.js";
 import type { RunStore } from "../../service/store/run-store.js";
 import type { Emulator } from "../../emulator/index.js";
-import { testArmPort } from "./arm-port.js";
+import { testArmPort, testRetryOptions } from "./arm-port.js";
 import { jobGroup, testResourceGroup, testSubscriptionId } from "./emulator.js";
 import { testStore } from "./store.js";
 
@@ -67,8 +68,10 @@ export interface BuildOptions {
   store?: RunStore;
   /** default 60 s: a claimed run never times out within a test unless the test says so */
   startDeadlineMs?: number;
-  /** How long one ARM call may take, waits included; default 10 s. */
-  callBudgetMs?: number;
+  /** The run service's clock (claims, ends); default the real one. */
+  now?: () => Date;
+  /** No try of an ARM call starts later than this after the call began; default 10 s. */
+  armDeadlineMs?: number;
   /** The app's own seams: an Entra ID verifier, the rate limits' clock, anonymous callers. */
   app?: Pick<AppDeps, "entra" | "now" | "allowAnonymous">;
   /** Replaces what the routes call, to make the HTTP layer meet a failure no real part produces. */
@@ -87,20 +90,21 @@ export async function buildApp(emulator: Emulator, options: BuildOptions = {}): 
   const raw: string[] = [];
   const logger = createLogger({ level: "debug", write: (line) => raw.push(line) });
   const config = testConfig(options.config);
-  const callBudgetMs = options.callBudgetMs ?? 10_000;
-  const { arm } = testArmPort(emulator, { callBudgetMs });
-  const common = {
+  const retry = testRetryOptions(options.armDeadlineMs === undefined ? {} : { deadlineMs: options.armDeadlineMs });
+  const { arm } = testArmPort(emulator, retry);
+  const dispatch: DispatchDeps = {
     store,
     arm,
+    groups,
     secrets: config.secrets,
     ...(options.container ? { container: options.container } : {}),
-    now: () => new Date(),
-    logger,
-    callBudgetMs,
+    retry,
     startDeadlineMs: options.startDeadlineMs ?? 60_000,
+    now: options.now ?? (() => new Date()),
+    logger,
   };
-  const runs = createRunService({ ...common, groups, maxQueued: options.maxQueued ?? 100 });
-  const reconcile = createReconciler({ ...common, runs, groups, transitioningDelayMs: 10 });
+  const runs = createRunService({ ...dispatch, maxQueued: options.maxQueued ?? 100 });
+  const reconcile = createReconciler({ ...dispatch, runs });
   const readiness = createReadiness({ store, arm, groups, config, cacheMs: 0, armWaitMs: 60_000 });
   const app = createApp({ runs: options.wrapRuns ? options.wrapRuns(runs) : runs, config, logger, readiness, ...options.app });
   const lines = () => raw.map((line) => JSON.parse(line) as Record<string, unknown>);

@@ -6,7 +6,7 @@ const arm = useArmEmulator();
 const longRun = { EMULATOR_RUN_MS: "600000" };
 
 /** An app with one active run, and that run's id. */
-async function withActiveRun(options: { callBudgetMs?: number } = {}) {
+async function withActiveRun(options: { armDeadlineMs?: number } = {}) {
   const built = await buildApp(arm.emulator, options);
   const run = await bodyOf(await postRun(built.app, { env: longRun }));
   return { ...built, id: run.id as string };
@@ -77,7 +77,7 @@ describe("ARM failures", () => {
 
   it("maps a group that stays transitioning through the cancel's budget to 503 ArmBusy", async () => {
     // Short enough to run out under the retries, long enough for any read on a loaded machine.
-    const { app, id, groups } = await withActiveRun({ callBudgetMs: 3000 });
+    const { app, id, groups } = await withActiveRun({ armDeadlineMs: 3000 });
     await eventually(async () => bodyOf(await getWithKey(app, `/runs/${id}`)), (r) => r.status === "running");
     arm.emulator.faults.add({ status: 409, code: "ContainerGroupTransitioning", method: "POST", path: `${groups[0]}/stop`, count: 1000 });
     const res = await app.request(`/runs/${id}/cancel`, { method: "POST", headers: auth });

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../app-env.js";
-import { ServiceError } from "../errors.js";
+import { ServiceError } from "../../core/service-error.js";
 import { startedBy } from "../caller.js";
 import { armCodes, authCodes, errorResponses, runLookupCodes, type DocumentLimits } from "../openapi.js";
 import { idempotencyKey, listQuery, logsQuery, runIdParams } from "../run-parameters.js";

@@ -1,0 +1,40 @@
+import { createServer, connect, type Socket } from "node:net";
+import type { AddressInfo } from "node:net";
+
+/** A loopback TCP link to `target` that a test can cut, as a network outage would. */
+export interface CuttableLink {
+  /** `target` with its host and port replaced by the link's. */
+  url: string;
+  /** Drops every open connection and refuses new ones. */
+  cut(): Promise<void>;
+}
+
+/** Starts a byte-for-byte TCP relay to the origin of `target` (an http URL) on an ephemeral port. */
+export async function startCuttableLink(target: string): Promise<CuttableLink> {
+  const upstream = new URL(target);
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+    socket.on("error", () => socket.destroy());
+  };
+  const server = createServer((client) => {
+    const origin = connect(Number(upstream.port), upstream.hostname);
+    track(client);
+    track(origin);
+    client.once("close", () => origin.destroy());
+    origin.once("close", () => client.destroy());
+    client.pipe(origin).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = new URL(target);
+  url.host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: url.toString(),
+    cut: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}
