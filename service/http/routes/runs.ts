@@ -6,8 +6,10 @@ import { ServiceError } from "../errors.js";
 import { startedBy } from "../caller.js";
 import { runRequestSchema, type RunRequestLimits } from "../../core/run-request.js";
 import { runStatuses } from "../../core/run.js";
+import { invalidCursorMessage, openCursor } from "../../core/run-cursor.js";
 import type { RunService } from "../../runs/run-service.js";
 import { validate } from "../validate.js";
+import { emptyBodyAsObject } from "../empty-body.js";
 
 /** The largest `tail` a caller may ask for; ARM keeps at most 1,000 lines of a stopped group. */
 export const maxLogTail = 10_000;
@@ -37,7 +39,7 @@ const listQuery = z.object({
     .min(1, "must be at least 1")
     .max(maxPageSize, `must be at most ${maxPageSize}`)
     .default(20),
-  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,512}$/, "must be a nextCursor from an earlier page").optional(),
+  cursor: z.string().refine((cursor) => openCursor(cursor) !== undefined, invalidCursorMessage).optional(),
 });
 
 const idempotencyHeader = z.object({
@@ -76,6 +78,7 @@ export function runRoutes({ runs, limits, admitStart }: RunRoutesOptions) {
       "/",
       requireJson,
       bodyLimit({ maxSize: limits.maxBodyBytes, onError: tooLarge }),
+      emptyBodyAsObject,
       validate("header", idempotencyHeader),
       validate("json", runRequestSchema(limits)),
       async (c) => {
