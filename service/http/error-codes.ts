@@ -16,6 +16,7 @@ export const errorCodes = {
   PayloadTooLarge: { status: 413, action: "Send a smaller body (see Limits)." },
   UnsupportedMediaType: { status: 415, action: "Send the body as `Content-Type: application/json`." },
   IdempotencyKeyReused: { status: 422, action: "Use a new `Idempotency-Key` for a different body." },
+  HeadersTooLarge: { status: 431, action: "Send smaller request headers: a bearer token or cookie too long for the server's limit (16 KB in all)." },
   TooManyFailedAuthentications: { status: 429, action: "Too many failed authentications from this client: wait `Retry-After` seconds, then retry with a valid credential." },
   TooManyRequests: { status: 429, action: "Too many runs were started in the last minute: retry after `Retry-After` seconds." },
   InternalError: { status: 500, action: "Retry later; report the `X-Request-Id` if it persists." },
