@@ -1,5 +1,6 @@
 import { ApiError } from "./api-error.js";
 import type { Connection } from "./connection.js";
+import { envNames } from "./env-names.js";
 import { defaultRetryOptions, retryDelay, type AttemptOutcome, type RetryOptions } from "./retry-policy.js";
 import type { Run, RunLogs, RunPage } from "./run-types.js";
 
@@ -50,6 +51,13 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** What to do about a 401: give a key, or drop the one a keyless service (the local demo) refuses. */
+function unauthorizedHint(keySent: boolean): string {
+  return keySent
+    ? ` The key was refused: check ${envNames.key}, --key or --stack (a demo started without TRIGGER_API_KEYS takes no key: unset ${envNames.key}).`
+    : ` This service needs a key: set ${envNames.key}, or pass --stack NAME (or --key).`;
+}
+
 /** Why fetch failed, in words that never include a header (the key travels in one). */
 function networkReason(error: unknown): string {
   const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
@@ -74,7 +82,7 @@ export function runsApi(connection: Connection, options: ApiClientOptions = {}):
     return fetch(`${connection.url}${path}`, {
       method,
       headers: {
-        authorization: `Bearer ${connection.key}`,
+        ...(connection.key === undefined ? {} : { authorization: `Bearer ${connection.key}` }),
         accept: "application/json",
         ...(body === undefined ? {} : { "content-type": "application/json" }),
         ...headers,
@@ -112,7 +120,7 @@ export function runsApi(connection: Connection, options: ApiClientOptions = {}):
         continue;
       }
       const error = errorCode(parsed);
-      if (error) throw new ApiError(error.code, error.message, response.status, parsed);
+      if (error) throw new ApiError(error.code, `${error.message}${response.status === 401 ? unauthorizedHint(connection.key !== undefined) : ""}`, response.status, parsed);
       throw new ApiError("HttpError", `${method} ${path} answered ${response.status} ${response.statusText}`.trim() + ".", response.status, parsed);
     }
   }
