@@ -120,7 +120,10 @@ describe("the README's five-minute tour, pasted into bash", () => {
     async () => {
       const port = await freePort();
       // TERM=dumb: on the terminal, the CLI prints plain lines instead of its spinner.
-      const { code, output, endGroups } = await runBash(await tourBlock(), dir, shellEnv({ PORT: String(port), TERM: "dumb" }), tourTimeoutMs, true);
+      // An Azure engineer's shell: a subscription and a production key set, which the tour must not pick up.
+      const azureShell = { AZURE_SUBSCRIPTION_ID: "00000000-0000-0000-0000-000000000001", TRIGGER_KEY: "a-production-key-0123456789" };
+      const env = shellEnv({ PORT: String(port), TERM: "dumb", ...azureShell });
+      const { code, output, endGroups } = await runBash(await tourBlock(), dir, env, tourTimeoutMs, true);
       try {
         expect(code, output).toBe(0);
         expect(output).toContain('{"status":"ok"}');
