@@ -1,6 +1,7 @@
 import ky, { isHTTPError, isNetworkError, isTimeoutError } from "ky";
 import { ApiError } from "./api-error.js";
 import type { Connection } from "./connection.js";
+import { envNames } from "./env-names.js";
 import { defaultRetryOptions, kyRetry, type RetryOptions } from "./retry-policy.js";
 import type { Run, RunLogs, RunPage } from "./run-types.js";
 
@@ -49,6 +50,13 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** What to do about a 401: give a key, or drop the one a keyless service (the local demo) refuses. */
+function unauthorizedHint(keySent: boolean): string {
+  return keySent
+    ? ` The key was refused: check ${envNames.key}, --key or --stack (a demo started without TRIGGER_API_KEYS takes no key: unset ${envNames.key}).`
+    : ` This service needs a key: set ${envNames.key}, or pass --stack NAME (or --key).`;
+}
+
 /** Why fetch failed, in words that never include a header (the key travels in one). */
 function networkReason(error: unknown): string {
   const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
@@ -66,7 +74,7 @@ export function runsApi(connection: Connection, options: ApiClientOptions = {}):
   const timeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
   const origin = new URL(connection.url).origin;
   const client = ky.create({
-    headers: { authorization: `Bearer ${connection.key}`, accept: "application/json" },
+    headers: { ...(connection.key === undefined ? {} : { authorization: `Bearer ${connection.key}` }), accept: "application/json" },
     retry: kyRetry(options.retry ?? defaultRetryOptions),
     timeout: timeoutMs,
   });
@@ -79,7 +87,7 @@ export function runsApi(connection: Connection, options: ApiClientOptions = {}):
     const { status, statusText } = error.response;
     const body = typeof error.data === "string" ? parseJson(error.data) : error.data;
     const refusal = errorCode(body);
-    if (refusal) return new ApiError(refusal.code, refusal.message, status, body);
+    if (refusal) return new ApiError(refusal.code, `${refusal.message}${status === 401 ? unauthorizedHint(connection.key !== undefined) : ""}`, status, body);
     return new ApiError("HttpError", `${method} ${path} answered ${status} ${statusText}`.trim() + ".", status, body);
   }
 

@@ -58,7 +58,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
           onInterrupt: deps.onInterrupt,
           api: () =>
             (api ??= resolveConnection(flags, io.env, deps.readStack).then((connection) => {
-              secrets.add(connection.key);
+              if (connection.key !== undefined) secrets.add(connection.key);
               return runsApi(connection);
             })),
         };

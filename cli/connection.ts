@@ -5,7 +5,8 @@ import { envNames } from "./env-names.js";
 export interface Connection {
   /** The service's base URL, without a trailing slash. */
   url: string;
-  key: string;
+  /** None for a service that admits callers without a credential (`npm start` without keys). */
+  key?: string;
 }
 
 /** The connection settings as given on the command line. */
@@ -43,7 +44,8 @@ function checkedKey(key: string, source: string): string {
 /**
  * The connection, each of URL and key from the first source that has it: `--url`/`--key`,
  * then the stack named by `--stack` (an explicit choice, so it wins over the environment), then
- * `TRIGGER_URL`/`TRIGGER_KEY`. Pulumi is asked only when a flag left something to find.
+ * `TRIGGER_URL`/`TRIGGER_KEY`. Pulumi is asked only when a flag left something to find. The URL
+ * is required; without a key, requests go without a credential.
  */
 export async function resolveConnection(flags: ConnectionFlags, env: Record<string, string | undefined>, readStack: StackReader): Promise<Connection> {
   let url = flags.url ? { value: flags.url, source: "--url" } : undefined;
@@ -57,9 +59,8 @@ export async function resolveConnection(flags: ConnectionFlags, env: Record<stri
   }
   url ??= env[envNames.url] ? { value: env[envNames.url]!, source: envNames.url } : undefined;
   key ??= env[envNames.key] ? { value: env[envNames.key]!, source: envNames.key } : undefined;
-  if (!url || !key) {
-    const missing = !url && !key ? "service URL and key" : !url ? "service URL" : "key";
-    throw new UsageError(`No ${missing}: set ${envNames.url} and ${envNames.key}, or pass --stack NAME (or --url and --key).`);
-  }
-  return { url: serviceUrl(url.value, url.source), key: checkedKey(key.value, key.source) };
+  // No key is a choice, not a mistake: the local demo admits callers without one, and a service
+  // that wants a key says so with a 401 that the client turns into how to give one.
+  if (!url) throw new UsageError(`No service URL: set ${envNames.url} (and ${envNames.key}), or pass --stack NAME (or --url and --key).`);
+  return { url: serviceUrl(url.value, url.source), ...(key ? { key: checkedKey(key.value, key.source) } : {}) };
 }

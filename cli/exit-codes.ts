@@ -14,7 +14,7 @@ export const exitCodes = {
   canceled: 121,
   /** The service lost track of the run (status `lost`). */
   lost: 122,
-  /** `--timeout` ran out while the run was still active (it goes on), or the service stopped it for running too long (status `timed-out`). */
+  /** `--timeout` ran out while the run was still active (it goes on). */
   timedOut: 124,
   /** The service refused the call (its `error.code` is printed) or could not be reached. */
   apiError: 125,

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from "commander";
+import packageJson from "../package.json" with { type: "json" };
 import { cancelCommand } from "./commands/cancel.js";
 import { listCommand } from "./commands/list.js";
 import { logsCommand } from "./commands/logs.js";
@@ -39,13 +40,14 @@ Exit codes:
   2        usage error, or no service configured
   ${exitCodes.canceled}      with --wait, the run was canceled
   ${exitCodes.lost}      with --wait, the service lost the run
-  ${exitCodes.timedOut}      --timeout ran out (the run goes on), or the service timed the run out
+  ${exitCodes.timedOut}      --timeout ran out while the run was active (the run goes on)
   ${exitCodes.apiError}      the service refused the call (its error code is printed) or could not be reached
   ${exitCodes.interrupted}      interrupted while waiting (the run goes on)`;
 
 const connectionHelp = `
 Connection: --url and --key, else the outputs 'url' and 'apiKey' of --stack NAME
 (read with \`pulumi stack output --json --show-secrets\`), else ${envNames.url} and ${envNames.key}.
+Without a key, requests carry no credential (the local demo, \`npm start\`, needs none).
 Prefer ${envNames.key} or --stack to --key: other users of this machine can see command lines.`;
 
 /**
@@ -56,6 +58,7 @@ export function buildProgram(deps: ProgramDeps): { program: Command; exitCode():
   let code: number = exitCodes.ok;
   const program = new Command("aci-trigger")
     .description("Start, follow and stop runs of an Azure Container Instances job through its HTTP trigger.")
+    .version(packageJson.version, "-V, --version", "print the client's version")
     .addOption(new Option("--url <url>", `the trigger service's base URL (default: $${envNames.url})`))
     .addOption(new Option("--key <key>", `an API key of the service (default: $${envNames.key}; visible in ps, prefer the variable)`))
     .addOption(new Option("--stack <name>", "read url and apiKey from this Pulumi stack's outputs"))

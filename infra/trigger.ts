@@ -9,6 +9,7 @@ import { deployRunStore } from "./run-store.js";
 import { deployServiceApp } from "./service-app.js";
 import { buildServiceImage, type ServiceBuild } from "./service-image.js";
 import { serviceEnvironment } from "./service-env.js";
+import { splitApiKeyEntry } from "../service/core/limits.js";
 import { apiKeyProblems, argumentProblems, environmentProblems, type TunableServiceSetting } from "./validate.js";
 import { deployWorkerPool, type WireEnvironmentVariable } from "./worker-pool.js";
 
@@ -273,7 +274,8 @@ export class AciHttpTrigger extends pulumi.ComponentResource {
     this.roleDefinitionId = roleDefinitionId;
     this.url = serviceApp.url;
     this.runsUrl = pulumi.interpolate`${this.url}/runs`;
-    this.apiKey = pulumi.secret(apiKeys.apply((keys) => keys.split(",")[0] ?? ""));
+    // The key alone: a labelled entry's `label:` is not part of what a caller sends.
+    this.apiKey = pulumi.secret(apiKeys.apply((keys) => splitApiKeyEntry(keys.split(",")[0] ?? "").key));
     this.registryLoginServer = built?.registry.loginServer;
 
     this.registerOutputs({

@@ -4,10 +4,11 @@ import { join } from "node:path";
 import { startAzurite } from "../emulator/azurite.js";
 import { demoGroup, startEmulator, trustCertificate } from "../emulator/index.js";
 import type { WireContainerGroup } from "./core/arm-types.js";
+import { ConfigError } from "./config-error.js";
 import { configNames } from "./config-names.js";
 import { secretsOf } from "./core/definition-secrets.js";
 import { createLogger } from "./logger.js";
-import { startServer } from "./server.js";
+import { startServer, type RunningServer } from "./server.js";
 
 /**
  * `npm start`: with Azure configured (AZURE_SUBSCRIPTION_ID set) this is the ordinary server.
@@ -25,9 +26,28 @@ const demo = {
   role: "Runs.Trigger",
 };
 
+/** One line on stderr, in the shape of the service's own log lines, before any logger exists. */
+function say(level: "info" | "error", msg: string): void {
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg })}\n`);
+}
+
+/** The server once it listens; a wrong variable ends the process with its message, not a stack. */
+async function started(starting: Promise<RunningServer>): Promise<RunningServer> {
+  try {
+    return await starting;
+  } catch (error) {
+    // The message names each variable at fault (never its value); a stack trace adds nothing.
+    if (!(error instanceof ConfigError)) throw error;
+    say("error", error.message);
+    process.exit(1);
+  }
+}
+
 if (process.env[configNames.subscriptionId]) {
-  await startServer(process.env);
+  say("info", `npm start: Azure mode, because ${configNames.subscriptionId} is set; for the local demo instead, run \`env -u ${configNames.subscriptionId} npm start\``);
+  await started(startServer(process.env));
 } else {
+  say("info", `npm start: local demo (ARM emulator and Azurite, no Azure needed), because ${configNames.subscriptionId} is not set`);
   const [emulator, azurite] = await Promise.all([startEmulator(), startAzurite()]);
   trustCertificate(emulator.caCertPem);
   const group = demoGroup();
@@ -43,7 +63,7 @@ if (process.env[configNames.subscriptionId]) {
   const caFile = join(caDir, "emulator-ca.pem");
   writeFileSync(caFile, emulator.caCertPem);
   process.once("exit", () => rmSync(caDir, { recursive: true, force: true }));
-  await startServer(
+  await started(startServer(
     {
       ...process.env,
       [configNames.subscriptionId]: demo.subscriptionId,
@@ -60,7 +80,7 @@ if (process.env[configNames.subscriptionId]) {
     },
     // Without keys of their own, callers need no credential and the demo listens on loopback only.
     { mode: "local-emulator", storage: "azurite", allowAnonymous: !keys },
-  );
+  ));
   const tokenCommand =
     `curl -s --cacert ${caFile} ${emulator.entra.tokenEndpoint} -d grant_type=client_credentials ` +
     `-d client_id=${caller.clientId} -d client_secret=${caller.clientSecret} -d scope=${emulator.entra.api.identifierUri}/.default`;

@@ -2,6 +2,7 @@ import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identi
 import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./http/app.js";
+import { answerClientError } from "./http/client-error.js";
 import { createArmPort } from "./arm/arm-port.js";
 import { armRetryOptions, startDeadlineMs } from "./arm/arm-retry.js";
 import { configNames } from "./config-names.js";
@@ -118,6 +119,7 @@ export async function startServer(env: Record<string, string | undefined>, optio
 
   const listen = listenAddress(config, options);
   const server = serve({ fetch: app.fetch, port: config.port, ...(listen.address ? { hostname: listen.address } : {}) });
+  server.on("clientError", answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", reject);

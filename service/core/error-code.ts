@@ -17,6 +17,7 @@ export type ErrorCode =
   | "PayloadTooLarge"
   | "UnsupportedMediaType"
   | "IdempotencyKeyReused"
+  | "HeadersTooLarge"
   | "TooManyFailedAuthentications"
   | "TooManyRequests"
   | "InternalError"

@@ -39,6 +39,15 @@ function envNameProblem(name: string, limits: RunRequestLimits): string | undefi
   return undefined;
 }
 
+const requestFields: ReadonlySet<string> = new Set(["env", "command"]);
+
+/** Unknown top-level fields; names spelled like env variables are most likely meant for `env`. */
+function unknownFieldsMessage(keys: readonly string[]): string {
+  const meantForEnv = keys.filter((key) => /^[A-Z_][A-Z0-9_]*$/.test(key));
+  const hint = meantForEnv.length > 0 ? `; a job's variables go under "env", as {"env":{"${meantForEnv[0]}":"…"}}` : "";
+  return `has unknown key(s): ${keys.join(", ")}${hint}`;
+}
+
 /**
  * The schema of a POST /runs body. `env` defaults to `{}` so that a bare re-run is `{}`.
  * Every issue carries the path of the offending field (`env.FOO`, `command.2`) and says why.
@@ -66,14 +75,10 @@ export function runRequestSchema(limits: RunRequestLimits): z.ZodType<RunRequest
     .min(1, "must not be empty")
     .max(maxCommandItems, `must have at most ${maxCommandItems} items`);
   return z
-    .strictObject(
-      { env, command: command.optional() },
-      {
-        error: (issue) =>
-          issue.code === "unrecognized_keys" ? `has unknown key(s): ${issue.keys.join(", ")}` : "must be a JSON object",
-      },
-    )
+    .looseObject({ env, command: command.optional() }, { error: "must be a JSON object" })
     .superRefine((request, ctx) => {
+      const unknown = Object.keys(request).filter((key) => !requestFields.has(key));
+      if (unknown.length > 0) ctx.addIssue({ code: "custom", message: unknownFieldsMessage(unknown) });
       // A command override runs anything in the job, secrets in reach: only when the operator allows it.
       if (request.command !== undefined && !limits.allowCommand) {
         ctx.addIssue({ code: "custom", path: ["command"], message: `is disabled on this service (the operator enables it with ${configNames.allowCommand}=true)` });

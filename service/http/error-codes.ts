@@ -23,6 +23,7 @@ export const errorCodes = {
   IdempotencyKeyReused: { status: 422, action: "Use a new `Idempotency-Key` for a different body." },
   TooManyFailedAuthentications: { status: 429, retryAfter: true, action: "Too many failed authentications from this client: wait `Retry-After` seconds, then retry with a valid credential." },
   TooManyRequests: { status: 429, retryAfter: true, action: "Too many runs were started in the last minute: retry after `Retry-After` seconds." },
+  HeadersTooLarge: { status: 431, action: "Send smaller request headers: a bearer token or cookie too long for the server's limit (16 KB in all)." },
   InternalError: { status: 500, action: "Retry later; report the `X-Request-Id` if it persists." },
   ArmUnavailable: { status: 502, action: "Azure Resource Manager failed or was unreachable; retry later." },
   ArmAccessDenied: { status: 502, action: "Operator: grant the service's identity its role on the container group." },

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { invalidCursorMessage, maxCursorLength, openCursor } from "../core/run-cursor.js";
 import { runStatuses } from "../core/run.js";
 
 /*
@@ -15,7 +16,7 @@ export const maxIdempotencyKeyLength = 255;
 
 export const runIdPattern = /^[A-Za-z0-9_-]{1,128}$/;
 /** What a `nextCursor` looks like: anything else never came from this service. */
-export const cursorPattern = /^[A-Za-z0-9_-]{1,512}$/;
+export const cursorPattern = new RegExp(`^[A-Za-z0-9_-]{1,${maxCursorLength}}$`);
 export const idempotencyKeyPattern = /^[\x21-\x7e]+$/;
 
 export const runIdParams = z.object({
@@ -40,7 +41,7 @@ export const listQuery = z.object({
     .min(1, "must be at least 1")
     .max(maxPageSize, `must be at most ${maxPageSize}`)
     .default(defaultPageSize),
-  cursor: z.string().regex(cursorPattern, "must be a nextCursor from an earlier page").optional().openapi({ description: "`nextCursor` of the previous page." }),
+  cursor: z.string().regex(cursorPattern, invalidCursorMessage).refine((cursor) => openCursor(cursor) !== undefined, invalidCursorMessage).optional().openapi({ description: "`nextCursor` of the previous page." }),
 });
 
 /** The Idempotency-Key header of POST /runs; `runRoutes` registers it as a document component. */

@@ -2,6 +2,7 @@ import { odata, RestError, TableClient, type TableEntityResult, type Transaction
 import type { BaseEnv } from "../core/base-env.js";
 import { runStatuses, type RunRecord, type RunStatus } from "../core/run.js";
 import { joinText, splitText } from "./entity-fields.js";
+import { openCursor, sealCursor } from "../core/run-cursor.js";
 import { rowKeys } from "./row-keys.js";
 import type { GroupLease, PoolCounters, PoolView, QueueEntry, RunPage, RunStore, Stored } from "./run-store.js";
 import { IdempotencyKeyTaken, StoreConflict, StoreUnavailable } from "./store-errors.js";
@@ -210,7 +211,8 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
     listRuns: ({ status, limit, cursor }) =>
       storeCall(async () => {
         const [from, to] = rowKeys.runRange;
-        const after = cursor === undefined ? undefined : Buffer.from(cursor, "base64url").toString("utf8");
+        const after = cursor === undefined ? undefined : openCursor(cursor);
+        if (cursor !== undefined && after === undefined) throw new Error("GET /runs passed an unchecked cursor to the store");
         const start = after !== undefined && after > from ? after : from;
         let filter = odata`PartitionKey eq ${pk} and RowKey gt ${start} and RowKey lt ${to}`;
         if (status) filter += ` and ${odata`status eq ${status}`}`;
@@ -228,7 +230,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
           }
         }
         const last = runs.at(-1);
-        return { runs, nextCursor: more && last ? Buffer.from(rowKeys.run(last.id) ?? "", "utf8").toString("base64url") : null };
+        return { runs, nextCursor: more && last ? sealCursor(rowKeys.run(last.id) ?? "") : null };
       }),
 
     startOnGroup: async (view, run, lease) => {

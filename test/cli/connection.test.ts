@@ -32,8 +32,12 @@ describe("resolveConnection", () => {
   });
 
   it("says in one line what is missing when nothing names the service", async () => {
-    await expect(resolveConnection({}, {}, noStack)).rejects.toThrow(new UsageError("No service URL and key: set TRIGGER_URL and TRIGGER_KEY, or pass --stack NAME (or --url and --key)."));
-    await expect(resolveConnection({}, { TRIGGER_URL: "https://a.example" }, noStack)).rejects.toThrow(/^No key: /);
+    await expect(resolveConnection({}, {}, noStack)).rejects.toThrow(new UsageError("No service URL: set TRIGGER_URL (and TRIGGER_KEY), or pass --stack NAME (or --url and --key)."));
+    await expect(resolveConnection({ key }, {}, noStack)).rejects.toThrow(/^No service URL: /);
+  });
+
+  it("connects without a key when none is given, for a service that admits callers without one", async () => {
+    expect(await resolveConnection({}, { TRIGGER_URL: "http://localhost:8080" }, noStack)).toEqual({ url: "http://localhost:8080" });
   });
 
   it("refuses URLs it must not call and keys a header cannot carry, never quoting the key", async () => {

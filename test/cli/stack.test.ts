@@ -100,7 +100,7 @@ describe("aci-trigger --stack: the connection from a Pulumi stack's outputs", ()
     expect(result).toEqual({
       code: 2,
       stdout: "",
-      stderr: "aci-trigger: No service URL and key: set TRIGGER_URL and TRIGGER_KEY, or pass --stack NAME (or --url and --key).\n",
+      stderr: "aci-trigger: No service URL: set TRIGGER_URL (and TRIGGER_KEY), or pass --stack NAME (or --url and --key).\n",
     });
   });
 

@@ -73,6 +73,12 @@ describe("runRequestSchema", () => {
     expect(issues({ env: {}, cmd: ["x"] })).toStrictEqual([{ path: "", message: "has unknown key(s): cmd" }]);
   });
 
+  it("points a variable sent at the top level to env", () => {
+    expect(issues({ GREETING: "hello" })).toStrictEqual([
+      { path: "", message: 'has unknown key(s): GREETING; a job\'s variables go under "env", as {"env":{"GREETING":"…"}}' },
+    ]);
+  });
+
   it("rejects a body that is not an object", () => {
     expect(issues([1])).toStrictEqual([{ path: "", message: "must be a JSON object" }]);
   });

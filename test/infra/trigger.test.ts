@@ -155,6 +155,12 @@ describe("the trigger service's Container App", () => {
     expect(await valueOf(trigger.apiKey)).toBe("key-one-0123456789");
     expect(await pulumi.isSecret(trigger.apiKey)).toBe(true);
   });
+
+  it("outputs the first key alone when the keys are labelled, so a curl with it is admitted", async () => {
+    const trigger = await deploy("labelled", { ...readyImageArgs, apiKeys: "nightly:key-one-0123456789,ci:key-two-0123456789" });
+    expect(await valueOf(trigger.apiKey)).toBe("key-one-0123456789");
+    expect(await pulumi.isSecret(trigger.apiKey)).toBe(true);
+  });
 });
 
 describe("the service image", () => {

@@ -57,6 +57,20 @@ describe("request shapes", () => {
     expect((await bodyOf(res)).error.code).toBe("InvalidRequest");
   });
 
+  it("starts a run for an empty JSON body, as for {}", async () => {
+    const { app } = await buildApp(arm.emulator);
+    const res = await postRun(app, "");
+    expect(res.status).toBe(202);
+    expect(await bodyOf(res)).toMatchObject({ status: "starting", env: {} });
+  });
+
+  it("points a variable sent at the top level to env", async () => {
+    const { app } = await buildApp(arm.emulator);
+    const res = await postRun(app, { GREETING: "hello" });
+    expect(res.status).toBe(400);
+    expect((await bodyOf(res)).error.message).toBe('body: has unknown key(s): GREETING; a job\'s variables go under "env", as {"env":{"GREETING":"…"}}');
+  });
+
   it.each([
     [{ env: { A: 1 } }, "env.A"],
     [{ env: { "1BAD": "x" } }, "env.1BAD"],

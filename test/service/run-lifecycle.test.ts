@@ -93,6 +93,19 @@ describe("GET /runs", () => {
       expect(res.status, query).toBe(400);
     }
   });
+
+  it("refuses a cursor it did not issue, a truncated one and an altered one with 400, naming the cursor", async () => {
+    const { app } = await buildApp(arm.emulator, { maxQueued: 10 });
+    for (let i = 0; i < 3; i += 1) await postRun(app, { env: longRun });
+    const { nextCursor } = await bodyOf(await getWithKey(app, "/runs?limit=1"));
+    expect((await getWithKey(app, `/runs?limit=1&cursor=${nextCursor}`)).status).toBe(200);
+    const last = nextCursor.at(-1) === "A" ? "B" : "A";
+    for (const cursor of ["garbage", nextCursor.slice(0, -4), `${nextCursor.slice(0, -1)}${last}`]) {
+      const res = await getWithKey(app, `/runs?limit=1&cursor=${cursor}`);
+      expect(res.status, cursor).toBe(400);
+      expect((await bodyOf(res)).error).toEqual({ code: "InvalidRequest", message: expect.stringMatching(/^query\.cursor: is not a nextCursor of this service/) });
+    }
+  });
 });
 
 describe("GET /runs/{id}/logs", () => {

@@ -8,6 +8,7 @@ import { armCodes, authCodes, errorResponses, runLookupCodes, type DocumentLimit
 import { idempotencyKey, listQuery, logsQuery, runIdParams } from "../run-parameters.js";
 import { json, runLogsSchema, runPageSchema, runSchema } from "../schemas.js";
 import { openApiRoutes, validate, validated } from "../validate.js";
+import { emptyBodyAsObject } from "../empty-body.js";
 import { runRequestSchema } from "../../core/run-request.js";
 import type { RunService } from "../../runs/run-service.js";
 
@@ -90,7 +91,7 @@ export function runRoutes({ runs, limits, admitStart }: RunRoutesOptions) {
     path: "/",
     operationId: "startRun",
     summary: "Start a run: re-create a free container group with this env, or queue it.",
-    middleware: [requireJson, bodyLimit({ maxSize: limits.maxBodyBytes, onError: tooLarge }), validate("header", keyHeader), validate("json", request)],
+    middleware: [requireJson, bodyLimit({ maxSize: limits.maxBodyBytes, onError: tooLarge }), emptyBodyAsObject, validate("header", keyHeader), validate("json", request)],
     parameters: [{ $ref: "#/components/parameters/IdempotencyKey" }],
     request: { body: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/RunRequest" } } } } },
     responses: {
