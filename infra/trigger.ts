@@ -1,6 +1,7 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { defaultArmEndpoint } from "../service/config.js";
 import { aciSecretsDocument } from "./aci-secrets.js";
 import { type DeploymentScope, type NameSeed, roleDefinitionGuid, roleName, storageAccountName } from "./names.js";
 import { containerGroupOperatorActions, roleDefinitionResourceId } from "./permissions.js";
@@ -8,7 +9,8 @@ import { grantSettle, propagationWait, roleDefinitionSettle, settled } from "./p
 import { deployRunStore } from "./run-store.js";
 import { deployServiceApp } from "./service-app.js";
 import { buildServiceImage, type ServiceBuild } from "./service-image.js";
-import { serviceEnvironment } from "./service-env.js";
+import { serviceSettingProblems } from "./service-check.js";
+import { type ArgumentValues, argumentEntries, containerBaseJson, serviceEnvironment } from "./service-env.js";
 import { apiKeyProblems, argumentProblems, environmentProblems, type TunableServiceSetting } from "./validate.js";
 import { deployWorkerPool, type WireEnvironmentVariable } from "./worker-pool.js";
 
@@ -95,10 +97,27 @@ export class AciHttpTrigger extends pulumi.ComponentResource {
   constructor(name: string, args: AciHttpTriggerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aci-http-trigger:index:AciHttpTrigger", name, {}, opts);
     refuse(argumentProblems(args));
+    const containerName = args.containerName ?? "worker";
+    const fromArgs: ArgumentValues = {
+      container: containerName,
+      containerImage: args.image,
+      containerBase: containerBaseJson(args.environment, args.command),
+      armEndpoint: args.armEndpoint ?? defaultArmEndpoint,
+      settings: args.serviceSettings,
+      ...(args.entra
+        ? {
+            entra: {
+              audience: args.entra.audience,
+              ...(args.entra.requiredRole ? { requiredRole: args.entra.requiredRole } : {}),
+              ...(args.entra.allowedClients ? { allowedClients: pulumi.all(args.entra.allowedClients).apply((ids) => ids.join(",")) } : {}),
+            },
+          }
+        : {}),
+    };
+    refuse(serviceSettingProblems(argumentEntries(fromArgs)));
 
     const parent = this;
     const seed: NameSeed = { project: pulumi.getProject(), stack: pulumi.getStack(), name };
-    const containerName = args.containerName ?? "worker";
     const tags = args.tags;
     const clientConfig = azure.authorization.getClientConfigOutput({ parent });
 
@@ -210,32 +229,17 @@ export class AciHttpTrigger extends pulumi.ComponentResource {
         aciSecretsDocument({ containerName, secureEnvironment: secure as Record<string, string>, logAnalyticsWorkspaceKey: key }),
       ),
     );
+    const { entra, ...argumentValues } = fromArgs;
     const service = serviceEnvironment({
+      ...argumentValues,
       subscriptionId: clientConfig.subscriptionId,
       resourceGroup: resourceGroupName,
       containerGroups: pool.map((member) => member.name),
-      container: containerName,
-      containerImage: args.image,
-      // From the plain env alone: derived from secureEnvironment, the whole value would be secret.
-      containerBase: pulumi
-        .all([pulumi.output(args.environment ?? {}), pulumi.output(args.command)])
-        .apply(([env, command]) => JSON.stringify({ env, ...(command === undefined ? {} : { command }) })),
       clientId: identity.clientId,
-      armEndpoint: args.armEndpoint ?? "https://management.azure.com",
       apiKeys,
       secrets: aciSecrets,
       storageAccount: store.account.name,
-      settings: args.serviceSettings,
-      ...(args.entra
-        ? {
-            entra: {
-              tenantId: clientConfig.tenantId,
-              audience: args.entra.audience,
-              ...(args.entra.requiredRole ? { requiredRole: args.entra.requiredRole } : {}),
-              ...(args.entra.allowedClients ? { allowedClients: pulumi.all(args.entra.allowedClients).apply((ids) => ids.join(",")) } : {}),
-            },
-          }
-        : {}),
+      ...(entra ? { entra: { ...entra, tenantId: clientConfig.tenantId } } : {}),
     });
 
     // Everything the first revision uses with the identity: pulling its image, the store its

@@ -22,6 +22,9 @@ export interface RateLimits {
 
 export const defaultRateLimits: RateLimits = { maxStartsPerMinute: 60, maxFailedAuthPerMinute: 20, trustedProxyHops: 0 };
 
+/** ARM's public endpoint; the stack passes it explicitly when it is given no other. */
+export const defaultArmEndpoint = "https://management.azure.com";
+
 const logLevels = ["debug", "info", "warn", "error"] as const;
 
 // Azure's rules for container group names (1 to 63 lowercase letters, digits and single
@@ -52,7 +55,7 @@ export const configVariables = z.object({
   [n.containerImage]: variable(z.string().refine(isImageReference, "must be a container image reference, such as registry.example/team/job:1.4").optional()),
   [n.containerBase]: variable(json(wantedBaseSchema, ' (expected {"env": {...}, "command": [...]})').optional()),
   [n.clientId]: variable(z.string().optional()),
-  [n.armEndpoint]: variable(httpsUrl().default("https://management.azure.com")),
+  [n.armEndpoint]: variable(httpsUrl().default(defaultArmEndpoint)),
   [n.apiKeys]: variable(apiKeysSchema().default([])),
   [n.allowUnauthenticated]: variable(flag().default(false)),
   [n.secrets]: variable(json(aciSecretsSchema).default({})),

@@ -33,6 +33,13 @@ describe("secret arguments the service would refuse", () => {
     expect(registered.get("overlap-group-1")?.urn ?? "").toBe("");
   });
 
+  it("fails the deployment on a secure variable named TRIGGER_BASE, which the service reserves", async () => {
+    await build("secure-base", { secureEnvironment: pulumi.secret({ TRIGGER_BASE: "{}" }) });
+    const failure = await failures.next(/TRIGGER_BASE/);
+    expect(failure.message).toContain(`Invalid "secureEnvironment": "TRIGGER_BASE" is set by the service on each run, never by the stack.`);
+    expect(registered.get("secure-base-group-1")?.urn ?? "").toBe("");
+  });
+
   it("fails the deployment on a secure variable named TRIGGER_RUN_ID or not a valid name", async () => {
     await build("secure-names", { secureEnvironment: pulumi.secret({ TRIGGER_RUN_ID: "x", "9LIVES": "y" }) });
     const failure = await failures.next(/TRIGGER_RUN_ID/);
