@@ -1,4 +1,5 @@
 import { envNamePattern } from "../aci/env-name.js";
+import { aciNamePattern } from "../aci/resource-name.js";
 import { isImageReference } from "../service/core/image-reference.js";
 import { minApiKeyLength, splitApiKeyEntry } from "../service/core/limits.js";
 import { reservedEnvNames } from "../service/core/run-request.js";
@@ -12,8 +13,6 @@ import { reservedEnvNames } from "../service/core/run-request.js";
  * The service's own settings are checked with the service's own schema (`serviceSettingProblems`).
  */
 
-/** ACI container names: lowercase letters, digits and single hyphens, 1–63 characters. */
-const containerNamePattern = /^[a-z0-9](?:-?[a-z0-9])*$/;
 
 /** Service settings a stack may tune; each maps to one of the service's `configNames`. */
 export const tunableServiceSettings = [
@@ -150,7 +149,7 @@ function checkImage(value: unknown): string[] {
 
 function checkContainerName(value: unknown): string[] {
   if (value === undefined || isPending(value)) return [];
-  if (typeof value !== "string" || value.length > 63 || !containerNamePattern.test(value)) {
+  if (typeof value !== "string" || !aciNamePattern.test(value)) {
     return [
       `Invalid "containerName": ${JSON.stringify(value)} must be 1–63 lowercase letters, digits or single hyphens, not starting or ending with a hyphen.`,
     ];

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import * as z from "zod";
+import { aciNamePattern } from "../aci/resource-name.js";
 import { configNames } from "./config-names.js";
 import { flag, httpsUrl, integer, json, list, variable } from "./config-values.js";
 import { isImageReference } from "./core/image-reference.js";
@@ -27,9 +28,9 @@ export const defaultArmEndpoint = "https://management.azure.com";
 
 const logLevels = ["debug", "info", "warn", "error"] as const;
 
-// Azure's rules for container group names (1 to 63 lowercase letters, digits and single
-// hyphens) and storage account names; Azure Tables forbids the partition's characters in keys.
-const groupName = /^(?=.{1,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$/i;
+// ARM matches names regardless of case, so a group may be named in any. Azure's rule for storage
+// account names; Azure Tables forbids the partition's characters in keys.
+const isGroupName = (name: string) => aciNamePattern.test(name.toLowerCase());
 const groupNames = "must be container group names (letters, digits and hyphens, at most 63)";
 const storageAccountName = /^[a-z0-9]{3,24}$/;
 const partition = /^[^/\\#?\u0000-\u001f\u007f-\u009f]{1,200}$/;
@@ -44,10 +45,10 @@ export const configVariables = z.object({
   [n.port]: variable(integer(0, 65_535).default(8080)),
   [n.subscriptionId]: variable(z.string("is required").refine(isGuid, "must be a GUID")),
   [n.resourceGroup]: variable(z.string("is required")),
-  [n.containerGroup]: variable(z.string().regex(groupName, groupNames).optional()),
+  [n.containerGroup]: variable(z.string().refine(isGroupName, groupNames).optional()),
   [n.containerGroups]: variable(
     list()
-      .refine((names) => names.every((name) => groupName.test(name)), groupNames)
+      .refine((names) => names.every(isGroupName), groupNames)
       .refine((names) => new Set(names.map((name) => name.toLowerCase())).size === names.length, "must not name a group twice")
       .optional(),
   ),

@@ -8,7 +8,7 @@ import type { WantedBase } from "./core/wanted-base.js";
 import { type AuthConfig, authConfig, authProblems, entraProblems } from "./http/auth-config.js";
 
 export { ConfigError } from "./config-error.js";
-export { configVariables, defaultArmEndpoint, defaultRateLimits, type LogLevel, type RateLimits } from "./config-variables.js";
+export { defaultArmEndpoint, defaultRateLimits, type LogLevel, type RateLimits } from "./config-variables.js";
 
 const n = configNames;
 const defaultArmRequestTimeoutMs = 10_000;
