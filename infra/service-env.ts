@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { defaultArmEndpoint } from "../service/config.js";
 import { type ConfigName, configNames, secretConfigNames } from "../service/config-names.js";
+import type { AciHttpTriggerArgs } from "./trigger.js";
 import { type TunableServiceSetting, tunableServiceSettings } from "./validate.js";
 
 /** The port the service listens on and the Container App's ingress targets. */
@@ -69,6 +71,27 @@ export function secretNameFor(name: ConfigName): string {
 function groupsEntry(groups: readonly string[]): [ConfigName, string] {
   if (groups.length === 0) throw new Error("A trigger needs at least one container group.");
   return groups.length === 1 ? [configNames.containerGroup, groups[0]!] : [configNames.containerGroups, groups.join(",")];
+}
+
+/** The service's settings the component takes from its arguments; `containerName` already defaulted. */
+export function argumentValues(args: AciHttpTriggerArgs, containerName: string): ArgumentValues {
+  const entra = args.entra;
+  return {
+    container: containerName,
+    containerImage: args.image,
+    containerBase: containerBaseJson(args.environment, args.command),
+    armEndpoint: args.armEndpoint ?? defaultArmEndpoint,
+    settings: args.serviceSettings,
+    ...(entra
+      ? {
+          entra: {
+            audience: entra.audience,
+            ...(entra.requiredRole ? { requiredRole: entra.requiredRole } : {}),
+            ...(entra.allowedClients ? { allowedClients: pulumi.all(entra.allowedClients).apply((ids) => ids.join(",")) } : {}),
+          },
+        }
+      : {}),
+  };
 }
 
 /**

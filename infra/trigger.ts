@@ -1,7 +1,6 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { defaultArmEndpoint } from "../service/config.js";
 import { aciSecretsDocument } from "./aci-secrets.js";
 import { type DeploymentScope, type NameSeed, roleDefinitionGuid, roleName, storageAccountName } from "./names.js";
 import { containerGroupOperatorActions, roleDefinitionResourceId } from "./permissions.js";
@@ -10,7 +9,7 @@ import { deployRunStore } from "./run-store.js";
 import { deployServiceApp } from "./service-app.js";
 import { buildServiceImage, type ServiceBuild } from "./service-image.js";
 import { serviceSettingProblems } from "./service-check.js";
-import { type ArgumentValues, argumentEntries, containerBaseJson, serviceEnvironment } from "./service-env.js";
+import { argumentEntries, argumentValues, serviceEnvironment } from "./service-env.js";
 import { apiKeyProblems, argumentProblems, environmentProblems, type TunableServiceSetting } from "./validate.js";
 import { deployWorkerPool, type WireEnvironmentVariable } from "./worker-pool.js";
 
@@ -98,22 +97,7 @@ export class AciHttpTrigger extends pulumi.ComponentResource {
     super("aci-http-trigger:index:AciHttpTrigger", name, {}, opts);
     refuse(argumentProblems(args));
     const containerName = args.containerName ?? "worker";
-    const fromArgs: ArgumentValues = {
-      container: containerName,
-      containerImage: args.image,
-      containerBase: containerBaseJson(args.environment, args.command),
-      armEndpoint: args.armEndpoint ?? defaultArmEndpoint,
-      settings: args.serviceSettings,
-      ...(args.entra
-        ? {
-            entra: {
-              audience: args.entra.audience,
-              ...(args.entra.requiredRole ? { requiredRole: args.entra.requiredRole } : {}),
-              ...(args.entra.allowedClients ? { allowedClients: pulumi.all(args.entra.allowedClients).apply((ids) => ids.join(",")) } : {}),
-            },
-          }
-        : {}),
-    };
+    const fromArgs = argumentValues(args, containerName);
     refuse(serviceSettingProblems(argumentEntries(fromArgs)));
 
     const parent = this;
@@ -229,9 +213,9 @@ export class AciHttpTrigger extends pulumi.ComponentResource {
         aciSecretsDocument({ containerName, secureEnvironment: secure as Record<string, string>, logAnalyticsWorkspaceKey: key }),
       ),
     );
-    const { entra, ...argumentValues } = fromArgs;
+    const { entra, ...otherArgumentValues } = fromArgs;
     const service = serviceEnvironment({
-      ...argumentValues,
+      ...otherArgumentValues,
       subscriptionId: clientConfig.subscriptionId,
       resourceGroup: resourceGroupName,
       containerGroups: pool.map((member) => member.name),
