@@ -61,14 +61,20 @@ interface ConfigRule {
 
 const entraNames = [n.entraTenantId, n.entraAudience, n.entraRequiredRole, n.entraAllowedClients, n.entraAuthority, n.entraAcceptV1Tokens];
 
+/** The pool: ACI_CONTAINER_GROUPS, or ACI_CONTAINER_GROUP for a pool of one. */
+function containerGroupsOf(vars: ConfigVariables): string[] {
+  const single = vars[n.containerGroup];
+  return vars[n.containerGroups] ?? (single === undefined ? [] : [single]);
+}
+
 const configRules: readonly ConfigRule[] = [
   {
     reads: [n.containerGroup, n.containerGroups],
     problems: (vars) => {
-      const pool = vars[n.containerGroups];
-      const single = vars[n.containerGroup];
-      if (pool !== undefined && single !== undefined) return [{ variable: n.containerGroups, problem: `must not be set together with ${n.containerGroup}` }];
-      if ((pool ?? (single === undefined ? [] : [single])).length > 0) return [];
+      if (vars[n.containerGroups] !== undefined && vars[n.containerGroup] !== undefined) {
+        return [{ variable: n.containerGroups, problem: `must not be set together with ${n.containerGroup}` }];
+      }
+      if (containerGroupsOf(vars).length > 0) return [];
       return [{ variable: n.containerGroups, problem: `is required (or ${n.containerGroup} for a pool of one)` }];
     },
   },
@@ -102,20 +108,22 @@ const configRules: readonly ConfigRule[] = [
   },
 ];
 
-/** `rule` as a zod check that runs unless one of the variables it reads already failed. */
+/**
+ * `rule` as a zod check that runs unless one of the variables it reads already failed (or the
+ * environment is no object at all, an issue without a path).
+ */
 function ruleCheck(rule: ConfigRule) {
   return z.superRefine<ConfigVariables>(
     (vars, ctx) => {
       for (const { variable, problem } of rule.problems(vars)) ctx.addIssue({ code: "custom", path: [variable], message: problem });
     },
-    { when: (payload) => !payload.issues.some((issue) => rule.reads.includes(issue.path?.[0] as ConfigName)) },
+    { when: (payload) => payload.issues.every((issue) => issue.path?.[0] !== undefined && !rule.reads.includes(issue.path[0] as ConfigName)) },
   );
 }
 
 function toConfig(vars: ConfigVariables): Config {
   const armRetryTimeoutMs = vars[n.armRetryTimeoutMs];
   const connectionString = vars[n.storageConnectionString];
-  const single = vars[n.containerGroup];
   const optional = {
     container: vars[n.container],
     containerImage: vars[n.containerImage],
@@ -128,7 +136,7 @@ function toConfig(vars: ConfigVariables): Config {
     port: vars[n.port],
     subscriptionId: vars[n.subscriptionId],
     resourceGroup: vars[n.resourceGroup],
-    containerGroups: vars[n.containerGroups] ?? (single === undefined ? [] : [single]),
+    containerGroups: containerGroupsOf(vars),
     ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
     armEndpoint: vars[n.armEndpoint],
     auth: authConfig(authVariables(vars)),
