@@ -1,6 +1,7 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { configNames } from "../service/config-names.js";
 import { aciSecretsDocument } from "./aci-secrets.js";
 import { type DeploymentScope, type NameSeed, roleDefinitionGuid, roleName, storageAccountName } from "./names.js";
 import { containerGroupOperatorActions, roleDefinitionResourceId } from "./permissions.js";
@@ -205,13 +206,18 @@ export class AciHttpTrigger extends pulumi.ComponentResource {
     const apiKeys = pulumi.secret(
       pulumi.output(configuredKeys).apply((keys) => {
         refuse(apiKeyProblems(keys));
+        // Then the service's own check, which also refuses a label given twice.
+        refuse(serviceSettingProblems([[configNames.apiKeys, keys]]));
         return keys;
       }),
     );
     const aciSecrets = pulumi.secret(
-      pulumi.all([checkedEnvironment, workspaceKey]).apply(([{ secure }, key]) =>
-        aciSecretsDocument({ containerName, secureEnvironment: secure as Record<string, string>, logAnalyticsWorkspaceKey: key }),
-      ),
+      pulumi.all([checkedEnvironment, workspaceKey]).apply(([{ secure }, key]) => {
+        const document = aciSecretsDocument({ containerName, secureEnvironment: secure as Record<string, string>, logAnalyticsWorkspaceKey: key });
+        // The service refuses an empty secure value, for one, and names only the variable.
+        refuse(serviceSettingProblems([[configNames.secrets, document]]));
+        return document;
+      }),
     );
     const { entra, ...otherArgumentValues } = fromArgs;
     const service = serviceEnvironment({

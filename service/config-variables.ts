@@ -1,10 +1,11 @@
 import { isIP } from "node:net";
 import * as z from "zod";
+import { envNamePattern } from "../aci/env-name.js";
 import { aciNamePattern } from "../aci/resource-name.js";
 import { configNames } from "./config-names.js";
 import { flag, httpsUrl, integer, json, list, variable } from "./config-values.js";
 import { isImageReference } from "./core/image-reference.js";
-import { envNamePattern, reservedEnvNames } from "./core/run-request.js";
+import { reservedEnvNames } from "./core/run-request.js";
 import { aciSecretsSchema } from "./core/secrets.js";
 import { wantedBaseSchema } from "./core/wanted-base.js";
 import { type AuthVariables, apiKeysSchema, defaultEntraAuthority, guidListSchema, isGuid } from "./http/auth-config.js";
