@@ -7,6 +7,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json ./
 COPY scripts ./scripts
+COPY aci ./aci
 COPY service ./service
 RUN npm run build -- --outfile=/out/server.mjs
 

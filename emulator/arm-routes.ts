@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { aciApiVersion } from "../aci/api-version.js";
 import type { ArmPath } from "./arm-paths.js";
 import { cloudError, notFound, transitioning, type Reply } from "./cloud-error.js";
 import { containerLogs } from "./container-logs.js";
@@ -24,7 +25,7 @@ export interface ArmRequest {
   body: unknown;
 }
 
-export const apiVersion = "2023-05-01";
+export const apiVersion = aciApiVersion;
 /** The api-version ACI writes into its Azure-AsyncOperation links. */
 export const operationApiVersion = "2018-06-01";
 const listPageSize = 100;

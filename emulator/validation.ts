@@ -1,8 +1,8 @@
+import { aciApiVersion } from "../aci/api-version.js";
+import { envNamePattern } from "../aci/env-name.js";
 import { cloudError, type Reply } from "./cloud-error.js";
 import { customTimeoutRefusedCode, provisioningTimeoutFields } from "./provisioning-timeout.js";
 import { arrayAt, isObject, objectAt, restartPolicyOf, stringAt, type JsonObject } from "./wire.js";
-
-const envNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * The checks ARM and ACI make on a PUT body before accepting it, with their error codes and,
@@ -24,7 +24,7 @@ export function validateGroup(body: unknown, name: string): Reply | undefined {
   const timeoutField = provisioningTimeoutFields.find((field) => properties[field] !== undefined);
   if (timeoutField) {
     // ARM's code is known (azapi#993); its message is not, so this text is the emulator's own.
-    return cloudError(400, customTimeoutRefusedCode, `The property '${timeoutField}' of container group '${name}' is not supported in api-version 2023-05-01; remove it from the request.`);
+    return cloudError(400, customTimeoutRefusedCode, `The property '${timeoutField}' of container group '${name}' is not supported in api-version ${aciApiVersion}; remove it from the request.`);
   }
   for (const list of ["containers", "initContainers"] as const) {
     for (const container of arrayAt(properties, list)) {

@@ -1,38 +1,45 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+import { defaultArmEndpoint } from "../service/config.js";
 import { type ConfigName, configNames, secretConfigNames } from "../service/config-names.js";
-import type { TunableServiceSetting } from "./validate.js";
+import type { AciHttpTriggerArgs } from "./trigger-args.js";
+import { type TunableServiceSetting, tunableServiceSettings } from "./validate.js";
 
 /** The port the service listens on and the Container App's ingress targets. */
 export const servicePort = 8080;
 
-/** The service's configuration as the component knows it; every name comes from `configNames`. */
-export interface ServiceConfigValues {
-  subscriptionId: pulumi.Input<string>;
-  resourceGroup: pulumi.Input<string>;
-  /** The pool's container group names, in order; at least one. */
-  containerGroups: readonly string[];
+/** The part of the service's configuration the component takes from its own arguments. */
+export interface ArgumentValues {
   container: pulumi.Input<string>;
   /** The worker image runs start from: the service applies it on each run, so no rollout PUTs a group. */
   containerImage: pulumi.Input<string>;
   /** The worker's base env and command as ACI_CONTAINER_BASE's JSON: the service starts each run from it. */
   containerBase: pulumi.Input<string>;
-  clientId: pulumi.Input<string>;
   armEndpoint: pulumi.Input<string>;
+  settings?: Partial<Record<TunableServiceSetting, pulumi.Input<string>>>;
+  /** Entra ID callers, when enabled. */
+  entra?: {
+    audience: pulumi.Input<string>;
+    requiredRole?: pulumi.Input<string>;
+    /** comma-separated client ids */
+    allowedClients?: pulumi.Input<string>;
+  };
+}
+
+/** The service's configuration as the component knows it; every name comes from `configNames`. */
+export interface ServiceConfigValues extends ArgumentValues {
+  subscriptionId: pulumi.Input<string>;
+  resourceGroup: pulumi.Input<string>;
+  /** The pool's container group names, in order; at least one. */
+  containerGroups: readonly string[];
+  clientId: pulumi.Input<string>;
   /** Comma-separated bearer keys. */
   apiKeys: pulumi.Input<string>;
   /** The ACI_SECRETS JSON document. */
   secrets: pulumi.Input<string>;
   /** The storage account that holds the run store and the wake queue; the identity reaches it. */
   storageAccount: pulumi.Input<string>;
-  settings?: Partial<Record<TunableServiceSetting, pulumi.Input<string>>>;
   /** Entra ID callers of the deploying tenant, when enabled. */
-  entra?: {
-    tenantId: pulumi.Input<string>;
-    audience: pulumi.Input<string>;
-    requiredRole?: pulumi.Input<string>;
-    /** comma-separated client ids */
-    allowedClients?: pulumi.Input<string>;
-  };
+  entra?: ArgumentValues["entra"] & { tenantId: pulumi.Input<string> };
 }
 
 /**
@@ -66,39 +73,84 @@ function groupsEntry(groups: readonly string[]): [ConfigName, string] {
   return groups.length === 1 ? [configNames.containerGroup, groups[0]!] : [configNames.containerGroups, groups.join(",")];
 }
 
+/** The service's settings the component takes from its arguments; `containerName` already defaulted. */
+export function argumentValues(args: AciHttpTriggerArgs, containerName: string): ArgumentValues {
+  const entra = args.entra;
+  return {
+    container: containerName,
+    containerImage: args.image,
+    containerBase: containerBaseJson(args.environment, args.command),
+    armEndpoint: args.armEndpoint ?? defaultArmEndpoint,
+    settings: args.serviceSettings,
+    ...(entra
+      ? {
+          entra: {
+            audience: entra.audience,
+            ...(entra.requiredRole ? { requiredRole: entra.requiredRole } : {}),
+            ...(entra.allowedClients ? { allowedClients: pulumi.all(entra.allowedClients).apply((ids) => ids.join(",")) } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * ACI_CONTAINER_BASE from the worker's plain env and command (derived from secureEnvironment,
+ * the whole value would be secret). A plain string while both are known, so preview can check it.
+ */
+export function containerBaseJson(
+  environment: Record<string, pulumi.Input<string>> = {},
+  command?: pulumi.Input<pulumi.Input<string>[]>,
+): pulumi.Input<string> {
+  const encode = (env: Record<string, string>, cmd: string[] | undefined) => JSON.stringify({ env, ...(cmd === undefined ? {} : { command: cmd }) });
+  const plainEnv = Object.values(environment).every((value) => typeof value === "string");
+  const plainCommand = command === undefined || (Array.isArray(command) && command.every((part) => typeof part === "string"));
+  if (plainEnv && plainCommand) return encode(environment as Record<string, string>, command as string[] | undefined);
+  return pulumi.all([pulumi.output(environment), pulumi.output(command)]).apply(([env, cmd]) => encode(env, cmd));
+}
+
+/**
+ * Every variable the component derives from its arguments (and its constants), whether it sets
+ * it or not: undefined leaves the variable unset, so the service applies its default. These are
+ * the ones the stack can check at preview, before any resource exists.
+ */
+export function argumentEntries(values: ArgumentValues): [ConfigName, pulumi.Input<string> | undefined][] {
+  return [
+    [configNames.port, String(servicePort)],
+    [configNames.container, values.container],
+    [configNames.containerImage, values.containerImage],
+    [configNames.containerBase, values.containerBase],
+    [configNames.armEndpoint, values.armEndpoint],
+    [configNames.trustedProxyHops, ingressProxyHops],
+    [configNames.entraAudience, values.entra?.audience],
+    [configNames.entraRequiredRole, values.entra?.requiredRole],
+    [configNames.entraAllowedClients, values.entra?.allowedClients],
+    ...tunableServiceSettings.map((setting): [ConfigName, pulumi.Input<string> | undefined] => [configNames[setting], values.settings?.[setting]]),
+  ];
+}
+
 /**
  * The Container App's env and secrets. Values of the service's secret names (`secretConfigNames`)
  * become Container App secrets referenced by `secretRef`, so they never appear as plain env
  * values in the app's ARM definition or its revisions.
  */
 export function serviceEnvironment(values: ServiceConfigValues): { env: ContainerAppEnvVar[]; secrets: ContainerAppSecret[] } {
-  const entries: [ConfigName, pulumi.Input<string>][] = [
-    [configNames.port, String(servicePort)],
+  const entries: [ConfigName, pulumi.Input<string> | undefined][] = [
     [configNames.subscriptionId, values.subscriptionId],
     [configNames.resourceGroup, values.resourceGroup],
     groupsEntry(values.containerGroups),
-    [configNames.container, values.container],
-    [configNames.containerImage, values.containerImage],
-    [configNames.containerBase, values.containerBase],
     [configNames.clientId, values.clientId],
-    [configNames.armEndpoint, values.armEndpoint],
     [configNames.apiKeys, values.apiKeys],
     [configNames.secrets, values.secrets],
     [configNames.storageAccount, values.storageAccount],
-    [configNames.trustedProxyHops, ingressProxyHops],
+    [configNames.entraTenantId, values.entra?.tenantId],
+    ...argumentEntries(values),
   ];
-  if (values.entra) {
-    entries.push([configNames.entraTenantId, values.entra.tenantId], [configNames.entraAudience, values.entra.audience]);
-    if (values.entra.requiredRole) entries.push([configNames.entraRequiredRole, values.entra.requiredRole]);
-    if (values.entra.allowedClients) entries.push([configNames.entraAllowedClients, values.entra.allowedClients]);
-  }
-  for (const [setting, value] of Object.entries(values.settings ?? {})) {
-    if (value !== undefined) entries.push([configNames[setting as TunableServiceSetting], value]);
-  }
 
   const env: ContainerAppEnvVar[] = [];
   const secrets: ContainerAppSecret[] = [];
   for (const [name, value] of entries) {
+    if (value === undefined) continue;
     if (secretConfigNames.includes(name)) {
       secrets.push({ name: secretNameFor(name), value });
       env.push({ name, secretRef: secretNameFor(name) });

@@ -1,70 +1,22 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { configNames } from "../service/config-names.js";
 import { aciSecretsDocument } from "./aci-secrets.js";
 import { type DeploymentScope, type NameSeed, roleDefinitionGuid, roleName, storageAccountName } from "./names.js";
 import { containerGroupOperatorActions, roleDefinitionResourceId } from "./permissions.js";
 import { grantSettle, propagationWait, roleDefinitionSettle, settled } from "./propagation.js";
 import { deployRunStore } from "./run-store.js";
 import { deployServiceApp } from "./service-app.js";
-import { buildServiceImage, type ServiceBuild } from "./service-image.js";
-import { serviceEnvironment } from "./service-env.js";
+import { buildServiceImage } from "./service-image.js";
+import { serviceSettingProblems } from "./service-check.js";
+import { argumentEntries, argumentValues, serviceEnvironment } from "./service-env.js";
 import { splitApiKeyEntry } from "../service/core/limits.js";
-import { apiKeyProblems, argumentProblems, environmentProblems, type TunableServiceSetting } from "./validate.js";
+import { apiKeyProblems, argumentProblems, environmentProblems } from "./validate.js";
+import type { AciHttpTriggerArgs } from "./trigger-args.js";
 import { deployWorkerPool, type WireEnvironmentVariable } from "./worker-pool.js";
 
-/** Entra ID callers of the trigger (see `AciHttpTriggerArgs.entra`). */
-export interface EntraCallers {
-  readonly audience: pulumi.Input<string>;
-  readonly requiredRole?: pulumi.Input<string>;
-  readonly allowedClients?: pulumi.Input<string>[];
-}
-
-export interface AciHttpTriggerArgs {
-  /** An existing resource group to deploy into; when absent, the component creates one. */
-  readonly resourceGroupName?: pulumi.Input<string>;
-  /** Azure region; defaults to the resource group's. */
-  readonly location?: pulumi.Input<string>;
-  /**
-   * The worker's container image (the job each run starts). A new image reaches each group with
-   * its next run, through the service; `pulumi up` never re-deploys a group for it.
-   */
-  readonly image: pulumi.Input<string>;
-  /** The worker's base command; the image's entrypoint when absent. */
-  readonly command?: pulumi.Input<pulumi.Input<string>[]>;
-  /** CPU cores of each worker group; 1 by default. A change replaces the groups. */
-  readonly cpu?: pulumi.Input<number>;
-  /** Memory of each worker group in GB; 1.5 by default. A change replaces the groups. */
-  readonly memoryInGB?: pulumi.Input<number>;
-  /** The worker container's name, the container each run targets; `worker` by default. */
-  readonly containerName?: string;
-  /** Plain base env of the worker; each run's env is added on top. */
-  readonly environment?: Record<string, pulumi.Input<string>>;
-  /** Secure env (ACI `secureValue`) the worker always carries; the service restores it on every run. */
-  readonly secureEnvironment?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /** How many identical worker groups run jobs side by side; 1 by default. */
-  readonly poolSize?: number;
-  /** A ready image of the trigger service; when given, nothing is built and no registry is made. */
-  readonly serviceImage?: pulumi.Input<string>;
-  /** Build the trigger service from source instead (needs Docker where `pulumi up` runs). */
-  readonly serviceBuild?: ServiceBuild;
-  /** Comma-separated bearer keys for callers; one is generated when absent. */
-  readonly apiKeys?: pulumi.Input<string>;
-  /** ARM's base URL as the service sees it; https://management.azure.com by default. */
-  readonly armEndpoint?: pulumi.Input<string>;
-  /** Optional service limits and log level, passed to the service verbatim. */
-  readonly serviceSettings?: Partial<Record<TunableServiceSetting, pulumi.Input<string>>>;
-  /**
-   * Lets callers sign in with Microsoft Entra ID access tokens of the deploying tenant, beside the
-   * keys: `audience` is the API app's application ID URI or client id; a token must hold
-   * `requiredRole` in its `roles` and come from one of `allowedClients` when they are given.
-   */
-  readonly entra?: EntraCallers;
-  /** Days the Log Analytics workspace keeps the worker's and the service's logs; 30 by default. */
-  readonly logRetentionInDays?: number;
-  /** The stack's own tags, put on every resource it creates. */
-  readonly tags?: Record<string, pulumi.Input<string>>;
-}
+export type { AciHttpTriggerArgs, EntraCallers } from "./trigger-args.js";
 
 /** Fails the deployment (not just this value) with `problems`, which name config keys and never values. */
 function refuse(problems: string[]): void {
@@ -96,10 +48,12 @@ export class AciHttpTrigger extends pulumi.ComponentResource {
   constructor(name: string, args: AciHttpTriggerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aci-http-trigger:index:AciHttpTrigger", name, {}, opts);
     refuse(argumentProblems(args));
+    const containerName = args.containerName ?? "worker";
+    const fromArgs = argumentValues(args, containerName);
+    refuse(serviceSettingProblems(argumentEntries(fromArgs)));
 
     const parent = this;
     const seed: NameSeed = { project: pulumi.getProject(), stack: pulumi.getStack(), name };
-    const containerName = args.containerName ?? "worker";
     const tags = args.tags;
     const clientConfig = azure.authorization.getClientConfigOutput({ parent });
 
@@ -203,40 +157,30 @@ export class AciHttpTrigger extends pulumi.ComponentResource {
     const apiKeys = pulumi.secret(
       pulumi.output(configuredKeys).apply((keys) => {
         refuse(apiKeyProblems(keys));
+        // Then the service's own check, which also refuses a label given twice.
+        refuse(serviceSettingProblems([[configNames.apiKeys, keys]]));
         return keys;
       }),
     );
     const aciSecrets = pulumi.secret(
-      pulumi.all([checkedEnvironment, workspaceKey]).apply(([{ secure }, key]) =>
-        aciSecretsDocument({ containerName, secureEnvironment: secure as Record<string, string>, logAnalyticsWorkspaceKey: key }),
-      ),
+      pulumi.all([checkedEnvironment, workspaceKey]).apply(([{ secure }, key]) => {
+        const document = aciSecretsDocument({ containerName, secureEnvironment: secure as Record<string, string>, logAnalyticsWorkspaceKey: key });
+        // The service refuses an empty secure value, for one, and names only the variable.
+        refuse(serviceSettingProblems([[configNames.secrets, document]]));
+        return document;
+      }),
     );
+    const { entra, ...otherArgumentValues } = fromArgs;
     const service = serviceEnvironment({
+      ...otherArgumentValues,
       subscriptionId: clientConfig.subscriptionId,
       resourceGroup: resourceGroupName,
       containerGroups: pool.map((member) => member.name),
-      container: containerName,
-      containerImage: args.image,
-      // From the plain env alone: derived from secureEnvironment, the whole value would be secret.
-      containerBase: pulumi
-        .all([pulumi.output(args.environment ?? {}), pulumi.output(args.command)])
-        .apply(([env, command]) => JSON.stringify({ env, ...(command === undefined ? {} : { command }) })),
       clientId: identity.clientId,
-      armEndpoint: args.armEndpoint ?? "https://management.azure.com",
       apiKeys,
       secrets: aciSecrets,
       storageAccount: store.account.name,
-      settings: args.serviceSettings,
-      ...(args.entra
-        ? {
-            entra: {
-              tenantId: clientConfig.tenantId,
-              audience: args.entra.audience,
-              ...(args.entra.requiredRole ? { requiredRole: args.entra.requiredRole } : {}),
-              ...(args.entra.allowedClients ? { allowedClients: pulumi.all(args.entra.allowedClients).apply((ids) => ids.join(",")) } : {}),
-            },
-          }
-        : {}),
+      ...(entra ? { entra: { ...entra, tenantId: clientConfig.tenantId } } : {}),
     });
 
     // Everything the first revision uses with the identity: pulling its image, the store its

@@ -1,6 +1,8 @@
+import { envNamePattern } from "../aci/env-name.js";
+import { aciNamePattern } from "../aci/resource-name.js";
 import { isImageReference } from "../service/core/image-reference.js";
 import { minApiKeyLength, splitApiKeyEntry } from "../service/core/limits.js";
-import { runIdEnvName } from "../service/core/trigger-env-names.js";
+import { reservedEnvNames } from "../service/core/run-request.js";
 
 /**
  * Pure checks of the component's arguments, run before any child resource exists so a bad stack
@@ -8,12 +10,9 @@ import { runIdEnvName } from "../service/core/trigger-env-names.js";
  * component's argument names are also the stack's config keys). Values that are still Outputs or
  * Promises (secrets, above all) cannot be seen yet: the component runs the same checks on them
  * inside an `apply`, which fails the deployment before the resource that needs them is created.
+ * The service's own settings are checked with the service's own schema (`serviceSettingProblems`).
  */
 
-/** ACI's rule for environment variable names (FACTS §7: alphabetic or `_`, then alphanumerics or `_`). */
-const envNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** ACI container names: lowercase letters, digits and single hyphens, 1–63 characters. */
-const containerNamePattern = /^[a-z0-9](?:-?[a-z0-9])*$/;
 
 /** Service settings a stack may tune; each maps to one of the service's `configNames`. */
 export const tunableServiceSettings = [
@@ -52,7 +51,6 @@ export interface ArgsToCheck {
   secureEnvironment?: unknown;
   serviceImage?: unknown;
   serviceBuild?: unknown;
-  armEndpoint?: unknown;
   apiKeys?: unknown;
   serviceSettings?: unknown;
   poolSize?: unknown;
@@ -60,7 +58,7 @@ export interface ArgsToCheck {
 }
 
 /** An Output or a Promise: its value is not known while the program runs. */
-function isPending(value: unknown): boolean {
+export function isPending(value: unknown): boolean {
   if (typeof value !== "object" || value === null) return false;
   return (
     typeof (value as { then?: unknown }).then === "function" ||
@@ -89,8 +87,9 @@ export function environmentNameProblems(key: string, names: readonly string[]): 
           "(letters, digits and _, not starting with a digit).",
       ];
     }
-    if (name === runIdEnvName) {
-      // Its absence is how a job tells the start ACI makes on every deployment from a run.
+    if (reservedEnvNames.has(name)) {
+      // The service writes these on the worker at each run (the run's id, the bookkeeping of its
+      // base), and refuses to start on a base that sets them.
       return [`Invalid "${key}": ${JSON.stringify(name)} is set by the service on each run, never by the stack.`];
     }
     return [];
@@ -150,7 +149,7 @@ function checkImage(value: unknown): string[] {
 
 function checkContainerName(value: unknown): string[] {
   if (value === undefined || isPending(value)) return [];
-  if (typeof value !== "string" || value.length > 63 || !containerNamePattern.test(value)) {
+  if (typeof value !== "string" || !aciNamePattern.test(value)) {
     return [
       `Invalid "containerName": ${JSON.stringify(value)} must be 1–63 lowercase letters, digits or single hyphens, not starting or ending with a hyphen.`,
     ];
@@ -169,14 +168,6 @@ function checkServiceSource(serviceImage: unknown, serviceBuild: unknown): strin
   }
   if (hasImage && !isPending(serviceImage) && (typeof serviceImage !== "string" || serviceImage.trim() === "")) {
     return [`Invalid "serviceImage": must be a container image reference.`];
-  }
-  return [];
-}
-
-function checkArmEndpoint(value: unknown): string[] {
-  if (value === undefined || isPending(value)) return [];
-  if (typeof value !== "string" || !URL.canParse(value) || new URL(value).protocol !== "https:") {
-    return [`Invalid "armEndpoint": must be an https URL, got ${JSON.stringify(value)}.`];
   }
   return [];
 }
@@ -246,7 +237,6 @@ export function argumentProblems(args: ArgsToCheck): string[] {
     ...checkEnvironment("secureEnvironment", args.secureEnvironment),
     ...overlappingNames(args.environment, args.secureEnvironment),
     ...checkServiceSource(args.serviceImage, args.serviceBuild),
-    ...checkArmEndpoint(args.armEndpoint),
     ...checkApiKeys(args.apiKeys),
     ...checkServiceSettings(args.serviceSettings),
     ...checkPoolSize(args.poolSize),

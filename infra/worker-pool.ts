@@ -1,6 +1,6 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
-import { aciApiVersion } from "../service/core/aci-api-version.js";
+import { aciApiVersion } from "../aci/api-version.js";
 import { type NameSeed, workerGroupName } from "./names.js";
 
 /** One env var of the worker as ARM's wire format spells it. */

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { envNamePattern } from "../../aci/env-name.js";
 import { loadsCode } from "./code-loading-env.js";
 import { configNames } from "../config-names.js";
 import { baseEnvName, runIdEnvName } from "./trigger-env-names.js";
@@ -21,8 +22,7 @@ export interface RunRequestLimits {
 /** Names the service itself sets on the target container; a caller may never set them. */
 export const reservedEnvNames: ReadonlySet<string> = new Set([runIdEnvName, baseEnvName]);
 
-/** ACI's rule for env names (FACTS §7): a letter or `_`, then letters, digits or `_`. */
-export const envNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export { envNamePattern };
 
 export const maxCommandItems = 256;
 export const maxCommandItemLength = 8192;

@@ -1,5 +1,6 @@
+import type { ConfigProblem } from "../config-error.js";
 import { configNames } from "../config-names.js";
-import type { EnvReader } from "../config.js";
+import { list } from "../config-values.js";
 import { minApiKeyLength, splitApiKeyEntry } from "../core/limits.js";
 
 /** A bearer key and the label that names it in logs and in a run's `startedBy`. */
@@ -36,66 +37,89 @@ const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isGuid = (value: string) => guid.test(value);
 
 /**
- * Parses TRIGGER_API_KEYS: comma-separated `key` or `label:key` entries. An unlabelled key is
- * named `key-N` by its position, so label keys whose `startedBy` must survive a rotation.
+ * TRIGGER_API_KEYS: comma-separated `key` or `label:key` entries. An unlabelled key is named
+ * `key-N` by its position, so label keys whose `startedBy` must survive a rotation.
  */
-export function parseApiKeys(read: EnvReader, entries: string[]): ApiKey[] {
-  const keys = entries.map((entry, index) => {
-    const { label, key } = splitApiKeyEntry(entry);
-    return { label: label ?? `key-${index + 1}`, value: key };
+export function apiKeysSchema() {
+  return list().transform((entries, ctx): ApiKey[] => {
+    const keys = entries.map((entry, index) => {
+      const { label, key } = splitApiKeyEntry(entry);
+      return { label: label ?? `key-${index + 1}`, value: key };
+    });
+    if (keys.some((key) => key.value.length < minApiKeyLength)) {
+      ctx.addIssue({ code: "custom", message: `must be comma-separated keys (or label:key) of at least ${minApiKeyLength} characters each` });
+    }
+    if (new Set(keys.map((key) => key.label)).size < keys.length) ctx.addIssue({ code: "custom", message: "must not repeat a label" });
+    return keys;
   });
-  if (keys.some((key) => key.value.length < minApiKeyLength)) {
-    read.fail(configNames.apiKeys, `must be comma-separated keys (or label:key) of at least ${minApiKeyLength} characters each`);
-  }
-  if (new Set(keys.map((key) => key.label)).size < keys.length) read.fail(configNames.apiKeys, "must not repeat a label");
-  return keys;
 }
 
-function readEntra(read: EnvReader): EntraSettings | undefined {
-  const tenantId = read.optional(configNames.entraTenantId);
-  const audiences = read.list(configNames.entraAudience);
-  const requiredRole = read.optional(configNames.entraRequiredRole);
-  const allowedClients = read.list(configNames.entraAllowedClients);
-  const authority = read.httpsUrl(configNames.entraAuthority, defaultEntraAuthority);
-  const acceptV1Tokens = read.boolean(configNames.entraAcceptV1Tokens, false);
-  if (tenantId === undefined) {
-    const strays = [configNames.entraAudience, configNames.entraRequiredRole, configNames.entraAllowedClients].filter((name) => read.optional(name) !== undefined);
-    if (strays.length > 0) read.fail(configNames.entraTenantId, `is required when ${strays.join(", ")} is set`);
-    return undefined;
+/** A comma-separated list of GUIDs, lowercased. */
+export function guidListSchema(message: string) {
+  return list()
+    .refine((items) => items.every(isGuid), message)
+    .transform((items) => items.map((item) => item.toLowerCase()));
+}
+
+/** The auth variables, each already valid on its own. */
+export interface AuthVariables {
+  keys: ApiKey[];
+  allowUnauthenticated: boolean;
+  tenantId?: string | undefined;
+  audiences?: string[] | undefined;
+  requiredRole?: string | undefined;
+  allowedClients?: string[] | undefined;
+  authority: string;
+  acceptV1Tokens: boolean;
+}
+
+/** What the Entra ID variables lack together: a tenant for the others, an audience for the tenant. */
+export function entraProblems(vars: AuthVariables): ConfigProblem[] {
+  if (vars.tenantId === undefined) {
+    const given: [string, unknown][] = [
+      [configNames.entraAudience, vars.audiences],
+      [configNames.entraRequiredRole, vars.requiredRole],
+      [configNames.entraAllowedClients, vars.allowedClients],
+    ];
+    const strays = given.filter(([, value]) => value !== undefined).map(([name]) => name);
+    return strays.length > 0 ? [{ variable: configNames.entraTenantId, problem: `is required when ${strays.join(", ")} is set` }] : [];
   }
-  if (!isGuid(tenantId)) read.fail(configNames.entraTenantId, "must be a GUID (the directory's tenant id)");
-  if (audiences === undefined || audiences.length === 0) read.fail(configNames.entraAudience, `is required when ${configNames.entraTenantId} is set`);
-  if (allowedClients?.some((client) => !isGuid(client))) read.fail(configNames.entraAllowedClients, "must be comma-separated client ids (GUIDs)");
-  return {
-    tenantId: tenantId.toLowerCase(),
-    audiences: audiences ?? [],
-    ...(requiredRole ? { requiredRole } : {}),
-    ...(allowedClients && allowedClients.length > 0 ? { allowedClients: allowedClients.map((client) => client.toLowerCase()) } : {}),
-    authority,
-    acceptV1Tokens,
-  };
+  if (vars.audiences === undefined || vars.audiences.length === 0) {
+    return [{ variable: configNames.entraAudience, problem: `is required when ${configNames.entraTenantId} is set` }];
+  }
+  return [];
 }
 
 /**
- * Reads how callers authenticate: keys, Entra ID, or both (either one admits a caller). Without
- * either, TRIGGER_ALLOW_UNAUTHENTICATED=true must say so explicitly.
+ * Callers authenticate with keys, Entra ID, or both (either one admits a caller). Without
+ * either, TRIGGER_ALLOW_UNAUTHENTICATED=true must say so explicitly, and only then.
  */
-export function readAuth(read: EnvReader): AuthConfig {
-  const entries = read.list(configNames.apiKeys) ?? [];
-  const allow = read.boolean(configNames.allowUnauthenticated, false);
-  const keys = parseApiKeys(read, entries);
-  const entra = readEntra(read);
-  if (keys.length > 0 || entra) {
-    if (allow) {
-      const set = [...(keys.length > 0 ? [configNames.apiKeys] : []), ...(entra ? [configNames.entraTenantId] : [])];
-      read.fail(configNames.allowUnauthenticated, `must not be true while ${set.join(" or ")} is set`);
-    }
-    return { kind: "required", keys, ...(entra ? { entra } : {}) };
+export function authProblems(vars: AuthVariables): ConfigProblem[] {
+  const hasKeys = vars.keys.length > 0;
+  const hasEntra = vars.tenantId !== undefined;
+  if (hasKeys || hasEntra) {
+    if (!vars.allowUnauthenticated) return [];
+    const set = [...(hasKeys ? [configNames.apiKeys] : []), ...(hasEntra ? [configNames.entraTenantId] : [])];
+    return [{ variable: configNames.allowUnauthenticated, problem: `must not be true while ${set.join(" or ")} is set` }];
   }
-  if (allow) return { kind: "none" };
-  read.fail(
-    configNames.apiKeys,
-    `is required (or set ${configNames.entraTenantId} for Entra ID callers, or ${configNames.allowUnauthenticated}=true to run without authentication)`,
-  );
-  return { kind: "none" };
+  if (vars.allowUnauthenticated) return [];
+  const problem = `is required (or set ${configNames.entraTenantId} for Entra ID callers, or ${configNames.allowUnauthenticated}=true to run without authentication)`;
+  return [{ variable: configNames.apiKeys, problem }];
+}
+
+/** How callers authenticate, from variables that passed `entraProblems` and `authProblems`. */
+export function authConfig(vars: AuthVariables): AuthConfig {
+  if (vars.keys.length === 0 && vars.tenantId === undefined) return { kind: "none" };
+  const entra: EntraSettings | undefined =
+    vars.tenantId === undefined
+      ? undefined
+      : {
+          tenantId: vars.tenantId.toLowerCase(),
+          audiences: vars.audiences ?? [],
+          ...(vars.requiredRole ? { requiredRole: vars.requiredRole } : {}),
+          ...(vars.allowedClients && vars.allowedClients.length > 0 ? { allowedClients: vars.allowedClients } : {}),
+          authority: vars.authority,
+          acceptV1Tokens: vars.acceptV1Tokens,
+        };
+  return { kind: "required", keys: vars.keys, ...(entra ? { entra } : {}) };
 }

@@ -3,6 +3,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, ValidationTargets } from "hono";
 import type { z } from "zod";
 import type { AppEnv } from "./app-env.js";
+import { describeIssues as describeIssuesAt } from "../core/describe-issues.js";
 import { ServiceError } from "../core/service-error.js";
 
 const targetNames: Record<keyof ValidationTargets, string> = {
@@ -14,20 +15,9 @@ const targetNames: Record<keyof ValidationTargets, string> = {
   cookie: "cookie",
 };
 
-// Enough issues to fix a request in one go, few enough to keep the message readable.
-const MAX_ISSUES = 5;
-
 /** One line per issue: where (`env.FOO`, `query.tail`) and why; never the offending value. */
 export function describeIssues(target: keyof ValidationTargets, issues: readonly z.core.$ZodIssue[]): string {
-  const lines = issues.slice(0, MAX_ISSUES).map((issue) => {
-    const path = issue.path.map(String).join(".");
-    const where = target === "json" ? path || targetNames[target] : [targetNames[target], path].filter(Boolean).join(".");
-    // A schema's own error text replaces zod's for every issue, so the unknown names are added here.
-    const reason = issue.code === "unrecognized_keys" ? `has unknown field(s) ${issue.keys.join(", ")}` : issue.message;
-    return `${where}: ${reason}`;
-  });
-  const more = issues.length > MAX_ISSUES ? ` (and ${issues.length - MAX_ISSUES} more)` : "";
-  return `${lines.join("; ")}${more}`;
+  return describeIssuesAt(issues, target === "json" ? { whole: targetNames[target] } : { prefix: targetNames[target], whole: targetNames[target] });
 }
 
 /**

@@ -4,7 +4,7 @@ import { runStatuses, type RunRecord, type RunStatus } from "../core/run.js";
 import { joinText, splitText } from "./entity-fields.js";
 import { openCursor, sealCursor } from "../core/run-cursor.js";
 import { rowKeys } from "./row-keys.js";
-import type { GroupLease, PoolCounters, PoolView, QueueEntry, RunPage, RunStore, Stored } from "./run-store.js";
+import type { GroupLease, PoolCounters, PoolView, QueueEntry, RunStore, Stored } from "./run-store.js";
 import { IdempotencyKeyTaken, StoreConflict, StoreUnavailable } from "./store-errors.js";
 
 type Entity = Record<string, unknown> & { partitionKey: string; rowKey: string };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../../service/config.js";
+import { ConfigError, configProblemsOf, configSchema, parseConfig } from "../../service/config.js";
 import { configNames } from "../../service/config-names.js";
 
 const subscription = "0b1f6471-1bf0-4dda-aec3-cb9272f09590";
@@ -310,5 +310,28 @@ describe("parseConfig", () => {
     const { [configNames.apiKeys]: _none, ...withoutKeys } = minimal;
     const env = { ...withoutKeys, [configNames.entraTenantId]: tenant, [configNames.entraAudience]: "api://x", [configNames.allowUnauthenticated]: "true" };
     expect(errorOf(env).variables).toStrictEqual([configNames.allowUnauthenticated]);
+  });
+});
+
+describe("configSchema", () => {
+  it("is the schema parseConfig applies: the same Config, the same problems", () => {
+    expect(configSchema.parse(minimal)).toStrictEqual(parseConfig(minimal));
+    const parsed = configSchema.safeParse({ ...minimal, [configNames.port]: "http" });
+    expect(parsed.error?.issues.map((issue) => [issue.path, issue.message])).toStrictEqual([[[configNames.port], "must be an integer from 0 to 65535"]]);
+  });
+});
+
+describe("configProblemsOf", () => {
+  it("checks only the named variables, an absent one as unset, and only the rules among them", () => {
+    const names = [configNames.maxQueued, configNames.armRetryTimeoutMs, configNames.armRequestTimeoutMs];
+    expect(configProblemsOf({}, names)).toStrictEqual([]);
+    expect(configProblemsOf({ [configNames.maxQueued]: "-1", [configNames.armRequestTimeoutMs]: "40000" }, names)).toStrictEqual([
+      { variable: configNames.armRequestTimeoutMs, problem: `must not exceed ${configNames.armRetryTimeoutMs}, the budget of the whole call` },
+      { variable: configNames.maxQueued, problem: "must be an integer from 0 to 10000" },
+    ]);
+  });
+
+  it("holds a named required variable to its rule, and leaves the rules that read unnamed ones", () => {
+    expect(configProblemsOf({}, [configNames.subscriptionId, configNames.apiKeys])).toStrictEqual([{ variable: configNames.subscriptionId, problem: "is required" }]);
   });
 });

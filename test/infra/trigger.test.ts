@@ -258,4 +258,25 @@ describe("argument validation", () => {
     expect([...registered.keys()].filter((key) => key.startsWith("invalid-"))).toEqual([]);
     expect(registered.size).toBe(before);
   });
+
+  it("refuses an out-of-range service setting before creating any child, with the service's own message", async () => {
+    const { AciHttpTrigger } = await import("../../infra/trigger.js");
+    const before = registered.size;
+    const serviceSettings = { reconcileIntervalMs: "5", maxQueued: "10001" };
+    // The ConfigError the service itself would log at start (test/infra/service-check.test.ts).
+    const serviceMessage =
+      "Invalid configuration: TRIGGER_RECONCILE_INTERVAL_MS must be an integer from 10 to 600000; TRIGGER_MAX_QUEUED must be an integer from 0 to 10000";
+    expect(() => new AciHttpTrigger("out-of-range", { ...readyImageArgs, serviceSettings })).toThrow(serviceMessage);
+    expect([...registered.keys()].filter((key) => key.startsWith("out-of-range-"))).toEqual([]);
+    expect(registered.size).toBe(before);
+  });
+
+  it("refuses TRIGGER_BASE in the worker's env before creating any child: the service reserves it", async () => {
+    const { AciHttpTrigger } = await import("../../infra/trigger.js");
+    const before = registered.size;
+    expect(() => new AciHttpTrigger("reserved", { ...readyImageArgs, environment: { MODE: "nightly", TRIGGER_BASE: "{}" } })).toThrow(
+      `Invalid "environment": "TRIGGER_BASE" is set by the service on each run, never by the stack.`,
+    );
+    expect(registered.size).toBe(before);
+  });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import { apiKeyProblems, argumentProblems, environmentNameProblems, environmentProblems } from "../../infra/validate.js";
+import { reservedEnvNames } from "../../service/core/run-request.js";
 
 const valid = { image: "registry.example/job:1", serviceImage: "registry.example/trigger:1" };
 
@@ -63,9 +64,8 @@ describe("argumentProblems", () => {
     ]);
   });
 
-  it("refuses a non-https ARM endpoint and malformed API keys", () => {
-    expect(argumentProblems({ ...valid, armEndpoint: "http://localhost:8443", apiKeys: "one-key-of-16-chars,,two-key-of-16-chars" })).toEqual([
-      `Invalid "armEndpoint": must be an https URL, got "http://localhost:8443".`,
+  it("refuses malformed API keys", () => {
+    expect(argumentProblems({ ...valid, apiKeys: "one-key-of-16-chars,,two-key-of-16-chars" })).toEqual([
       `Invalid "apiKeys": must be a comma-separated list of keys of visible ASCII without spaces (they travel in an Authorization header).`,
     ]);
   });
@@ -99,12 +99,18 @@ describe("argumentProblems", () => {
     ]);
   });
 
-  it("refuses TRIGGER_RUN_ID in the worker's env: only the service sets it, on each run", () => {
-    expect(argumentProblems({ ...valid, environment: { TRIGGER_RUN_ID: "x" } })).toEqual([
-      `Invalid "environment": "TRIGGER_RUN_ID" is set by the service on each run, never by the stack.`,
+  it.each([...reservedEnvNames])("refuses %s in the worker's env, plain or secure: the service reserves it", (name) => {
+    expect(argumentProblems({ ...valid, environment: { [name]: "x" } })).toEqual([
+      `Invalid "environment": "${name}" is set by the service on each run, never by the stack.`,
     ]);
-    expect(environmentProblems({}, { TRIGGER_RUN_ID: "x" })).toEqual([
-      `Invalid "secureEnvironment": "TRIGGER_RUN_ID" is set by the service on each run, never by the stack.`,
+    expect(environmentProblems({}, { [name]: "x" })).toEqual([
+      `Invalid "secureEnvironment": "${name}" is set by the service on each run, never by the stack.`,
+    ]);
+  });
+
+  it("refuses TRIGGER_BASE in the worker's env, the name the service keeps its bookkeeping under", () => {
+    expect(argumentProblems({ ...valid, environment: { TRIGGER_BASE: "{}" } })).toEqual([
+      `Invalid "environment": "TRIGGER_BASE" is set by the service on each run, never by the stack.`,
     ]);
   });
 

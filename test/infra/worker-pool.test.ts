@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { configNames } from "../../service/config-names.js";
-import { aciApiVersion } from "../../service/core/aci-api-version.js";
+import { aciApiVersion } from "../../aci/api-version.js";
 import { workerGroupName } from "../../infra/names.js";
 import { readyImageArgs, useTriggerMocks } from "./deploy-trigger.js";
 import { planStep } from "./engine-plan.js";

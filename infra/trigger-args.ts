@@ -1,0 +1,61 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { ServiceBuild } from "./service-image.js";
+import type { TunableServiceSetting } from "./validate.js";
+
+/*
+ * The component's arguments, apart from the component so that the modules which derive the
+ * service's settings from them do not import the component that uses those modules.
+ */
+
+/** Entra ID callers of the trigger (see `AciHttpTriggerArgs.entra`). */
+export interface EntraCallers {
+  readonly audience: pulumi.Input<string>;
+  readonly requiredRole?: pulumi.Input<string>;
+  readonly allowedClients?: pulumi.Input<string>[];
+}
+
+export interface AciHttpTriggerArgs {
+  /** An existing resource group to deploy into; when absent, the component creates one. */
+  readonly resourceGroupName?: pulumi.Input<string>;
+  /** Azure region; defaults to the resource group's. */
+  readonly location?: pulumi.Input<string>;
+  /**
+   * The worker's container image (the job each run starts). A new image reaches each group with
+   * its next run, through the service; `pulumi up` never re-deploys a group for it.
+   */
+  readonly image: pulumi.Input<string>;
+  /** The worker's base command; the image's entrypoint when absent. */
+  readonly command?: pulumi.Input<pulumi.Input<string>[]>;
+  /** CPU cores of each worker group; 1 by default. A change replaces the groups. */
+  readonly cpu?: pulumi.Input<number>;
+  /** Memory of each worker group in GB; 1.5 by default. A change replaces the groups. */
+  readonly memoryInGB?: pulumi.Input<number>;
+  /** The worker container's name, the container each run targets; `worker` by default. */
+  readonly containerName?: string;
+  /** Plain base env of the worker; each run's env is added on top. */
+  readonly environment?: Record<string, pulumi.Input<string>>;
+  /** Secure env (ACI `secureValue`) the worker always carries; the service restores it on every run. */
+  readonly secureEnvironment?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** How many identical worker groups run jobs side by side; 1 by default. */
+  readonly poolSize?: number;
+  /** A ready image of the trigger service; when given, nothing is built and no registry is made. */
+  readonly serviceImage?: pulumi.Input<string>;
+  /** Build the trigger service from source instead (needs Docker where `pulumi up` runs). */
+  readonly serviceBuild?: ServiceBuild;
+  /** Comma-separated bearer keys for callers; one is generated when absent. */
+  readonly apiKeys?: pulumi.Input<string>;
+  /** ARM's base URL as the service sees it; https://management.azure.com by default. */
+  readonly armEndpoint?: pulumi.Input<string>;
+  /** Optional service limits and log level, passed to the service verbatim. */
+  readonly serviceSettings?: Partial<Record<TunableServiceSetting, pulumi.Input<string>>>;
+  /**
+   * Lets callers sign in with Microsoft Entra ID access tokens of the deploying tenant, beside the
+   * keys: `audience` is the API app's application ID URI or client id; a token must hold
+   * `requiredRole` in its `roles` and come from one of `allowedClients` when they are given.
+   */
+  readonly entra?: EntraCallers;
+  /** Days the Log Analytics workspace keeps the worker's and the service's logs; 30 by default. */
+  readonly logRetentionInDays?: number;
+  /** The stack's own tags, put on every resource it creates. */
+  readonly tags?: Record<string, pulumi.Input<string>>;
+}

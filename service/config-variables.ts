@@ -1,0 +1,117 @@
+import { isIP } from "node:net";
+import * as z from "zod";
+import { envNamePattern } from "../aci/env-name.js";
+import { aciNamePattern } from "../aci/resource-name.js";
+import { configNames } from "./config-names.js";
+import { flag, httpsUrl, integer, json, list, variable } from "./config-values.js";
+import { isImageReference } from "./core/image-reference.js";
+import { reservedEnvNames } from "./core/run-request.js";
+import { aciSecretsSchema } from "./core/secrets.js";
+import { wantedBaseSchema } from "./core/wanted-base.js";
+import { type AuthVariables, apiKeysSchema, defaultEntraAuthority, guidListSchema, isGuid } from "./http/auth-config.js";
+
+export type LogLevel = (typeof logLevels)[number];
+
+/** Per-process limits on who may try how often. */
+export interface RateLimits {
+  /** Starts admitted per minute, all callers together. */
+  maxStartsPerMinute: number;
+  /** Failed authentications one client may make per minute before it gets 429. */
+  maxFailedAuthPerMinute: number;
+  /** Proxies in front of the service that append to X-Forwarded-For (Container Apps ingress: 1). */
+  trustedProxyHops: number;
+}
+
+export const defaultRateLimits: RateLimits = { maxStartsPerMinute: 60, maxFailedAuthPerMinute: 20, trustedProxyHops: 0 };
+
+/** ARM's public endpoint; the stack passes it explicitly when it is given no other. */
+export const defaultArmEndpoint = "https://management.azure.com";
+
+const logLevels = ["debug", "info", "warn", "error"] as const;
+
+// ARM matches names regardless of case, so a group may be named in any. Azure's rule for storage
+// account names; Azure Tables forbids the partition's characters in keys.
+const isGroupName = (name: string) => aciNamePattern.test(name.toLowerCase());
+const groupNames = "must be container group names (letters, digits and hyphens, at most 63)";
+const storageAccountName = /^[a-z0-9]{3,24}$/;
+const partition = /^[^/\\#?\u0000-\u001f\u007f-\u009f]{1,200}$/;
+
+const n = configNames;
+
+/**
+ * Every variable the service reads, each checked on its own: its type, range or format and its
+ * default. The rules between variables are `configRules`; `configSchema` joins the two.
+ */
+export const configVariables = z.object({
+  [n.port]: variable(integer(0, 65_535).default(8080)),
+  [n.subscriptionId]: variable(z.string("is required").refine(isGuid, "must be a GUID")),
+  [n.resourceGroup]: variable(z.string("is required")),
+  [n.containerGroup]: variable(z.string().refine(isGroupName, groupNames).optional()),
+  [n.containerGroups]: variable(
+    list()
+      .refine((names) => names.every(isGroupName), groupNames)
+      .refine((names) => new Set(names.map((name) => name.toLowerCase())).size === names.length, "must not name a group twice")
+      .optional(),
+  ),
+  [n.container]: variable(z.string().optional()),
+  [n.containerImage]: variable(z.string().refine(isImageReference, "must be a container image reference, such as registry.example/team/job:1.4").optional()),
+  [n.containerBase]: variable(json(wantedBaseSchema, ' (expected {"env": {...}, "command": [...]})').optional()),
+  [n.clientId]: variable(z.string().optional()),
+  [n.armEndpoint]: variable(httpsUrl().default(defaultArmEndpoint)),
+  [n.apiKeys]: variable(apiKeysSchema().default([])),
+  [n.allowUnauthenticated]: variable(flag().default(false)),
+  [n.secrets]: variable(json(aciSecretsSchema).default({})),
+  [n.allowedEnvNames]: variable(
+    list()
+      .refine((names) => names.every((name) => envNamePattern.test(name)), "must be comma-separated environment variable names")
+      .superRefine((names, ctx) => {
+        const reserved = names.filter((name) => reservedEnvNames.has(name));
+        if (reserved.length > 0) ctx.addIssue({ code: "custom", message: `must not list reserved names (${reserved.join(", ")})` });
+      })
+      .optional(),
+  ),
+  [n.maxEnvCount]: variable(integer(1, 10_000).default(100)),
+  [n.maxEnvBytes]: variable(integer(1, 16 * 1024 * 1024).default(64 * 1024)),
+  [n.maxBodyBytes]: variable(integer(1, 64 * 1024 * 1024).default(128 * 1024)),
+  [n.armRetryTimeoutMs]: variable(integer(0, 3_600_000).default(30_000)),
+  // Its default depends on the budget: see `toConfig`.
+  [n.armRequestTimeoutMs]: variable(integer(1, 600_000).optional()),
+  [n.storageConnectionString]: variable(
+    z
+      .string()
+      .regex(/(?:^|;)\s*(?:TableEndpoint|AccountName)\s*=/i, "must be a storage connection string (with AccountName or TableEndpoint)")
+      .optional(),
+  ),
+  [n.storageAccount]: variable(z.string().regex(storageAccountName, "must be a storage account name (3 to 24 lowercase letters and digits)").optional()),
+  [n.storagePartition]: variable(z.string().regex(partition, "must be 1 to 200 characters without /, \\, #, ? or control characters").optional()),
+  [n.runRetentionDays]: variable(integer(1, 3_650).default(90)),
+  [n.reconcileIntervalMs]: variable(integer(10, 600_000).default(5_000)),
+  [n.maxQueued]: variable(integer(0, 10_000).default(100)),
+  [n.allowCommand]: variable(flag().default(false)),
+  [n.listenAddress]: variable(z.string().refine((address) => isIP(address) !== 0, "must be an IP address (0.0.0.0 or :: for every interface)").optional()),
+  [n.maxStartsPerMinute]: variable(integer(1, 1_000_000).default(defaultRateLimits.maxStartsPerMinute)),
+  [n.maxFailedAuthPerMinute]: variable(integer(1, 1_000_000).default(defaultRateLimits.maxFailedAuthPerMinute)),
+  [n.trustedProxyHops]: variable(integer(0, 10).default(defaultRateLimits.trustedProxyHops)),
+  [n.entraTenantId]: variable(z.string().refine(isGuid, "must be a GUID (the directory's tenant id)").optional()),
+  [n.entraAudience]: variable(list().optional()),
+  [n.entraRequiredRole]: variable(z.string().optional()),
+  [n.entraAllowedClients]: variable(guidListSchema("must be comma-separated client ids (GUIDs)").optional()),
+  [n.entraAuthority]: variable(httpsUrl().default(defaultEntraAuthority)),
+  [n.entraAcceptV1Tokens]: variable(flag().default(false)),
+  [n.logLevel]: variable(z.enum(logLevels, `must be one of ${logLevels.join(", ")}`).default("info")),
+});
+
+export type ConfigVariables = z.output<typeof configVariables>;
+
+export function authVariables(vars: ConfigVariables): AuthVariables {
+  return {
+    keys: vars[n.apiKeys],
+    allowUnauthenticated: vars[n.allowUnauthenticated],
+    tenantId: vars[n.entraTenantId],
+    audiences: vars[n.entraAudience],
+    requiredRole: vars[n.entraRequiredRole],
+    allowedClients: vars[n.entraAllowedClients],
+    authority: vars[n.entraAuthority],
+    acceptV1Tokens: vars[n.entraAcceptV1Tokens],
+  };
+}
