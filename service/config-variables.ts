@@ -73,7 +73,8 @@ export const configVariables = z.object({
   [n.maxEnvCount]: variable(integer(1, 10_000).default(100)),
   [n.maxEnvBytes]: variable(integer(1, 16 * 1024 * 1024).default(64 * 1024)),
   [n.maxBodyBytes]: variable(integer(1, 64 * 1024 * 1024).default(128 * 1024)),
-  [n.armRetryTimeoutMs]: variable(integer(0, 3_600_000).default(30_000)),
+  // A start's every PUT must begin within this of its claim, and the claim's own store write takes part of it.
+  [n.armRetryTimeoutMs]: variable(integer(1_000, 3_600_000).default(30_000)),
   // Its default depends on the budget: see `toConfig`.
   [n.armRequestTimeoutMs]: variable(integer(1, 600_000).optional()),
   [n.storageConnectionString]: variable(
