@@ -7,6 +7,9 @@ import { listPageSize } from "./list-html.js";
 import { statusLook } from "./status-look.js";
 import { stylesheet } from "./stylesheet.js";
 
+/** Where the script keeps the key: this tab's session storage, under this name. */
+export const sessionKeyName = "aci-trigger-key";
+
 export interface Asset {
   /** The path under which it is served: its content hash in the name, so it can be cached forever. */
   path: string;
@@ -24,7 +27,7 @@ export const pageScript = asset(
   "page",
   "js",
   "text/javascript; charset=utf-8",
-  `"use strict";\n(() => {\nconst look = ${JSON.stringify(statusLook)};\nconst pageSize = ${listPageSize};\n${[clientCore, clientList, clientRun, clientStartForm, clientStart].join("\n")}\n})();\n`,
+  `"use strict";\n(() => {\nconst look = ${JSON.stringify(statusLook)};\nconst pageSize = ${listPageSize};\nconst keyName = ${JSON.stringify(sessionKeyName)};\n${[clientCore, clientList, clientRun, clientStartForm, clientStart].join("\n")}\n})();\n`,
 );
 
 export const pageStylesheet = asset("page", "css", "text/css; charset=utf-8", stylesheet);

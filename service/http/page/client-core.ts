@@ -4,7 +4,6 @@
  * only the HTTP API, with the key from this tab's session storage as the bearer header.
  */
 export const clientCore = String.raw`
-const keyName = "aci-trigger-key";
 const open = document.body.dataset.auth === "open";
 const byId = (id) => document.getElementById(id);
 const storedKey = () => sessionStorage.getItem(keyName);
