@@ -86,6 +86,8 @@ describe.runIf(chromiumPath || requireChromium)("the page in Chromium, against t
     expect(await page.locator("#list").isHidden()).toBe(true);
     expect(await page.locator("#run-rows tr").count()).toBe(0);
     expect(await page.content()).not.toContain(before.body.id!);
+    await expectClean(page);
+    await page.screenshot({ path: `${artifacts}/page-sign-in-refused.png`, fullPage: true });
     await page.close();
   });
 

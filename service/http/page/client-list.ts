@@ -37,7 +37,7 @@ function drawChart(runs) {
   const ordered = runs.slice().reverse();
   const durations = ordered.map((run) => durationMs(run) || 0);
   const longest = Math.max(1, ...durations);
-  const width = 16, height = 80;
+  const width = 24, height = 96;
   const counts = {};
   for (const run of ordered) counts[run.status] = (counts[run.status] || 0) + 1;
   const summary = Object.keys(counts).map((status) => counts[status] + " " + status).join(", ");
@@ -69,7 +69,7 @@ async function loadList() {
   byId("newest-page").hidden = !listState.cursor;
   drawChart(runs);
   const active = runs.some(isActive);
-  say("list-state", active ? "Updating while runs are active." : "Updated " + new Date().toLocaleTimeString() + ".");
+  say("list-state", active ? "Updating while runs are active." : "Updated at " + new Date().toISOString().slice(11, 19) + " UTC.");
   // Active runs change by the second; an idle newest page still shows runs others start.
   if (active || !listState.cursor) listState.timer = setTimeout(loadList, active ? 1000 : 5000);
   timers.push(listState.timer);

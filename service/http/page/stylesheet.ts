@@ -19,7 +19,7 @@ button.danger { background: #fff; border-color: #a40e26; color: #a40e26; }
 label { font-weight: 600; margin-right: .4rem; }
 .toolbar { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; margin: .5rem 0; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0; font-variant-numeric: tabular-nums; }
-td time { white-space: nowrap; }
+#runs td + td { white-space: nowrap; }
 th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: var(--soft); }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .9em; word-break: break-all; }
