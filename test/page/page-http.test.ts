@@ -89,6 +89,9 @@ describe("the page", () => {
     expect(older).toContain(first.id);
     expect(older).not.toContain(second.id);
     expect(older).toMatch(/<a id="newest-page" href="\/">/);
+    const made = await app.request(`/?cursor=${list.nextCursor}x`, { headers: auth });
+    expect(made.status).toBe(200);
+    expect(await made.text()).toMatch(/<p class="error" role="alert">query\.cursor [^<]+<\/p>/);
   });
 
   it("renders everything for anyone on an open service, and refuses a wrong key as the API does", async () => {

@@ -62,7 +62,12 @@ async function loadList() {
     return;
   }
   const runs = answer.body.runs;
-  byId("run-rows").replaceChildren(...runs.map(runRow));
+  const rows = byId("run-rows");
+  // Rows are rebuilt every poll: a reader's focus on a run's link stays on that link.
+  const focused = rows.contains(document.activeElement) ? document.activeElement.getAttribute("href") : null;
+  rows.replaceChildren(...runs.map(runRow));
+  const again = focused && [...rows.querySelectorAll("a")].find((link) => link.getAttribute("href") === focused);
+  if (again) again.focus();
   byId("list-empty").hidden = runs.length > 0;
   byId("older-page").hidden = !answer.body.nextCursor;
   byId("older-page").dataset.cursor = answer.body.nextCursor || "";

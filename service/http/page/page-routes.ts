@@ -1,9 +1,8 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env.js";
-import { runStatuses, type RunStatus, type RunView } from "../../core/run.js";
 import { ServiceError } from "../../core/service-error.js";
 import type { RunService } from "../../runs/run-service.js";
-import { runIdPattern } from "../run-parameters.js";
+import { listQuery, runIdPattern } from "../run-parameters.js";
 import { pageAssets, pageScript, pageStylesheet } from "./assets.js";
 import { html, type Html } from "./html.js";
 import { layoutHtml } from "./layout-html.js";
@@ -52,12 +51,17 @@ export function pageRoutes({ runs, identify, open, now }: PageRoutesOptions): Ho
       const logs = read.value && read.value.status !== "queued" ? (await orNotice(() => runs.logs(runId))).value?.content : undefined;
       content = html`${read.notice}${runHtml(runId, read.value, logs, now())}`;
     } else {
-      const wanted = c.req.query("status");
-      const status = runStatuses.find((s) => s === wanted) as RunStatus | undefined;
-      const cursor = c.req.query("cursor") || undefined;
-      const read = signedIn ? await orNotice(() => runs.list({ limit: listPageSize, ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) })) : {};
-      const page: ListPage | undefined = read.value ? { runs: read.value.runs as RunView[], nextCursor: read.value.nextCursor, ...(status ? { status } : {}), paged: cursor !== undefined } : undefined;
-      content = html`${read.notice}${listHtml(page, now())}`;
+      // The API's own rules for the filter and the cursor: the store takes only checked cursors.
+      const query = listQuery.safeParse({ status: c.req.query("status") || undefined, cursor: c.req.query("cursor") || undefined, limit: listPageSize });
+      if (!query.success) {
+        const issue = query.error.issues[0];
+        content = html`<p class="error" role="alert">query.${issue?.path.join(".")} ${issue?.message}</p>${listHtml(undefined, now())}`;
+      } else {
+        const { status, cursor } = query.data;
+        const read = signedIn ? await orNotice(() => runs.list(query.data)) : {};
+        const page: ListPage | undefined = read.value ? { ...read.value, ...(status ? { status } : {}), paged: cursor !== undefined } : undefined;
+        content = html`${read.notice}${listHtml(page, now())}`;
+      }
     }
     const body = layoutHtml({
       title: runId === undefined ? "Runs" : `Run ${runId}`,
