@@ -16,6 +16,7 @@ if (!chromiumPath && !requireChromium) console.warn(`page browser tests skipped:
 interface InPage {
   violations: string[];
   sameDocument?: boolean;
+  localStorage: { length: number };
   document: { addEventListener(type: "securitypolicyviolation", listener: (event: { violatedDirective: string; blockedURI: string }) => void): void };
   axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> };
 }
@@ -68,6 +69,9 @@ describe.runIf(chromiumPath || requireChromium)("the page in Chromium, against t
     expect(await page.$$eval("script", (scripts) => scripts.filter((s) => !s.src || s.textContent !== "").length)).toBe(0);
     expect(page.url()).not.toContain(apiKey);
     expect(await page.content()).not.toContain(apiKey);
+    // The key lives in session storage only: no local storage, no cookie.
+    expect(await page.evaluate(() => (globalThis as unknown as InPage).localStorage.length)).toBe(0);
+    expect(await page.context().cookies()).toEqual([]);
     // axe evaluated over the devtools protocol: no inline script, so the page's CSP stays as it is.
     await page.evaluate(await readFile("node_modules/axe-core/axe.min.js", "utf8"));
     const violations = await page.evaluate(async () => {
