@@ -58,6 +58,9 @@ describe("the page", () => {
     expect(page).not.toContain(started.id);
     expect(page).toContain("<noscript>");
     expect((await (await app.request(`/?run=${started.id}`)).text())).not.toContain("only-with-key");
+    const bad = await app.request("/?run=not%20an%20id");
+    expect(bad.status).toBe(400);
+    expect((await bodyOf(bad)).error.message).toMatch(/^query\.run must be/);
   });
 
   it("renders the list without script for a request that carries the key, and never writes the key", async () => {

@@ -2,7 +2,7 @@ import { Hono, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env.js";
 import { ServiceError } from "../../core/service-error.js";
 import type { RunService } from "../../runs/run-service.js";
-import { listQuery, runIdPattern } from "../run-parameters.js";
+import { listQuery, runIdParams } from "../run-parameters.js";
 import { pageAssets, pageScript, pageStylesheet } from "./assets.js";
 import { html, type Html } from "./html.js";
 import { layoutHtml } from "./layout-html.js";
@@ -46,7 +46,8 @@ export function pageRoutes({ runs, identify, open, now }: PageRoutesOptions): Ho
     const runId = c.req.query("run");
     let content: Html;
     if (runId !== undefined) {
-      if (!runIdPattern.test(runId)) throw new ServiceError("InvalidRequest", "query.run must be 1 to 128 letters, digits, '-' or '_'.");
+      const checked = runIdParams.safeParse({ id: runId });
+      if (!checked.success) throw new ServiceError("InvalidRequest", `query.run ${checked.error.issues[0]?.message}.`);
       const read = signedIn ? await orNotice(() => runs.status(runId)) : {};
       const logs = read.value && read.value.status !== "queued" ? (await orNotice(() => runs.logs(runId))).value?.content : undefined;
       content = html`${read.notice}${runHtml(runId, read.value, logs, now())}`;
