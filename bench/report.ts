@@ -44,6 +44,8 @@ export interface BenchResults {
     storeRatioMedian: number;
     seedMs: number;
   };
+  /** The page at GET /: bytes a browser loads, and Chromium's paint timing (absent without Chromium). */
+  page: { bytes: { html: number; script: number; stylesheet: number; total: number }; firstRenderMs?: Summary; listShownMs?: Summary };
   pool: Omit<PoolMeasurement, "dispatchLatenciesMs"> & { plan: PoolPlan; dispatchLatencyMs: Summary };
   coldStart: { healthzMs: Summary; listeningLogMs: Summary; firstRunMs: Summary; nodeFloorMs: Summary; samples: unknown[] };
   memory: MemoryFigures & { nodeFloorIdleRssBytes: number; nodeFloorIdleAnonRssBytes: number; peakRssAfterThroughputBytes: number; peakRssAfterAllBytes: number };
@@ -120,6 +122,9 @@ export function renderReport(r: BenchResults): string {
     ["status latency, median / p99", `${ms(r.statusThroughput.latencyMs.median)} / ${ms(r.statusThroughput.latencyMs.p99)}`],
     ["service CPU per status request", ms(r.statusThroughput.serviceCpuMsPerRequest)],
     ...storeRows(r),
+    ["page weight, HTML + script + stylesheet", `${r.page.bytes.total} B (${r.page.bytes.html} + ${r.page.bytes.script} + ${r.page.bytes.stylesheet})`],
+    ["page first contentful paint, median (min-max)", r.page.firstRenderMs ? spread(r.page.firstRenderMs) : "not measured: no Chromium"],
+    ["page list shown with a key, median (min-max)", r.page.listShownMs ? spread(r.page.listShownMs) : "not measured: no Chromium"],
   ];
   const targets = r.targets.map((t) => [
     t.figure,

@@ -9,11 +9,12 @@ import { buildBundle } from "./bundle.js";
 import { spawnBundle } from "./bundle-process.js";
 import { measureColdStarts } from "./cold-start.js";
 import { drainRuns } from "./drain.js";
-import { bareGroupName, benchPartition, clientId, definition, resourceGroup, serviceGroupName, startBenchFixture, subscriptionId, type BenchFixture } from "./fixture.js";
+import { apiKey, bareGroupName, benchPartition, clientId, definition, resourceGroup, serviceGroupName, startBenchFixture, subscriptionId, type BenchFixture } from "./fixture.js";
 import { measureHistoryPages } from "./history-page.js";
 import { measureMemory } from "./memory.js";
 import { measureNodeFloor } from "./node-floor.js";
 import { measureOverhead } from "./overhead.js";
+import { measurePage } from "./page-render.js";
 import { measurePoolMakespan } from "./pool-makespan.js";
 import { previousBuildTriggerMs } from "./previous-build.js";
 import { procMemory } from "./proc-stats.js";
@@ -33,6 +34,7 @@ const plan = {
   proxyHop: { warmup: 20, samples: 100 },
   history: { small: 100, large: 10_000, pageSize: 20, warmup: 5, samples: 40 },
   pool: { groups: 5, runs: 100, runMs: 50, reconcileIntervalMs: 20 },
+  page: { warmup: 2, samples: 10 },
 };
 
 const resultsFile = fileURLToPath(new URL("./results.json", import.meta.url));
@@ -104,6 +106,9 @@ async function bench(dir: string, started: Date, fixture: BenchFixture, stopLate
     plan: plan.history,
   });
 
+  progress(`the page: its weight, and ${plan.page.samples} loads in Chromium`);
+  const page = await measurePage(service.url, apiKey, plan.page);
+
   progress(`pool: ${plan.pool.runs} runs of ${plan.pool.runMs} ms on ${plan.pool.groups} groups`);
   const pool = await measurePoolMakespan({
     bundle: bundle.path,
@@ -165,6 +170,11 @@ async function bench(dir: string, started: Date, fixture: BenchFixture, stopLate
       addedMedianNetOfProxyMs: serviceMs.median - storeCalls.median * hopAddedMs - previousMedianMs,
     },
     historyPage,
+    page: {
+      bytes: page.bytes,
+      ...(page.firstRenderMs ? { firstRenderMs: summarize(page.firstRenderMs) } : {}),
+      ...(page.listShownMs ? { listShownMs: summarize(page.listShownMs) } : {}),
+    },
     pool: { ...poolFigures, plan: plan.pool, dispatchLatencyMs: summarize(dispatchLatenciesMs) },
     coldStart,
     memory: { ...memory, nodeFloorIdleRssBytes: floor.idle.rssBytes, nodeFloorIdleAnonRssBytes: floor.idle.anonRssBytes, peakRssAfterThroughputBytes, peakRssAfterAllBytes },

@@ -63,7 +63,7 @@ if (process.env[configNames.subscriptionId]) {
   const caFile = join(caDir, "emulator-ca.pem");
   writeFileSync(caFile, emulator.caCertPem);
   process.once("exit", () => rmSync(caDir, { recursive: true, force: true }));
-  await started(startServer(
+  const server = await started(startServer(
     {
       ...process.env,
       [configNames.subscriptionId]: demo.subscriptionId,
@@ -84,6 +84,8 @@ if (process.env[configNames.subscriptionId]) {
   const tokenCommand =
     `curl -s --cacert ${caFile} ${emulator.entra.tokenEndpoint} -d grant_type=client_credentials ` +
     `-d client_id=${caller.clientId} -d client_secret=${caller.clientSecret} -d scope=${emulator.entra.api.identifierUri}/.default`;
+  const logger = createLogger({ level: "info" });
+  logger.info("the page: open it in a browser", { url: `http://127.0.0.1:${server.port}/` });
   // The emulator's own demo client, not a real credential: printing it is what lets a user try tokens.
-  createLogger({ level: "info" }).info("emulated Entra ID: get an access token, then call with Authorization: Bearer <access_token>", { tokenCommand });
+  logger.info("emulated Entra ID: get an access token, then call with Authorization: Bearer <access_token>", { tokenCommand });
 }

@@ -14,6 +14,7 @@ import { documentRoute, openApiDocument } from "./openapi.js";
 import { openApiRoutes } from "./validate.js";
 import type { Readiness } from "../runs/readiness.js";
 import { healthRoutes } from "./routes/health.js";
+import { pageRoutes } from "./page/page-routes.js";
 import { runRoutes } from "./routes/runs.js";
 import type { RunService } from "../runs/run-service.js";
 
@@ -94,6 +95,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.route("/", healthRoutes(readiness, authenticator.identifyIfPresented));
   app.route("/runs", runRoutes({ runs, limits: config.limits, admitStart }));
+  app.route("/", pageRoutes({ runs, identify: authenticator.identifyIfPresented, open: config.auth.kind === "none" || Boolean(deps.allowAnonymous), now }));
   app.openapi(documentRoute, (c) => c.json(document, 200));
   // Generated once every route is registered, this one included; a schema it cannot print fails the start.
   const document = openApiDocument(app, config.limits);

@@ -137,6 +137,7 @@ describe("the README's five-minute tour, pasted into bash", () => {
         const log = await readFile(join(dir, "demo.log"), "utf8");
         expect(log).toContain("npm start: local demo (ARM emulator and Azurite, no Azure needed), because AZURE_SUBSCRIPTION_ID is not set");
         expect(log).toContain(`"port":${port}`);
+        expect(log).toContain(`"url":"http://127.0.0.1:${port}/","msg":"the page: open it in a browser"`);
         // The tour's last line stops the demo: it shuts down and lets go of the port.
         await eventually(() => listening(port), (open) => !open, 30_000);
         await eventually(() => readFile(join(dir, "demo.log"), "utf8"), (text) => text.includes('"msg":"stopped"'), 30_000);

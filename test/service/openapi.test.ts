@@ -22,8 +22,11 @@ async function documented(options: BuildOptions = {}): Promise<TestApp & { doc: 
   return { ...built, doc: await bodyOf(await built.app.request("/openapi.json")) };
 }
 
-/** "METHOD /path/{param}" of every route the app serves (middleware registrations aside). */
-const servedRoutes = (app: TestApp["app"]) => [...new Set(app.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${toOpenApiPath(r.path)}`))];
+// The page (GET / and its hashed script and stylesheet) is for people, not part of the API: deliberately undocumented.
+const isPage = (path: string) => path === "/" || path.startsWith("/page/");
+
+/** "METHOD /path/{param}" of every API route the app serves (middleware registrations and the page aside). */
+const servedRoutes = (app: TestApp["app"]) => [...new Set(app.routes.filter((r) => r.method !== "ALL" && !isPage(r.path)).map((r) => `${r.method} ${toOpenApiPath(r.path)}`))];
 
 const operation = (doc: Doc, route: string) => {
   const [method, path] = route.split(" ") as [string, string];
