@@ -38,8 +38,8 @@ export async function seedEndedRuns(client: TableClient, partition: string, grou
     ...accepted(newestMs),
   };
   const started = await store.startOnGroup(view, record, lease);
-  const held = (await store.view()).leases.find((l) => l.group === group);
-  await store.updateRun(started, { ...record, ...ended(newestMs), status: "succeeded", exitCode: 0 }, held);
+  const held = await store.getLease(group);
+  await store.commitRun(started, { ...record, ...ended(newestMs), status: "succeeded", exitCode: 0 }, held ? [{ kind: "lease", lease: held, runId: undefined }] : []);
 
   const templateKey = rowKeys.run(record.id);
   if (templateKey === undefined) throw new Error("the seeded run has no row key");

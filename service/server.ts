@@ -131,24 +131,28 @@ export async function startServer(env: Record<string, string | undefined>, optio
 
   let closing: Promise<void> | undefined;
   const close = () =>
-    (closing ??= new Promise<void>((resolve) => {
+    (closing ??= (async () => {
       logger.info("shutting down");
       // A kept-alive connection whose request finishes during shutdown becomes idle only then:
       // sweeping idle connections lets the process exit as soon as the last answer is sent.
       const sweep = setInterval(() => "closeIdleConnections" in server && server.closeIdleConnections(), 100);
-      const force = setTimeout(() => {
-        logger.warn("grace period over", { graceMs: shutdownGraceMs });
-        if ("closeAllConnections" in server) server.closeAllConnections();
-      }, shutdownGraceMs);
-      force.unref();
-      void loop?.stop();
-      server.close(() => {
-        clearInterval(sweep);
-        clearTimeout(force);
-        logger.info("stopped");
-        resolve();
+      let force: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<void>((resolve) => {
+        force = setTimeout(() => {
+          logger.warn("grace period over", { graceMs: shutdownGraceMs });
+          if ("closeAllConnections" in server) server.closeAllConnections();
+          resolve();
+        }, shutdownGraceMs);
+        force.unref();
       });
-    }));
+      // The loop's pass in progress (a PUT in flight) finishes within the same grace period.
+      const loopStopped = loop?.stop() ?? Promise.resolve();
+      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.race([Promise.all([loopStopped, serverClosed]), graceOver]);
+      clearInterval(sweep);
+      clearTimeout(force);
+      logger.info("stopped");
+    })());
 
   // `on`, not `once`: a second signal must wait for the same graceful close, not kill the process.
   for (const signal of ["SIGTERM", "SIGINT"] as const) {

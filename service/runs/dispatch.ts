@@ -11,8 +11,8 @@ import type { Logger } from "../logger.js";
 import type { AciSecrets } from "../core/secrets.js";
 import { isRunActive } from "../core/status.js";
 import type { GroupLease, RunStore, Stored } from "../store/run-store.js";
-import { StoreConflict, StoreUnavailable } from "../store/store-errors.js";
-import { logRunEnd } from "./log-run-end.js";
+import { StoreUnavailable } from "../store/store-errors.js";
+import { applyTransition } from "./apply-transition.js";
 
 /**
  * What the run service and the reconcile loop share, built once by the entry point and passed to
@@ -77,48 +77,9 @@ export async function prepareRun(deps: DispatchDeps, lease: Stored<GroupLease>, 
   return { ok: true, body: result.body, lease: { ...lease, base } };
 }
 
-/**
- * Writes `change` over the run with a compare-and-set, reading again after each lost race; the
- * change sees the run as it is now and may decline (undefined) when it no longer applies. The
- * write that ends the run logs it.
- */
-export async function settleRun(
-  { store, logger }: Pick<DispatchDeps, "store" | "logger">,
-  run: Stored<RunRecord>,
-  change: (current: Stored<RunRecord>) => { next: RunRecord; release?: Stored<GroupLease> } | undefined,
-): Promise<Stored<RunRecord>> {
-  let current = run;
-  for (let attempt = 0; ; attempt += 1) {
-    const decided = change(current);
-    if (!decided) return current;
-    try {
-      return logRunEnd(logger, current, await store.updateRun(current, decided.next, decided.release));
-    } catch (error) {
-      if (!(error instanceof StoreConflict) || attempt >= 20) throw error;
-      const fresh = await store.getRun(current.id);
-      if (!fresh) throw error;
-      current = fresh;
-    }
-  }
-}
-
-/** The lease of `group` as the store has it now (its ETag moves with every write). */
-export async function currentLease(store: RunStore, group: string): Promise<Stored<GroupLease> | undefined> {
-  return (await store.view()).leases.find((lease) => lease.group === group);
-}
-
 /** Records that `run` did not start (no PUT applied) and frees its group. */
 async function recordNotStarted(deps: DispatchDeps, run: Stored<RunRecord>, message: string): Promise<void> {
-  const lease = run.group ? await currentLease(deps.store, run.group) : undefined;
-  const finishedAt = deps.now().toISOString();
-  await settleRun(deps, run, (current) =>
-    current.status === "starting" && current.confirmedAt === undefined
-      ? {
-          next: { ...current, status: "failed", finishedAt, message },
-          ...(lease && lease.runId === current.id ? { release: lease } : {}),
-        }
-      : undefined,
-  );
+  await applyTransition(deps, run, { kind: "put-failed", message });
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

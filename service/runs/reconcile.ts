@@ -2,10 +2,10 @@ import { carriesRun } from "../core/carried-run.js";
 import { isTerminal, type RunRecord } from "../core/run.js";
 import { ServiceError } from "../core/service-error.js";
 import { isRunActive } from "../core/status.js";
-import type { PoolView, Stored } from "../store/run-store.js";
-import { StoreConflict } from "../store/store-errors.js";
-import { prepareRun, sendRun, type DispatchDeps } from "./dispatch.js";
-import { logRunEnd } from "./log-run-end.js";
+import type { GroupLease, PoolView, Stored } from "../store/run-store.js";
+import { StoreConflict, StoreUnavailable } from "../store/store-errors.js";
+import { applyTransition } from "./apply-transition.js";
+import { prepareRun, sendRun, type DispatchDeps, type Prepared } from "./dispatch.js";
 import type { RunService } from "./run-service.js";
 
 export interface ReconcileDeps extends DispatchDeps {
@@ -31,6 +31,16 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
   const { store, arm } = deps;
   const past = (at: string | undefined) => at === undefined || deps.now().getTime() - Date.parse(at) >= deps.startDeadlineMs;
 
+  /** The group as ARM shows it; undefined when it does not exist. */
+  async function readGroup(name: string) {
+    try {
+      return await arm.read(name);
+    } catch (error) {
+      if (error instanceof ServiceError && error.code === "ContainerGroupNotFound") return undefined;
+      throw error;
+    }
+  }
+
   async function settleHeldGroup(view: PoolView, leaseIndex: number): Promise<void> {
     const lease = view.leases[leaseIndex];
     if (!lease?.runId) return;
@@ -42,14 +52,27 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     // The run ended (or vanished) but still holds the group: a cancel records the run first and
     // then stops and frees the group itself, so that is left to it until the start deadline has
     // passed; after that, the canceling replica died, its stop failed, or its PUT was in flight.
-    if (run) {
-      if (!past(run.finishedAt)) return;
-      const group = await arm.read(lease.group);
-      const carried = carriesRun(group, run.id, deps.container);
-      if (carried && isRunActive(group, deps.container)) await arm.stop(lease.group);
-      if (!carried && run.confirmedAt === undefined && !past(run.claimedAt)) return;
+    if (!run) {
+      await store.releaseLease(lease);
+      return;
     }
-    await store.releaseLease(lease);
+    if (!past(run.finishedAt)) return;
+    const group = await readGroup(lease.group);
+    const carried = group !== undefined && carriesRun(group, run.id, deps.container);
+    if (carried && isRunActive(group, deps.container)) await arm.stop(lease.group);
+    if (!carried && run.confirmedAt === undefined && !past(run.claimedAt)) return;
+    await applyTransition(deps, run, { kind: "stop-confirmed" });
+  }
+
+  /** Prepares the head's run on `lease`'s group; a group's own failure is logged and skipped. */
+  async function prepareOn(lease: Stored<GroupLease>, run: RunRecord): Promise<Prepared | undefined> {
+    try {
+      return await prepareRun(deps, lease, run);
+    } catch (error) {
+      if (!(error instanceof ServiceError) || error instanceof StoreUnavailable) throw error;
+      deps.logger.warn("container group failing", { group: lease.group, code: error.code });
+      return undefined;
+    }
   }
 
   async function dispatchHead(): Promise<number> {
@@ -59,31 +82,30 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
       const view = await store.view();
       const head = view.queue[0];
       const free = view.leases.filter((lease) => !lease.runId && deps.groups.includes(lease.group) && !busy.has(lease.group));
-      if (!head || free.length === 0) return dispatched;
+      if (!head) return dispatched;
       const run = await store.getRun(head.runId);
       if (!run || run.status !== "queued") {
-        // A queue entry whose run moved on without it: only a hand-edited store leaves one.
-        if (run) await store.cancelQueued(run, run).catch(ignoreConflict);
+        // An entry whose run is gone (pruned, hand-edited) or moved on without it.
+        await store.removeQueueEntry(head.seq);
         continue;
       }
+      if (free.length === 0) return dispatched;
       let progressed = false;
       for (const lease of free) {
-        const prepared = await prepareRun(deps, lease, run);
-        if (!prepared.ok && prepared.busy) {
+        const prepared = await prepareOn(lease, run);
+        if (prepared === undefined || (!prepared.ok && prepared.busy)) {
           busy.add(lease.group);
           continue;
         }
         if (!prepared.ok) {
           if (prepared.refusal.code === "ContainerNotFound") continue;
-          const message = `The run cannot start: ${prepared.refusal.code}.`;
-          await store.cancelQueued(run, { ...run, status: "failed", finishedAt: deps.now().toISOString(), message }).then((failed) => logRunEnd(deps.logger, run, failed), ignoreConflict);
+          await applyTransition(deps, run, { kind: "start-refused", message: `The run cannot start: ${prepared.refusal.code}.` });
           progressed = true;
           break;
         }
-        const next: RunRecord = { ...run, status: "starting", group: lease.group, claimedAt: deps.now().toISOString() };
         let stored: Stored<RunRecord>;
         try {
-          stored = await store.dispatch(run, next, prepared.lease);
+          stored = (await applyTransition(deps, run, { kind: "dispatched", group: lease.group }, prepared.lease)).run;
         } catch (error) {
           ignoreConflict(error);
           progressed = true;

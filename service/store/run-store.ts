@@ -34,6 +34,12 @@ export interface PoolView {
   queue: QueueEntry[];
 }
 
+/** A row written in the same transaction as a run. */
+export type RunRow =
+  /** the lease set to `runId`, or freed when undefined */
+  | { kind: "lease"; lease: Stored<GroupLease>; runId: string | undefined }
+  | { kind: "dequeue"; seq: number };
+
 export interface RunPage {
   runs: Stored<RunRecord>[];
   nextCursor: string | null;
@@ -59,12 +65,16 @@ export interface RunStore {
   startOnGroup(view: PoolView, run: RunRecord, lease: Stored<GroupLease>): Promise<Stored<RunRecord>>;
   /** Accepts a run into the queue: counters, the new run and its queue entry in one write. */
   enqueue(view: PoolView, run: RunRecord): Promise<Stored<RunRecord>>;
-  /** Moves the queue's head onto a free group: run, queue entry and lease in one write. */
-  dispatch(run: Stored<RunRecord>, next: RunRecord, lease: Stored<GroupLease>): Promise<Stored<RunRecord>>;
-  /** Ends or changes a run; with `release`, frees the group it held in the same write. */
-  updateRun(run: Stored<RunRecord>, next: RunRecord, release?: Stored<GroupLease>): Promise<Stored<RunRecord>>;
-  /** Cancels a queued run: the run and its queue entry in one write. */
-  cancelQueued(run: Stored<RunRecord>, next: RunRecord): Promise<Stored<RunRecord>>;
+  /**
+   * Writes `next` over `run` (compare-and-set on its ETag) and, in the same transaction, the rows
+   * its transition asks for: a lease claimed or freed (compare-and-set on the lease's ETag), its
+   * queue entry deleted.
+   */
+  commitRun(run: Stored<RunRecord>, next: RunRecord, rows: readonly RunRow[]): Promise<Stored<RunRecord>>;
+  /** One group's lease, read by key. */
+  getLease(group: string): Promise<Stored<GroupLease> | undefined>;
+  /** Deletes a queue entry whose run is gone or moved on; an entry already gone is fine. */
+  removeQueueEntry(seq: number): Promise<void>;
   /** Frees a group whose run already ended (a replica stopped between the two). */
   releaseLease(lease: Stored<GroupLease>): Promise<void>;
   /** Deletes runs (and their idempotency keys) created before `before`; returns how many. */

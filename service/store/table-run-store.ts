@@ -1,6 +1,6 @@
 import { odata, RestError, TableClient, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
 import type { BaseEnv } from "../core/base-env.js";
-import { runStatuses, type RunRecord, type RunStatus } from "../core/run.js";
+import { runStatuses, terminalRunStatuses, type RunRecord, type RunStatus } from "../core/run.js";
 import { joinText, splitText } from "./entity-fields.js";
 import { rowKeys } from "./row-keys.js";
 import type { GroupLease, PoolCounters, PoolView, QueueEntry, RunPage, RunStore, Stored } from "./run-store.js";
@@ -97,13 +97,15 @@ function leaseFrom(entity: TableEntityResult<Record<string, unknown>>): Stored<G
  * `RestError` comes from @azure/data-tables itself, the class its own pipeline throws, so store/
  * needs no import of the ARM pipeline package.
  */
-async function storeCall<T>(operation: () => Promise<T>): Promise<T> {
+async function storeCall<T>(operation: () => Promise<T>, write = false): Promise<T> {
   try {
     return await operation();
   } catch (error) {
     if (error instanceof RestError) {
       if (error.statusCode === 412) throw new StoreConflict("changed");
       if (error.statusCode === 409) throw new StoreConflict("exists");
+      // A write's row (a queue entry) removed by another replica first: a lost race, not an outage.
+      if (error.statusCode === 404 && write) throw new StoreConflict("changed");
       throw new StoreUnavailable(error.statusCode);
     }
     throw error;
@@ -123,7 +125,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
   /** Submits one atomic write; answers the ETag the write gave the run's entity. */
   async function transact(actions: TransactionAction[], run: RunRecord, keyHash: string | undefined): Promise<Stored<RunRecord>> {
     try {
-      const response = await storeCall(() => client.submitTransaction(actions));
+      const response = await storeCall(() => client.submitTransaction(actions), true);
       const etag = response.getResponseForEntity(rowKeys.run(run.id) ?? "")?.etag;
       if (etag !== undefined) return { ...run, etag };
       // Azurite answers no ETag for an update inside a transaction (Azure does): read it back.
@@ -261,49 +263,48 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
 
     // The run's compare-and-set comes first: a replica that lost the run to another's dispatch or
     // cancel fails on it (a conflict), before the delete of the queue entry that is gone.
-    dispatch: async (run, next, lease) => {
-      return transact(
+    commitRun: async (run, next, rows) =>
+      transact(
         [
           update(runEntity(pk, next), run.etag),
-          ["delete", { partitionKey: pk, rowKey: rowKeys.queue(run.seq) }],
-          update(leaseEntity(pk, { group: lease.group, runId: run.id, ...(lease.base ? { base: lease.base } : {}) }), lease.etag),
+          ...rows.map((row): TransactionAction =>
+            row.kind === "dequeue"
+              ? ["delete", { partitionKey: pk, rowKey: rowKeys.queue(row.seq) }]
+              : update(leaseEntity(pk, { group: row.lease.group, ...(row.runId ? { runId: row.runId } : {}), ...(row.lease.base ? { base: row.lease.base } : {}) }), row.lease.etag),
+          ),
         ],
         next,
         undefined,
-      );
+      ),
+
+    getLease: async (group) => {
+      try {
+        return leaseFrom(await client.getEntity(pk, rowKeys.lease(group)));
+      } catch (error) {
+        if (error instanceof RestError && error.statusCode === 404) return undefined;
+        return storeCall(() => Promise.reject(error));
+      }
     },
 
-    updateRun: async (run, next, release) => {
-      return transact(
-        [
-          update(runEntity(pk, next), run.etag),
-          ...(release ? [update(leaseEntity(pk, { group: release.group, ...(release.base ? { base: release.base } : {}) }), release.etag)] : []),
-        ],
-        next,
-        undefined,
-      );
-    },
-
-    cancelQueued: async (run, next) => {
-      return transact(
-        [
-          update(runEntity(pk, next), run.etag),
-          ["delete", { partitionKey: pk, rowKey: rowKeys.queue(run.seq) }],
-        ],
-        next,
-        undefined,
-      );
+    removeQueueEntry: async (seq) => {
+      try {
+        await client.deleteEntity(pk, rowKeys.queue(seq));
+      } catch (error) {
+        if (!(error instanceof RestError && error.statusCode === 404)) await storeCall(() => Promise.reject(error));
+      }
     },
 
     releaseLease: (lease) =>
       storeCall(async () => {
         await client.updateEntity(leaseEntity(pk, { group: lease.group, ...(lease.base ? { base: lease.base } : {}) }), "Replace", { etag: lease.etag });
-      }),
+      }, true),
 
     pruneRuns: (before) =>
       storeCall(async () => {
         const [, to] = rowKeys.runRange;
-        const filter = odata`PartitionKey eq ${pk} and RowKey gt ${rowKeys.runsBefore(before.getTime())} and RowKey lt ${to}`;
+        // Only ended runs: a run still queued or active past retention is kept until it ends.
+        const ended = terminalRunStatuses.map((status) => odata`status eq ${status}`).join(" or ");
+        const filter = `${odata`PartitionKey eq ${pk} and RowKey gt ${rowKeys.runsBefore(before.getTime())} and RowKey lt ${to}`} and (${ended})`;
         let deleted = 0;
         let batch: TransactionAction[] = [];
         const flush = async () => {
