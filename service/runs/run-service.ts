@@ -1,4 +1,5 @@
 import { carriesRun } from "../core/carried-run.js";
+import { maxStoredRequestBytes, storedRequestBytes } from "../core/limits.js";
 import { hashIdempotencyKey, hashRequest } from "../core/request-hash.js";
 import { newRunId } from "../core/run-id.js";
 import { isTerminal, runView, type RunRecord, type RunStatus, type RunView } from "../core/run.js";
@@ -161,6 +162,10 @@ export function createRunService(deps: RunServiceDeps): RunService {
     refresh,
 
     start: async (request, idempotencyKey, startedBy) => {
+      const bytes = storedRequestBytes(request);
+      if (bytes > maxStoredRequestBytes) {
+        throw new ServiceError("PayloadTooLarge", `The run's env and command take ${bytes} bytes as stored, more than the ${maxStoredRequestBytes} a run can keep.`);
+      }
       const requestHash = hashRequest(request);
       const keyHash = idempotencyKey === undefined ? undefined : hashIdempotencyKey(idempotencyKey);
       if (keyHash !== undefined) {

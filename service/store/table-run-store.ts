@@ -4,6 +4,7 @@ import { runStatuses, terminalRunStatuses, type RunRecord, type RunStatus } from
 import { joinText, splitText } from "./entity-fields.js";
 import { rowKeys } from "./row-keys.js";
 import type { GroupLease, PoolCounters, PoolView, QueueEntry, RunPage, RunStore, Stored } from "./run-store.js";
+import { ServiceError } from "../core/service-error.js";
 import { IdempotencyKeyTaken, StoreConflict, StoreUnavailable } from "./store-errors.js";
 
 type Entity = Record<string, unknown> & { partitionKey: string; rowKey: string };
@@ -30,7 +31,7 @@ function runEntity(partition: string, run: RunRecord): Entity {
     createdAt: run.createdAt,
     requestHash: run.requestHash,
     ...splitText("env", JSON.stringify(run.env)),
-    ...(run.command ? { command: JSON.stringify(run.command) } : {}),
+    ...(run.command ? splitText("command", JSON.stringify(run.command)) : {}),
     ...(run.group ? { group: run.group } : {}),
     ...(run.image ? { image: run.image } : {}),
     ...(run.startedAt ? { startedAt: run.startedAt } : {}),
@@ -46,7 +47,8 @@ function runEntity(partition: string, run: RunRecord): Entity {
 
 function runFrom(entity: TableEntityResult<Record<string, unknown>>): Stored<RunRecord> {
   const status = String(entity["status"]);
-  const command = text(entity["command"]);
+  // Runs written before commands were split keep theirs in one `command` property.
+  const command = joinText(entity, "command") ?? text(entity["command"]);
   const exitCode = entity["exitCode"];
   const optional = (name: keyof RunRecord) => (text(entity[name]) ? { [name]: text(entity[name]) } : {});
   return {
@@ -104,6 +106,8 @@ async function storeCall<T>(operation: () => Promise<T>, write = false): Promise
     if (error instanceof RestError) {
       if (error.statusCode === 412) throw new StoreConflict("changed");
       if (error.statusCode === 409) throw new StoreConflict("exists");
+      // The entity outgrew what a table holds: the request's size, not the store, is at fault.
+      if (error.statusCode === 413) throw new ServiceError("PayloadTooLarge", "The run is too large for the run store to keep.");
       // A write's row (a queue entry) removed by another replica first: a lost race, not an outage.
       if (error.statusCode === 404 && write) throw new StoreConflict("changed");
       throw new StoreUnavailable(error.statusCode);
