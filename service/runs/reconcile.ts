@@ -79,8 +79,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     const busy = new Set<string>();
     let dispatched = 0;
     for (let attempt = 0; attempt < 100; attempt += 1) {
-      const view = await store.view();
-      const head = view.queue[0];
+      const [view, head] = await Promise.all([store.view(), store.queueHead()]);
       const free = view.leases.filter((lease) => !lease.runId && deps.groups.includes(lease.group) && !busy.has(lease.group));
       if (!head) return dispatched;
       const run = await store.getRun(head.runId);
@@ -139,7 +138,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     );
     const dispatched = await dispatchHead();
     const after = await store.view();
-    const awake = after.queue.length > 0 || after.leases.some((lease) => lease.runId !== undefined);
+    const awake = after.queued > 0 || after.leases.some((lease) => lease.runId !== undefined);
     await deps.setAwake?.(awake);
     return { dispatched, awake };
   };

@@ -193,14 +193,14 @@ export function createRunService(deps: RunServiceDeps): RunService {
         try {
           // Straight onto a group only past an empty queue: FIFO. An enqueue moves the counters this
           // start's write must still match, so no run can have joined the queue meanwhile.
-          if (view.queue.length === 0) {
+          if (view.queued === 0) {
             const started = await startOnFreeGroup(view, record);
             if (started === "conflict") continue;
             if (started) return { run: runView(started), replayed: false };
           }
           if (deps.maxQueued === 0) throw await busyError(view);
-          if (view.queue.length >= deps.maxQueued) {
-            throw new ServiceError("QueueFull", `${view.queue.length} runs are already queued, the most this service accepts.`);
+          if (view.queued >= deps.maxQueued) {
+            throw new ServiceError("QueueFull", `${view.queued} runs are already queued, the most this service accepts.`);
           }
           const queued = await store.enqueue(view, record);
           deps.onWork?.();

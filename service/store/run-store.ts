@@ -5,12 +5,13 @@ import type { RunRecord, RunStatus } from "../core/run.js";
 export type Stored<T> = T & { etag: string };
 
 /**
- * The pool's counters: the acceptance sequence. Only accepting a run writes them, so starts
- * serialize on them while dispatching and canceling (which touch the run, its queue entry and a
- * lease) never conflict with a start. How many runs wait is the view's queue.
+ * The pool's counters: the acceptance sequence and how many runs ever joined the queue. Only
+ * accepting a run writes them, so starts serialize on them while dispatching and canceling never
+ * conflict with a start; those count the runs that left the queue on an entity of their own.
  */
 export interface PoolCounters {
   seq: number;
+  enqueued: number;
 }
 
 /** Which run holds a container group, and the group's base definition. */
@@ -26,18 +27,19 @@ export interface QueueEntry {
   runId: string;
 }
 
-/** Everything dispatch decides on, read at once. */
+/** What a start decides on, read at once in reads as long as the pool, whatever the queue's length. */
 export interface PoolView {
   counters: Stored<PoolCounters>;
   leases: Stored<GroupLease>[];
-  /** oldest first */
-  queue: QueueEntry[];
+  /** how many runs wait: those that joined the queue minus those that left it */
+  queued: number;
 }
 
 /** A row written in the same transaction as a run. */
 export type RunRow =
   /** the lease set to `runId`, or freed when undefined */
   | { kind: "lease"; lease: Stored<GroupLease>; runId: string | undefined }
+  /** the run's queue entry deleted, and counted as left */
   | { kind: "dequeue"; seq: number };
 
 export interface RunPage {
@@ -55,6 +57,8 @@ export interface RunStore {
   /** Creates what is missing (table, counters, a lease per group); idempotent. */
   prepare(groups: readonly string[]): Promise<void>;
   view(): Promise<PoolView>;
+  /** The queue's oldest entry (one entity read, `$top`), if any. */
+  queueHead(): Promise<QueueEntry | undefined>;
   getRun(id: string): Promise<Stored<RunRecord> | undefined>;
   /** The run an idempotency key (as its hash) started, if any. */
   runForKey(keyHash: string): Promise<string | undefined>;
@@ -73,7 +77,7 @@ export interface RunStore {
   commitRun(run: Stored<RunRecord>, next: RunRecord, rows: readonly RunRow[]): Promise<Stored<RunRecord>>;
   /** One group's lease, read by key. */
   getLease(group: string): Promise<Stored<GroupLease> | undefined>;
-  /** Deletes a queue entry whose run is gone or moved on; an entry already gone is fine. */
+  /** Deletes (and counts as left) a queue entry whose run is gone or moved on; one already gone is fine. */
   removeQueueEntry(seq: number): Promise<void>;
   /** Frees a group whose run already ended (a replica stopped between the two). */
   releaseLease(lease: Stored<GroupLease>): Promise<void>;

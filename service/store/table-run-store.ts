@@ -125,6 +125,42 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
   const pk = partition;
   const update = (entity: Entity, etag: string): TransactionAction => ["update", entity, "Replace", { etag }];
   const countersEntity = (counters: PoolCounters): Entity => ({ partitionKey: pk, rowKey: rowKeys.counters, ...counters });
+  const dequeuedEntity = (dequeued: number): Entity => ({ partitionKey: pk, rowKey: rowKeys.dequeued, dequeued });
+
+  /** The write that counts `more` runs as left the queue, a compare-and-set on the count as read. */
+  async function countDequeued(more: number): Promise<TransactionAction[]> {
+    if (more === 0) return [];
+    const entity = await storeCall(() => client.getEntity<Record<string, unknown>>(pk, rowKeys.dequeued));
+    return [update(dequeuedEntity(Number(entity["dequeued"] ?? 0) + more), entity.etag)];
+  }
+
+  /** The queue entries, oldest first; `top` limits how many are read. */
+  async function queueEntries(top?: number): Promise<QueueEntry[]> {
+    const [from, to] = rowKeys.queueRange;
+    const filter = odata`PartitionKey eq ${pk} and RowKey ge ${from} and RowKey lt ${to}`;
+    const entries: QueueEntry[] = [];
+    const pages = client.listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ["rowKey", "runId"] } }).byPage(top ? { maxPageSize: top } : {});
+    for await (const page of pages) {
+      for (const entity of page) entries.push({ seq: Number(entity.rowKey?.slice(rowKeys.queuePrefix.length)), runId: String(entity["runId"]) });
+      if (top !== undefined && entries.length >= top) return entries.slice(0, top);
+    }
+    return entries;
+  }
+
+  /**
+   * A store written before the queue's length was counted: counts the entries there are, once,
+   * as joined and none left. Compare-and-set, so replicas starting together count once.
+   */
+  async function countQueue(): Promise<void> {
+    const counters = await storeCall(() => client.getEntity<Record<string, unknown>>(pk, rowKeys.counters));
+    if (typeof counters["enqueued"] === "number") return;
+    const enqueued = (await queueEntries()).length;
+    try {
+      await storeCall(() => client.updateEntity(countersEntity({ seq: Number(counters["seq"]), enqueued }), "Replace", { etag: counters.etag }), true);
+    } catch (error) {
+      if (!(error instanceof StoreConflict)) throw error;
+    }
+  }
 
   /** Submits one atomic write; answers the ETag the write gave the run's entity. */
   async function transact(actions: TransactionAction[], run: RunRecord, keyHash: string | undefined): Promise<Stored<RunRecord>> {
@@ -180,7 +216,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
         // Already there, or an identity allowed to use the table but not to create tables.
         if (!isAlreadyThere(error) && !(error instanceof RestError && error.statusCode === 403)) await storeCall(() => Promise.reject(error));
       }
-      const missing: Entity[] = [countersEntity({ seq: 0 }), ...groups.map((group) => leaseEntity(pk, { group }))];
+      const missing: Entity[] = [countersEntity({ seq: 0, enqueued: 0 }), dequeuedEntity(0), ...groups.map((group) => leaseEntity(pk, { group }))];
       for (const entity of missing) {
         try {
           await client.createEntity(entity);
@@ -188,27 +224,30 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
           if (!isAlreadyThere(error)) await storeCall(() => Promise.reject(error));
         }
       }
+      await countQueue();
     },
 
     view: () =>
       storeCall(async () => {
-        const [from, to] = rowKeys.dispatchRange;
+        const [from, to] = rowKeys.poolRange;
         const filter = odata`PartitionKey eq ${pk} and RowKey ge ${from} and RowKey lt ${to}`;
         let counters: PoolView["counters"] | undefined;
+        let dequeued = 0;
         const leases: Stored<GroupLease>[] = [];
-        const queue: QueueEntry[] = [];
         for await (const entity of client.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
           if (entity.rowKey === rowKeys.counters) {
-            counters = { seq: Number(entity["seq"]), etag: entity.etag };
+            counters = { seq: Number(entity["seq"]), enqueued: Number(entity["enqueued"] ?? 0), etag: entity.etag };
+          } else if (entity.rowKey === rowKeys.dequeued) {
+            dequeued = Number(entity["dequeued"] ?? 0);
           } else if (entity.rowKey?.startsWith(rowKeys.leasePrefix)) {
             leases.push(leaseFrom(entity));
-          } else if (entity.rowKey?.startsWith(rowKeys.queuePrefix)) {
-            queue.push({ seq: Number(entity.rowKey.slice(rowKeys.queuePrefix.length)), runId: String(entity["runId"]) });
           }
         }
         if (!counters) throw new StoreUnavailable(undefined);
-        return { counters, leases, queue };
+        return { counters, leases, queued: Math.max(0, counters.enqueued - dequeued) };
       }),
+
+    queueHead: () => storeCall(async () => (await queueEntries(1))[0]),
 
     getRun,
     runForKey,
@@ -241,7 +280,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
       const { counters } = view;
       return transact(
         [
-          update(countersEntity({ seq: run.seq }), counters.etag),
+          update(countersEntity({ seq: run.seq, enqueued: counters.enqueued }), counters.etag),
           ["create", runEntity(pk, run)],
           update(leaseEntity(pk, { group: lease.group, runId: run.id, ...(lease.base ? { base: lease.base } : {}) }), lease.etag),
           ...idempotencyAction(run),
@@ -255,7 +294,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
       const { counters } = view;
       return transact(
         [
-          update(countersEntity({ seq: run.seq }), counters.etag),
+          update(countersEntity({ seq: run.seq, enqueued: counters.enqueued + 1 }), counters.etag),
           ["create", runEntity(pk, run)],
           ["create", { partitionKey: pk, rowKey: rowKeys.queue(run.seq), runId: run.id }],
           ...idempotencyAction(run),
@@ -276,6 +315,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
               ? ["delete", { partitionKey: pk, rowKey: rowKeys.queue(row.seq) }]
               : update(leaseEntity(pk, { group: row.lease.group, ...(row.runId ? { runId: row.runId } : {}), ...(row.lease.base ? { base: row.lease.base } : {}) }), row.lease.etag),
           ),
+          ...(await countDequeued(rows.filter((row) => row.kind === "dequeue").length)),
         ],
         next,
         undefined,
@@ -291,10 +331,15 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
     },
 
     removeQueueEntry: async (seq) => {
-      try {
-        await client.deleteEntity(pk, rowKeys.queue(seq));
-      } catch (error) {
-        if (!(error instanceof RestError && error.statusCode === 404)) await storeCall(() => Promise.reject(error));
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await storeCall(async () => client.submitTransaction([["delete", { partitionKey: pk, rowKey: rowKeys.queue(seq) }], ...(await countDequeued(1))]), true);
+          return;
+        } catch (error) {
+          if (!(error instanceof StoreConflict) || attempt >= 20) throw error;
+          // Gone: another replica removed (and counted) it. Else the count moved: count again.
+          if ((await queueEntries(1))[0]?.seq !== seq) return;
+        }
       }
     },
 
