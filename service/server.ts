@@ -8,6 +8,7 @@ import { configNames } from "./config-names.js";
 import { parseConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
 import type { DispatchDeps } from "./runs/dispatch.js";
+import { createGroupReads } from "./runs/group-reads.js";
 import { createReadiness } from "./runs/readiness.js";
 import { createReconciler } from "./runs/reconcile.js";
 import { startReconcileLoop } from "./runs/reconcile-loop.js";
@@ -90,6 +91,7 @@ export async function startServer(env: Record<string, string | undefined>, optio
     ...(config.container ? { container: config.container } : {}),
     ...(config.containerImage ? { containerImage: config.containerImage } : {}),
     ...(config.containerBase ? { containerBase: config.containerBase } : {}),
+    reads: createGroupReads(arm),
     retry,
     startDeadlineMs: startDeadlineMs(retry),
     now,

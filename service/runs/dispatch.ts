@@ -13,6 +13,7 @@ import { isRunActive } from "../core/status.js";
 import type { GroupLease, RunStore, Stored } from "../store/run-store.js";
 import { StoreUnavailable } from "../store/store-errors.js";
 import { applyTransition } from "./apply-transition.js";
+import type { GroupReads } from "./group-reads.js";
 
 /**
  * What the run service and the reconcile loop share, built once by the entry point and passed to
@@ -30,6 +31,8 @@ export interface DispatchDeps {
   containerImage?: string;
   /** The target container's env and command before any run (ACI_CONTAINER_BASE); default the stored or learned one. */
   containerBase?: WantedBase;
+  /** The process's shared reads of the pool's groups (`createGroupReads(arm)`). */
+  reads: GroupReads;
   /** The ARM calls' retry design: a start's PUTs share its deadline and backoff. */
   retry: ArmRetryOptions;
   /** How long after its claim a run's PUT may still land (`startDeadlineMs(retry)` in service). */
@@ -45,16 +48,17 @@ export type Prepared =
   | { ok: false; busy: false; refusal: RecreateRefusal };
 
 /**
- * Reads `lease`'s group and builds the one PUT that starts `run` on it. A group whose latest
+ * Reads `lease`'s group (or takes a read begun after `since`, see `GroupReads`) and builds the
+ * one PUT that starts `run` on it. A group whose latest
  * deployment is still going (someone else's: the lease says no run of ours holds it) is busy;
  * the service never PUTs over a running group. A group that does not exist is busy too, with the
  * reason: `pulumi up` deletes a group before it creates its replacement, and the rest of the pool
  * keeps serving meanwhile.
  */
-export async function prepareRun(deps: DispatchDeps, lease: Stored<GroupLease>, run: RunRecord): Promise<Prepared> {
+export async function prepareRun(deps: DispatchDeps, lease: Stored<GroupLease>, run: RunRecord, since: number): Promise<Prepared> {
   let group: WireContainerGroup;
   try {
-    group = await deps.arm.read(lease.group);
+    group = await deps.reads.read(lease.group, since);
   } catch (error) {
     if (error instanceof ServiceError && error.code === "ContainerGroupNotFound") return { ok: false, busy: true, missing: error };
     throw error;
@@ -75,6 +79,12 @@ export async function prepareRun(deps: DispatchDeps, lease: Stored<GroupLease>, 
   });
   if (!result.ok) return { ok: false, busy: false, refusal: result };
   return { ok: true, body: result.body, lease: { ...lease, base } };
+}
+
+/** Stops a group; what was read of it before no longer serves. */
+export async function stopGroup(deps: Pick<DispatchDeps, "arm" | "reads">, group: string): Promise<void> {
+  deps.reads.forget(group);
+  await deps.arm.stop(group);
 }
 
 /** Records that `run` did not start (no PUT applied) and frees its group. */
@@ -100,6 +110,7 @@ export async function sendRun(deps: DispatchDeps, run: Stored<RunRecord>, body: 
     // could land after the start deadline, when the run may already count as never started.
     if (Date.now() >= deadline) throw new StoreUnavailable(undefined);
     for (let retry = 0; ; retry += 1) {
+      deps.reads.forget(group);
       const outcome = await deps.arm.put(group, body, deadline);
       if (outcome.kind === "accepted") return;
       const read = await deps.arm.read(group);

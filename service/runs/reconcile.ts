@@ -5,7 +5,7 @@ import { isRunActive } from "../core/status.js";
 import type { GroupLease, PoolView, Stored } from "../store/run-store.js";
 import { StoreConflict, StoreUnavailable } from "../store/store-errors.js";
 import { applyTransition } from "./apply-transition.js";
-import { prepareRun, sendRun, type DispatchDeps, type Prepared } from "./dispatch.js";
+import { prepareRun, sendRun, stopGroup, type DispatchDeps, type Prepared } from "./dispatch.js";
 import type { RunService } from "./run-service.js";
 
 export interface ReconcileDeps extends DispatchDeps {
@@ -34,7 +34,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
   /** The group as ARM shows it; undefined when it does not exist. */
   async function readGroup(name: string) {
     try {
-      return await arm.read(name);
+      return await deps.reads.read(name);
     } catch (error) {
       if (error instanceof ServiceError && error.code === "ContainerGroupNotFound") return undefined;
       throw error;
@@ -59,15 +59,15 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     if (!past(run.finishedAt)) return;
     const group = await readGroup(lease.group);
     const carried = group !== undefined && carriesRun(group, run.id, deps.container);
-    if (carried && isRunActive(group, deps.container)) await arm.stop(lease.group);
+    if (carried && isRunActive(group, deps.container)) await stopGroup(deps, lease.group);
     if (!carried && run.confirmedAt === undefined && !past(run.claimedAt)) return;
     await applyTransition(deps, run, { kind: "stop-confirmed" });
   }
 
   /** Prepares the head's run on `lease`'s group; a group's own failure is logged and skipped. */
-  async function prepareOn(lease: Stored<GroupLease>, run: RunRecord): Promise<Prepared | undefined> {
+  async function prepareOn(lease: Stored<GroupLease>, run: RunRecord, since: number): Promise<Prepared | undefined> {
     try {
-      return await prepareRun(deps, lease, run);
+      return await prepareRun(deps, lease, run, since);
     } catch (error) {
       if (!(error instanceof ServiceError) || error instanceof StoreUnavailable) throw error;
       deps.logger.warn("container group failing", { group: lease.group, code: error.code });
@@ -75,7 +75,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     }
   }
 
-  async function dispatchHead(): Promise<number> {
+  async function dispatchHead(since: number): Promise<number> {
     const busy = new Set<string>();
     let dispatched = 0;
     for (let attempt = 0; attempt < 100; attempt += 1) {
@@ -91,7 +91,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
       if (free.length === 0) return dispatched;
       let progressed = false;
       for (const lease of free) {
-        const prepared = await prepareOn(lease, run);
+        const prepared = await prepareOn(lease, run, since);
         if (prepared === undefined || (!prepared.ok && prepared.busy)) {
           busy.add(lease.group);
           continue;
@@ -124,6 +124,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
   }
 
   return async () => {
+    const since = deps.reads.mark();
     const view = await store.view();
     // Groups are settled side by side: a pass takes one group's round trips, not the pool's.
     await Promise.all(
@@ -136,7 +137,8 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
         }
       }),
     );
-    const dispatched = await dispatchHead();
+    // A group whose run's end this pass saw is dispatched on the read that saw it.
+    const dispatched = await dispatchHead(since);
     const after = await store.view();
     const awake = after.queued > 0 || after.leases.some((lease) => lease.runId !== undefined);
     await deps.setAwake?.(awake);

@@ -11,7 +11,7 @@ import type { PoolView, Stored } from "../store/run-store.js";
 import { IdempotencyKeyTaken, StoreConflict, StoreUnavailable } from "../store/store-errors.js";
 import { refusalError } from "./refusal-error.js";
 import { applyTransition, transitionContext } from "./apply-transition.js";
-import { prepareRun, sendRun, type DispatchDeps } from "./dispatch.js";
+import { prepareRun, sendRun, stopGroup, type DispatchDeps } from "./dispatch.js";
 
 export interface RunServiceDeps extends DispatchDeps {
   /** 0: no queue; a start with no free group is refused */
@@ -84,7 +84,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
    * Tries the free groups in pool order; answers the started run, or undefined when none could
    * take it. One group's failure (access denied, ARM down for it) only moves on to the next.
    */
-  async function startOnFreeGroup(view: PoolView, record: RunRecord): Promise<Stored<RunRecord> | "conflict" | undefined> {
+  async function startOnFreeGroup(view: PoolView, record: RunRecord, since: number): Promise<Stored<RunRecord> | "conflict" | undefined> {
     const free = view.leases.filter((lease) => !lease.runId && deps.groups.includes(lease.group));
     let lacking = 0;
     const missing: ServiceError[] = [];
@@ -92,7 +92,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     for (const lease of free) {
       let prepared;
       try {
-        prepared = await prepareRun(deps, lease, record);
+        prepared = await prepareRun(deps, lease, record, since);
       } catch (error) {
         if (!(error instanceof ServiceError)) throw error;
         deps.logger.warn("container group failing", { group: lease.group, code: error.code });
@@ -134,7 +134,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     if (isTerminal(run.status) || run.status === "queued" || !run.group) return run;
     let event: RunEvent;
     try {
-      event = { kind: "observed", group: await arm.read(run.group) };
+      event = { kind: "observed", group: await deps.reads.read(run.group) };
     } catch (error) {
       if (!(error instanceof ServiceError && error.code === "ContainerGroupNotFound")) throw error;
       event = { kind: "group-missing" };
@@ -153,7 +153,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
   async function stopAndRelease(run: Stored<RunRecord>, groupName: string): Promise<void> {
     const group = await arm.read(groupName);
     if (!carriesRun(group, run.id, deps.container)) return;
-    if (isRunActive(group, deps.container)) await arm.stop(groupName);
+    if (isRunActive(group, deps.container)) await stopGroup(deps, groupName);
     const applied = await applyTransition(deps, run, { kind: "stop-confirmed" });
     if (applied.effects.length > 0) deps.onWork?.();
   }
@@ -172,6 +172,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
         const existing = await store.runForKey(keyHash);
         if (existing !== undefined) return replay(existing, requestHash);
       }
+      // Starts racing for the pool share their reads of it (see GroupReads).
+      const since = deps.reads.mark();
       for (let attempt = 0; attempt < maxDecisions; attempt += 1) {
         const view = await store.view();
         const now = deps.now();
@@ -194,7 +196,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
           // Straight onto a group only past an empty queue: FIFO. An enqueue moves the counters this
           // start's write must still match, so no run can have joined the queue meanwhile.
           if (view.queued === 0) {
-            const started = await startOnFreeGroup(view, record);
+            const started = await startOnFreeGroup(view, record, since);
             if (started === "conflict") continue;
             if (started) return { run: runView(started), replayed: false };
           }

@@ -2,6 +2,7 @@ import { createApp, type AppDeps } from "../../service/http/app.js";
 import type { Config } from "../../service/config.js";
 import { createLogger } from "../../service/logger.js";
 import type { DispatchDeps } from "../../service/runs/dispatch.js";
+import { createGroupReads } from "../../service/runs/group-reads.js";
 import { createReadiness, type Readiness } from "../../service/runs/readiness.js";
 import { createReconciler, type ReconcileResult } from "../../service/runs/reconcile.js";
 import { createRunService, type RunService } from "../../service/runs/run-service.js";
@@ -98,6 +99,7 @@ export async function buildApp(emulator: Emulator, options: BuildOptions = {}): 
     groups,
     secrets: config.secrets,
     ...(options.container ? { container: options.container } : {}),
+    reads: createGroupReads(arm),
     retry,
     startDeadlineMs: options.startDeadlineMs ?? 60_000,
     now: options.now ?? (() => new Date()),
