@@ -1,5 +1,6 @@
 import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identity";
 import { serve } from "@hono/node-server";
+import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./http/app.js";
 import { createArmPort } from "./arm/arm-port.js";
@@ -97,10 +98,14 @@ export async function startServer(env: Record<string, string | undefined>, optio
     now,
     logger,
   };
-  const runs = createRunService({ ...dispatch, maxQueued: config.maxQueued, onWork: () => loop?.kick() });
+  // Status reads are served from an observation at most one interval old: polling callers cost no ARM reads.
+  const runs = createRunService({ ...dispatch, maxQueued: config.maxQueued, statusFreshMs: config.reconcileIntervalMs, onWork: () => loop?.kick() });
   const reconcile = createReconciler({
     ...dispatch,
     runs,
+    replica: randomUUID(),
+    // Three intervals: a replica that stops observing hands its groups over within that.
+    observeLeaseMs: 3 * config.reconcileIntervalMs,
     setAwake: (awake) => setAwake(awake).catch((error: unknown) => logger.warn("wake queue update failed", { err: error })),
   });
   let prunedAt = 0;

@@ -10,6 +10,13 @@ import type { RunService } from "./run-service.js";
 
 export interface ReconcileDeps extends DispatchDeps {
   runs: RunService;
+  /** This replica's name in the store's watch rows. */
+  replica: string;
+  /**
+   * How long a replica's observation of a group stays its own: the others leave the group's ARM
+   * reads to it until then, so reads depend on the groups and the interval, not on the replicas.
+   */
+  observeLeaseMs: number;
   /** Told after every pass whether any run is queued or active, to keep a replica awake. */
   setAwake?: (awake: boolean) => Promise<void>;
 }
@@ -41,12 +48,30 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     }
   }
 
+  /**
+   * Observes an active run's group unless another replica's watch of it holds. The watch is
+   * taken (compare-and-set) before ARM is read, so replicas whose passes meet read it once.
+   */
+  async function observe(group: string, run: Stored<RunRecord>): Promise<void> {
+    const watch = await store.watch(group);
+    const now = deps.now();
+    if (watch && watch.replica !== deps.replica && Date.parse(watch.until) > now.getTime()) return;
+    const until = new Date(now.getTime() + deps.observeLeaseMs).toISOString();
+    try {
+      await store.recordWatch(watch, { group, replica: deps.replica, until, observedAt: now.toISOString() });
+    } catch (error) {
+      ignoreConflict(error);
+      return;
+    }
+    await deps.runs.refresh(run);
+  }
+
   async function settleHeldGroup(view: PoolView, leaseIndex: number): Promise<void> {
     const lease = view.leases[leaseIndex];
     if (!lease?.runId) return;
     const run = await store.getRun(lease.runId);
     if (run && !isTerminal(run.status)) {
-      await deps.runs.refresh(run);
+      await observe(lease.group, run);
       return;
     }
     // The run ended (or vanished) but still holds the group: a cancel records the run first and

@@ -16,6 +16,11 @@ import { prepareRun, sendRun, stopGroup, type DispatchDeps } from "./dispatch.js
 export interface RunServiceDeps extends DispatchDeps {
   /** 0: no queue; a start with no free group is refused */
   maxQueued: number;
+  /**
+   * A status read answers the run as stored, without reading ARM, while the last observation of
+   * its group (by any replica's reconcile pass) is younger than this; 0 always reads ARM.
+   */
+  statusFreshMs: number;
   /** Called when a group may have become free or a run was queued: the reconcile loop dispatches. */
   onWork?: () => void;
 }
@@ -144,6 +149,13 @@ export function createRunService(deps: RunServiceDeps): RunService {
     return applied.run;
   }
 
+  /** True when a reconcile pass observed the run's group within `statusFreshMs`. */
+  async function observedLately(run: RunRecord): Promise<boolean> {
+    if (deps.statusFreshMs <= 0 || !run.group || isTerminal(run.status)) return false;
+    const watch = await store.watch(run.group);
+    return watch !== undefined && deps.now().getTime() - Date.parse(watch.observedAt) < deps.statusFreshMs;
+  }
+
   /**
    * Stops the group of a run just recorded canceled, if it carries the run, and frees it. A PUT
    * still in flight keeps the lease: the reconcile loop stops the group if the PUT lands, and frees
@@ -216,7 +228,10 @@ export function createRunService(deps: RunServiceDeps): RunService {
       throw new ServiceError("InternalError", "The run store kept changing under the start; retry.");
     },
 
-    status: async (runId) => runView(await refresh(await getRun(runId))),
+    status: async (runId) => {
+      const run = await getRun(runId);
+      return runView((await observedLately(run)) ? run : await refresh(run));
+    },
 
     list: async (query) => {
       const page = await store.listRuns(query);

@@ -35,6 +35,18 @@ export interface PoolView {
   queued: number;
 }
 
+/**
+ * Which replica observes a group's run, until when, and when it last did: one replica at a time
+ * reads a group from ARM, and status reads take the run as stored while the observation is fresh.
+ */
+export interface GroupWatch {
+  group: string;
+  replica: string;
+  until: string;
+  /** when the replica's last observation began */
+  observedAt: string;
+}
+
 /** A row written in the same transaction as a run. */
 export type RunRow =
   /** the lease set to `runId`, or freed when undefined */
@@ -79,6 +91,10 @@ export interface RunStore {
   getLease(group: string): Promise<Stored<GroupLease> | undefined>;
   /** Deletes (and counts as left) a queue entry whose run is gone or moved on; one already gone is fine. */
   removeQueueEntry(seq: number): Promise<void>;
+  /** The watch of a group, if any replica ever observed it. */
+  watch(group: string): Promise<Stored<GroupWatch> | undefined>;
+  /** Records an observation (compare-and-set on `previous`, or a create); StoreConflict if another replica's came first. */
+  recordWatch(previous: Stored<GroupWatch> | undefined, next: GroupWatch): Promise<void>;
   /** Frees a group whose run already ended (a replica stopped between the two). */
   releaseLease(lease: Stored<GroupLease>): Promise<void>;
   /** Deletes runs (and their idempotency keys) created before `before`; returns how many. */

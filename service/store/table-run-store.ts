@@ -5,6 +5,7 @@ import { joinText, splitText } from "./entity-fields.js";
 import { rowKeys } from "./row-keys.js";
 import type { GroupLease, PoolCounters, PoolView, QueueEntry, RunPage, RunStore, Stored } from "./run-store.js";
 import { ServiceError } from "../core/service-error.js";
+import { tableWatches } from "./table-watches.js";
 import { IdempotencyKeyTaken, StoreConflict, StoreUnavailable } from "./store-errors.js";
 
 type Entity = Record<string, unknown> & { partitionKey: string; rowKey: string };
@@ -251,6 +252,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
 
     getRun,
     runForKey,
+    ...tableWatches(client, pk),
 
     listRuns: ({ status, limit, cursor }) =>
       storeCall(async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createApp, type AppDeps } from "../../service/http/app.js";
 import type { Config } from "../../service/config.js";
 import { createLogger } from "../../service/logger.js";
@@ -69,6 +70,10 @@ export interface BuildOptions {
   store?: RunStore;
   /** default 60 s: a claimed run never times out within a test unless the test says so */
   startDeadlineMs?: number;
+  /** How long a status read may answer from the last pass's observation; default 0 (always ARM). */
+  statusFreshMs?: number;
+  /** How long a pass's observation of a group keeps other replicas off it; default 60 s. */
+  observeLeaseMs?: number;
   /** The run service's clock (claims, ends); default the real one. */
   now?: () => Date;
   /** No try of an ARM call starts later than this after the call began; default 10 s. */
@@ -105,8 +110,8 @@ export async function buildApp(emulator: Emulator, options: BuildOptions = {}): 
     now: options.now ?? (() => new Date()),
     logger,
   };
-  const runs = createRunService({ ...dispatch, maxQueued: options.maxQueued ?? 100 });
-  const reconcile = createReconciler({ ...dispatch, runs });
+  const runs = createRunService({ ...dispatch, maxQueued: options.maxQueued ?? 100, statusFreshMs: options.statusFreshMs ?? 0 });
+  const reconcile = createReconciler({ ...dispatch, runs, replica: randomUUID(), observeLeaseMs: options.observeLeaseMs ?? 60_000 });
   const readiness = createReadiness({ store, arm, groups, config, cacheMs: 0, armWaitMs: 60_000 });
   const app = createApp({ runs: options.wrapRuns ? options.wrapRuns(runs) : runs, config, logger, readiness, ...options.app });
   const lines = () => raw.map((line) => JSON.parse(line) as Record<string, unknown>);
