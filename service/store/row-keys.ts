@@ -5,7 +5,7 @@ import { runIdTime } from "../core/run-id.js";
  * what dispatch decides on: the leases and counters (one range query, as long as the pool) and
  * the queue (its head read with `$top`); `r|` holds
  * runs newest first, so the newest page is a prefix scan whatever the number of runs; `i|` holds
- * idempotency keys.
+ * idempotency keys; `w|` which replica observes each group.
  */
 export const rowKeys = {
   counters: "d|pool",
@@ -18,6 +18,8 @@ export const rowKeys = {
   queueRange: ["d|queue|", "d|queue}"] as const,
   runRange: ["r|", "r}"] as const,
   idempotency: (keyHash: string) => `i|${keyHash}`,
+  /** the replica observing a group (see `GroupWatch`): apart from the lease, which dispatch writes */
+  watch: (group: string) => `w|${group.toLowerCase()}`,
   lease: (group: string) => `d|group|${group.toLowerCase()}`,
   queue: (seq: number) => `d|queue|${String(seq).padStart(15, "0")}`,
   /**

@@ -1,14 +1,12 @@
-import { odata, RestError, TableClient, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
-import type { BaseEnv } from "../core/base-env.js";
-import { runStatuses, terminalRunStatuses, type RunRecord, type RunStatus } from "../core/run.js";
-import { joinText, splitText } from "./entity-fields.js";
+import { odata, RestError, TableClient, type TransactionAction } from "@azure/data-tables";
+import { terminalRunStatuses, type RunRecord } from "../core/run.js";
 import { rowKeys } from "./row-keys.js";
-import type { GroupLease, PoolCounters, PoolView, QueueEntry, RunPage, RunStore, Stored } from "./run-store.js";
-import { ServiceError } from "../core/service-error.js";
+import type { GroupLease, PoolView, RunPage, RunStore, Stored } from "./run-store.js";
+import { isAlreadyThere, storeCall, updateAction, type Entity } from "./table-calls.js";
+import { leaseEntity, leaseFrom, runEntity, runFrom, text } from "./table-entities.js";
+import { tableQueue } from "./table-queue.js";
 import { tableWatches } from "./table-watches.js";
 import { IdempotencyKeyTaken, StoreConflict, StoreUnavailable } from "./store-errors.js";
-
-type Entity = Record<string, unknown> & { partitionKey: string; rowKey: string };
 
 export interface TableRunStoreOptions {
   client: TableClient;
@@ -16,152 +14,12 @@ export interface TableRunStoreOptions {
   partition: string;
 }
 
-function text(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
-}
-
-function runEntity(partition: string, run: RunRecord): Entity {
-  const rowKey = rowKeys.run(run.id);
-  if (rowKey === undefined) throw new Error("run ids must be UUIDv7");
-  return {
-    partitionKey: partition,
-    rowKey,
-    id: run.id,
-    status: run.status,
-    seq: run.seq,
-    createdAt: run.createdAt,
-    requestHash: run.requestHash,
-    ...splitText("env", JSON.stringify(run.env)),
-    ...(run.command ? splitText("command", JSON.stringify(run.command)) : {}),
-    ...(run.group ? { group: run.group } : {}),
-    ...(run.image ? { image: run.image } : {}),
-    ...(run.startedAt ? { startedAt: run.startedAt } : {}),
-    ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}),
-    ...(run.exitCode !== undefined ? { exitCode: run.exitCode } : {}),
-    ...(run.message ? { message: run.message } : {}),
-    ...(run.startedBy ? { startedBy: run.startedBy } : {}),
-    ...(run.idempotencyKeyHash ? { idempotencyKeyHash: run.idempotencyKeyHash } : {}),
-    ...(run.claimedAt ? { claimedAt: run.claimedAt } : {}),
-    ...(run.confirmedAt ? { confirmedAt: run.confirmedAt } : {}),
-  };
-}
-
-function runFrom(entity: TableEntityResult<Record<string, unknown>>): Stored<RunRecord> {
-  const status = String(entity["status"]);
-  // Runs written before commands were split keep theirs in one `command` property.
-  const command = joinText(entity, "command") ?? text(entity["command"]);
-  const exitCode = entity["exitCode"];
-  const optional = (name: keyof RunRecord) => (text(entity[name]) ? { [name]: text(entity[name]) } : {});
-  return {
-    id: String(entity["id"]),
-    status: (runStatuses as readonly string[]).includes(status) ? (status as RunStatus) : "lost",
-    seq: Number(entity["seq"]),
-    createdAt: String(entity["createdAt"]),
-    requestHash: String(entity["requestHash"]),
-    env: JSON.parse(joinText(entity, "env") ?? "{}") as Record<string, string>,
-    ...(command ? { command: JSON.parse(command) as string[] } : {}),
-    ...(typeof exitCode === "number" ? { exitCode } : {}),
-    ...optional("group"),
-    ...optional("image"),
-    ...optional("startedAt"),
-    ...optional("finishedAt"),
-    ...optional("message"),
-    ...optional("startedBy"),
-    ...optional("idempotencyKeyHash"),
-    ...optional("claimedAt"),
-    ...optional("confirmedAt"),
-    etag: entity.etag,
-  };
-}
-
-function leaseEntity(partition: string, lease: GroupLease): Entity {
-  return {
-    partitionKey: partition,
-    rowKey: rowKeys.lease(lease.group),
-    group: lease.group,
-    runId: lease.runId ?? "",
-    ...(lease.base ? splitText("base", JSON.stringify(lease.base)) : {}),
-  };
-}
-
-function leaseFrom(entity: TableEntityResult<Record<string, unknown>>): Stored<GroupLease> {
-  const runId = text(entity["runId"]);
-  const base = joinText(entity, "base");
-  return {
-    group: String(entity["group"]),
-    ...(runId ? { runId } : {}),
-    ...(base ? { base: JSON.parse(base) as BaseEnv } : {}),
-    etag: entity.etag,
-  };
-}
-
-/**
- * Maps the Tables service's answers to the store's own errors; nothing else leaves this module.
- * `RestError` comes from @azure/data-tables itself, the class its own pipeline throws, so store/
- * needs no import of the ARM pipeline package.
- */
-async function storeCall<T>(operation: () => Promise<T>, write = false): Promise<T> {
-  try {
-    return await operation();
-  } catch (error) {
-    if (error instanceof RestError) {
-      if (error.statusCode === 412) throw new StoreConflict("changed");
-      if (error.statusCode === 409) throw new StoreConflict("exists");
-      // The entity outgrew what a table holds: the request's size, not the store, is at fault.
-      if (error.statusCode === 413) throw new ServiceError("PayloadTooLarge", "The run is too large for the run store to keep.");
-      // A write's row (a queue entry) removed by another replica first: a lost race, not an outage.
-      if (error.statusCode === 404 && write) throw new StoreConflict("changed");
-      throw new StoreUnavailable(error.statusCode);
-    }
-    throw error;
-  }
-}
-
-function isAlreadyThere(error: unknown): boolean {
-  return error instanceof RestError && error.statusCode === 409;
-}
-
 /** The run store on Azure Table Storage (or Azurite): one partition per pool, one table. */
 export function createTableRunStore({ client, partition }: TableRunStoreOptions): RunStore {
   const pk = partition;
-  const update = (entity: Entity, etag: string): TransactionAction => ["update", entity, "Replace", { etag }];
-  const countersEntity = (counters: PoolCounters): Entity => ({ partitionKey: pk, rowKey: rowKeys.counters, ...counters });
-  const dequeuedEntity = (dequeued: number): Entity => ({ partitionKey: pk, rowKey: rowKeys.dequeued, dequeued });
-
-  /** The write that counts `more` runs as left the queue, a compare-and-set on the count as read. */
-  async function countDequeued(more: number): Promise<TransactionAction[]> {
-    if (more === 0) return [];
-    const entity = await storeCall(() => client.getEntity<Record<string, unknown>>(pk, rowKeys.dequeued));
-    return [update(dequeuedEntity(Number(entity["dequeued"] ?? 0) + more), entity.etag)];
-  }
-
-  /** The queue entries, oldest first; `top` limits how many are read. */
-  async function queueEntries(top?: number): Promise<QueueEntry[]> {
-    const [from, to] = rowKeys.queueRange;
-    const filter = odata`PartitionKey eq ${pk} and RowKey ge ${from} and RowKey lt ${to}`;
-    const entries: QueueEntry[] = [];
-    const pages = client.listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ["rowKey", "runId"] } }).byPage(top ? { maxPageSize: top } : {});
-    for await (const page of pages) {
-      for (const entity of page) entries.push({ seq: Number(entity.rowKey?.slice(rowKeys.queuePrefix.length)), runId: String(entity["runId"]) });
-      if (top !== undefined && entries.length >= top) return entries.slice(0, top);
-    }
-    return entries;
-  }
-
-  /**
-   * A store written before the queue's length was counted: counts the entries there are, once,
-   * as joined and none left. Compare-and-set, so replicas starting together count once.
-   */
-  async function countQueue(): Promise<void> {
-    const counters = await storeCall(() => client.getEntity<Record<string, unknown>>(pk, rowKeys.counters));
-    if (typeof counters["enqueued"] === "number") return;
-    const enqueued = (await queueEntries()).length;
-    try {
-      await storeCall(() => client.updateEntity(countersEntity({ seq: Number(counters["seq"]), enqueued }), "Replace", { etag: counters.etag }), true);
-    } catch (error) {
-      if (!(error instanceof StoreConflict)) throw error;
-    }
-  }
+  const update = updateAction;
+  const queue = tableQueue(client, pk);
+  const { countersEntity, dequeuedEntity, countDequeued, countQueue } = queue;
 
   /** Submits one atomic write; answers the ETag the write gave the run's entity. */
   async function transact(actions: TransactionAction[], run: RunRecord, keyHash: string | undefined): Promise<Stored<RunRecord>> {
@@ -248,7 +106,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
         return { counters, leases, queued: Math.max(0, counters.enqueued - dequeued) };
       }),
 
-    queueHead: () => storeCall(async () => (await queueEntries(1))[0]),
+    queueHead: queue.queueHead,
 
     getRun,
     runForKey,
@@ -332,18 +190,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
       }
     },
 
-    removeQueueEntry: async (seq) => {
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          await storeCall(async () => client.submitTransaction([["delete", { partitionKey: pk, rowKey: rowKeys.queue(seq) }], ...(await countDequeued(1))]), true);
-          return;
-        } catch (error) {
-          if (!(error instanceof StoreConflict) || attempt >= 20) throw error;
-          // Gone: another replica removed (and counted) it. Else the count moved: count again.
-          if ((await queueEntries(1))[0]?.seq !== seq) return;
-        }
-      }
-    },
+    removeQueueEntry: queue.removeQueueEntry,
 
     releaseLease: (lease) =>
       storeCall(async () => {
