@@ -98,8 +98,8 @@ export async function startServer(env: Record<string, string | undefined>, optio
     now,
     logger,
   };
-  // Status reads are served from an observation at most one interval old: polling callers cost no ARM reads.
-  const runs = createRunService({ ...dispatch, maxQueued: config.maxQueued, statusFreshMs: config.reconcileIntervalMs, onWork: () => loop?.kick() });
+  // Status reads are served from the observing replica's records: polling callers cost no ARM reads.
+  const runs = createRunService({ ...dispatch, maxQueued: config.maxQueued, statusFromWatch: true, onWork: () => loop?.kick() });
   const reconcile = createReconciler({
     ...dispatch,
     runs,

@@ -30,12 +30,15 @@ export interface ReconcileResult {
 
 /**
  * One pass of the loop every replica runs, with no request needed: for each group that holds a
- * run, read ARM and record what changed (ends, a lost run); free groups whose run ended; then
- * hand the queue's head to each free, idle group, oldest first. Every step is a compare-and-set,
- * so replicas running passes at once only repeat each other's reads, never each other's PUTs.
+ * run and whose observation this replica holds (or takes), read ARM and record what changed
+ * (ends, a lost run, a group gone); free groups whose run ended; then hand the queue's head to
+ * each free, idle group, oldest first, on the reads this pass made. Every step is a
+ * compare-and-set, so replicas running passes at once never repeat each other's PUTs.
  */
 export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileResult> {
-  const { store, arm } = deps;
+  const { store } = deps;
+  // The watches this replica holds, until when (ms): it observes those groups without asking.
+  const watching = new Map<string, number>();
   const past = (at: string | undefined) => at === undefined || deps.now().getTime() - Date.parse(at) >= deps.startDeadlineMs;
 
   /** The group as ARM shows it; undefined when it does not exist. */
@@ -50,18 +53,22 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
 
   /**
    * Observes an active run's group unless another replica's watch of it holds. The watch is
-   * taken (compare-and-set) before ARM is read, so replicas whose passes meet read it once.
+   * taken (compare-and-set) before ARM is read, so replicas whose passes meet read it once, and
+   * renewed once half of it is left, so a pass over a watched group costs no store request.
    */
   async function observe(group: string, run: Stored<RunRecord>): Promise<void> {
-    const watch = await store.watch(group);
-    const now = deps.now();
-    if (watch && watch.replica !== deps.replica && Date.parse(watch.until) > now.getTime()) return;
-    const until = new Date(now.getTime() + deps.observeLeaseMs).toISOString();
-    try {
-      await store.recordWatch(watch, { group, replica: deps.replica, until, observedAt: now.toISOString() });
-    } catch (error) {
-      ignoreConflict(error);
-      return;
+    const now = deps.now().getTime();
+    if ((watching.get(group) ?? 0) - now <= deps.observeLeaseMs / 2) {
+      const watch = await store.watch(group);
+      if (watch && watch.replica !== deps.replica && Date.parse(watch.until) > now) return;
+      const until = now + deps.observeLeaseMs;
+      try {
+        await store.recordWatch(watch, { group, replica: deps.replica, until: new Date(until).toISOString() });
+      } catch (error) {
+        ignoreConflict(error);
+        return;
+      }
+      watching.set(group, until);
     }
     await deps.runs.refresh(run);
   }
@@ -100,7 +107,17 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     }
   }
 
+  /** Dispatches the queue's head while a group is free; the PUTs go out side by side. */
   async function dispatchHead(since: number): Promise<number> {
+    const sends: Array<Promise<void>> = [];
+    try {
+      return await claimHeads(since, sends);
+    } finally {
+      await Promise.all(sends);
+    }
+  }
+
+  async function claimHeads(since: number, sends: Array<Promise<void>>): Promise<number> {
     const busy = new Set<string>();
     let dispatched = 0;
     for (let attempt = 0; attempt < 100; attempt += 1) {
@@ -138,9 +155,12 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
         dispatched += 1;
         progressed = true;
         deps.logger.info("run dispatched", { runId: run.id, group: lease.group });
-        await sendRun(deps, stored, prepared.body).catch((error: unknown) => {
-          if (!(error instanceof ServiceError)) throw error;
-        });
+        // A run that did not start is recorded by sendRun; its error is the caller's, and no caller waits.
+        sends.push(
+          sendRun(deps, stored, prepared.body).catch((error: unknown) => {
+            if (!(error instanceof ServiceError)) deps.logger.warn("dispatch failed", { runId: run.id, group: lease.group, err: error });
+          }),
+        );
         break;
       }
       if (!progressed) return dispatched;

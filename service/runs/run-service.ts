@@ -17,10 +17,10 @@ export interface RunServiceDeps extends DispatchDeps {
   /** 0: no queue; a start with no free group is refused */
   maxQueued: number;
   /**
-   * A status read answers the run as stored, without reading ARM, while the last observation of
-   * its group (by any replica's reconcile pass) is younger than this; 0 always reads ARM.
+   * Whether a status read answers the run as stored, without reading ARM, while a replica's
+   * reconcile pass observes its group (its watch holds): that record is at most a pass old.
    */
-  statusFreshMs: number;
+  statusFromWatch: boolean;
   /** Called when a group may have become free or a run was queued: the reconcile loop dispatches. */
   onWork?: () => void;
 }
@@ -149,11 +149,11 @@ export function createRunService(deps: RunServiceDeps): RunService {
     return applied.run;
   }
 
-  /** True when a reconcile pass observed the run's group within `statusFreshMs`. */
+  /** True when a replica's reconcile passes observe the run's group now (see `statusFromWatch`). */
   async function observedLately(run: RunRecord): Promise<boolean> {
-    if (deps.statusFreshMs <= 0 || !run.group || isTerminal(run.status)) return false;
+    if (!deps.statusFromWatch || !run.group || isTerminal(run.status)) return false;
     const watch = await store.watch(run.group);
-    return watch !== undefined && deps.now().getTime() - Date.parse(watch.observedAt) < deps.statusFreshMs;
+    return watch !== undefined && Date.parse(watch.until) > deps.now().getTime();
   }
 
   /**

@@ -36,15 +36,13 @@ export interface PoolView {
 }
 
 /**
- * Which replica observes a group's run, until when, and when it last did: one replica at a time
- * reads a group from ARM, and status reads take the run as stored while the observation is fresh.
+ * Which replica observes a group's run, and until when: one replica at a time reads a group from
+ * ARM, once per pass, and status reads take the run as stored while a replica observes it.
  */
 export interface GroupWatch {
   group: string;
   replica: string;
   until: string;
-  /** when the replica's last observation began */
-  observedAt: string;
 }
 
 /** A row written in the same transaction as a run. */

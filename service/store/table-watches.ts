@@ -9,7 +9,7 @@ export function tableWatches(client: TableClient, pk: string): Pick<RunStore, "w
     watch: async (group) => {
       try {
         const entity = await client.getEntity<Record<string, unknown>>(pk, rowKeys.watch(group));
-        return { group, replica: String(entity["replica"]), until: String(entity["until"]), observedAt: String(entity["observedAt"]), etag: entity.etag };
+        return { group, replica: String(entity["replica"]), until: String(entity["until"]), etag: entity.etag };
       } catch (error) {
         if (error instanceof RestError && error.statusCode === 404) return undefined;
         return storeCall(() => Promise.reject(error));
@@ -17,7 +17,7 @@ export function tableWatches(client: TableClient, pk: string): Pick<RunStore, "w
     },
     recordWatch: (previous: Stored<GroupWatch> | undefined, next: GroupWatch) =>
       storeCall(async () => {
-        const entity = { partitionKey: pk, rowKey: rowKeys.watch(next.group), replica: next.replica, until: next.until, observedAt: next.observedAt };
+        const entity = { partitionKey: pk, rowKey: rowKeys.watch(next.group), replica: next.replica, until: next.until };
         if (previous) await client.updateEntity(entity, "Replace", { etag: previous.etag });
         else await client.createEntity(entity);
       }, true),

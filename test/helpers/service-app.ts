@@ -70,8 +70,8 @@ export interface BuildOptions {
   store?: RunStore;
   /** default 60 s: a claimed run never times out within a test unless the test says so */
   startDeadlineMs?: number;
-  /** How long a status read may answer from the last pass's observation; default 0 (always ARM). */
-  statusFreshMs?: number;
+  /** Status reads answer from the store while a pass observes the group; default false (always ARM). */
+  statusFromWatch?: boolean;
   /** How long a pass's observation of a group keeps other replicas off it; default 60 s. */
   observeLeaseMs?: number;
   /** The run service's clock (claims, ends); default the real one. */
@@ -110,7 +110,7 @@ export async function buildApp(emulator: Emulator, options: BuildOptions = {}): 
     now: options.now ?? (() => new Date()),
     logger,
   };
-  const runs = createRunService({ ...dispatch, maxQueued: options.maxQueued ?? 100, statusFreshMs: options.statusFreshMs ?? 0 });
+  const runs = createRunService({ ...dispatch, maxQueued: options.maxQueued ?? 100, statusFromWatch: options.statusFromWatch ?? false });
   const reconcile = createReconciler({ ...dispatch, runs, replica: randomUUID(), observeLeaseMs: options.observeLeaseMs ?? 60_000 });
   const readiness = createReadiness({ store, arm, groups, config, cacheMs: 0, armWaitMs: 60_000 });
   const app = createApp({ runs: options.wrapRuns ? options.wrapRuns(runs) : runs, config, logger, readiness, ...options.app });

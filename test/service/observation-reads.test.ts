@@ -12,7 +12,7 @@ async function observationReads(replicas: number, active: number): Promise<{ rea
   const groups = seedGroups(arm.emulator, active);
   const store = await testStore(undefined, groups);
   const apps: TestApp[] = [];
-  for (let i = 0; i < replicas; i++) apps.push(await buildApp(arm.emulator, { groups, store, statusFreshMs: 60_000 }));
+  for (let i = 0; i < replicas; i++) apps.push(await buildApp(arm.emulator, { groups, store, statusFromWatch: true }));
   const ids: string[] = [];
   for (let i = 0; i < active; i++) ids.push((await bodyOf(await postRun(apps[0]!.app, { env: longRun }))).id as string);
   arm.emulator.clearRequests();
