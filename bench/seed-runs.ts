@@ -38,8 +38,8 @@ export async function seedEndedRuns(client: TableClient, partition: string, grou
     ...accepted(newestMs),
   };
   const started = await store.startOnGroup(view, record, lease);
-  const held = (await store.view()).leases.find((l) => l.group === group);
-  await store.updateRun(started, { ...record, ...ended(newestMs), status: "succeeded", exitCode: 0 }, held);
+  const held = await store.getLease(group);
+  await store.commitRun(started, { ...record, ...ended(newestMs), status: "succeeded", exitCode: 0 }, held ? [{ kind: "lease", lease: held, runId: undefined }] : []);
 
   const templateKey = rowKeys.run(record.id);
   if (templateKey === undefined) throw new Error("the seeded run has no row key");
@@ -59,4 +59,38 @@ export async function seedEndedRuns(client: TableClient, partition: string, grou
   await runPool(batches, batchesInFlight, async (b) => {
     await client.submitTransaction(actions.slice(b * batchSize, (b + 1) * batchSize));
   });
+}
+
+/**
+ * Queues `count` runs in `partition`, oldest first, as starts past a busy pool would. The first
+ * goes through the run store's own `enqueue`, so its entity and queue entry have the store's
+ * layout; the others are copies (their own id, row key, sequence number and time) inserted 100
+ * entities per transaction, and the counters then count them as joined, as `enqueue` would have.
+ */
+export async function seedQueuedRuns(client: TableClient, partition: string, count: number, oldestMs: number): Promise<void> {
+  const store = createTableRunStore({ client, partition });
+  const view = await store.view();
+  const first = await store.enqueue(view, {
+    id: newRunId(new Date(oldestMs)),
+    status: "queued",
+    env: { BENCH_QUEUE: "seeded" },
+    createdAt: new Date(oldestMs).toISOString(),
+    requestHash: "0".repeat(64),
+    seq: view.counters.seq + 1,
+  });
+  const { etag: _etag, timestamp: _timestamp, ...template } = await client.getEntity<Record<string, unknown>>(partition, rowKeys.run(first.id) ?? "");
+  const actions: TransactionAction[] = [];
+  for (let i = 1; i < count; i++) {
+    const ms = oldestMs + i * spacingMs;
+    const id = newRunId(new Date(ms));
+    const seq = first.seq + i;
+    actions.push(["create", { ...template, id, seq, createdAt: new Date(ms).toISOString(), partitionKey: partition, rowKey: rowKeys.run(id) ?? "" }]);
+    actions.push(["create", { partitionKey: partition, rowKey: rowKeys.queue(seq), runId: id }]);
+  }
+  await runPool(Math.ceil(actions.length / batchSize), batchesInFlight, async (b) => {
+    await client.submitTransaction(actions.slice(b * batchSize, (b + 1) * batchSize));
+  });
+  const counters = await client.getEntity<Record<string, unknown>>(partition, rowKeys.counters);
+  const seq = first.seq + count - 1;
+  await client.updateEntity({ partitionKey: partition, rowKey: rowKeys.counters, seq, enqueued: Number(counters["enqueued"]) + count - 1 }, "Replace", { etag: counters.etag });
 }

@@ -5,6 +5,7 @@ import { aciNamePattern } from "../aci/resource-name.js";
 import { configNames } from "./config-names.js";
 import { flag, httpsUrl, integer, json, list, variable } from "./config-values.js";
 import { isImageReference } from "./core/image-reference.js";
+import { maxEnvBytesCap } from "./core/limits.js";
 import { reservedEnvNames } from "./core/run-request.js";
 import { aciSecretsSchema } from "./core/secrets.js";
 import { wantedBaseSchema } from "./core/wanted-base.js";
@@ -71,7 +72,8 @@ export const configVariables = z.object({
       .optional(),
   ),
   [n.maxEnvCount]: variable(integer(1, 10_000).default(100)),
-  [n.maxEnvBytes]: variable(integer(1, 16 * 1024 * 1024).default(64 * 1024)),
+  // A run's env is kept in one table entity: the setting may not promise more than it holds.
+  [n.maxEnvBytes]: variable(integer(1, maxEnvBytesCap).default(64 * 1024)),
   [n.maxBodyBytes]: variable(integer(1, 64 * 1024 * 1024).default(128 * 1024)),
   // A start's every PUT must begin within this of its claim, and the claim's own store write takes part of it.
   [n.armRetryTimeoutMs]: variable(integer(1_000, 3_600_000).default(30_000)),

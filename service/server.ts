@@ -1,5 +1,6 @@
 import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identity";
 import { serve } from "@hono/node-server";
+import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./http/app.js";
 import { answerClientError } from "./http/client-error.js";
@@ -9,6 +10,7 @@ import { configNames } from "./config-names.js";
 import { parseConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
 import type { DispatchDeps } from "./runs/dispatch.js";
+import { createGroupReads } from "./runs/group-reads.js";
 import { createReadiness } from "./runs/readiness.js";
 import { createReconciler } from "./runs/reconcile.js";
 import { startReconcileLoop } from "./runs/reconcile-loop.js";
@@ -91,15 +93,20 @@ export async function startServer(env: Record<string, string | undefined>, optio
     ...(config.container ? { container: config.container } : {}),
     ...(config.containerImage ? { containerImage: config.containerImage } : {}),
     ...(config.containerBase ? { containerBase: config.containerBase } : {}),
+    reads: createGroupReads(arm),
     retry,
     startDeadlineMs: startDeadlineMs(retry),
     now,
     logger,
   };
-  const runs = createRunService({ ...dispatch, maxQueued: config.maxQueued, onWork: () => loop?.kick() });
+  // Status reads are served from the observing replica's records: polling callers cost no ARM reads.
+  const runs = createRunService({ ...dispatch, maxQueued: config.maxQueued, statusFromWatch: true, onWork: () => loop?.kick() });
   const reconcile = createReconciler({
     ...dispatch,
     runs,
+    replica: randomUUID(),
+    // Three intervals: a replica that stops observing hands its groups over within that.
+    observeLeaseMs: 3 * config.reconcileIntervalMs,
     setAwake: (awake) => setAwake(awake).catch((error: unknown) => logger.warn("wake queue update failed", { err: error })),
   });
   let prunedAt = 0;
@@ -133,24 +140,28 @@ export async function startServer(env: Record<string, string | undefined>, optio
 
   let closing: Promise<void> | undefined;
   const close = () =>
-    (closing ??= new Promise<void>((resolve) => {
+    (closing ??= (async () => {
       logger.info("shutting down");
       // A kept-alive connection whose request finishes during shutdown becomes idle only then:
       // sweeping idle connections lets the process exit as soon as the last answer is sent.
       const sweep = setInterval(() => "closeIdleConnections" in server && server.closeIdleConnections(), 100);
-      const force = setTimeout(() => {
-        logger.warn("grace period over", { graceMs: shutdownGraceMs });
-        if ("closeAllConnections" in server) server.closeAllConnections();
-      }, shutdownGraceMs);
-      force.unref();
-      void loop?.stop();
-      server.close(() => {
-        clearInterval(sweep);
-        clearTimeout(force);
-        logger.info("stopped");
-        resolve();
+      let force: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<void>((resolve) => {
+        force = setTimeout(() => {
+          logger.warn("grace period over", { graceMs: shutdownGraceMs });
+          if ("closeAllConnections" in server) server.closeAllConnections();
+          resolve();
+        }, shutdownGraceMs);
+        force.unref();
       });
-    }));
+      // The loop's pass in progress (a PUT in flight) finishes within the same grace period.
+      const loopStopped = loop?.stop() ?? Promise.resolve();
+      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.race([Promise.all([loopStopped, serverClosed]), graceOver]);
+      clearInterval(sweep);
+      clearTimeout(force);
+      logger.info("stopped");
+    })());
 
   // `on`, not `once`: a second signal must wait for the same graceful close, not kill the process.
   for (const signal of ["SIGTERM", "SIGINT"] as const) {

@@ -11,8 +11,9 @@ import type { Logger } from "../logger.js";
 import type { AciSecrets } from "../core/secrets.js";
 import { isRunActive } from "../core/status.js";
 import type { GroupLease, RunStore, Stored } from "../store/run-store.js";
-import { StoreConflict, StoreUnavailable } from "../store/store-errors.js";
-import { logRunEnd } from "./log-run-end.js";
+import { StoreUnavailable } from "../store/store-errors.js";
+import { applyTransition } from "./apply-transition.js";
+import type { GroupReads } from "./group-reads.js";
 
 /**
  * What the run service and the reconcile loop share, built once by the entry point and passed to
@@ -30,6 +31,8 @@ export interface DispatchDeps {
   containerImage?: string;
   /** The target container's env and command before any run (ACI_CONTAINER_BASE); default the stored or learned one. */
   containerBase?: WantedBase;
+  /** The process's shared reads of the pool's groups (`createGroupReads(arm)`). */
+  reads: GroupReads;
   /** The ARM calls' retry design: a start's PUTs share its deadline and backoff. */
   retry: ArmRetryOptions;
   /** How long after its claim a run's PUT may still land (`startDeadlineMs(retry)` in service). */
@@ -45,16 +48,17 @@ export type Prepared =
   | { ok: false; busy: false; refusal: RecreateRefusal };
 
 /**
- * Reads `lease`'s group and builds the one PUT that starts `run` on it. A group whose latest
+ * Reads `lease`'s group (or takes a read begun after `since`, see `GroupReads`) and builds the
+ * one PUT that starts `run` on it. A group whose latest
  * deployment is still going (someone else's: the lease says no run of ours holds it) is busy;
  * the service never PUTs over a running group. A group that does not exist is busy too, with the
  * reason: `pulumi up` deletes a group before it creates its replacement, and the rest of the pool
  * keeps serving meanwhile.
  */
-export async function prepareRun(deps: DispatchDeps, lease: Stored<GroupLease>, run: RunRecord): Promise<Prepared> {
+export async function prepareRun(deps: DispatchDeps, lease: Stored<GroupLease>, run: RunRecord, since: number): Promise<Prepared> {
   let group: WireContainerGroup;
   try {
-    group = await deps.arm.read(lease.group);
+    group = await deps.reads.read(lease.group, since);
   } catch (error) {
     if (error instanceof ServiceError && error.code === "ContainerGroupNotFound") return { ok: false, busy: true, missing: error };
     throw error;
@@ -77,48 +81,15 @@ export async function prepareRun(deps: DispatchDeps, lease: Stored<GroupLease>, 
   return { ok: true, body: result.body, lease: { ...lease, base } };
 }
 
-/**
- * Writes `change` over the run with a compare-and-set, reading again after each lost race; the
- * change sees the run as it is now and may decline (undefined) when it no longer applies. The
- * write that ends the run logs it.
- */
-export async function settleRun(
-  { store, logger }: Pick<DispatchDeps, "store" | "logger">,
-  run: Stored<RunRecord>,
-  change: (current: Stored<RunRecord>) => { next: RunRecord; release?: Stored<GroupLease> } | undefined,
-): Promise<Stored<RunRecord>> {
-  let current = run;
-  for (let attempt = 0; ; attempt += 1) {
-    const decided = change(current);
-    if (!decided) return current;
-    try {
-      return logRunEnd(logger, current, await store.updateRun(current, decided.next, decided.release));
-    } catch (error) {
-      if (!(error instanceof StoreConflict) || attempt >= 20) throw error;
-      const fresh = await store.getRun(current.id);
-      if (!fresh) throw error;
-      current = fresh;
-    }
-  }
-}
-
-/** The lease of `group` as the store has it now (its ETag moves with every write). */
-export async function currentLease(store: RunStore, group: string): Promise<Stored<GroupLease> | undefined> {
-  return (await store.view()).leases.find((lease) => lease.group === group);
+/** Stops a group; what was read of it before no longer serves. */
+export async function stopGroup(deps: Pick<DispatchDeps, "arm" | "reads">, group: string): Promise<void> {
+  deps.reads.forget(group);
+  await deps.arm.stop(group);
 }
 
 /** Records that `run` did not start (no PUT applied) and frees its group. */
 async function recordNotStarted(deps: DispatchDeps, run: Stored<RunRecord>, message: string): Promise<void> {
-  const lease = run.group ? await currentLease(deps.store, run.group) : undefined;
-  const finishedAt = deps.now().toISOString();
-  await settleRun(deps, run, (current) =>
-    current.status === "starting" && current.confirmedAt === undefined
-      ? {
-          next: { ...current, status: "failed", finishedAt, message },
-          ...(lease && lease.runId === current.id ? { release: lease } : {}),
-        }
-      : undefined,
-  );
+  await applyTransition(deps, run, { kind: "put-failed", message });
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -139,6 +110,7 @@ export async function sendRun(deps: DispatchDeps, run: Stored<RunRecord>, body: 
     // could land after the start deadline, when the run may already count as never started.
     if (Date.now() >= deadline) throw new StoreUnavailable(undefined);
     for (let retry = 0; ; retry += 1) {
+      deps.reads.forget(group);
       const outcome = await deps.arm.put(group, body, deadline);
       if (outcome.kind === "accepted") return;
       const read = await deps.arm.read(group);

@@ -28,6 +28,8 @@ export interface ReadinessOptions {
    */
   armWaitMs?: number;
   now?: () => number;
+  /** How many groups one round reads at most; default 5. */
+  sample?: number;
 }
 
 type ArmRound = Pick<Readiness, "problems"> & { arm: CheckState; secrets: CheckState };
@@ -45,26 +47,30 @@ async function checkStore(options: ReadinessOptions): Promise<Pick<Readiness, "p
   }
 }
 
+/** What the last read of each group found wrong with it; a group read fine has no entry. */
+type GroupProblems = Map<string, Readiness["problems"][number]>;
+
 // ARM and secrets are reported, not required: a replica that cannot reach ARM still answers
-// status and history, and each start says what went wrong.
-async function checkArm(options: ReadinessOptions): Promise<ArmRound> {
-  const problems: Readiness["problems"] = [];
-  let arm: CheckState = "ok";
-  let secrets: CheckState = "ok";
-  for (const name of options.groups) {
+// status and history, and each start says what went wrong. One round reads `sample` groups of
+// the pool, the next round the following ones, so a probe's ARM reads do not grow with the pool;
+// what a group's last read found stays reported until it is read again.
+async function checkArm(options: ReadinessOptions, groups: readonly string[], known: GroupProblems): Promise<ArmRound> {
+  for (const name of groups) {
     try {
       const group = await options.arm.read(name);
       const missing = missingSecrets(group, options.config.secrets);
       if (missing.length > 0) {
-        secrets = "failed";
-        problems.push({ check: "secrets", message: `Group ${name} misses secrets: ${missing.map(describeMissingSecret).join("; ")}.` });
+        known.set(name, { check: "secrets", message: `Group ${name} misses secrets: ${missing.map(describeMissingSecret).join("; ")}.` });
+      } else {
+        known.delete(name);
       }
     } catch (error) {
-      arm = "failed";
-      problems.push({ check: "arm", message: `Group ${name}: ${describe(error, "reading the container group failed.")}` });
+      known.set(name, { check: "arm", message: `Group ${name}: ${describe(error, "reading the container group failed.")}` });
     }
   }
-  return { arm, secrets, problems };
+  const problems = options.groups.flatMap((name) => known.get(name) ?? []);
+  const failed = (check: CheckName): CheckState => (problems.some((problem) => problem.check === check) ? "failed" : "ok");
+  return { arm: failed("arm"), secrets: failed("secrets"), problems };
 }
 
 /**
@@ -79,11 +85,16 @@ export function createReadiness(options: ReadinessOptions): () => Promise<Readin
   let latest: ArmRound = { arm: "skipped", secrets: "skipped", problems: [] };
   let startedAt = Number.NEGATIVE_INFINITY;
   let inFlight: Promise<ArmRound> | undefined;
+  const sample = Math.min(options.sample ?? 5, options.groups.length);
+  const known: GroupProblems = new Map();
+  let next = 0;
 
   function armRound(): Promise<ArmRound> | undefined {
     if (inFlight === undefined && now() - startedAt >= cacheMs) {
       startedAt = now();
-      inFlight = checkArm(options).then((result) => {
+      const groups = Array.from({ length: sample }, (_, i) => options.groups[(next + i) % options.groups.length] ?? "");
+      next = (next + sample) % Math.max(1, options.groups.length);
+      inFlight = checkArm(options, groups, known).then((result) => {
         latest = result;
         inFlight = undefined;
         return result;

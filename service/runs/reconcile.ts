@@ -2,14 +2,21 @@ import { carriesRun } from "../core/carried-run.js";
 import { isTerminal, type RunRecord } from "../core/run.js";
 import { ServiceError } from "../core/service-error.js";
 import { isRunActive } from "../core/status.js";
-import type { PoolView, Stored } from "../store/run-store.js";
-import { StoreConflict } from "../store/store-errors.js";
-import { prepareRun, sendRun, type DispatchDeps } from "./dispatch.js";
-import { logRunEnd } from "./log-run-end.js";
+import type { GroupLease, PoolView, Stored } from "../store/run-store.js";
+import { StoreConflict, StoreUnavailable } from "../store/store-errors.js";
+import { applyTransition } from "./apply-transition.js";
+import { prepareRun, sendRun, stopGroup, type DispatchDeps, type Prepared } from "./dispatch.js";
 import type { RunService } from "./run-service.js";
 
 export interface ReconcileDeps extends DispatchDeps {
   runs: RunService;
+  /** This replica's name in the store's watch rows. */
+  replica: string;
+  /**
+   * How long a replica's observation of a group stays its own: the others leave the group's ARM
+   * reads to it until then, so reads depend on the groups and the interval, not on the replicas.
+   */
+  observeLeaseMs: number;
   /** Told after every pass whether any run is queued or active, to keep a replica awake. */
   setAwake?: (awake: boolean) => Promise<void>;
 }
@@ -23,67 +30,123 @@ export interface ReconcileResult {
 
 /**
  * One pass of the loop every replica runs, with no request needed: for each group that holds a
- * run, read ARM and record what changed (ends, a lost run); free groups whose run ended; then
- * hand the queue's head to each free, idle group, oldest first. Every step is a compare-and-set,
- * so replicas running passes at once only repeat each other's reads, never each other's PUTs.
+ * run and whose observation this replica holds (or takes), read ARM and record what changed
+ * (ends, a lost run, a group gone); free groups whose run ended; then hand the queue's head to
+ * each free, idle group, oldest first, on the reads this pass made. Every step is a
+ * compare-and-set, so replicas running passes at once never repeat each other's PUTs.
  */
 export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileResult> {
-  const { store, arm } = deps;
+  const { store } = deps;
+  // The watches this replica holds, until when (ms): it observes those groups without asking.
+  const watching = new Map<string, number>();
   const past = (at: string | undefined) => at === undefined || deps.now().getTime() - Date.parse(at) >= deps.startDeadlineMs;
+
+  /** The group as ARM shows it; undefined when it does not exist. */
+  async function readGroup(name: string) {
+    try {
+      return await deps.reads.read(name);
+    } catch (error) {
+      if (error instanceof ServiceError && error.code === "ContainerGroupNotFound") return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Observes an active run's group unless another replica's watch of it holds. The watch is
+   * taken (compare-and-set) before ARM is read, so replicas whose passes meet read it once, and
+   * renewed once half of it is left, so a pass over a watched group costs no store request.
+   */
+  async function observe(group: string, run: Stored<RunRecord>): Promise<void> {
+    const now = deps.now().getTime();
+    if ((watching.get(group) ?? 0) - now <= deps.observeLeaseMs / 2) {
+      const watch = await store.watch(group);
+      if (watch && watch.replica !== deps.replica && Date.parse(watch.until) > now) return;
+      const until = now + deps.observeLeaseMs;
+      try {
+        await store.recordWatch(watch, { group, replica: deps.replica, until: new Date(until).toISOString() });
+      } catch (error) {
+        ignoreConflict(error);
+        return;
+      }
+      watching.set(group, until);
+    }
+    await deps.runs.refresh(run);
+  }
 
   async function settleHeldGroup(view: PoolView, leaseIndex: number): Promise<void> {
     const lease = view.leases[leaseIndex];
     if (!lease?.runId) return;
     const run = await store.getRun(lease.runId);
     if (run && !isTerminal(run.status)) {
-      await deps.runs.refresh(run);
+      await observe(lease.group, run);
       return;
     }
     // The run ended (or vanished) but still holds the group: a cancel records the run first and
     // then stops and frees the group itself, so that is left to it until the start deadline has
     // passed; after that, the canceling replica died, its stop failed, or its PUT was in flight.
-    if (run) {
-      if (!past(run.finishedAt)) return;
-      const group = await arm.read(lease.group);
-      const carried = carriesRun(group, run.id, deps.container);
-      if (carried && isRunActive(group, deps.container)) await arm.stop(lease.group);
-      if (!carried && run.confirmedAt === undefined && !past(run.claimedAt)) return;
+    if (!run) {
+      await store.releaseLease(lease);
+      return;
     }
-    await store.releaseLease(lease);
+    if (!past(run.finishedAt)) return;
+    const group = await readGroup(lease.group);
+    const carried = group !== undefined && carriesRun(group, run.id, deps.container);
+    if (carried && isRunActive(group, deps.container)) await stopGroup(deps, lease.group);
+    if (!carried && run.confirmedAt === undefined && !past(run.claimedAt)) return;
+    await applyTransition(deps, run, { kind: "stop-confirmed" });
   }
 
-  async function dispatchHead(): Promise<number> {
+  /** Prepares the head's run on `lease`'s group; a group's own failure is logged and skipped. */
+  async function prepareOn(lease: Stored<GroupLease>, run: RunRecord, since: number): Promise<Prepared | undefined> {
+    try {
+      return await prepareRun(deps, lease, run, since);
+    } catch (error) {
+      if (!(error instanceof ServiceError) || error instanceof StoreUnavailable) throw error;
+      deps.logger.warn("container group failing", { group: lease.group, code: error.code });
+      return undefined;
+    }
+  }
+
+  /** Dispatches the queue's head while a group is free; the PUTs go out side by side. */
+  async function dispatchHead(since: number): Promise<number> {
+    const sends: Array<Promise<void>> = [];
+    try {
+      return await claimHeads(since, sends);
+    } finally {
+      await Promise.all(sends);
+    }
+  }
+
+  async function claimHeads(since: number, sends: Array<Promise<void>>): Promise<number> {
     const busy = new Set<string>();
     let dispatched = 0;
     for (let attempt = 0; attempt < 100; attempt += 1) {
-      const view = await store.view();
-      const head = view.queue[0];
+      const [view, head] = await Promise.all([store.view(), store.queueHead()]);
       const free = view.leases.filter((lease) => !lease.runId && deps.groups.includes(lease.group) && !busy.has(lease.group));
-      if (!head || free.length === 0) return dispatched;
+      if (!head) return dispatched;
       const run = await store.getRun(head.runId);
       if (!run || run.status !== "queued") {
-        // A queue entry whose run moved on without it: only a hand-edited store leaves one.
-        if (run) await store.cancelQueued(run, run).catch(ignoreConflict);
+        // An entry whose run is gone (pruned, hand-edited) or moved on without it.
+        await store.removeQueueEntry(head.seq);
         continue;
       }
+      if (free.length === 0) return dispatched;
       let progressed = false;
       for (const lease of free) {
-        const prepared = await prepareRun(deps, lease, run);
-        if (!prepared.ok && prepared.busy) {
+        const prepared = await prepareOn(lease, run, since);
+        if (prepared === undefined || (!prepared.ok && prepared.busy)) {
           busy.add(lease.group);
           continue;
         }
         if (!prepared.ok) {
           if (prepared.refusal.code === "ContainerNotFound") continue;
-          const message = `The run cannot start: ${prepared.refusal.code}.`;
-          await store.cancelQueued(run, { ...run, status: "failed", finishedAt: deps.now().toISOString(), message }).then((failed) => logRunEnd(deps.logger, run, failed), ignoreConflict);
+          await applyTransition(deps, run, { kind: "start-refused", message: `The run cannot start: ${prepared.refusal.code}.` });
           progressed = true;
           break;
         }
-        const next: RunRecord = { ...run, status: "starting", group: lease.group, claimedAt: deps.now().toISOString() };
         let stored: Stored<RunRecord>;
         try {
-          stored = await store.dispatch(run, next, prepared.lease);
+          stored = (await applyTransition(deps, run, { kind: "dispatched", group: lease.group }, prepared.lease)).run;
         } catch (error) {
           ignoreConflict(error);
           progressed = true;
@@ -92,9 +155,12 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
         dispatched += 1;
         progressed = true;
         deps.logger.info("run dispatched", { runId: run.id, group: lease.group });
-        await sendRun(deps, stored, prepared.body).catch((error: unknown) => {
-          if (!(error instanceof ServiceError)) throw error;
-        });
+        // A run that did not start is recorded by sendRun; its error is the caller's, and no caller waits.
+        sends.push(
+          sendRun(deps, stored, prepared.body).catch((error: unknown) => {
+            if (!(error instanceof ServiceError)) deps.logger.warn("dispatch failed", { runId: run.id, group: lease.group, err: error });
+          }),
+        );
         break;
       }
       if (!progressed) return dispatched;
@@ -103,6 +169,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
   }
 
   return async () => {
+    const since = deps.reads.mark();
     const view = await store.view();
     // Groups are settled side by side: a pass takes one group's round trips, not the pool's.
     await Promise.all(
@@ -115,9 +182,10 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
         }
       }),
     );
-    const dispatched = await dispatchHead();
+    // A group whose run's end this pass saw is dispatched on the read that saw it.
+    const dispatched = await dispatchHead(since);
     const after = await store.view();
-    const awake = after.queue.length > 0 || after.leases.some((lease) => lease.runId !== undefined);
+    const awake = after.queued > 0 || after.leases.some((lease) => lease.runId !== undefined);
     await deps.setAwake?.(awake);
     return { dispatched, awake };
   };

@@ -1,20 +1,26 @@
 import { carriesRun } from "../core/carried-run.js";
-import { observeRun } from "../core/observe-run.js";
+import { maxStoredRequestBytes, storedRequestBytes } from "../core/limits.js";
 import { hashIdempotencyKey, hashRequest } from "../core/request-hash.js";
 import { newRunId } from "../core/run-id.js";
 import { isTerminal, runView, type RunRecord, type RunStatus, type RunView } from "../core/run.js";
+import { transition, type RunEvent } from "../core/run-transition.js";
 import { ServiceError } from "../core/service-error.js";
 import type { RunRequest } from "../core/run-request.js";
 import { isRunActive } from "../core/status.js";
 import type { PoolView, Stored } from "../store/run-store.js";
-import { IdempotencyKeyTaken, StoreConflict } from "../store/store-errors.js";
+import { IdempotencyKeyTaken, StoreConflict, StoreUnavailable } from "../store/store-errors.js";
 import { refusalError } from "./refusal-error.js";
-import { currentLease, prepareRun, sendRun, settleRun, type DispatchDeps } from "./dispatch.js";
-import { logRunEnd } from "./log-run-end.js";
+import { applyTransition, transitionContext } from "./apply-transition.js";
+import { prepareRun, sendRun, stopGroup, type DispatchDeps } from "./dispatch.js";
 
 export interface RunServiceDeps extends DispatchDeps {
   /** 0: no queue; a start with no free group is refused */
   maxQueued: number;
+  /**
+   * Whether a status read answers the run as stored, without reading ARM, while a replica's
+   * reconcile pass observes its group (its watch holds): that record is at most a pass old.
+   */
+  statusFromWatch: boolean;
   /** Called when a group may have become free or a run was queued: the reconcile loop dispatches. */
   onWork?: () => void;
 }
@@ -79,13 +85,25 @@ export function createRunService(deps: RunServiceDeps): RunService {
     });
   }
 
-  /** Tries the free groups in pool order; answers the started run, or undefined when none could take it. */
-  async function startOnFreeGroup(view: PoolView, record: RunRecord): Promise<Stored<RunRecord> | "conflict" | undefined> {
+  /**
+   * Tries the free groups in pool order; answers the started run, or undefined when none could
+   * take it. One group's failure (access denied, ARM down for it) only moves on to the next.
+   */
+  async function startOnFreeGroup(view: PoolView, record: RunRecord, since: number): Promise<Stored<RunRecord> | "conflict" | undefined> {
     const free = view.leases.filter((lease) => !lease.runId && deps.groups.includes(lease.group));
     let lacking = 0;
     const missing: ServiceError[] = [];
+    const failed: ServiceError[] = [];
     for (const lease of free) {
-      const prepared = await prepareRun(deps, lease, record);
+      let prepared;
+      try {
+        prepared = await prepareRun(deps, lease, record, since);
+      } catch (error) {
+        if (!(error instanceof ServiceError)) throw error;
+        deps.logger.warn("container group failing", { group: lease.group, code: error.code });
+        failed.push(error);
+        continue;
+      }
       if (!prepared.ok) {
         if (prepared.busy) {
           if (prepared.missing) missing.push(prepared.missing);
@@ -97,7 +115,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
         }
         throw refusalError(prepared.refusal);
       }
-      const claimed: RunRecord = { ...record, status: "starting", group: lease.group, claimedAt: deps.now().toISOString() };
+      const claimed = transition(record, { kind: "dispatched", group: lease.group }, transitionContext(deps))?.run;
+      if (claimed === undefined) throw new ServiceError("InternalError", "A new run could not be dispatched.");
       let stored: Stored<RunRecord>;
       try {
         stored = await store.startOnGroup(view, claimed, prepared.lease);
@@ -111,36 +130,30 @@ export function createRunService(deps: RunServiceDeps): RunService {
     if (lacking > 0 && lacking === deps.groups.length) {
       throw new ServiceError("ContainerNotFound", `The configured container "${deps.container ?? ""}" is in no container group of the pool.`);
     }
-    // No group of the pool exists: a misconfiguration to report, not a run to queue.
-    if (missing.length > 0 && missing.length === deps.groups.length) throw missing[0];
+    // No group of the pool exists or answers: a failure to report, not a run to queue.
+    if (missing.length + failed.length > 0 && missing.length + failed.length === deps.groups.length) throw failed[0] ?? missing[0];
     return undefined;
   }
 
   async function refresh(run: Stored<RunRecord>): Promise<Stored<RunRecord>> {
     if (isTerminal(run.status) || run.status === "queued" || !run.group) return run;
-    const group = await arm.read(run.group);
-    const context = { now: deps.now(), startDeadlineMs: deps.startDeadlineMs, ...(deps.container ? { container: deps.container } : {}) };
-    const first = observeRun(run, group, context);
-    if (!first) return run;
-    // The lease is read only for an observation that ends the run: status reads of a run that
-    // goes on cost one store read, not two.
-    const lease = first.status !== undefined && isTerminal(first.status) ? await currentLease(store, run.group) : undefined;
-    const updated = await settleRun(deps, run, (current) => {
-      const patch = observeRun(current, group, context);
-      if (!patch) return undefined;
-      const next = { ...current, ...patch };
-      const release = isTerminal(next.status) && lease?.runId === current.id ? lease : undefined;
-      return { next, ...(release ? { release } : {}) };
-    });
-    if (isTerminal(updated.status)) {
-      // A retried write may have ended the run without the lease in hand: free the group now.
-      const held = lease === undefined ? await currentLease(store, run.group) : undefined;
-      if (held?.runId === updated.id) await store.releaseLease(held).catch((error: unknown) => {
-        if (!(error instanceof StoreConflict)) throw error;
-      });
-      deps.onWork?.();
+    let event: RunEvent;
+    try {
+      event = { kind: "observed", group: await deps.reads.read(run.group) };
+    } catch (error) {
+      if (!(error instanceof ServiceError && error.code === "ContainerGroupNotFound")) throw error;
+      event = { kind: "group-missing" };
     }
-    return updated;
+    const applied = await applyTransition(deps, run, event);
+    if (applied.effects.some((effect) => effect.kind === "release-group")) deps.onWork?.();
+    return applied.run;
+  }
+
+  /** True when a replica's reconcile passes observe the run's group now (see `statusFromWatch`). */
+  async function observedLately(run: RunRecord): Promise<boolean> {
+    if (!deps.statusFromWatch || !run.group || isTerminal(run.status)) return false;
+    const watch = await store.watch(run.group);
+    return watch !== undefined && Date.parse(watch.until) > deps.now().getTime();
   }
 
   /**
@@ -152,53 +165,56 @@ export function createRunService(deps: RunServiceDeps): RunService {
   async function stopAndRelease(run: Stored<RunRecord>, groupName: string): Promise<void> {
     const group = await arm.read(groupName);
     if (!carriesRun(group, run.id, deps.container)) return;
-    if (isRunActive(group, deps.container)) await arm.stop(groupName);
-    const lease = await currentLease(store, groupName);
-    if (lease?.runId !== run.id) return;
-    try {
-      await store.releaseLease(lease);
-      deps.onWork?.();
-    } catch (error) {
-      // Someone else freed it first: the loop's own pass.
-      if (!(error instanceof StoreConflict)) throw error;
-    }
+    if (isRunActive(group, deps.container)) await stopGroup(deps, groupName);
+    const applied = await applyTransition(deps, run, { kind: "stop-confirmed" });
+    if (applied.effects.length > 0) deps.onWork?.();
   }
 
   return {
     refresh,
 
     start: async (request, idempotencyKey, startedBy) => {
+      const bytes = storedRequestBytes(request);
+      if (bytes > maxStoredRequestBytes) {
+        throw new ServiceError("PayloadTooLarge", `The run's env and command take ${bytes} bytes as stored, more than the ${maxStoredRequestBytes} a run can keep.`);
+      }
       const requestHash = hashRequest(request);
       const keyHash = idempotencyKey === undefined ? undefined : hashIdempotencyKey(idempotencyKey);
       if (keyHash !== undefined) {
         const existing = await store.runForKey(keyHash);
         if (existing !== undefined) return replay(existing, requestHash);
       }
+      // Starts racing for the pool share their reads of it (see GroupReads).
+      const since = deps.reads.mark();
       for (let attempt = 0; attempt < maxDecisions; attempt += 1) {
         const view = await store.view();
         const now = deps.now();
-        const record: RunRecord = {
-          id: newRunId(now),
-          status: "queued",
-          env: request.env,
-          ...(request.command ? { command: request.command } : {}),
-          createdAt: now.toISOString(),
-          requestHash,
-          ...(keyHash ? { idempotencyKeyHash: keyHash } : {}),
-          seq: view.counters.seq + 1,
-          ...(startedBy ? { startedBy } : {}),
+        const accepted: RunEvent = {
+          kind: "accepted",
+          run: {
+            id: newRunId(now),
+            env: request.env,
+            ...(request.command ? { command: request.command } : {}),
+            createdAt: now.toISOString(),
+            requestHash,
+            ...(keyHash ? { idempotencyKeyHash: keyHash } : {}),
+            seq: view.counters.seq + 1,
+            ...(startedBy ? { startedBy } : {}),
+          },
         };
+        const record = transition(undefined, accepted, transitionContext(deps))?.run;
+        if (record === undefined) throw new ServiceError("InternalError", "A new run could not be accepted.");
         try {
           // Straight onto a group only past an empty queue: FIFO. An enqueue moves the counters this
           // start's write must still match, so no run can have joined the queue meanwhile.
-          if (view.queue.length === 0) {
-            const started = await startOnFreeGroup(view, record);
+          if (view.queued === 0) {
+            const started = await startOnFreeGroup(view, record, since);
             if (started === "conflict") continue;
             if (started) return { run: runView(started), replayed: false };
           }
           if (deps.maxQueued === 0) throw await busyError(view);
-          if (view.queue.length >= deps.maxQueued) {
-            throw new ServiceError("QueueFull", `${view.queue.length} runs are already queued, the most this service accepts.`);
+          if (view.queued >= deps.maxQueued) {
+            throw new ServiceError("QueueFull", `${view.queued} runs are already queued, the most this service accepts.`);
           }
           const queued = await store.enqueue(view, record);
           deps.onWork?.();
@@ -212,7 +228,10 @@ export function createRunService(deps: RunServiceDeps): RunService {
       throw new ServiceError("InternalError", "The run store kept changing under the start; retry.");
     },
 
-    status: async (runId) => runView(await refresh(await getRun(runId))),
+    status: async (runId) => {
+      const run = await getRun(runId);
+      return runView((await observedLately(run)) ? run : await refresh(run));
+    },
 
     list: async (query) => {
       const page = await store.listRuns(query);
@@ -231,25 +250,24 @@ export function createRunService(deps: RunServiceDeps): RunService {
     },
 
     cancel: async (runId) => {
-      for (let attempt = 0; attempt < maxDecisions; attempt += 1) {
-        const run = await refresh(await getRun(runId));
-        if (isTerminal(run.status)) {
-          throw new ServiceError("RunNotActive", `Run ${runId} is not active; it ended as ${run.status}.`, { details: { runId, status: run.status } });
-        }
-        const finishedAt = deps.now().toISOString();
-        try {
-          if (run.status === "queued") return runView(logRunEnd(deps.logger, run, await store.cancelQueued(run, { ...run, status: "canceled", finishedAt })));
-          // Recorded first, so that no reader of the stopping group records the stop as its own
-          // "stopped outside the service"; the group is stopped and freed after.
-          const canceled = logRunEnd(deps.logger, run, await store.updateRun(run, { ...run, status: "canceled", finishedAt }));
-          if (run.group) await stopAndRelease(canceled, run.group);
-          return runView(canceled);
-        } catch (error) {
-          if (error instanceof StoreConflict) continue;
-          throw error;
-        }
+      const stored = await getRun(runId);
+      // ARM out of reach does not hold the cancel up: it is recorded, and the loop stops the group.
+      const run = await refresh(stored).catch((error: unknown) => {
+        if (error instanceof ServiceError && !(error instanceof StoreUnavailable)) return stored;
+        throw error;
+      });
+      const { run: after, effects } = await applyTransition(deps, run, { kind: "cancel-requested" });
+      if (effects.length === 0) {
+        throw new ServiceError("RunNotActive", `Run ${runId} is not active; it ended as ${after.status}.`, { details: { runId, status: after.status } });
       }
-      throw new ServiceError("InternalError", "The run store kept changing under the cancel; retry.");
+      for (const effect of effects) {
+        if (effect.kind !== "stop-group") continue;
+        // The cancel is recorded: a failed stop is the loop's to finish, not the caller's error.
+        await stopAndRelease(after, effect.group).catch((error: unknown) => {
+          deps.logger.warn("stop after cancel failed; the reconcile loop will stop the group", { runId, group: effect.group, err: error });
+        });
+      }
+      return runView(after);
     },
   };
 }

@@ -2,17 +2,24 @@ import { runIdTime } from "../core/run-id.js";
 
 /**
  * Row keys of the one partition a pool keeps. Prefixes group what is read together: `d|` holds
- * what dispatch decides on (counters, leases, queue) and is read in one range query; `r|` holds
+ * what dispatch decides on: the leases and counters (one range query, as long as the pool) and
+ * the queue (its head read with `$top`); `r|` holds
  * runs newest first, so the newest page is a prefix scan whatever the number of runs; `i|` holds
- * idempotency keys.
+ * idempotency keys; `w|` which replica observes each group.
  */
 export const rowKeys = {
   counters: "d|pool",
+  /** how many runs left the queue; apart from the counters, which only starts write */
+  dequeued: "d|pool|dequeued",
   leasePrefix: "d|group|",
   queuePrefix: "d|queue|",
-  dispatchRange: ["d|", "d}"] as const,
+  /** the leases, the counters and the dequeued count: what a start reads, never the queue */
+  poolRange: ["d|group|", "d|q"] as const,
+  queueRange: ["d|queue|", "d|queue}"] as const,
   runRange: ["r|", "r}"] as const,
   idempotency: (keyHash: string) => `i|${keyHash}`,
+  /** the replica observing a group (see `GroupWatch`): apart from the lease, which dispatch writes */
+  watch: (group: string) => `w|${group.toLowerCase()}`,
   lease: (group: string) => `d|group|${group.toLowerCase()}`,
   queue: (seq: number) => `d|queue|${String(seq).padStart(15, "0")}`,
   /**

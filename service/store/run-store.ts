@@ -5,12 +5,13 @@ import type { RunRecord, RunStatus } from "../core/run.js";
 export type Stored<T> = T & { etag: string };
 
 /**
- * The pool's counters: the acceptance sequence. Only accepting a run writes them, so starts
- * serialize on them while dispatching and canceling (which touch the run, its queue entry and a
- * lease) never conflict with a start. How many runs wait is the view's queue.
+ * The pool's counters: the acceptance sequence and how many runs ever joined the queue. Only
+ * accepting a run writes them, so starts serialize on them while dispatching and canceling never
+ * conflict with a start; those count the runs that left the queue on an entity of their own.
  */
 export interface PoolCounters {
   seq: number;
+  enqueued: number;
 }
 
 /** Which run holds a container group, and the group's base definition. */
@@ -26,13 +27,30 @@ export interface QueueEntry {
   runId: string;
 }
 
-/** Everything dispatch decides on, read at once. */
+/** What a start decides on, read at once in reads as long as the pool, whatever the queue's length. */
 export interface PoolView {
   counters: Stored<PoolCounters>;
   leases: Stored<GroupLease>[];
-  /** oldest first */
-  queue: QueueEntry[];
+  /** how many runs wait: those that joined the queue minus those that left it */
+  queued: number;
 }
+
+/**
+ * Which replica observes a group's run, and until when: one replica at a time reads a group from
+ * ARM, once per pass, and status reads take the run as stored while a replica observes it.
+ */
+export interface GroupWatch {
+  group: string;
+  replica: string;
+  until: string;
+}
+
+/** A row written in the same transaction as a run. */
+export type RunRow =
+  /** the lease set to `runId`, or freed when undefined */
+  | { kind: "lease"; lease: Stored<GroupLease>; runId: string | undefined }
+  /** the run's queue entry deleted, and counted as left */
+  | { kind: "dequeue"; seq: number };
 
 export interface RunPage {
   runs: Stored<RunRecord>[];
@@ -49,6 +67,8 @@ export interface RunStore {
   /** Creates what is missing (table, counters, a lease per group); idempotent. */
   prepare(groups: readonly string[]): Promise<void>;
   view(): Promise<PoolView>;
+  /** The queue's oldest entry (one entity read, `$top`), if any. */
+  queueHead(): Promise<QueueEntry | undefined>;
   getRun(id: string): Promise<Stored<RunRecord> | undefined>;
   /** The run an idempotency key (as its hash) started, if any. */
   runForKey(keyHash: string): Promise<string | undefined>;
@@ -59,12 +79,20 @@ export interface RunStore {
   startOnGroup(view: PoolView, run: RunRecord, lease: Stored<GroupLease>): Promise<Stored<RunRecord>>;
   /** Accepts a run into the queue: counters, the new run and its queue entry in one write. */
   enqueue(view: PoolView, run: RunRecord): Promise<Stored<RunRecord>>;
-  /** Moves the queue's head onto a free group: run, queue entry and lease in one write. */
-  dispatch(run: Stored<RunRecord>, next: RunRecord, lease: Stored<GroupLease>): Promise<Stored<RunRecord>>;
-  /** Ends or changes a run; with `release`, frees the group it held in the same write. */
-  updateRun(run: Stored<RunRecord>, next: RunRecord, release?: Stored<GroupLease>): Promise<Stored<RunRecord>>;
-  /** Cancels a queued run: the run and its queue entry in one write. */
-  cancelQueued(run: Stored<RunRecord>, next: RunRecord): Promise<Stored<RunRecord>>;
+  /**
+   * Writes `next` over `run` (compare-and-set on its ETag) and, in the same transaction, the rows
+   * its transition asks for: a lease claimed or freed (compare-and-set on the lease's ETag), its
+   * queue entry deleted.
+   */
+  commitRun(run: Stored<RunRecord>, next: RunRecord, rows: readonly RunRow[]): Promise<Stored<RunRecord>>;
+  /** One group's lease, read by key. */
+  getLease(group: string): Promise<Stored<GroupLease> | undefined>;
+  /** Deletes (and counts as left) a queue entry whose run is gone or moved on; one already gone is fine. */
+  removeQueueEntry(seq: number): Promise<void>;
+  /** The watch of a group, if any replica ever observed it. */
+  watch(group: string): Promise<Stored<GroupWatch> | undefined>;
+  /** Records an observation (compare-and-set on `previous`, or a create); StoreConflict if another replica's came first. */
+  recordWatch(previous: Stored<GroupWatch> | undefined, next: GroupWatch): Promise<void>;
   /** Frees a group whose run already ended (a replica stopped between the two). */
   releaseLease(lease: Stored<GroupLease>): Promise<void>;
   /** Deletes runs (and their idempotency keys) created before `before`; returns how many. */

@@ -1,13 +1,13 @@
-import { odata, RestError, TableClient, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
-import type { BaseEnv } from "../core/base-env.js";
-import { runStatuses, type RunRecord, type RunStatus } from "../core/run.js";
-import { joinText, splitText } from "./entity-fields.js";
+import { odata, RestError, TableClient, type TransactionAction } from "@azure/data-tables";
+import { terminalRunStatuses, type RunRecord } from "../core/run.js";
 import { openCursor, sealCursor } from "../core/run-cursor.js";
 import { rowKeys } from "./row-keys.js";
-import type { GroupLease, PoolCounters, PoolView, QueueEntry, RunStore, Stored } from "./run-store.js";
+import type { GroupLease, PoolView, RunPage, RunStore, Stored } from "./run-store.js";
+import { isAlreadyThere, storeCall, updateAction, type Entity } from "./table-calls.js";
+import { leaseEntity, leaseFrom, runEntity, runFrom, text } from "./table-entities.js";
+import { tableQueue } from "./table-queue.js";
+import { tableWatches } from "./table-watches.js";
 import { IdempotencyKeyTaken, StoreConflict, StoreUnavailable } from "./store-errors.js";
-
-type Entity = Record<string, unknown> & { partitionKey: string; rowKey: string };
 
 export interface TableRunStoreOptions {
   client: TableClient;
@@ -15,116 +15,17 @@ export interface TableRunStoreOptions {
   partition: string;
 }
 
-function text(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
-}
-
-function runEntity(partition: string, run: RunRecord): Entity {
-  const rowKey = rowKeys.run(run.id);
-  if (rowKey === undefined) throw new Error("run ids must be UUIDv7");
-  return {
-    partitionKey: partition,
-    rowKey,
-    id: run.id,
-    status: run.status,
-    seq: run.seq,
-    createdAt: run.createdAt,
-    requestHash: run.requestHash,
-    ...splitText("env", JSON.stringify(run.env)),
-    ...(run.command ? { command: JSON.stringify(run.command) } : {}),
-    ...(run.group ? { group: run.group } : {}),
-    ...(run.image ? { image: run.image } : {}),
-    ...(run.startedAt ? { startedAt: run.startedAt } : {}),
-    ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}),
-    ...(run.exitCode !== undefined ? { exitCode: run.exitCode } : {}),
-    ...(run.message ? { message: run.message } : {}),
-    ...(run.startedBy ? { startedBy: run.startedBy } : {}),
-    ...(run.idempotencyKeyHash ? { idempotencyKeyHash: run.idempotencyKeyHash } : {}),
-    ...(run.claimedAt ? { claimedAt: run.claimedAt } : {}),
-    ...(run.confirmedAt ? { confirmedAt: run.confirmedAt } : {}),
-  };
-}
-
-function runFrom(entity: TableEntityResult<Record<string, unknown>>): Stored<RunRecord> {
-  const status = String(entity["status"]);
-  const command = text(entity["command"]);
-  const exitCode = entity["exitCode"];
-  const optional = (name: keyof RunRecord) => (text(entity[name]) ? { [name]: text(entity[name]) } : {});
-  return {
-    id: String(entity["id"]),
-    status: (runStatuses as readonly string[]).includes(status) ? (status as RunStatus) : "lost",
-    seq: Number(entity["seq"]),
-    createdAt: String(entity["createdAt"]),
-    requestHash: String(entity["requestHash"]),
-    env: JSON.parse(joinText(entity, "env") ?? "{}") as Record<string, string>,
-    ...(command ? { command: JSON.parse(command) as string[] } : {}),
-    ...(typeof exitCode === "number" ? { exitCode } : {}),
-    ...optional("group"),
-    ...optional("image"),
-    ...optional("startedAt"),
-    ...optional("finishedAt"),
-    ...optional("message"),
-    ...optional("startedBy"),
-    ...optional("idempotencyKeyHash"),
-    ...optional("claimedAt"),
-    ...optional("confirmedAt"),
-    etag: entity.etag,
-  };
-}
-
-function leaseEntity(partition: string, lease: GroupLease): Entity {
-  return {
-    partitionKey: partition,
-    rowKey: rowKeys.lease(lease.group),
-    group: lease.group,
-    runId: lease.runId ?? "",
-    ...(lease.base ? splitText("base", JSON.stringify(lease.base)) : {}),
-  };
-}
-
-function leaseFrom(entity: TableEntityResult<Record<string, unknown>>): Stored<GroupLease> {
-  const runId = text(entity["runId"]);
-  const base = joinText(entity, "base");
-  return {
-    group: String(entity["group"]),
-    ...(runId ? { runId } : {}),
-    ...(base ? { base: JSON.parse(base) as BaseEnv } : {}),
-    etag: entity.etag,
-  };
-}
-
-/**
- * Maps the Tables service's answers to the store's own errors; nothing else leaves this module.
- * `RestError` comes from @azure/data-tables itself, the class its own pipeline throws, so store/
- * needs no import of the ARM pipeline package.
- */
-async function storeCall<T>(operation: () => Promise<T>): Promise<T> {
-  try {
-    return await operation();
-  } catch (error) {
-    if (error instanceof RestError) {
-      if (error.statusCode === 412) throw new StoreConflict("changed");
-      if (error.statusCode === 409) throw new StoreConflict("exists");
-      throw new StoreUnavailable(error.statusCode);
-    }
-    throw error;
-  }
-}
-
-function isAlreadyThere(error: unknown): boolean {
-  return error instanceof RestError && error.statusCode === 409;
-}
-
 /** The run store on Azure Table Storage (or Azurite): one partition per pool, one table. */
 export function createTableRunStore({ client, partition }: TableRunStoreOptions): RunStore {
   const pk = partition;
-  const update = (entity: Entity, etag: string): TransactionAction => ["update", entity, "Replace", { etag }];
-  const countersEntity = (counters: PoolCounters): Entity => ({ partitionKey: pk, rowKey: rowKeys.counters, ...counters });
+  const update = updateAction;
+  const queue = tableQueue(client, pk);
+  const { countersEntity, dequeuedEntity, countDequeued, countQueue } = queue;
 
   /** Submits one atomic write; answers the ETag the write gave the run's entity. */
   async function transact(actions: TransactionAction[], run: RunRecord, keyHash: string | undefined): Promise<Stored<RunRecord>> {
     try {
-      const response = await storeCall(() => client.submitTransaction(actions));
+      const response = await storeCall(() => client.submitTransaction(actions), true);
       const etag = response.getResponseForEntity(rowKeys.run(run.id) ?? "")?.etag;
       if (etag !== undefined) return { ...run, etag };
       // Azurite answers no ETag for an update inside a transaction (Azure does): read it back.
@@ -175,7 +76,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
         // Already there, or an identity allowed to use the table but not to create tables.
         if (!isAlreadyThere(error) && !(error instanceof RestError && error.statusCode === 403)) await storeCall(() => Promise.reject(error));
       }
-      const missing: Entity[] = [countersEntity({ seq: 0 }), ...groups.map((group) => leaseEntity(pk, { group }))];
+      const missing: Entity[] = [countersEntity({ seq: 0, enqueued: 0 }), dequeuedEntity(0), ...groups.map((group) => leaseEntity(pk, { group }))];
       for (const entity of missing) {
         try {
           await client.createEntity(entity);
@@ -183,30 +84,34 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
           if (!isAlreadyThere(error)) await storeCall(() => Promise.reject(error));
         }
       }
+      await countQueue();
     },
 
     view: () =>
       storeCall(async () => {
-        const [from, to] = rowKeys.dispatchRange;
+        const [from, to] = rowKeys.poolRange;
         const filter = odata`PartitionKey eq ${pk} and RowKey ge ${from} and RowKey lt ${to}`;
         let counters: PoolView["counters"] | undefined;
+        let dequeued = 0;
         const leases: Stored<GroupLease>[] = [];
-        const queue: QueueEntry[] = [];
         for await (const entity of client.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
           if (entity.rowKey === rowKeys.counters) {
-            counters = { seq: Number(entity["seq"]), etag: entity.etag };
+            counters = { seq: Number(entity["seq"]), enqueued: Number(entity["enqueued"] ?? 0), etag: entity.etag };
+          } else if (entity.rowKey === rowKeys.dequeued) {
+            dequeued = Number(entity["dequeued"] ?? 0);
           } else if (entity.rowKey?.startsWith(rowKeys.leasePrefix)) {
             leases.push(leaseFrom(entity));
-          } else if (entity.rowKey?.startsWith(rowKeys.queuePrefix)) {
-            queue.push({ seq: Number(entity.rowKey.slice(rowKeys.queuePrefix.length)), runId: String(entity["runId"]) });
           }
         }
         if (!counters) throw new StoreUnavailable(undefined);
-        return { counters, leases, queue };
+        return { counters, leases, queued: Math.max(0, counters.enqueued - dequeued) };
       }),
+
+    queueHead: queue.queueHead,
 
     getRun,
     runForKey,
+    ...tableWatches(client, pk),
 
     listRuns: ({ status, limit, cursor }) =>
       storeCall(async () => {
@@ -237,7 +142,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
       const { counters } = view;
       return transact(
         [
-          update(countersEntity({ seq: run.seq }), counters.etag),
+          update(countersEntity({ seq: run.seq, enqueued: counters.enqueued }), counters.etag),
           ["create", runEntity(pk, run)],
           update(leaseEntity(pk, { group: lease.group, runId: run.id, ...(lease.base ? { base: lease.base } : {}) }), lease.etag),
           ...idempotencyAction(run),
@@ -251,7 +156,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
       const { counters } = view;
       return transact(
         [
-          update(countersEntity({ seq: run.seq }), counters.etag),
+          update(countersEntity({ seq: run.seq, enqueued: counters.enqueued + 1 }), counters.etag),
           ["create", runEntity(pk, run)],
           ["create", { partitionKey: pk, rowKey: rowKeys.queue(run.seq), runId: run.id }],
           ...idempotencyAction(run),
@@ -263,49 +168,43 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
 
     // The run's compare-and-set comes first: a replica that lost the run to another's dispatch or
     // cancel fails on it (a conflict), before the delete of the queue entry that is gone.
-    dispatch: async (run, next, lease) => {
-      return transact(
+    commitRun: async (run, next, rows) =>
+      transact(
         [
           update(runEntity(pk, next), run.etag),
-          ["delete", { partitionKey: pk, rowKey: rowKeys.queue(run.seq) }],
-          update(leaseEntity(pk, { group: lease.group, runId: run.id, ...(lease.base ? { base: lease.base } : {}) }), lease.etag),
+          ...rows.map((row): TransactionAction =>
+            row.kind === "dequeue"
+              ? ["delete", { partitionKey: pk, rowKey: rowKeys.queue(row.seq) }]
+              : update(leaseEntity(pk, { group: row.lease.group, ...(row.runId ? { runId: row.runId } : {}), ...(row.lease.base ? { base: row.lease.base } : {}) }), row.lease.etag),
+          ),
+          ...(await countDequeued(rows.filter((row) => row.kind === "dequeue").length)),
         ],
         next,
         undefined,
-      );
+      ),
+
+    getLease: async (group) => {
+      try {
+        return leaseFrom(await client.getEntity(pk, rowKeys.lease(group)));
+      } catch (error) {
+        if (error instanceof RestError && error.statusCode === 404) return undefined;
+        return storeCall(() => Promise.reject(error));
+      }
     },
 
-    updateRun: async (run, next, release) => {
-      return transact(
-        [
-          update(runEntity(pk, next), run.etag),
-          ...(release ? [update(leaseEntity(pk, { group: release.group, ...(release.base ? { base: release.base } : {}) }), release.etag)] : []),
-        ],
-        next,
-        undefined,
-      );
-    },
-
-    cancelQueued: async (run, next) => {
-      return transact(
-        [
-          update(runEntity(pk, next), run.etag),
-          ["delete", { partitionKey: pk, rowKey: rowKeys.queue(run.seq) }],
-        ],
-        next,
-        undefined,
-      );
-    },
+    removeQueueEntry: queue.removeQueueEntry,
 
     releaseLease: (lease) =>
       storeCall(async () => {
         await client.updateEntity(leaseEntity(pk, { group: lease.group, ...(lease.base ? { base: lease.base } : {}) }), "Replace", { etag: lease.etag });
-      }),
+      }, true),
 
     pruneRuns: (before) =>
       storeCall(async () => {
         const [, to] = rowKeys.runRange;
-        const filter = odata`PartitionKey eq ${pk} and RowKey gt ${rowKeys.runsBefore(before.getTime())} and RowKey lt ${to}`;
+        // Only ended runs: a run still queued or active past retention is kept until it ends.
+        const ended = terminalRunStatuses.map((status) => odata`status eq ${status}`).join(" or ");
+        const filter = `${odata`PartitionKey eq ${pk} and RowKey gt ${rowKeys.runsBefore(before.getTime())} and RowKey lt ${to}`} and (${ended})`;
         let deleted = 0;
         let batch: TransactionAction[] = [];
         const flush = async () => {

@@ -39,7 +39,7 @@ describe("row keys", () => {
         const key = runKey(ms);
         const [from, to] = rowKeys.runRange;
         expect(key > from && key < to).toBe(true);
-        expect(key > rowKeys.dispatchRange[0] && key < rowKeys.dispatchRange[1]).toBe(false);
+        for (const [start, end] of [rowKeys.poolRange, rowKeys.queueRange]) expect(key >= start && key < end).toBe(false);
       }),
     );
   });
@@ -52,6 +52,19 @@ describe("row keys", () => {
         expect(runKey(ms) < bound).toBe(true);
         expect(runKey(ms - 1) > bound).toBe(true);
         expect(bound > rowKeys.runRange[0] && bound < rowKeys.runRange[1]).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("keep the queue out of the pool's range, and the counters, the dequeued count and every lease in it", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 999_999_999_999_999 }), fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/), (seq, group) => {
+        const [from, to] = rowKeys.poolRange;
+        const inPool = (key: string) => key >= from && key < to;
+        expect(inPool(rowKeys.queue(seq))).toBe(false);
+        expect(rowKeys.queue(seq) >= rowKeys.queueRange[0] && rowKeys.queue(seq) < rowKeys.queueRange[1]).toBe(true);
+        expect([rowKeys.counters, rowKeys.dequeued, rowKeys.lease(group)].every(inPool)).toBe(true);
       }),
       { numRuns: 200 },
     );

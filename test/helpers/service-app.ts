@@ -1,7 +1,9 @@
+import { randomUUID } from "node:crypto";
 import { createApp, type AppDeps } from "../../service/http/app.js";
 import type { Config } from "../../service/config.js";
 import { createLogger } from "../../service/logger.js";
 import type { DispatchDeps } from "../../service/runs/dispatch.js";
+import { createGroupReads } from "../../service/runs/group-reads.js";
 import { createReadiness, type Readiness } from "../../service/runs/readiness.js";
 import { createReconciler, type ReconcileResult } from "../../service/runs/reconcile.js";
 import { createRunService, type RunService } from "../../service/runs/run-service.js";
@@ -68,6 +70,10 @@ export interface BuildOptions {
   store?: RunStore;
   /** default 60 s: a claimed run never times out within a test unless the test says so */
   startDeadlineMs?: number;
+  /** Status reads answer from the store while a pass observes the group; default false (always ARM). */
+  statusFromWatch?: boolean;
+  /** How long a pass's observation of a group keeps other replicas off it; default 60 s. */
+  observeLeaseMs?: number;
   /** The run service's clock (claims, ends); default the real one. */
   now?: () => Date;
   /** No try of an ARM call starts later than this after the call began; default 10 s. */
@@ -98,13 +104,14 @@ export async function buildApp(emulator: Emulator, options: BuildOptions = {}): 
     groups,
     secrets: config.secrets,
     ...(options.container ? { container: options.container } : {}),
+    reads: createGroupReads(arm),
     retry,
     startDeadlineMs: options.startDeadlineMs ?? 60_000,
     now: options.now ?? (() => new Date()),
     logger,
   };
-  const runs = createRunService({ ...dispatch, maxQueued: options.maxQueued ?? 100 });
-  const reconcile = createReconciler({ ...dispatch, runs });
+  const runs = createRunService({ ...dispatch, maxQueued: options.maxQueued ?? 100, statusFromWatch: options.statusFromWatch ?? false });
+  const reconcile = createReconciler({ ...dispatch, runs, replica: randomUUID(), observeLeaseMs: options.observeLeaseMs ?? 60_000 });
   const readiness = createReadiness({ store, arm, groups, config, cacheMs: 0, armWaitMs: 60_000 });
   const app = createApp({ runs: options.wrapRuns ? options.wrapRuns(runs) : runs, config, logger, readiness, ...options.app });
   const lines = () => raw.map((line) => JSON.parse(line) as Record<string, unknown>);

@@ -6,7 +6,7 @@ const arm = useArmEmulator();
 const longRun = { EMULATOR_RUN_MS: "600000" };
 
 /** An app with one active run, and that run's id. */
-async function withActiveRun(options: { armDeadlineMs?: number } = {}) {
+async function withActiveRun(options: { armDeadlineMs?: number; startDeadlineMs?: number } = {}) {
   const built = await buildApp(arm.emulator, options);
   const run = await bodyOf(await postRun(built.app, { env: longRun }));
   return { ...built, id: run.id as string };
@@ -21,7 +21,6 @@ describe("ARM failures", () => {
     [500, "InternalServerError", undefined, 502, "ArmUnavailable", null],
     [401, "InvalidAuthenticationToken", undefined, 502, "ArmAccessDenied", null],
     [403, "AuthorizationFailed", undefined, 502, "ArmAccessDenied", null],
-    [404, "ResourceNotFound", undefined, 502, "ContainerGroupNotFound", null],
   ])("maps ARM %i %s on reading a run's group to %i %s", async (status, code, retryAfterSeconds, expected, expectedCode, retryAfter) => {
     const { app, id, groups } = await withActiveRun();
     // Enough answers for the SDK's own retries of a read: the test is about the last one.
@@ -75,15 +74,21 @@ describe("ARM failures", () => {
     expect((await bodyOf(res)).error).toMatchObject({ code: "ArmRejectedRequest", armCode: "BadRequest" });
   });
 
-  it("maps a group that stays transitioning through the cancel's budget to 503 ArmBusy", async () => {
+  it("answers the canceled run when the group stays transitioning through the stop's budget, and the loop stops it after", async () => {
     // Short enough to run out under the retries, long enough for any read on a loaded machine.
-    const { app, id, groups } = await withActiveRun({ armDeadlineMs: 3000 });
+    const { app, id, groups, store, reconcile, lines } = await withActiveRun({ armDeadlineMs: 3000, startDeadlineMs: 0 });
     await eventually(async () => bodyOf(await getWithKey(app, `/runs/${id}`)), (r) => r.status === "running");
     arm.emulator.faults.add({ status: 409, code: "ContainerGroupTransitioning", method: "POST", path: `${groups[0]}/stop`, count: 1000 });
     const res = await app.request(`/runs/${id}/cancel`, { method: "POST", headers: auth });
     arm.emulator.faults.clear();
-    expect(res.status).toBe(503);
-    expect(res.headers.get("Retry-After")).toBe("10");
+    expect(res.status).toBe(200);
+    expect(await bodyOf(res)).toMatchObject({ id, status: "canceled" });
+    expect(lines().some((line) => line["msg"] === "stop after cancel failed; the reconcile loop will stop the group")).toBe(true);
+    expect((await store.getLease(groups[0]!))?.runId).toBe(id);
+    await reconcile();
+    expect((await store.getLease(groups[0]!))?.runId).toBeUndefined();
+    const stops = arm.emulator.requests.filter((r) => r.method === "POST" && r.path.endsWith(`${groups[0]}/stop`));
+    expect(stops.length).toBeGreaterThan(0);
   });
 
   it("answers an unexpected failure with a bare 500 InternalError, and logs the error's message for the operator", async () => {

@@ -1,0 +1,79 @@
+import type { RunRecord } from "../core/run.js";
+import { transition, type RunEffect, type RunEvent, type TransitionContext } from "../core/run-transition.js";
+import type { Logger } from "../logger.js";
+import type { GroupLease, RunRow, RunStore, Stored } from "../store/run-store.js";
+import { StoreConflict } from "../store/store-errors.js";
+import { logRunEnd } from "./log-run-end.js";
+
+/** What the writer needs: a part of the dispatch dependencies. */
+export interface WriterDeps {
+  store: RunStore;
+  logger: Logger;
+  now: () => Date;
+  startDeadlineMs: number;
+  container?: string;
+}
+
+export interface Applied {
+  /** the run as stored now */
+  run: Stored<RunRecord>;
+  /** the effects of the committed transition (none when the event changed nothing) */
+  effects: RunEffect[];
+}
+
+/** The context the transition function decides in: now, and the start's rules. */
+export function transitionContext(deps: Omit<WriterDeps, "store" | "logger">): TransitionContext {
+  return { now: deps.now(), startDeadlineMs: deps.startDeadlineMs, ...(deps.container ? { container: deps.container } : {}) };
+}
+
+// Far more than replicas ever race for one run; past it, something is wrong with the store.
+const maxAttempts = 20;
+
+/**
+ * The one writer of a run's status: decides `event` with the transition function on the run as
+ * stored, and commits the new record together with the rows its effects ask for (a lease claimed
+ * or freed, a queue entry deleted) in one compare-and-set transaction. A lost race reads the run
+ * again and decides again. A claim (`dispatched`) is not retried: its lease was taken on a view
+ * that may be stale, so the conflict goes back to the caller to decide on a fresh one.
+ * A committed end is logged here, once.
+ */
+export async function applyTransition(
+  deps: WriterDeps,
+  run: Stored<RunRecord>,
+  event: RunEvent,
+  claim?: Stored<GroupLease>,
+): Promise<Applied> {
+  let current = run;
+  for (let attempt = 1; ; attempt += 1) {
+    const decided = transition(current, event, transitionContext(deps));
+    if (decided === undefined) return { run: current, effects: [] };
+    try {
+      const rows = await rowsFor(deps, current, decided.effects, claim);
+      const stored = await deps.store.commitRun(current, decided.run, rows);
+      if (decided.effects.some((effect) => effect.kind === "run-ended")) logRunEnd(deps.logger, current, stored);
+      return { run: stored, effects: decided.effects };
+    } catch (error) {
+      if (!(error instanceof StoreConflict) || claim !== undefined || attempt >= maxAttempts) throw error;
+      const fresh = await deps.store.getRun(current.id);
+      if (!fresh) throw error;
+      current = fresh;
+    }
+  }
+}
+
+/** The store rows of `effects`: a group is freed only while its lease still names the run. */
+async function rowsFor(deps: WriterDeps, run: RunRecord, effects: RunEffect[], claim: Stored<GroupLease> | undefined): Promise<RunRow[]> {
+  const rows: RunRow[] = [];
+  for (const effect of effects) {
+    if (effect.kind === "dequeue") rows.push({ kind: "dequeue", seq: effect.seq });
+    if (effect.kind === "claim-group") {
+      if (claim?.group !== effect.group) throw new Error("a dispatch needs the lease it claims");
+      rows.push({ kind: "lease", lease: claim, runId: run.id });
+    }
+    if (effect.kind === "release-group") {
+      const lease = await deps.store.getLease(effect.group);
+      if (lease?.runId === run.id) rows.push({ kind: "lease", lease, runId: undefined });
+    }
+  }
+  return rows;
+}
