@@ -1,5 +1,6 @@
 import { envNamePattern } from "../aci/env-name.js";
 import { aciNamePattern } from "../aci/resource-name.js";
+import { serviceTagPrefix } from "../service/core/carried-run.js";
 import { isImageReference } from "../service/core/image-reference.js";
 import { minApiKeyLength, splitApiKeyEntry } from "../service/core/limits.js";
 import { reservedEnvNames } from "../service/core/run-request.js";
@@ -36,9 +37,6 @@ export type TunableServiceSetting = (typeof tunableServiceSettings)[number];
  * and ACI's default quota is 100 container groups per region and subscription.
  */
 export const maxPoolSize = 50;
-
-/** Tags the service writes on a worker group start with this; the stack's own tags must not. */
-export const serviceTagPrefix = "trigger-";
 
 /** The argument values the checks look at, as the component receives them. */
 export interface ArgsToCheck {

@@ -1,8 +1,11 @@
 import type { WireContainer, WireContainerGroup } from "./arm-types.js";
 import { runIdEnvName } from "./trigger-env-names.js";
 
+/** Every tag the service writes on a group starts with this; a stack's own tags must not. */
+export const serviceTagPrefix = "trigger-";
+
 /** The tag that names the run a container group is executing; the one tag the service owns. */
-export const runIdTagName = "trigger-run-id";
+export const runIdTagName = `${serviceTagPrefix}run-id`;
 
 /** The container a run targets: the named one, or the group's first. */
 export function targetContainer(group: WireContainerGroup, name: string | undefined): WireContainer | undefined {
