@@ -1,8 +1,9 @@
 import { performance } from "node:perf_hooks";
-import { demoGroup, type Emulator, type RecordedRequest } from "../emulator/index.js";
+import { demoGroup, type Emulator } from "../emulator/index.js";
 import { configNames } from "../service/config-names.js";
 import { runIdTagName } from "../service/core/carried-run.js";
 import { isTerminal, type RunView } from "../service/core/run.js";
+import { stampArrivals } from "./arrivals.js";
 import { spawnBundle } from "./bundle-process.js";
 import { groupPath, resourceGroup, subscriptionId } from "./fixture.js";
 import { sleep } from "./pool.js";
@@ -19,25 +20,6 @@ export interface PoolPlan {
 export interface PoolMeasurement extends PoolFigures {
   /** How the runs ended, status → count (all succeeded, when nothing went wrong). */
   statuses: Record<string, number>;
-}
-
-/**
- * The emulator records no arrival times, so each record it pushes is stamped here. It pushes a
- * request's record as it arrives, right before it reads its clock to plan the deployment, so a
- * PUT's stamp is the instant its run starts (the pool's emulator has no provisioning phases).
- */
-function stampArrivals(requests: RecordedRequest[]): { arrivals: Map<RecordedRequest, number>; restore(): void } {
-  const arrivals = new Map<RecordedRequest, number>();
-  const push = requests.push;
-  Object.defineProperty(requests, "push", {
-    configurable: true,
-    value: (...items: RecordedRequest[]) => {
-      const now = Date.now();
-      for (const item of items) arrivals.set(item, now);
-      return push.apply(requests, items);
-    },
-  });
-  return { arrivals, restore: () => void delete (requests as { push?: unknown }).push };
 }
 
 /**

@@ -1,4 +1,6 @@
+import type { DispatchReadsPlan } from "./dispatch-reads.js";
 import type { MemoryFigures } from "./memory.js";
+import type { ObservationReads, ObservationReadsPlan } from "./observation-reads.js";
 import type { PoolMeasurement, PoolPlan } from "./pool-makespan.js";
 import { previousBuildTriggerMs } from "./previous-build.js";
 import type { Summary } from "./stats.js";
@@ -47,6 +49,14 @@ export interface BenchResults {
   /** The page at GET /: bytes a browser loads, and Chromium's paint timing (absent without Chromium). */
   page: { bytes: { html: number; script: number; stylesheet: number; total: number }; firstRenderMs?: Summary; listShownMs?: Summary };
   pool: Omit<PoolMeasurement, "dispatchLatenciesMs"> & { plan: PoolPlan; dispatchLatencyMs: Summary };
+  /** Table reads between one dispatch's PUT and the next, at each queue length. */
+  dispatchReads: {
+    plan: DispatchReadsPlan;
+    perDispatch: { queued: number; entities: Summary; requests: Summary; cycleMs: Summary; storeMs: Summary; armRequests: Summary; storeCalls: Record<string, number>; seedMs: number }[];
+    entitiesRatio: number;
+  };
+  /** ARM GETs of the active groups per second, with each number of replicas. */
+  observationReads: { plan: ObservationReadsPlan; replicas: ObservationReads[]; ratio: number };
   coldStart: { healthzMs: Summary; listeningLogMs: Summary; firstRunMs: Summary; nodeFloorMs: Summary; samples: unknown[] };
   memory: MemoryFigures & { nodeFloorIdleRssBytes: number; nodeFloorIdleAnonRssBytes: number; peakRssAfterThroughputBytes: number; peakRssAfterAllBytes: number };
   statusThroughput: {
@@ -89,6 +99,31 @@ function storeRows(r: BenchResults): [string, string][] {
       "pool first dispatch, PUTs, statuses",
       `${ms(pool.firstDispatchMs)}, ${pool.puts}, ${Object.entries(pool.statuses).map(([s, n]) => `${s}: ${n}`).join(", ")}`,
     ],
+    ...readRows(r),
+  ];
+}
+
+function readRows(r: BenchResults): [string, string][] {
+  const { dispatchReads: dispatch, observationReads: observation } = r;
+  return [
+    ...dispatch.perDispatch.map((d): [string, string] => [
+      `table reads per dispatch, ${d.queued} queued: entities mean (min-max) / requests mean`,
+      `${num(d.entities.mean, 1)} (${d.entities.min}-${d.entities.max}) / ${num(d.requests.mean, 1)}`,
+    ]),
+    ...dispatch.perDispatch.map((d): [string, string] => [
+      `dispatch cycle alone, ${d.queued} queued: PUT to PUT / table request in flight, median`,
+      `${ms(d.cycleMs.median)} / ${ms(d.storeMs.median)}`,
+    ]),
+    ...dispatch.perDispatch.map((d): [string, string] => [
+      `dispatch cycle alone, ${d.queued} queued: table requests by kind / ARM requests, per dispatch`,
+      `${Object.entries(d.storeCalls).map(([kind, n]) => `${kind} ${num(n / d.requests.n, 1)}`).join(", ")} / ${num(d.armRequests.mean, 1)}`,
+    ]),
+    ["entities per dispatch, long / short queue", `${num(dispatch.entitiesRatio, 2)} x`],
+    ...observation.replicas.map((o): [string, string] => [
+      `ARM reads of ${observation.plan.groups} active groups, ${o.processes} replica(s)`,
+      `${num(o.readsPerSecond, 1)} /s (${o.reads} in ${num(o.windowMs / 1000, 1)} s, interval ${observation.plan.reconcileIntervalMs} ms)`,
+    ]),
+    ["ARM reads per second, most replicas / one", `${num(observation.ratio, 2)} x`],
   ];
 }
 

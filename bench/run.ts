@@ -3,16 +3,19 @@ import { availableParallelism, cpus, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { configNames } from "../service/config-names.js";
 import { startBareProcess, type BareProcess } from "./bare-process.js";
 import { createBareTrigger, type BareTriggerOptions } from "./bare-trigger.js";
 import { buildBundle } from "./bundle.js";
 import { spawnBundle } from "./bundle-process.js";
 import { measureColdStarts } from "./cold-start.js";
+import { measureDispatchReads } from "./dispatch-reads.js";
 import { drainRuns } from "./drain.js";
 import { apiKey, bareGroupName, benchPartition, clientId, definition, resourceGroup, serviceGroupName, startBenchFixture, subscriptionId, type BenchFixture } from "./fixture.js";
 import { measureHistoryPages } from "./history-page.js";
 import { measureMemory } from "./memory.js";
 import { measureNodeFloor } from "./node-floor.js";
+import { measureObservationReads } from "./observation-reads.js";
 import { measureOverhead } from "./overhead.js";
 import { measurePage } from "./page-render.js";
 import { measurePoolMakespan } from "./pool-makespan.js";
@@ -34,8 +37,14 @@ const plan = {
   proxyHop: { warmup: 20, samples: 100 },
   history: { small: 100, large: 10_000, pageSize: 20, warmup: 5, samples: 40 },
   pool: { groups: 5, runs: 100, runMs: 50, reconcileIntervalMs: 20 },
+  // The pool's interval, so a cycle here is a dispatch there, one group alone.
+  dispatchReads: { queued: [10, 10_000], dispatches: 8, reconcileIntervalMs: 20 },
+  // One second, not the default five: the window then spans three watch leases in seconds.
+  observationReads: { groups: 50, processes: [1, 3], reconcileIntervalMs: 1_000, windowMs: 9_000 },
   page: { warmup: 2, samples: 10 },
 };
+
+const overheadPartition = "bench-overhead";
 
 const resultsFile = fileURLToPath(new URL("./results.json", import.meta.url));
 const benchStarted = performance.now();
@@ -72,16 +81,22 @@ async function bench(dir: string, started: Date, fixture: BenchFixture, stopLate
   };
   const bareProcess: BareProcess = await startBareProcess(bareOptions, fixture.caFile);
   stopLater(bareProcess.stop);
+  // A service of its own, on a partition no run was ever queued in: the burst's passes left the
+  // first one watching its group for three reconcile intervals (half an hour here), and while a
+  // watch holds, status reads answer the stored run, which only its passes, kicked by nothing
+  // in this loop, would end.
+  const triggered = await spawnBundle(bundle.path, { ...fixture.serviceEnv, [configNames.storagePartition]: overheadPartition });
+  stopLater(triggered.stop);
   // A second replica on the same partition, straight to Azurite: the overhead loop reads runs there.
-  const reader = await spawnBundle(bundle.path, { ...fixture.serviceEnv, ...fixture.directStorageEnv(benchPartition) });
+  const reader = await spawnBundle(bundle.path, { ...fixture.serviceEnv, ...fixture.directStorageEnv(overheadPartition) });
   stopLater(reader.stop);
-  await reader.listening;
+  await Promise.all([triggered.listening, reader.listening]);
   const overhead = await measureOverhead({
     emulator: fixture.emulator,
     tableProxy: fixture.tableProxy,
-    serviceUrl: service.url,
+    serviceUrl: triggered.url,
     readerUrl: reader.url,
-    servicePid: service.pid,
+    servicePid: triggered.pid,
     bare: createBareTrigger(bareOptions),
     bareOutOfProcess: bareProcess.trigger,
     ...plan.overhead,
@@ -117,6 +132,24 @@ async function bench(dir: string, started: Date, fixture: BenchFixture, stopLate
     plan: plan.pool,
   });
 
+  progress(`table reads per dispatch with ${plan.dispatchReads.queued.join(" and ")} queued`);
+  const dispatchReads = await measureDispatchReads({
+    bundle: bundle.path,
+    emulator: fixture.emulator,
+    tableProxy: fixture.tableProxy,
+    serviceEnv: fixture.serviceEnv,
+    directConnectionString: fixture.azurite.connectionString,
+    plan: plan.dispatchReads,
+  });
+
+  progress(`ARM reads of ${plan.observationReads.groups} active groups with ${plan.observationReads.processes.join(" and ")} replicas`);
+  const observation = await measureObservationReads({
+    bundle: bundle.path,
+    emulator: fixture.emulator,
+    serviceEnv: { ...fixture.serviceEnv, ...fixture.directStorageEnv("bench-watch") },
+    plan: plan.observationReads,
+  });
+
   const serviceMs = summarize(overhead.service);
   const bareSdkMs = summarize(overhead.bare);
   const bareSdkOutOfProcessMs = summarize(overhead.bareOutOfProcess);
@@ -142,6 +175,18 @@ async function bench(dir: string, started: Date, fixture: BenchFixture, stopLate
     samples: coldStarts,
   };
   const statusLatencyMs = summarize(throughput.latenciesMs);
+  const perDispatch = dispatchReads.map((d) => ({
+    queued: d.queued,
+    entities: summarize(d.entities),
+    requests: summarize(d.requests),
+    cycleMs: summarize(d.cycleMs),
+    storeMs: summarize(d.storeMs),
+    armRequests: summarize(d.armRequests),
+    storeCalls: d.storeCalls,
+    seedMs: d.seedMs,
+  }));
+  const dispatchEntitiesRatio = perDispatch.at(-1)!.entities.mean / perDispatch[0]!.entities.mean;
+  const observationReadsRatio = observation.at(-1)!.readsPerSecond / observation[0]!.readsPerSecond;
   return rounded({
     date: started.toISOString(),
     command: "npm run bench",
@@ -176,6 +221,8 @@ async function bench(dir: string, started: Date, fixture: BenchFixture, stopLate
       ...(page.listShownMs ? { listShownMs: summarize(page.listShownMs) } : {}),
     },
     pool: { ...poolFigures, plan: plan.pool, dispatchLatencyMs: summarize(dispatchLatenciesMs) },
+    dispatchReads: { plan: plan.dispatchReads, perDispatch, entitiesRatio: dispatchEntitiesRatio },
+    observationReads: { plan: plan.observationReads, replicas: observation, ratio: observationReadsRatio },
     coldStart,
     memory: { ...memory, nodeFloorIdleRssBytes: floor.idle.rssBytes, nodeFloorIdleAnonRssBytes: floor.idle.anonRssBytes, peakRssAfterThroughputBytes, peakRssAfterAllBytes },
     statusThroughput: {
@@ -199,6 +246,8 @@ async function bench(dir: string, started: Date, fixture: BenchFixture, stopLate
       storeCallsPerTriggerMax: storeCalls.max,
       historyPageRatioMedian: historyPage.ratioMedian,
       poolMakespanRatio: pool.ratio,
+      dispatchEntitiesRatio,
+      observationReadsRatio,
     }),
   });
 }

@@ -42,6 +42,10 @@ export interface TargetInputs {
   historyPageRatioMedian: number;
   /** The pool's makespan over the ideal. */
   poolMakespanRatio: number;
+  /** Table entities read per dispatch (mean) with the long queue over that with the short one. */
+  dispatchEntitiesRatio: number;
+  /** ARM reads per second of the active groups with three replicas over that with one. */
+  observationReadsRatio: number;
 }
 
 /** The targets of the bench issue, in the order the issue lists them, then those of the run store. */
@@ -60,5 +64,7 @@ export function checkTargets(inputs: TargetInputs): TargetCheck[] {
     checkTarget("store calls per accepted trigger (most)", inputs.storeCallsPerTriggerMax, "", "max", 3),
     checkTarget("newest page, large / small history (median)", inputs.historyPageRatioMedian, "x", "max", 1.5),
     checkTarget("pool makespan / ideal", inputs.poolMakespanRatio, "x", "max", 1.3),
+    checkTarget("entities read per dispatch, long / short queue", inputs.dispatchEntitiesRatio, "x", "max", 1.2),
+    checkTarget("ARM reads per second, three replicas / one", inputs.observationReadsRatio, "x", "max", 1.2),
   ];
 }

@@ -14,6 +14,8 @@ const onTarget = {
   storeCallsPerTriggerMax: 3,
   historyPageRatioMedian: 1.2,
   poolMakespanRatio: 1.1,
+  dispatchEntitiesRatio: 1,
+  observationReadsRatio: 1.05,
 };
 
 describe("bench targets", () => {
@@ -34,7 +36,7 @@ describe("bench targets", () => {
 
   it("meets every target of the issue with figures inside them", () => {
     const checks = checkTargets(onTarget);
-    expect(checks.map((c) => c.met)).toEqual(Array(11).fill(true));
+    expect(checks.map((c) => c.met)).toEqual(Array(13).fill(true));
   });
 
   it("misses the run store's targets past three store calls, a page 1.5 times slower, or a makespan 1.3 times the ideal", () => {
@@ -43,6 +45,14 @@ describe("bench targets", () => {
       ["store calls per accepted trigger (most)", 4, "33% over"],
       ["newest page, large / small history (median)", 1.51, "0.7% over"],
       ["pool makespan / ideal", 2.6, "100% over"],
+    ]);
+  });
+
+  it("misses the issue's read targets when a dispatch reads more with a long queue, or replicas read ARM more than one does", () => {
+    const checks = checkTargets({ ...onTarget, dispatchEntitiesRatio: 1.25, observationReadsRatio: 2.9 });
+    expect(checks.filter((c) => !c.met).map((c) => [c.figure, c.value, c.distance])).toEqual([
+      ["entities read per dispatch, long / short queue", 1.25, "4.2% over"],
+      ["ARM reads per second, three replicas / one", 2.9, "142% over"],
     ]);
   });
 
