@@ -1,5 +1,4 @@
-import { logs, SeverityNumber } from "@opentelemetry/api-logs";
-import { metrics, trace } from "@opentelemetry/api";
+import { logs, metrics, SeverityNumber, trace } from "@opentelemetry/api";
 import { MeterProvider, type IMetricReader } from "@opentelemetry/sdk-metrics";
 import type { TelemetryConfig } from "../config.js";
 import { enableAzureSdkSpans } from "./azure-sdk-spans.js";
