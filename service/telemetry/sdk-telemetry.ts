@@ -4,13 +4,13 @@ import type { TelemetryConfig } from "../config.js";
 import { enableAzureSdkSpans } from "./azure-sdk-spans.js";
 import { createRecorder } from "./instruments.js";
 import { logAttributes } from "./log-record.js";
+import { appInsightsExport } from "./app-insights.js";
 import { PullReader } from "./metrics-text.js";
 import { otlpMetricReader } from "./otlp-metrics.js";
 import type { Telemetry } from "./telemetry.js";
 
 const scope = "aci-http-trigger";
 
-type MonitorReader = NonNullable<NonNullable<Parameters<typeof import("@azure/monitor-opentelemetry").useAzureMonitor>[0]>["metricReaders"]>[number];
 
 const severities: Record<string, SeverityNumber> = {
   debug: SeverityNumber.DEBUG,
@@ -20,9 +20,9 @@ const severities: Record<string, SeverityNumber> = {
 };
 
 /**
- * Starts the OpenTelemetry SDK for `config` and registers it globally: Application Insights
- * through Azure Monitor's distro, or OTLP through the Node SDK, which reads the endpoint,
- * protocol, headers and service name from the standard OTEL_* variables. With only the metrics
+ * Starts the OpenTelemetry SDK for `config` and registers it globally: the Node SDK with Azure
+ * Monitor's exporters for Application Insights, or with OTLP, which it configures from the
+ * standard OTEL_* variables (endpoint, protocol, headers, service name). With only the metrics
  * route on, just a meter provider is made; nothing is exported.
  */
 export async function startSdkTelemetry(config: TelemetryConfig): Promise<Telemetry> {
@@ -32,16 +32,10 @@ export async function startSdkTelemetry(config: TelemetryConfig): Promise<Teleme
   let stop: () => Promise<void>;
   let flush: () => Promise<void>;
   if (config.appInsightsConnectionString !== undefined) {
-    const monitor = await import("@azure/monitor-opentelemetry");
-    monitor.useAzureMonitor({
-      azureMonitorExporterOptions: { connectionString: config.appInsightsConnectionString },
-      // Our own request spans and the Azure SDK's cover every call; the distro's patching of
-      // node:http would double them, and its other instrumentations patch libraries we lack.
-      instrumentationOptions: { http: { enabled: false }, azureSdk: { enabled: false } },
-      // The distro's copy of sdk-metrics declares the same reader class apart from ours.
-      ...(pull ? { metricReaders: [pull as unknown as MonitorReader] } : {}),
-    });
-    stop = () => monitor.shutdownAzureMonitor();
+    const { NodeSDK } = await import("@opentelemetry/sdk-node");
+    const sdk = new NodeSDK(await appInsightsExport(config.appInsightsConnectionString, readers));
+    sdk.start();
+    stop = () => sdk.shutdown();
     flush = flushGlobals;
   } else if (config.otlp) {
     const { NodeSDK } = await import("@opentelemetry/sdk-node");

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/index.js";
-import { eventually, startTestEmulator, testResourceGroup, testSubscriptionId, jobGroup } from "../helpers/emulator.js";
+import { startTestEmulator, testResourceGroup, testSubscriptionId, jobGroup } from "../helpers/emulator.js";
 import { attributeOf, startOtlpReceiver, type OtlpReceiver, type OtlpSpan } from "../helpers/otlp-receiver.js";
+import { finishedRun } from "../helpers/finished-run.js";
 import { startServiceProcess, type ServiceProcess } from "../helpers/service-process.js";
 import { testConnectionString } from "../helpers/store.js";
 import { triggerEnv } from "../helpers/trigger-env.js";
@@ -47,13 +48,7 @@ describe("telemetry exported over OTLP by the bundled service", () => {
         TRIGGER_METRICS: "true",
       }),
     );
-    const started = await fetch(`${service.url}/runs`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ env: { INPUT: callerValue } }) });
-    expect(started.status).toBe(202);
-    runId = ((await started.json()) as { id: string }).id;
-    await eventually(
-      async () => (await (await fetch(`${service.url}/runs/${runId}`, { headers: auth })).json()) as { status: string },
-      (view) => view.status === "succeeded",
-    );
+    runId = await finishedRun(service.url, auth, { env: { INPUT: callerValue } });
   });
 
   afterAll(async () => {

@@ -5,8 +5,9 @@ import { parseConfig } from "../../service/config.js";
 import { configNames } from "../../service/config-names.js";
 import { startTelemetry } from "../../service/telemetry/start-telemetry.js";
 import { noTelemetry } from "../../service/telemetry/telemetry.js";
-import { eventually, jobGroup, startTestEmulator, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
+import { jobGroup, startTestEmulator, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
 import { startOtlpReceiver, type OtlpReceiver } from "../helpers/otlp-receiver.js";
+import { finishedRun } from "../helpers/finished-run.js";
 import { startServiceProcess } from "../helpers/service-process.js";
 import { triggerEnv } from "../helpers/trigger-env.js";
 
@@ -71,12 +72,7 @@ describe("the bundled service without telemetry", () => {
         OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
       }),
     );
-    const started = await fetch(`${service.url}/runs`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: "{}" });
-    const { id } = (await started.json()) as { id: string };
-    await eventually(
-      async () => (await (await fetch(`${service.url}/runs/${id}`, { headers: auth })).json()) as { status: string },
-      (view) => view.status === "succeeded",
-    );
+    await finishedRun(service.url, auth);
     expect((await fetch(`${service.url}/metrics`, { headers: auth })).status).toBe(404);
     expect(await service.stop()).toBe(0);
     expect(service.lines.filter((line) => line["msg"] === "request").length).toBeGreaterThan(0);
