@@ -75,8 +75,10 @@ export async function startSdkTelemetry(config: TelemetryConfig): Promise<Teleme
   };
 }
 
-/** Flushes the globally registered providers, each as far as it can. */
+/** Flushes the globally registered providers, each as far as it can (the API wraps two in proxies). */
 async function flushGlobals(): Promise<void> {
-  const providers = [trace.getTracerProvider(), metrics.getMeterProvider(), logs.getLoggerProvider()] as Array<{ forceFlush?: () => Promise<void>; getDelegate?: () => { forceFlush?: () => Promise<void> } }>;
-  await Promise.all(providers.map((provider) => (provider.getDelegate?.() ?? provider).forceFlush?.()));
+  type Flushable = { forceFlush?: () => Promise<void> };
+  type Provider = Flushable & { getDelegate?: () => Flushable; _getDelegate?: () => Flushable };
+  const providers = [trace.getTracerProvider(), metrics.getMeterProvider(), logs.getLoggerProvider()] as Provider[];
+  await Promise.all(providers.map((provider) => (provider.getDelegate?.() ?? provider._getDelegate?.() ?? provider).forceFlush?.()));
 }
