@@ -13,6 +13,14 @@ const pure = ["^service/core/", "^service/config-names\\.ts$", "^aci/"];
 const armSdk = "^node_modules/@azure/(arm-containerinstance|core-rest-pipeline|core-client)/";
 const storageSdk = "^node_modules/@azure/(data-tables|storage-queue|storage-blob)/";
 const entryPoints = "^service/(server|main|local)\\.ts$";
+/**
+ * The OpenTelemetry SDK, its exporters and the Azure distro. `@opentelemetry/api` is not among
+ * them: a dependency-free API whose calls are no-ops until an SDK registers, fine outside core/.
+ */
+const telemetrySdk = [
+  "^node_modules/@opentelemetry/(?!api/)[^/]+/",
+  "^node_modules/@azure/(monitor-opentelemetry|monitor-opentelemetry-exporter|opentelemetry-instrumentation-azure-sdk|core-tracing)/",
+];
 
 /** A rule that fails the check: `from` must not import `to`. */
 const forbid = (name, comment, from, to) => ({ name, comment, severity: "error", from, to });
@@ -43,6 +51,12 @@ module.exports = {
       "One credential per process, created by an entry point; a port may name the TokenCredential type.",
       { pathNot: entryPoints },
       { path: "^node_modules/@azure/identity/", dependencyTypesNot: ["type-only"] },
+    ),
+    forbid(
+      "only-telemetry-loads-the-sdk",
+      "Only service/telemetry/ (and the entry points) import the OpenTelemetry SDK and exporters; the rest records through @opentelemetry/api or the Telemetry interface.",
+      { path: "^service/", pathNot: ["^service/telemetry/", entryPoints] },
+      { path: telemetrySdk },
     ),
     forbid(
       "http-talks-to-the-run-service",

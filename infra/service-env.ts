@@ -40,6 +40,8 @@ export interface ServiceConfigValues extends ArgumentValues {
   storageAccount: pulumi.Input<string>;
   /** Entra ID callers of the deploying tenant, when enabled. */
   entra?: ArgumentValues["entra"] & { tenantId: pulumi.Input<string> };
+  /** Where the service sends its traces, metrics and logs (secret). */
+  appInsightsConnectionString?: pulumi.Input<string>;
 }
 
 /**
@@ -144,6 +146,7 @@ export function serviceEnvironment(values: ServiceConfigValues): { env: Containe
     [configNames.secrets, values.secrets],
     [configNames.storageAccount, values.storageAccount],
     [configNames.entraTenantId, values.entra?.tenantId],
+    [configNames.appInsightsConnectionString, values.appInsightsConnectionString],
     ...argumentEntries(values),
   ];
 

@@ -77,6 +77,15 @@ export class AciHttpTrigger extends pulumi.ComponentResource {
         .apply((keys) => keys.primarySharedKey ?? ""),
     );
 
+    // The service's traces, metrics and logs land in the same workspace as the containers' logs.
+    // The connection string names the resource's ingestion key: kept secret, passed as one.
+    const insights = new azure.applicationinsights.Component(
+      `${name}-insights`,
+      { resourceGroupName, location, kind: "web", applicationType: "web", ingestionMode: "LogAnalytics", workspaceResourceId: workspace.id, tags },
+      { parent },
+    );
+    const insightsConnectionString = pulumi.secret(insights.connectionString);
+
     // secureEnvironment is a secret, so its checks run once its value is known.
     const checkedEnvironment = pulumi.all([args.environment ?? {}, args.secureEnvironment ?? {}]).apply(([plain, secure]) => {
       refuse(environmentProblems(plain, secure));
@@ -180,6 +189,7 @@ export class AciHttpTrigger extends pulumi.ComponentResource {
       apiKeys,
       secrets: aciSecrets,
       storageAccount: store.account.name,
+      appInsightsConnectionString: insightsConnectionString,
       ...(entra ? { entra: { ...entra, tenantId: clientConfig.tenantId } } : {}),
     });
 

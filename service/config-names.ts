@@ -40,12 +40,18 @@ export const configNames = {
   entraAuthority: "TRIGGER_ENTRA_AUTHORITY",
   entraAcceptV1Tokens: "TRIGGER_ENTRA_ACCEPT_V1_TOKENS",
   logLevel: "LOG_LEVEL",
+  /** Telemetry goes to Application Insights; the OpenTelemetry SDK reads the other OTEL_* itself. */
+  appInsightsConnectionString: "APPLICATIONINSIGHTS_CONNECTION_STRING",
+  otlpEndpoint: "OTEL_EXPORTER_OTLP_ENDPOINT",
+  otlpProtocol: "OTEL_EXPORTER_OTLP_PROTOCOL",
+  otelSdkDisabled: "OTEL_SDK_DISABLED",
+  metricsRoute: "TRIGGER_METRICS",
 } as const;
 
 export type ConfigName = (typeof configNames)[keyof typeof configNames];
 
 /** Config values that carry secrets: the Pulumi program must pass them as Container App secrets. */
-export const secretConfigNames: readonly ConfigName[] = [configNames.apiKeys, configNames.secrets, configNames.storageConnectionString];
+export const secretConfigNames: readonly ConfigName[] = [configNames.apiKeys, configNames.secrets, configNames.storageConnectionString, configNames.appInsightsConnectionString];
 
 /**
  * The storage the service keeps its state in, inside the account named by TRIGGER_STORAGE_ACCOUNT

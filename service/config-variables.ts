@@ -30,6 +30,11 @@ export const defaultArmEndpoint = "https://management.azure.com";
 
 const logLevels = ["debug", "info", "warn", "error"] as const;
 
+/** The OTLP transports the OpenTelemetry SDK knows; http/protobuf is the specification's default. */
+export const otlpProtocols = ["http/protobuf", "http/json", "grpc"] as const;
+
+export type OtlpProtocol = (typeof otlpProtocols)[number];
+
 // ARM matches names regardless of case, so a group may be named in any. Azure's rule for storage
 // account names; Azure Tables forbids the partition's characters in keys.
 const isGroupName = (name: string) => aciNamePattern.test(name.toLowerCase());
@@ -102,6 +107,11 @@ export const configVariables = z.object({
   [n.entraAuthority]: variable(httpsUrl().default(defaultEntraAuthority)),
   [n.entraAcceptV1Tokens]: variable(flag().default(false)),
   [n.logLevel]: variable(z.enum(logLevels, `must be one of ${logLevels.join(", ")}`).default("info")),
+  [n.appInsightsConnectionString]: variable(z.string().regex(/(?:^|;)\s*InstrumentationKey\s*=/i, "must be an Application Insights connection string (with InstrumentationKey)").optional()),
+  [n.otlpEndpoint]: variable(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional()),
+  [n.otlpProtocol]: variable(z.enum(otlpProtocols, `must be one of ${otlpProtocols.join(", ")}`).default("http/protobuf")),
+  [n.otelSdkDisabled]: variable(flag().default(false)),
+  [n.metricsRoute]: variable(flag().default(false)),
 });
 
 export type ConfigVariables = z.output<typeof configVariables>;

@@ -1,14 +1,14 @@
 import * as z from "zod";
 import { ConfigError, type ConfigProblem } from "./config-error.js";
 import { type ConfigName, configNames } from "./config-names.js";
-import { type ConfigVariables, type LogLevel, type RateLimits, authVariables, configVariables } from "./config-variables.js";
+import { type ConfigVariables, type LogLevel, type OtlpProtocol, type RateLimits, authVariables, configVariables } from "./config-variables.js";
 import type { RunRequestLimits } from "./core/run-request.js";
 import type { AciSecrets } from "./core/secrets.js";
 import type { WantedBase } from "./core/wanted-base.js";
 import { type AuthConfig, authConfig, authProblems, entraProblems } from "./http/auth-config.js";
 
 export { ConfigError } from "./config-error.js";
-export { defaultArmEndpoint, defaultRateLimits, type LogLevel, type RateLimits } from "./config-variables.js";
+export { defaultArmEndpoint, defaultRateLimits, type LogLevel, type OtlpProtocol, type RateLimits } from "./config-variables.js";
 
 const n = configNames;
 const defaultArmRequestTimeoutMs = 10_000;
@@ -51,6 +51,19 @@ export interface Config {
   runRetentionDays: number;
   reconcileIntervalMs: number;
   logLevel: LogLevel;
+  telemetry: TelemetryConfig;
+}
+
+/** Where traces, metrics and logs go; all off unless a destination or the metrics route is set. */
+export interface TelemetryConfig {
+  /** export to Application Insights with this connection string */
+  appInsightsConnectionString?: string;
+  /** export over OTLP; the SDK reads the endpoint, headers and service name from OTEL_* itself */
+  otlp: boolean;
+  /** the OTLP transport of the metrics (the SDK reads it for traces and logs) */
+  otlpProtocol: OtlpProtocol;
+  /** serve GET /metrics in Prometheus text format */
+  metricsRoute: boolean;
 }
 
 /** A rule between variables: it runs once every variable it reads is valid on its own. */
@@ -121,6 +134,17 @@ function ruleCheck(rule: ConfigRule) {
   );
 }
 
+function telemetryConfig(vars: ConfigVariables): TelemetryConfig {
+  const disabled = vars[n.otelSdkDisabled];
+  const connectionString = vars[n.appInsightsConnectionString];
+  return {
+    ...(connectionString && !disabled ? { appInsightsConnectionString: connectionString } : {}),
+    otlp: vars[n.otlpEndpoint] !== undefined && !disabled,
+    otlpProtocol: vars[n.otlpProtocol],
+    metricsRoute: vars[n.metricsRoute],
+  };
+}
+
 function toConfig(vars: ConfigVariables): Config {
   const armRetryTimeoutMs = vars[n.armRetryTimeoutMs];
   const connectionString = vars[n.storageConnectionString];
@@ -162,6 +186,7 @@ function toConfig(vars: ConfigVariables): Config {
     runRetentionDays: vars[n.runRetentionDays],
     reconcileIntervalMs: vars[n.reconcileIntervalMs],
     logLevel: vars[n.logLevel],
+    telemetry: telemetryConfig(vars),
   };
 }
 

@@ -1,3 +1,4 @@
+import { isSpanContextValid, trace } from "@opentelemetry/api";
 import pino from "pino";
 import { logDestination, logFormat } from "./logging/destination.js";
 import { errorFields } from "./logging/error-fields.js";
@@ -26,19 +27,31 @@ export interface LoggerOptions {
   output?: "stdout" | "stderr";
   /** Takes each JSON line instead, without its newline (tests). */
   write?: (line: string) => void;
+  /** Also hands each line, redacted and parsed, to this (telemetry's log export). */
+  exportLine?: (line: Record<string, unknown>) => void;
 }
 
 /**
  * A pino logger behind the service's `Logger`. On a terminal the lines are readable text; anywhere
  * else one JSON object per line: `level` (a word), `time` (ISO 8601), the fields, then `msg`.
  * The fields at `redactPaths` are written as "[redacted]", and an error in any field is written
- * as `errorFields` describes it.
+ * as `errorFields` describes it. A line written inside a span carries its `traceId` and `spanId`.
  */
 export function createLogger(options: LoggerOptions): Logger {
   const output = process[options.output ?? "stdout"];
-  const destination = options.write
+  const written = options.write
     ? { write: (line: string) => options.write?.(line.endsWith("\n") ? line.slice(0, -1) : line) }
     : logDestination(output.fd, logFormat(output));
+  const { exportLine } = options;
+  // pino writes JSON to its destination (pino-pretty formats it there), so the export sees JSON.
+  const destination = exportLine
+    ? {
+        write: (line: string) => {
+          written.write(line);
+          exportLine(JSON.parse(line) as Record<string, unknown>);
+        },
+      }
+    : written;
   const log = pino(
     {
       level: options.level,
@@ -48,10 +61,17 @@ export function createLogger(options: LoggerOptions): Logger {
       redact: { paths: [...redactPaths], censor: redactedValue },
       // Replaces pino's own `err` serializer, which copies every enumerable property of an error.
       serializers: { err: describeError },
+      mixin: spanIds,
     },
     destination,
   );
   return wrap(log);
+}
+
+/** The ids of the active span, so that a line and its trace meet; nothing outside a span. */
+function spanIds(): LogFields {
+  const span = trace.getActiveSpan()?.spanContext();
+  return span && isSpanContextValid(span) ? { traceId: span.traceId, spanId: span.spanId } : {};
 }
 
 const describeError = (value: unknown) => (value instanceof Error ? errorFields(value) : value);

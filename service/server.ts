@@ -16,6 +16,7 @@ import { createReconciler } from "./runs/reconcile.js";
 import { startReconcileLoop } from "./runs/reconcile-loop.js";
 import { createRunService } from "./runs/run-service.js";
 import { connectStorage } from "./store/storage-clients.js";
+import { startTelemetry } from "./telemetry/start-telemetry.js";
 
 export interface RunningServer {
   port: number;
@@ -58,7 +59,8 @@ const pruneEveryMs = 60 * 60 * 1000;
  */
 export async function startServer(env: Record<string, string | undefined>, options: StartOptions = {}): Promise<RunningServer> {
   const config = parseConfig(env);
-  const logger = createLogger({ level: config.logLevel });
+  const telemetry = await startTelemetry(config.telemetry);
+  const logger = createLogger({ level: config.logLevel, ...(telemetry.exportLog ? { exportLine: telemetry.exportLog } : {}) });
   logger.info("starting", {
     mode: options.mode ?? "azure",
     armEndpoint: config.armEndpoint,
@@ -80,6 +82,7 @@ export async function startServer(env: Record<string, string | undefined>, optio
     endpoint: config.armEndpoint,
     resourceGroup: config.resourceGroup,
     retry,
+    ...(telemetry.enabled ? { onTry: telemetry.armCall } : {}),
   });
   const { store, setAwake } = connectStorage(config, credential);
   await store.prepare(config.containerGroups);
@@ -122,7 +125,7 @@ export async function startServer(env: Record<string, string | undefined>, optio
     { intervalMs: config.reconcileIntervalMs, logger },
   );
   const readiness = createReadiness({ store, arm, groups: config.containerGroups, config });
-  const app = createApp({ runs, config, logger, readiness, ...(options.allowAnonymous ? { allowAnonymous: true } : {}) });
+  const app = createApp({ runs, config, logger, readiness, telemetry, ...(options.allowAnonymous ? { allowAnonymous: true } : {}) });
 
   const listen = listenAddress(config, options);
   const server = serve({ fetch: app.fetch, port: config.port, ...(listen.address ? { hostname: listen.address } : {}) });
@@ -161,6 +164,8 @@ export async function startServer(env: Record<string, string | undefined>, optio
       clearInterval(sweep);
       clearTimeout(force);
       logger.info("stopped");
+      // The last spans, metrics and log lines are sent before the process may exit.
+      await telemetry.shutdown().catch(() => undefined);
     })());
 
   // `on`, not `once`: a second signal must wait for the same graceful close, not kill the process.

@@ -4,6 +4,7 @@ import { createHttpHeaders, createPipelineRequest, isRestError, RestError, type 
 import type { WireContainerGroup } from "../core/arm-types.js";
 import { aciApiVersion } from "../core/aci-api-version.js";
 import { fromArmError, isTransitioning, isUnclearOutcome, restErrorOf, type ArmOperation } from "./arm-errors.js";
+import { armCallPolicy, type ArmTryObserver } from "./arm-call-policy.js";
 import type { ArmRetryOptions } from "./arm-retry.js";
 import { armCallDeadline, armRetryPolicy } from "./arm-retry-policy.js";
 
@@ -48,6 +49,8 @@ export interface ArmPortOptions extends ArmClientOptions {
   resourceGroup: string;
   /** The retries, timeout and deadline of every call. */
   retry: ArmRetryOptions;
+  /** Told of each try of each call (telemetry's ARM call metric). */
+  onTry?: ArmTryObserver;
 }
 
 /** The real `ArmPort` over the SDK's pipeline, whose one retry loop follows `options.retry`. */
@@ -57,6 +60,7 @@ export function createArmPort(options: ArmPortOptions): ArmPort {
   // The client's default retry resends any request after a 5xx or a lost answer, a PUT included.
   client.pipeline.removePolicy({ phase: "Retry" });
   client.pipeline.addPolicy(armRetryPolicy(retry), { phase: "Retry" });
+  if (options.onTry) client.pipeline.addPolicy(armCallPolicy(options.onTry), { afterPhase: "Retry" });
   const { resourceGroup } = options;
   const groupUrl = (group: string) =>
     `${options.endpoint.replace(/\/+$/, "")}/subscriptions/${encodeURIComponent(options.subscriptionId)}` +

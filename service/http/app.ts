@@ -15,7 +15,10 @@ import { openApiRoutes } from "./validate.js";
 import type { Readiness } from "../runs/readiness.js";
 import { healthRoutes } from "./routes/health.js";
 import { pageRoutes } from "./page/page-routes.js";
+import { metricsRoutes } from "./routes/metrics.js";
 import { runRoutes } from "./routes/runs.js";
+import { requestSpan } from "./request-span.js";
+import type { Telemetry } from "../telemetry/telemetry.js";
 import type { RunService } from "../runs/run-service.js";
 
 export interface AppDeps {
@@ -30,6 +33,8 @@ export interface AppDeps {
   allowAnonymous?: boolean;
   /** The clock of the rate limits; default the wall clock. */
   now?: () => Date;
+  /** Request spans when enabled, and GET /metrics when it has `metricsText`; default none. */
+  telemetry?: Pick<Telemetry, "enabled" | "metricsText">;
 }
 
 /**
@@ -66,6 +71,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }
   };
   const app = openApiRoutes();
+  if (deps.telemetry?.enabled) app.use(requestSpan);
   app.use(requestId());
   app.use(async (c, next) => {
     const log = logger.child({ requestId: c.var.requestId });
@@ -92,6 +98,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
   // Hono's "/runs/*" also matches "/runs" itself: one registration, so each request is checked once.
   app.use("/runs/*", authenticator.require);
+  const metricsText = deps.telemetry?.metricsText;
+  if (metricsText) {
+    app.use("/metrics", authenticator.require);
+    app.route("/", metricsRoutes(metricsText));
+  }
 
   app.route("/", healthRoutes(readiness, authenticator.identifyIfPresented));
   app.route("/runs", runRoutes({ runs, limits: config.limits, admitStart }));

@@ -66,4 +66,18 @@ describe("the architecture's boundaries, held by dependency-cruiser", () => {
 
     expect(await violations(dir, { preserveSymlinks: true })).toEqual(["cli-imports-only-service-types: cli/planted.ts → service/server.ts"]);
   });
+
+  it("lets any layer outside core/ record through @opentelemetry/api, and only telemetry/ load the SDK", async () => {
+    const dir = await plantedTree({
+      "service/runs/records.ts": 'import { trace } from "@opentelemetry/api";\nexport const tracer = trace.getTracer("planted");\n',
+      "service/runs/exports.ts": 'import { NodeSDK } from "@opentelemetry/sdk-node";\nexport const planted = NodeSDK;\n',
+      "service/telemetry/starts.ts": 'import { NodeSDK } from "@opentelemetry/sdk-node";\nexport const planted = NodeSDK;\n',
+      "service/core/records.ts": 'import { trace } from "@opentelemetry/api";\nexport const tracer = trace.getTracer("planted");\n',
+    });
+    const found = await violations(dir, { preserveSymlinks: true });
+
+    expect(found.filter((line) => line.includes("/runs/"))).toEqual([expect.stringMatching(/^only-telemetry-loads-the-sdk: service\/runs\/exports\.ts → node_modules\/@opentelemetry\/sdk-node\//)]);
+    expect(found.filter((line) => line.includes("telemetry/starts"))).toEqual([]);
+    expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/^pure-core: service\/core\/records\.ts → node_modules\/@opentelemetry\/api\//)]));
+  });
 });

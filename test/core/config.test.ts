@@ -44,6 +44,7 @@ describe("parseConfig", () => {
       runRetentionDays: 90,
       reconcileIntervalMs: 5_000,
       logLevel: "info",
+      telemetry: { otlp: false, otlpProtocol: "http/protobuf", metricsRoute: false },
     });
   });
 
@@ -80,6 +81,11 @@ describe("parseConfig", () => {
       [configNames.entraAllowedClients]: "5B0F0F5E-0000-4000-8000-0000000000C1",
       [configNames.entraAuthority]: "https://login.microsoftonline.us/",
       [configNames.entraAcceptV1Tokens]: "true",
+      [configNames.appInsightsConnectionString]: "InstrumentationKey=ik;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/",
+      [configNames.otlpEndpoint]: "http://collector:4318",
+      [configNames.otlpProtocol]: "grpc",
+      [configNames.otelSdkDisabled]: "false",
+      [configNames.metricsRoute]: "true",
     });
     expect(config).toStrictEqual({
       port: 3000,
@@ -118,6 +124,12 @@ describe("parseConfig", () => {
       runRetentionDays: 7,
       reconcileIntervalMs: 250,
       logLevel: "debug",
+      telemetry: {
+        appInsightsConnectionString: "InstrumentationKey=ik;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/",
+        otlp: true,
+        otlpProtocol: "grpc",
+        metricsRoute: true,
+      },
     });
   });
 

@@ -18,6 +18,7 @@ export interface RegisteredResource {
 export const subscriptionId = "00000000-1111-2222-3333-444444444444";
 export const tenantId = "99999999-8888-7777-6666-555555555555";
 export const workspaceKey = "workspace-shared-key";
+export const insightsConnectionString = "InstrumentationKey=insights-ingestion-key;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/";
 export const environmentDomain = "kindsea-1a2b3c4d.westeurope.azurecontainerapps.io";
 
 function resourceState(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
@@ -34,6 +35,11 @@ function resourceState(args: pulumi.runtime.MockResourceArgs): { id: string; sta
     }
     case "azure-native:operationalinsights:Workspace":
       return { id: `${rg}/providers/Microsoft.OperationalInsights/workspaces/${args.name}`, state: { ...inputs, name: args.name, customerId: "workspace-customer-id" } };
+    case "azure-native:applicationinsights:Component":
+      return {
+        id: `${rg}/providers/Microsoft.Insights/components/${args.name}`,
+        state: { ...inputs, name: args.name, connectionString: insightsConnectionString },
+      };
     case "azure-native:managedidentity:UserAssignedIdentity":
       return {
         id: `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${args.name}`,

@@ -73,7 +73,7 @@ describe("serviceEnvironment", () => {
   });
 
   it("passes every secret name by secretRef and never as a value", () => {
-    const { env, secrets } = serviceEnvironment(values);
+    const { env, secrets } = serviceEnvironment({ ...values, appInsightsConnectionString: "InstrumentationKey=ik" });
     // The store is reached with the identity, so no connection string (a secret) is deployed.
     expect(env.map((entry) => entry.name)).not.toContain(configNames.storageConnectionString);
     for (const name of secretConfigNames.filter((secretName) => secretName !== configNames.storageConnectionString)) {
@@ -84,6 +84,7 @@ describe("serviceEnvironment", () => {
     expect(secrets).toEqual([
       { name: "trigger-api-keys", value: "k1,k2" },
       { name: "aci-secrets", value: "{}" },
+      { name: "applicationinsights-connection-string", value: "InstrumentationKey=ik" },
     ]);
   });
 

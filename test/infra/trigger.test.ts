@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { configNames, secretConfigNames } from "../../service/config-names.js";
 import { readyImageArgs, useTriggerMocks } from "./deploy-trigger.js";
-import { dependsOn, environmentDomain, isSecretInput, resource, subscriptionId, valueOf, workspaceKey } from "./pulumi-mocks.js";
+import { dependsOn, environmentDomain, insightsConnectionString, isSecretInput, resource, reveal, subscriptionId, valueOf, workspaceKey } from "./pulumi-mocks.js";
 
 const { registered, deploy, inputsOf, serviceEnv } = useTriggerMocks();
 
@@ -75,7 +75,7 @@ describe("the trigger service's Container App", () => {
     const inputs = resource(registered, "secrets-service").inputs;
     expect(isSecretInput(inputs.configuration)).toBe(true);
     const secrets = inputsOf("secrets-service").configuration.secrets as { name: string; value: unknown }[];
-    expect(secrets.map((s) => s.name)).toEqual(["trigger-api-keys", "aci-secrets"]);
+    expect(secrets.map((s) => s.name)).toEqual(["trigger-api-keys", "aci-secrets", "applicationinsights-connection-string"]);
     const env = serviceEnv("secrets");
     for (const name of secretConfigNames.filter((secretName) => secretName !== configNames.storageConnectionString)) {
       expect(env.find((e) => e.name === name)).toEqual({ name, secretRef: name.toLowerCase().replaceAll("_", "-") });
@@ -84,6 +84,21 @@ describe("the trigger service's Container App", () => {
     expect(plainValues).not.toContain("key-one");
     expect(plainValues).not.toContain("hunter2");
     expect(plainValues).not.toContain(workspaceKey);
+    expect(plainValues).not.toContain(insightsConnectionString);
+  });
+
+  it("makes an Application Insights resource on the workspace and hands its connection string to the service as a secret", async () => {
+    await deploy("insights");
+    const insights = resource(registered, "insights-insights");
+    expect(reveal(insights.inputs)).toMatchObject({ kind: "web", ingestionMode: "LogAnalytics", workspaceResourceId: expect.stringContaining("/workspaces/insights-logs") });
+    const secret = (resource(registered, "insights-service").inputs.configuration as any);
+    const secrets = reveal(secret).secrets as { name: string; value: string }[];
+    expect(secrets.find((s) => s.name === "applicationinsights-connection-string")?.value).toBe(insightsConnectionString);
+    expect(serviceEnv("insights").find((e) => e.name === configNames.appInsightsConnectionString)).toEqual({
+      name: configNames.appInsightsConnectionString,
+      secretRef: "applicationinsights-connection-string",
+    });
+    expect(isSecretInput(secret)).toBe(true);
   });
 
   it("gives ACI_SECRETS the worker's secure env and the workspace key, so every re-create can restore them", async () => {
