@@ -12,6 +12,7 @@ import { createLogger } from "./logger.js";
 import type { DispatchDeps } from "./runs/dispatch.js";
 import { createGroupReads } from "./runs/group-reads.js";
 import { createReadiness } from "./runs/readiness.js";
+import { queueState } from "./runs/queue-state.js";
 import { createReconciler } from "./runs/reconcile.js";
 import { startReconcileLoop } from "./runs/reconcile-loop.js";
 import { createRunService } from "./runs/run-service.js";
@@ -87,6 +88,7 @@ export async function startServer(env: Record<string, string | undefined>, optio
   const { store, setAwake } = connectStorage(config, credential);
   await store.prepare(config.containerGroups);
   const now = () => new Date();
+  telemetry.observeQueue(() => queueState(store, now));
   let loop: ReturnType<typeof startReconcileLoop> | undefined;
   const dispatch: DispatchDeps = {
     store,
@@ -101,6 +103,7 @@ export async function startServer(env: Record<string, string | undefined>, optio
     startDeadlineMs: startDeadlineMs(retry),
     now,
     logger,
+    telemetry,
   };
   // Status reads are served from the observing replica's records: polling callers cost no ARM reads.
   const runs = createRunService({ ...dispatch, maxQueued: config.maxQueued, statusFromWatch: true, onWork: () => loop?.kick() });

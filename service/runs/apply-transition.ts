@@ -3,12 +3,14 @@ import { transition, type RunEffect, type RunEvent, type TransitionContext } fro
 import type { Logger } from "../logger.js";
 import type { GroupLease, RunRow, RunStore, Stored } from "../store/run-store.js";
 import { StoreConflict } from "../store/store-errors.js";
-import { logRunEnd } from "./log-run-end.js";
+import type { Telemetry } from "../telemetry/telemetry.js";
+import { reportRunEnd } from "./log-run-end.js";
 
 /** What the writer needs: a part of the dispatch dependencies. */
 export interface WriterDeps {
   store: RunStore;
   logger: Logger;
+  telemetry: Telemetry;
   now: () => Date;
   startDeadlineMs: number;
   container?: string;
@@ -50,9 +52,10 @@ export async function applyTransition(
     try {
       const rows = await rowsFor(deps, current, decided.effects, claim);
       const stored = await deps.store.commitRun(current, decided.run, rows);
-      if (decided.effects.some((effect) => effect.kind === "run-ended")) logRunEnd(deps.logger, current, stored);
+      if (decided.effects.some((effect) => effect.kind === "run-ended")) reportRunEnd(deps, current, stored);
       return { run: stored, effects: decided.effects };
     } catch (error) {
+      if (error instanceof StoreConflict) deps.telemetry.storeConflict("commitRun");
       if (!(error instanceof StoreConflict) || claim !== undefined || attempt >= maxAttempts) throw error;
       const fresh = await deps.store.getRun(current.id);
       if (!fresh) throw error;

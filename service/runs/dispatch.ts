@@ -8,6 +8,7 @@ import { recreateBody, type RecreateRefusal } from "../core/recreate-body.js";
 import type { RunRecord } from "../core/run.js";
 import { ServiceError } from "../core/service-error.js";
 import type { Logger } from "../logger.js";
+import type { Telemetry } from "../telemetry/telemetry.js";
 import type { AciSecrets } from "../core/secrets.js";
 import { isRunActive } from "../core/status.js";
 import type { GroupLease, RunStore, Stored } from "../store/run-store.js";
@@ -39,6 +40,8 @@ export interface DispatchDeps {
   startDeadlineMs: number;
   now: () => Date;
   logger: Logger;
+  /** Spans and metrics; `noTelemetry` when none is configured. */
+  telemetry: Telemetry;
 }
 
 /** A group read from ARM, judged for one run: the PUT body and the base to keep, or why not. */
@@ -103,6 +106,11 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export async function sendRun(deps: DispatchDeps, run: Stored<RunRecord>, body: WireContainerGroup): Promise<void> {
   const group = run.group ?? "";
+  await deps.telemetry.span("dispatch", { runId: run.id, group }, () => putRun(deps, run, body, group));
+  deps.telemetry.dispatched(Math.max(0, Date.now() - Date.parse(run.createdAt)), { runId: run.id, group });
+}
+
+async function putRun(deps: DispatchDeps, run: Stored<RunRecord>, body: WireContainerGroup, group: string): Promise<void> {
   // Counted from the claim, so that `startDeadlineMs` bounds every PUT of the run.
   const deadline = (run.claimedAt ? Date.parse(run.claimedAt) : Date.now()) + deps.retry.deadlineMs;
   try {

@@ -168,14 +168,14 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     return dispatched;
   }
 
-  return async () => {
+  const pass = async (): Promise<ReconcileResult> => {
     const since = deps.reads.mark();
     const view = await store.view();
     // Groups are settled side by side: a pass takes one group's round trips, not the pool's.
     await Promise.all(
       view.leases.map(async (lease, i) => {
         try {
-          await settleHeldGroup(view, i);
+          await deps.telemetry.span("reconcile.group", { group: lease.group, ...(lease.runId ? { runId: lease.runId } : {}) }, () => settleHeldGroup(view, i));
         } catch (error) {
           // One group's trouble (ARM down, a lost race) must not stop the others' reconcile.
           if (!(error instanceof StoreConflict)) deps.logger.warn("reconcile of a group failed", { group: lease.group, err: error });
@@ -189,6 +189,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     await deps.setAwake?.(awake);
     return { dispatched, awake };
   };
+  return () => deps.telemetry.span("reconcile", {}, pass);
 }
 
 function ignoreConflict(error: unknown): void {

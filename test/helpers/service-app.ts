@@ -1,3 +1,4 @@
+import { noTelemetry, type Telemetry } from "../../service/telemetry/telemetry.js";
 import { randomUUID } from "node:crypto";
 import { createApp, type AppDeps } from "../../service/http/app.js";
 import type { Config } from "../../service/config.js";
@@ -76,6 +77,8 @@ export interface BuildOptions {
   observeLeaseMs?: number;
   /** The run service's clock (claims, ends); default the real one. */
   now?: () => Date;
+  /** Spans and metrics of the run service and the loop; none by default. */
+  telemetry?: Telemetry;
   /** No try of an ARM call starts later than this after the call began; default 10 s. */
   armDeadlineMs?: number;
   /** The app's own seams: an Entra ID verifier, the rate limits' clock, anonymous callers. */
@@ -108,6 +111,7 @@ export async function buildApp(emulator: Emulator, options: BuildOptions = {}): 
     retry,
     startDeadlineMs: options.startDeadlineMs ?? 60_000,
     now: options.now ?? (() => new Date()),
+    telemetry: options.telemetry ?? noTelemetry,
     logger,
   };
   const runs = createRunService({ ...dispatch, maxQueued: options.maxQueued ?? 100, statusFromWatch: options.statusFromWatch ?? false });

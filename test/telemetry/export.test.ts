@@ -106,6 +106,28 @@ describe("telemetry exported over OTLP by the bundled service", () => {
     expect(puts.reduce((sum, point) => sum + Number(point.asInt ?? point.asDouble ?? 0), 0)).toBeGreaterThanOrEqual(1);
   });
 
+  it("traces the run's dispatch under the request, with the run id, and the reconcile passes", () => {
+    const spans = receiver.spans();
+    const request = spans.find((span) => span.name === "POST /runs")!;
+    const dispatch = descendants(spans, request).find((span) => span.name === "dispatch");
+    expect(dispatch, JSON.stringify(spans.map((s) => s.name))).toBeDefined();
+    expect(attributeOf(dispatch!.attributes, "trigger.run.id")).toBe(runId);
+    expect(attributeOf(dispatch!.attributes, "trigger.run.group")).toBe("job");
+    expect(spans.some((span) => span.name === "reconcile")).toBe(true);
+    for (const span of spans.filter((s) => s.name === "reconcile.group")) expect(attributeOf(span.attributes, "trigger.run.group")).toBe("job");
+  });
+
+  it("counts the run's end by outcome and records its durations and its dispatch latency", () => {
+    const metrics = receiver.metrics();
+    const points = (name: string) => metrics.filter((metric) => metric.name === name).flatMap((metric) => (metric.sum ?? metric.histogram).dataPoints as Array<{ attributes: any[]; asInt?: number; asDouble?: number; count?: number | string }>);
+    const ended = points("trigger.runs.ended").filter((point) => attributeOf(point.attributes, "trigger.run.outcome") === "succeeded");
+    expect(ended.reduce((sum, point) => sum + Number(point.asInt ?? point.asDouble ?? 0), 0)).toBe(1);
+    const count = (name: string) => points(name).reduce((sum, point) => sum + Number(point.count ?? 0), 0);
+    expect(count("trigger.run.accept_to_running")).toBe(1);
+    expect(count("trigger.run.running_to_end")).toBe(1);
+    expect(count("trigger.dispatch.latency")).toBe(1);
+  });
+
   it("exports no key, token, secure value, caller value or connection string anywhere", () => {
     const exported = JSON.stringify([...receiver.bodies.values()]);
     const tokens = emulator.requests.map((request) => request.headers["authorization"]?.replace(/^Bearer /, "")).filter((token): token is string => Boolean(token));
