@@ -11,7 +11,7 @@ function paintStatus(status: string, colors: Colors): string {
     case "lost":
       return colors.red(status);
     case "canceled":
-    case "timed-out":
+    case "timed_out":
       return colors.yellow(status);
     default:
       return colors.cyan(status);

@@ -81,7 +81,7 @@ function spinnerView(io: Io, now: () => number): WatchView {
     stopTicker();
     const line = describeRun(run, colors, now() - began);
     if (run.status === "succeeded") spinner.success({ text: line });
-    else if (run.status === "canceled" || run.status === "timed-out") spinner.warn({ text: line });
+    else if (run.status === "canceled" || run.status === "timed_out") spinner.warn({ text: line });
     else spinner.error({ text: line });
   };
   return {

@@ -27,6 +27,11 @@ export const tunableServiceSettings = [
   "reconcileIntervalMs",
   "allowCommand",
   "logLevel",
+  "defaultTimeoutSeconds",
+  "maxTimeoutSeconds",
+  "startTimeoutSeconds",
+  "defaultMaxRetries",
+  "retryBackoffSeconds",
 ] as const;
 
 export type TunableServiceSetting = (typeof tunableServiceSettings)[number];

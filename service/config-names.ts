@@ -40,6 +40,11 @@ export const configNames = {
   entraAuthority: "TRIGGER_ENTRA_AUTHORITY",
   entraAcceptV1Tokens: "TRIGGER_ENTRA_ACCEPT_V1_TOKENS",
   logLevel: "LOG_LEVEL",
+  defaultTimeoutSeconds: "TRIGGER_DEFAULT_TIMEOUT_SECONDS",
+  maxTimeoutSeconds: "TRIGGER_MAX_TIMEOUT_SECONDS",
+  startTimeoutSeconds: "TRIGGER_START_TIMEOUT_SECONDS",
+  defaultMaxRetries: "TRIGGER_DEFAULT_MAX_RETRIES",
+  retryBackoffSeconds: "TRIGGER_RETRY_BACKOFF_SECONDS",
 } as const;
 
 export type ConfigName = (typeof configNames)[keyof typeof configNames];

@@ -98,6 +98,7 @@ export async function startServer(env: Record<string, string | undefined>, optio
     startDeadlineMs: startDeadlineMs(retry),
     now,
     logger,
+    runDefaults: config.runDefaults,
   };
   // Status reads are served from the observing replica's records: polling callers cost no ARM reads.
   const runs = createRunService({ ...dispatch, maxQueued: config.maxQueued, statusFromWatch: true, onWork: () => loop?.kick() });

@@ -4,8 +4,9 @@ import { backoffMs, type ArmRetryOptions } from "../arm/arm-retry.js";
 import { baseDefinition } from "../core/base-definition.js";
 import { carriesRun, targetContainer } from "../core/carried-run.js";
 import type { WantedBase } from "../core/wanted-base.js";
+import type { RunDefaults } from "../core/run-defaults.js";
 import { recreateBody, type RecreateRefusal } from "../core/recreate-body.js";
-import type { RunRecord } from "../core/run.js";
+import { attemptOf, type RunRecord } from "../core/run.js";
 import { ServiceError } from "../core/service-error.js";
 import type { Logger } from "../logger.js";
 import type { AciSecrets } from "../core/secrets.js";
@@ -39,6 +40,10 @@ export interface DispatchDeps {
   startDeadlineMs: number;
   now: () => Date;
   logger: Logger;
+  /** what a run gets when its request does not say, the start's limit and the retries' backoff */
+  runDefaults?: RunDefaults;
+  /** the backoff's jitter source, [0, 1); default Math.random */
+  random?: () => number;
 }
 
 /** A group read from ARM, judged for one run: the PUT body and the base to keep, or why not. */
@@ -74,6 +79,7 @@ export async function prepareRun(deps: DispatchDeps, lease: Stored<GroupLease>, 
     secrets: deps.secrets,
     base,
     runId: run.id,
+    attempt: attemptOf(run),
     ...(deps.container ? { targetContainer: deps.container } : {}),
     ...(deps.containerImage ? { image: deps.containerImage } : {}),
   });
@@ -114,7 +120,7 @@ export async function sendRun(deps: DispatchDeps, run: Stored<RunRecord>, body: 
       const outcome = await deps.arm.put(group, body, deadline);
       if (outcome.kind === "accepted") return;
       const read = await deps.arm.read(group);
-      if (carriesRun(read, run.id, deps.container)) return;
+      if (carriesRun(read, run, deps.container)) return;
       if (outcome.kind === "unclear") {
         throw new ServiceError("ArmUnavailable", "Azure Resource Manager did not confirm the start, and the group does not carry the run: it did not start.");
       }
