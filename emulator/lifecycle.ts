@@ -225,8 +225,10 @@ function envNumber(container: Container, name: string): number | undefined {
 
 /** The exit code EMULATOR_EXIT_CODES gives the container's TRIGGER_ATTEMPT (1 when it has none). */
 function attemptExitCode(container: Container): number | undefined {
-  const codes = (envText(container, "EMULATOR_EXIT_CODES") ?? "").split(",").map((code) => Number(code.trim()));
-  if (codes.length === 0 || !codes.every((code) => Number.isInteger(code) && code >= 0)) return undefined;
+  const raw = envText(container, "EMULATOR_EXIT_CODES");
+  if (raw === undefined) return undefined;
+  const codes = raw.split(",").map((code) => (code.trim() === "" ? Number.NaN : Number(code)));
+  if (!codes.every((code) => Number.isInteger(code) && code >= 0)) return undefined;
   const attempt = envNumber(container, "TRIGGER_ATTEMPT") ?? 1;
   return codes[Math.min(Math.max(attempt, 1), codes.length) - 1];
 }
