@@ -51,8 +51,8 @@ export function observeRun(run: RunRecord, group: WireContainerGroup | undefined
   const restartPolicy = group.properties?.restartPolicy ?? "Always";
   // ACI may restart a failed container even under Never; it counts that in restartCount, and the
   // restart stays the same attempt (recorded, not counted again). A new start with no count is a
-  // restart from outside.
-  const restartedByAci = (view.restartCount ?? 0) > (run.restartCount ?? 0);
+  // restart from outside, which starts the count again.
+  const restartedByAci = (view.restartCount ?? 0) > 0;
   if (run.startedAt !== undefined && view.startedAt !== undefined && view.startedAt !== run.startedAt && restartPolicy === "Never" && !restartedByAci) {
     return { status: "lost", finishedAt: now, message: lostMessage };
   }
