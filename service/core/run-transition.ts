@@ -117,9 +117,16 @@ export function transition(run: RunRecord | undefined, event: RunEvent, context:
   return { run: next, effects: ended ? [...decided.effects, { kind: "run-ended", status: next.status as TerminalRunStatus }] : decided.effects };
 }
 
+type GroupEffect = "release-group" | "stop-group";
+
+/** `kind` for the group the run holds, if it holds one. */
+function heldGroup(run: RunRecord, kind: GroupEffect): RunEffect[] {
+  return run.group ? [{ kind, group: run.group }] : [];
+}
+
 function decide(run: RunRecord, event: Exclude<RunEvent, { kind: "accepted" }>, context: TransitionContext): Transition | undefined {
   const now = context.now.toISOString();
-  const held = (kind: "release-group" | "stop-group"): RunEffect[] => (run.group ? [{ kind, group: run.group }] : []);
+  const held = (kind: GroupEffect): RunEffect[] => heldGroup(run, kind);
   const end = (status: TerminalRunStatus, message: string, effects: RunEffect[]): Transition => ({
     run: { ...run, status, finishedAt: now, message },
     effects,
@@ -158,21 +165,27 @@ function decide(run: RunRecord, event: Exclude<RunEvent, { kind: "accepted" }>, 
       if (run.status === "queued") return { run: { ...run, status: "canceled", finishedAt: now }, effects: [{ kind: "dequeue", seq: run.seq }] };
       if (run.status === "retrying") {
         const { retryAt: _due, ...rest } = run;
-        return { run: { ...rest, status: "canceled", message: "Canceled while a retry was due." }, effects: [{ kind: "unschedule-retry", seq: run.seq }] };
+        // A group still held is being stopped for the attempt's deadline: freed once that is confirmed.
+        return { run: { ...rest, status: "canceled", message: "Canceled while a retry was due." }, effects: [{ kind: "unschedule-retry", seq: run.seq }, ...held("stop-group")] };
       }
       if (isTerminal(run.status)) return undefined;
       // Recorded first, so that no reader of the stopping group records the stop as its own
       // "stopped outside the service"; the group is stopped and freed after.
       return { run: { ...run, status: "canceled", finishedAt: now }, effects: held("stop-group") };
     case "stop-confirmed":
+      if (run.status === "retrying" && run.group) {
+        const { group: _stopped, ...rest } = run;
+        return { run: rest, effects: held("release-group") };
+      }
       return isTerminal(run.status) && run.group ? { run, effects: held("release-group") } : undefined;
     case "deadline-passed":
       if (run.status !== "starting" && run.status !== "running") return undefined;
       // Recorded first, as a cancel is: the replica that commits it stops the group, once.
       return end("timed_out", limitMessages[event.limit](run, context), held("stop-group"));
     case "retry-due": {
-      if (run.status !== "retrying" || (run.retryAt !== undefined && context.now.getTime() < Date.parse(run.retryAt))) return undefined;
-      const { retryAt: _due, message: _why, ...rest } = run;
+      if (run.status !== "retrying" || run.group !== undefined) return undefined;
+      if (run.retryAt !== undefined && context.now.getTime() < Date.parse(run.retryAt)) return undefined;
+      const { retryAt: _due, message: _why, finishedAt: _ended, ...rest } = run;
       return {
         run: { ...rest, status: "queued", attempt: attemptOf(run) + 1 },
         effects: [{ kind: "unschedule-retry", seq: run.seq }, { kind: "enqueue", seq: run.seq }],
@@ -198,20 +211,19 @@ function retryIfDue(run: RunRecord, decided: Transition | undefined, context: Tr
   const delay = context.retryBackoff ? retryDelayMs(context.retryBackoff, attempt, context.jitter ?? 0) : 0;
   const retryAt = new Date(context.now.getTime() + delay).toISOString();
   const finished = currentAttempt(next);
-  const { group: _g, claimedAt: _c, confirmedAt: _f, startedAt: _s, finishedAt: _e, exitCode: _x, image: _i, restartCount: _r, ...rest } = next;
+  const { group: _g, claimedAt: _c, confirmedAt: _f, startedAt: _s, exitCode: _x, image: _i, restartCount: _r, ...rest } = next;
+  // An attempt stopped for a deadline keeps its group until the stop is confirmed (as a cancel
+  // does), so a replica that dies before stopping leaves the stop to the loop; the retry waits for it.
   const stopping = decided.effects.some((effect) => effect.kind === "stop-group");
   return {
     run: {
       ...rest,
+      ...(stopping && run.group ? { group: run.group } : {}),
       status: "retrying",
       retryAt,
       message: `Attempt ${attempt} ended ${next.status}; attempt ${attempt + 1} is due at ${retryAt}.`,
       earlierAttempts: [...(next.earlierAttempts ?? []), ...(finished ? [finished] : [])],
     },
-    effects: [
-      ...(run.group ? [{ kind: "release-group", group: run.group } as const] : []),
-      ...(stopping && run.group ? [{ kind: "stop-group", group: run.group } as const] : []),
-      { kind: "schedule-retry", seq: next.seq, retryAt },
-    ],
+    effects: [...heldGroup(run, stopping ? "stop-group" : "release-group"), { kind: "schedule-retry", seq: next.seq, retryAt }],
   };
 }

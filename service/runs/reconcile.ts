@@ -77,13 +77,14 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     const lease = view.leases[leaseIndex];
     if (!lease?.runId) return;
     const run = await store.getRun(lease.runId);
-    if (run && !isTerminal(run.status)) {
+    if (run && !isTerminal(run.status) && run.status !== "retrying") {
       await observe(lease.group, run);
       return;
     }
-    // The run ended (or vanished) but still holds the group: a cancel records the run first and
-    // then stops and frees the group itself, so that is left to it until the start deadline has
-    // passed; after that, the canceling replica died, its stop failed, or its PUT was in flight.
+    // The run ended (or vanished, or waits to retry an attempt stopped for its deadline) but still
+    // holds the group: a cancel or a deadline records the run first and then stops and frees the
+    // group itself, so that is left to it until the start deadline has passed; after that, the
+    // replica died, its stop failed, or its PUT was in flight.
     if (!run) {
       await store.releaseLease(lease);
       return;

@@ -148,7 +148,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
   }
 
   async function refresh(run: Stored<RunRecord>): Promise<Stored<RunRecord>> {
-    if (isTerminal(run.status) || run.status === "queued" || !run.group) return run;
+    if (isTerminal(run.status) || run.status === "queued" || run.status === "retrying" || !run.group) return run;
     let event: RunEvent;
     try {
       event = { kind: "observed", group: await deps.reads.read(run.group) };

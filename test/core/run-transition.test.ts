@@ -115,7 +115,11 @@ describe("the transition function", () => {
           const waitedOn = next.run.status === "retrying" || (next.run.status === "canceled" && run?.status === "retrying");
           expect(earlier.length).toBe(attemptOf(next.run) - (waitedOn ? 0 : 1));
           for (const earlier of next.run.earlierAttempts ?? []) expect(["failed", "timed_out"]).toContain(earlier.status);
-          if (next.run.status === "retrying") expect(next.run.group).toBeUndefined();
+          // A run waits to retry holding a group only while that group is being stopped.
+          if (next.run.status === "retrying" && run?.status !== "retrying") {
+            expect(next.run.group !== undefined).toBe(next.effects.some((effect) => effect.kind === "stop-group"));
+          }
+          if (next.effects.some((effect) => effect.kind === "enqueue")) expect(run?.group).toBeUndefined();
           run = next.run;
         }
       }),
@@ -187,10 +191,16 @@ describe("the transition function", () => {
     expect(retrying.run.earlierAttempts).toMatchObject([{ attempt: 1, status: "timed_out", group: "job-0" }]);
     expect(retrying.run.earlierAttempts?.[0]?.message).toContain("TRIGGER_START_TIMEOUT_SECONDS (90 s)");
     expect(retrying.effects).toEqual([
-      { kind: "release-group", group: "job-0" },
       { kind: "stop-group", group: "job-0" },
       { kind: "schedule-retry", seq: 7, retryAt: new Date(createdMs + 90_000 + 750).toISOString() },
     ]);
+    // The retry waits for the stop: the group is freed once it is confirmed, and only then may the retry queue.
+    expect(transition(retrying.run, { kind: "retry-due" }, contextAt(100_000))).toBeUndefined();
+    const stopped = transition(retrying.run, { kind: "stop-confirmed" }, contextAt(100_000))!;
+    expect(stopped.effects).toEqual([{ kind: "release-group", group: "job-0" }]);
+    expect(stopped.run).toMatchObject({ status: "retrying" });
+    expect(stopped.run.group).toBeUndefined();
+    expect(transition(stopped.run, { kind: "retry-due" }, contextAt(100_000))!.run).toMatchObject({ status: "queued", attempt: 2 });
   });
 
   it("retries a failed attempt after its backoff as the next attempt, at the run's own place in the queue", () => {

@@ -93,6 +93,19 @@ describe("retries, on two service processes", () => {
     expect(ended.body.attempts?.map((a) => a.status)).toEqual(["failed", "failed"]);
     expect(putAttempts(trigger.emulator, started.body.id!)).toEqual(["1", "2"]);
   });
+
+  it("retries a timed-out attempt with retryOnTimeout once its group is stopped: two attempts, two PUTs, two stops", async () => {
+    trigger.emulator.clearRequests();
+    const started = await clients[0]!.start({ env: { EMULATOR_RUN_MS: "600000" }, timeoutSeconds: 1, maxRetries: 1, retryOnTimeout: true });
+    const ended = await clients[1]!.waitFor(started.body.id!, final, 60_000);
+    expect(ended.body).toMatchObject({ status: "timed_out", attempt: 2 });
+    expect(ended.body.attempts?.map((a) => a.status)).toEqual(["timed_out", "timed_out"]);
+    expect(putAttempts(trigger.emulator, started.body.id!)).toEqual(["1", "2"]);
+    // The group is freed after the last stop: a next run goes through it.
+    const next = await clients[0]!.start({ env: {} });
+    expect((await clients[0]!.waitFor(next.body.id!, final, 60_000)).body.status).toBe("succeeded");
+    expect(stops(trigger.emulator)).toBe(2);
+  });
 });
 
 describe("a retry that is due, canceled or outliving its service", () => {
