@@ -109,7 +109,7 @@ const missingMessage = "The container group was deleted while it held this run; 
 export function transition(run: RunRecord | undefined, event: RunEvent, context: TransitionContext): Transition | undefined {
   if (event.kind === "accepted") return run === undefined ? { run: { ...event.run, status: "queued" }, effects: [] } : undefined;
   if (run === undefined) return undefined;
-  const decided = retryIfDue(run, decide(run, event, context), context);
+  const decided = retryOrEnd(run, decide(run, event, context), context);
   if (decided === undefined) return undefined;
   const next = decided.run;
   if (next.status !== run.status && !allowedMoves[run.status].includes(next.status)) return undefined;
@@ -197,10 +197,11 @@ function decide(run: RunRecord, event: Exclude<RunEvent, { kind: "accepted" }>, 
 /**
  * A failed attempt (a non-zero exit, a failed provisioning, a missed start deadline; a run-time
  * timeout only with `retryOnTimeout`; never a cancel or `lost`) with retries left does not end
- * the run: the attempt is kept in `earlierAttempts`, the group freed (and stopped, when the
- * attempt was stopped for a deadline), and the run waits in `retrying` until `retryAt`.
+ * the run: the attempt is kept in `earlierAttempts`, its group freed (or, for an attempt stopped
+ * for a deadline, kept until the stop is confirmed), and the run waits in `retrying` until
+ * `retryAt`. Otherwise the decided end stands.
  */
-function retryIfDue(run: RunRecord, decided: Transition | undefined, context: TransitionContext): Transition | undefined {
+function retryOrEnd(run: RunRecord, decided: Transition | undefined, context: TransitionContext): Transition | undefined {
   if (decided === undefined) return undefined;
   const next = decided.run;
   const startMissed = next.status === "timed_out" && next.startedAt === undefined;
