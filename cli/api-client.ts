@@ -9,6 +9,10 @@ import type { Run, RunLogs, RunPage } from "./run-types.js";
 export interface RunRequest {
   env?: Record<string, string>;
   command?: string[];
+  /** the service's limit on the run's own time (not the client's wait) */
+  timeoutSeconds?: number;
+  maxRetries?: number;
+  retryOnTimeout?: boolean;
 }
 
 /** `GET /runs` filters and paging. */

@@ -14,7 +14,7 @@ export const exitCodes = {
   canceled: 121,
   /** The service lost track of the run (status `lost`). */
   lost: 122,
-  /** `--timeout` ran out while the run was still active (it goes on). */
+  /** `--wait-timeout` ran out while the run was still active (it goes on), or the run ended `timed_out`, as timeout(1) exits. */
   timedOut: 124,
   /** The service refused the call (its `error.code` is printed) or could not be reached. */
   apiError: 125,

@@ -32,6 +32,11 @@ function positiveInteger(value: string): number {
   return Number(value);
 }
 
+function retryCount(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 10) throw new InvalidArgumentError("must be a whole number from 0 to 10.");
+  return Number(value);
+}
+
 const exitCodeHelp = `
 Exit codes:
   0        the command succeeded; with --wait, the run succeeded
@@ -40,7 +45,8 @@ Exit codes:
   2        usage error, or no service configured
   ${exitCodes.canceled}      with --wait, the run was canceled
   ${exitCodes.lost}      with --wait, the service lost the run
-  ${exitCodes.timedOut}      --timeout ran out while the run was active (the run goes on)
+  ${exitCodes.timedOut}      with --wait, the service stopped the run at its --run-timeout (timed_out);
+           or --wait-timeout ran out while the run was active (the run goes on)
   ${exitCodes.apiError}      the service refused the call (its error code is printed) or could not be reached
   ${exitCodes.interrupted}      interrupted while waiting (the run goes on)`;
 
@@ -83,12 +89,17 @@ export function buildProgram(deps: ProgramDeps): { program: Command; exitCode():
       .option("--idempotency-key <key>", "a repeat with the same key and body returns the same run instead of starting another")
       .option("-w, --wait", "wait for the run to end; exit with its exit code")
       .option("-f, --follow", "print the run's output while it runs, then as --wait")
-      .option("--timeout <duration>", "stop waiting after this long (90s, 10m, 2h; implies --wait); the run goes on")
+      .option("--run-timeout <duration>", "the service stops the run once it ran this long (90s, 10m, 2h; whole seconds) and it ends timed_out")
+      .option("--max-retries <n>", "the service runs a failed attempt again, up to n times (0 to 10)", retryCount)
+      .option("--retry-on-timeout", "retry an attempt stopped at --run-timeout too")
+      .option("--wait-timeout <duration>", "stop this client's wait after this long (implies --wait); the run goes on")
+      .addOption(new Option("--timeout <duration>").hideHelp())
       .action(async (flags: RunFlags, command: Command) => {
         code = await runCommand(flags, context(command), deps.readFile);
       }),
     `  $ aci-trigger run --env INPUT=a.csv --wait
-  $ aci-trigger run --env-file job.env --follow --timeout 30m
+  $ aci-trigger run --env-file job.env --follow --wait-timeout 30m
+  $ aci-trigger run --run-timeout 1h --max-retries 3 --wait
   $ aci-trigger run --arg python --arg job.py --idempotency-key nightly-2024-02-01
   $ id=$(aci-trigger run --env INPUT=b.csv) && aci-trigger logs "$id" --follow`,
   );

@@ -17,7 +17,7 @@ export function exitCodeOf(run: Run): number {
       return exitCodes.canceled;
     case "lost":
       return exitCodes.lost;
-    case "timed-out":
+    case "timed_out":
       return exitCodes.timedOut;
     default:
       return exitCodes.runFailed;

@@ -11,7 +11,7 @@ function paintStatus(status: string, colors: Colors): string {
     case "lost":
       return colors.red(status);
     case "canceled":
-    case "timed-out":
+    case "timed_out":
       return colors.yellow(status);
     default:
       return colors.cyan(status);
@@ -40,12 +40,36 @@ export function describeRunFields(run: Run, colors: Colors): string {
     ["started", run.startedAt],
     ["finished", run.finishedAt],
     ["started by", run.startedBy],
+    ["attempt", attemptText(run)],
+    ["retry at", run.retryAt],
     ["command", run.command === undefined ? undefined : JSON.stringify(run.command)],
     ["env", run.env === undefined || Object.keys(run.env).length === 0 ? undefined : Object.keys(run.env).join(", ")],
   ];
   const shown = rows.filter((row): row is [string, string] => row[1] !== undefined);
   const width = Math.max(...shown.map(([label]) => label.length));
-  return shown.map(([label, value]) => `${colors.dim(label.padEnd(width))}  ${value}\n`).join("");
+  return shown.map(([label, value]) => `${colors.dim(label.padEnd(width))}  ${value}\n`).join("") + attemptsTable(run, colors);
+}
+
+/** `2 of 4` when the run may retry; the bare number when it may not; nothing from a service without attempts. */
+function attemptText(run: Run): string | undefined {
+  if (run.attempt === undefined) return undefined;
+  return run.maxRetries ? `${run.attempt} of ${run.maxRetries + 1}` : String(run.attempt);
+}
+
+/** A run that retried: one line per attempt, under the fields. */
+function attemptsTable(run: Run, colors: Colors): string {
+  const attempts = run.attempts ?? [];
+  if (attempts.length < 2) return "";
+  const lines = attempts.map((a) => {
+    const parts = [`  #${a.attempt} ${paintStatus(a.status, colors)}`];
+    if (a.exitCode !== undefined) parts.push(`exit code ${a.exitCode}`);
+    if (a.group) parts.push(a.group);
+    if (a.dispatchedAt) parts.push(a.dispatchedAt);
+    if (a.restartCount) parts.push(`restarted ${a.restartCount}x by ACI`);
+    if (a.message) parts.push(a.message);
+    return `${parts.join(" · ")}\n`;
+  });
+  return `${colors.dim("attempts")}\n${lines.join("")}`;
 }
 
 /**

@@ -18,7 +18,7 @@ export type RunPage = Omit<RunList, "runs"> & { runs: Run[] };
 export type RunLogs = ServiceRunLogs;
 
 // A Record of the service's active statuses: adding one there fails the type check here.
-const active: Record<ActiveRunStatus, true> = { queued: true, starting: true, running: true };
+const active: Record<ActiveRunStatus, true> = { queued: true, starting: true, running: true, retrying: true };
 
 /**
  * Statuses of a run that has not ended yet. Any other status is final: a status added to the

@@ -11,12 +11,12 @@ export type WatchEvent =
   /** The run ended; `logs` is the last logs answer when following. */
   | { kind: "ended"; run: Run; logs?: RunLogs }
   /** The timeout ran out while the run was still active: the watch stops, the run goes on. */
-  | { kind: "timed-out"; run: Run };
+  | { kind: "wait-expired"; run: Run };
 
 export interface WatchOptions {
   /** Pause between two polls. */
   pollMs: number;
-  /** Stop watching (event `timed-out`) this long after the watch began; default never. */
+  /** Stop watching (event `wait-expired`) this long after the watch began; default never. */
   timeoutMs?: number;
   /** Stream the run's logs; with `tail`, the output so far starts from its last `tail` lines. */
   follow?: { tail?: number };
@@ -55,7 +55,7 @@ export async function* watchRun(api: RunsApi, initial: Run, options: WatchOption
     if (follower) yield* pollLogs(false);
     const remaining = deadline - options.now();
     if (remaining <= 0) {
-      yield { kind: "timed-out", run };
+      yield { kind: "wait-expired", run };
       return;
     }
     await options.sleep(Math.min(options.pollMs, remaining));

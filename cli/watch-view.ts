@@ -22,9 +22,9 @@ export function viewMode(io: Io, json: boolean): ViewMode {
   return canSpin(io) ? "spinner" : "plain";
 }
 
-/** What to tell when `--timeout` ran out: the run is not stopped, so say how to stop it. */
+/** What to tell when `--wait-timeout` ran out: the run is not stopped, so say how to stop it. */
 export function timedOutText(run: Run, elapsedMs: number): string {
-  return `run ${run.id} still ${run.status} after ${formatDuration(elapsedMs)} (--timeout); it goes on: stop it with \`aci-trigger cancel ${run.id}\``;
+  return `run ${run.id} still ${run.status} after ${formatDuration(elapsedMs)} (--wait-timeout); it goes on: stop it with \`aci-trigger cancel ${run.id}\``;
 }
 
 /**
@@ -39,7 +39,7 @@ function jsonView(io: Io, now: () => number): WatchView {
     show(event) {
       if (event.kind === "status") line(event.run);
       else if (event.kind === "logs") io.stderr.write(event.text);
-      else if (event.kind === "timed-out") io.stderr.write(`${timedOutText(event.run, now() - began)}\n`);
+      else if (event.kind === "wait-expired") io.stderr.write(`${timedOutText(event.run, now() - began)}\n`);
     },
     close() {},
   };
@@ -56,7 +56,7 @@ function plainView(io: Io, now: () => number): WatchView {
       if (event.kind === "status" && !hasEnded(event.run)) say(describeRun(event.run, colors));
       else if (event.kind === "logs") io.stdout.write(event.text);
       else if (event.kind === "ended") say(describeRun(event.run, colors, now() - began));
-      else if (event.kind === "timed-out") say(timedOutText(event.run, now() - began));
+      else if (event.kind === "wait-expired") say(timedOutText(event.run, now() - began));
     },
     close() {},
   };
@@ -81,7 +81,7 @@ function spinnerView(io: Io, now: () => number): WatchView {
     stopTicker();
     const line = describeRun(run, colors, now() - began);
     if (run.status === "succeeded") spinner.success({ text: line });
-    else if (run.status === "canceled" || run.status === "timed-out") spinner.warn({ text: line });
+    else if (run.status === "canceled" || run.status === "timed_out") spinner.warn({ text: line });
     else spinner.error({ text: line });
   };
   return {

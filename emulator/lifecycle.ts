@@ -6,6 +6,8 @@ import { containersOf, restartPolicyOf, type Container } from "./wire.js";
  * restart. From its start: `pendingMs` in provisioningState Pending, `creatingMs` in Creating
  * (images pulled), then Succeeded; each container then runs `runMs` and exits with its exit code.
  * A container's own env `EMULATOR_RUN_MS` / `EMULATOR_EXIT_CODE` override the defaults for it;
+ * `EMULATOR_EXIT_CODES` ("1,1,0") gives one exit code per attempt, picked by the container's
+ * TRIGGER_ATTEMPT (the last code for later attempts), so a test can fail a run's first attempts;
  * `EMULATOR_PENDING_MS` / `EMULATOR_CREATING_MS` in any container's env (the largest wins) set
  * the provisioning phases of the whole group. A non-empty `EMULATOR_PULL_FAILURE` in a container's
  * env makes its image pull fail at the end of Creating: provisioning then reads Failed, nothing
@@ -81,7 +83,7 @@ export function planRun(body: unknown, timings: Timings, exitCode: number, now: 
     return {
       ...container,
       runMs: envNumber(container, "EMULATOR_RUN_MS") ?? (list === "containers" ? timings.runMs : 0),
-      exitCode: envNumber(container, "EMULATOR_EXIT_CODE") ?? (list === "containers" ? exitCode : 0),
+      exitCode: attemptExitCode(container) ?? envNumber(container, "EMULATOR_EXIT_CODE") ?? (list === "containers" ? exitCode : 0),
       pullFails: envText(container, "EMULATOR_PULL_FAILURE") !== undefined,
       ...(previousState ? { previousState } : {}),
     };
@@ -219,6 +221,16 @@ function envNumber(container: Container, name: string): number | undefined {
   const raw = envText(container, name);
   const value = raw !== undefined && raw.trim() !== "" ? Number(raw) : Number.NaN;
   return Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
+/** The exit code EMULATOR_EXIT_CODES gives the container's TRIGGER_ATTEMPT (1 when it has none). */
+function attemptExitCode(container: Container): number | undefined {
+  const raw = envText(container, "EMULATOR_EXIT_CODES");
+  if (raw === undefined) return undefined;
+  const codes = raw.split(",").map((code) => (code.trim() === "" ? Number.NaN : Number(code)));
+  if (!codes.every((code) => Number.isInteger(code) && code >= 0)) return undefined;
+  const attempt = envNumber(container, "TRIGGER_ATTEMPT") ?? 1;
+  return codes[Math.min(Math.max(attempt, 1), codes.length) - 1];
 }
 
 function groupEnvNumber(body: unknown, name: string): number | undefined {

@@ -28,6 +28,11 @@ export const tunableServiceSettings = [
   "reconcileIntervalMs",
   "allowCommand",
   "logLevel",
+  "defaultTimeoutSeconds",
+  "maxTimeoutSeconds",
+  "startTimeoutSeconds",
+  "defaultMaxRetries",
+  "retryBackoffSeconds",
 ] as const;
 
 export type TunableServiceSetting = (typeof tunableServiceSettings)[number];

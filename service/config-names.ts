@@ -46,6 +46,11 @@ export const configNames = {
   otlpProtocol: "OTEL_EXPORTER_OTLP_PROTOCOL",
   otelSdkDisabled: "OTEL_SDK_DISABLED",
   metricsRoute: "TRIGGER_METRICS",
+  defaultTimeoutSeconds: "TRIGGER_DEFAULT_TIMEOUT_SECONDS",
+  maxTimeoutSeconds: "TRIGGER_MAX_TIMEOUT_SECONDS",
+  startTimeoutSeconds: "TRIGGER_START_TIMEOUT_SECONDS",
+  defaultMaxRetries: "TRIGGER_DEFAULT_MAX_RETRIES",
+  retryBackoffSeconds: "TRIGGER_RETRY_BACKOFF_SECONDS",
 } as const;
 
 export type ConfigName = (typeof configNames)[keyof typeof configNames];

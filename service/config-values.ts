@@ -17,6 +17,12 @@ export function integer(min: number, max: number) {
   return z.string().regex(/^\d+$/, message).transform(Number).pipe(z.number().int(message).min(min, message).max(max, message));
 }
 
+/** A decimal number of seconds from `min` to `max` ("0.5", "10"), digits and one point only. */
+export function seconds(min: number, max: number) {
+  const message = `must be a number of seconds from ${min} to ${max}`;
+  return z.string().regex(/^\d+(\.\d+)?$/, message).transform(Number).pipe(z.number(message).min(min, message).max(max, message));
+}
+
 export function flag() {
   return z.enum(["true", "false"], "must be true or false").transform((value) => value === "true");
 }

@@ -3,9 +3,10 @@ import * as z from "zod";
 import { envNamePattern } from "../aci/env-name.js";
 import { aciNamePattern } from "../aci/resource-name.js";
 import { configNames } from "./config-names.js";
-import { flag, httpsUrl, integer, json, list, variable } from "./config-values.js";
+import { flag, httpsUrl, integer, json, list, seconds, variable } from "./config-values.js";
 import { isImageReference } from "./core/image-reference.js";
-import { maxEnvBytesCap } from "./core/limits.js";
+import { maxEnvBytesCap, maxTimeoutSeconds } from "./core/limits.js";
+import { maxRetriesCap } from "./core/retry-backoff.js";
 import { reservedEnvNames } from "./core/run-request.js";
 import { aciSecretsSchema } from "./core/secrets.js";
 import { wantedBaseSchema } from "./core/wanted-base.js";
@@ -112,6 +113,13 @@ export const configVariables = z.object({
   [n.otlpProtocol]: variable(z.enum(otlpProtocols, `must be one of ${otlpProtocols.join(", ")}`).default("http/protobuf")),
   [n.otelSdkDisabled]: variable(flag().default(false)),
   [n.metricsRoute]: variable(flag().default(false)),
+  [n.defaultTimeoutSeconds]: variable(integer(1, maxTimeoutSeconds).optional()),
+  [n.maxTimeoutSeconds]: variable(integer(1, maxTimeoutSeconds).default(maxTimeoutSeconds)),
+  // An image pull of several GB can take ten minutes; an image that never pulls should not hold a group for ever.
+  [n.startTimeoutSeconds]: variable(integer(1, maxTimeoutSeconds).default(1_800)),
+  [n.defaultMaxRetries]: variable(integer(0, maxRetriesCap).default(0)),
+  // Fractions, so tests (and impatient deployments) can retry within a second.
+  [n.retryBackoffSeconds]: variable(seconds(0.01, 3_600).default(10)),
 });
 
 export type ConfigVariables = z.output<typeof configVariables>;

@@ -2,6 +2,7 @@ import * as z from "zod";
 import { ConfigError, type ConfigProblem } from "./config-error.js";
 import { type ConfigName, configNames } from "./config-names.js";
 import { type ConfigVariables, type LogLevel, type OtlpProtocol, type RateLimits, authVariables, configVariables } from "./config-variables.js";
+import type { RunDefaults } from "./core/run-defaults.js";
 import type { RunRequestLimits } from "./core/run-request.js";
 import type { AciSecrets } from "./core/secrets.js";
 import type { WantedBase } from "./core/wanted-base.js";
@@ -51,6 +52,8 @@ export interface Config {
   runRetentionDays: number;
   reconcileIntervalMs: number;
   logLevel: LogLevel;
+  /** what a run gets when its request does not say, and the start's limit */
+  runDefaults: RunDefaults;
   telemetry: TelemetryConfig;
 }
 
@@ -101,6 +104,13 @@ const configRules: readonly ConfigRule[] = [
       const both = Object.keys(vars[n.secrets].env?.[container] ?? {}).filter((name) => Object.hasOwn(base.env, name));
       return both.length > 0 ? [{ variable: n.containerBase, problem: `sets ${both.join(", ")} plain, which ${n.secrets} holds as secure` }] : [];
     },
+  },
+  {
+    reads: [n.defaultTimeoutSeconds, n.maxTimeoutSeconds],
+    problems: (vars) =>
+      (vars[n.defaultTimeoutSeconds] ?? 0) > vars[n.maxTimeoutSeconds]
+        ? [{ variable: n.defaultTimeoutSeconds, problem: `must not exceed ${n.maxTimeoutSeconds}` }]
+        : [],
   },
   {
     reads: [n.armRetryTimeoutMs, n.armRequestTimeoutMs],
@@ -172,6 +182,7 @@ function toConfig(vars: ConfigVariables): Config {
       maxBodyBytes: vars[n.maxBodyBytes],
       ...(allowedEnvNames ? { allowedEnvNames: new Set(allowedEnvNames) } : {}),
       ...(vars[n.allowCommand] ? { allowCommand: true } : {}),
+      maxTimeoutSeconds: vars[n.maxTimeoutSeconds],
     },
     rateLimits: {
       maxStartsPerMinute: vars[n.maxStartsPerMinute],
@@ -187,6 +198,12 @@ function toConfig(vars: ConfigVariables): Config {
     reconcileIntervalMs: vars[n.reconcileIntervalMs],
     logLevel: vars[n.logLevel],
     telemetry: telemetryConfig(vars),
+    runDefaults: {
+      ...(vars[n.defaultTimeoutSeconds] !== undefined ? { timeoutSeconds: vars[n.defaultTimeoutSeconds] } : {}),
+      maxRetries: vars[n.defaultMaxRetries],
+      startTimeoutSeconds: vars[n.startTimeoutSeconds],
+      retryBackoffSeconds: vars[n.retryBackoffSeconds],
+    },
   };
 }
 

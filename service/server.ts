@@ -104,6 +104,7 @@ export async function startServer(env: Record<string, string | undefined>, optio
     now,
     logger,
     telemetry,
+    runDefaults: config.runDefaults,
   };
   // Status reads are served from the observing replica's records: polling callers cost no ARM reads.
   const runs = createRunService({ ...dispatch, maxQueued: config.maxQueued, statusFromWatch: true, onWork: () => loop?.kick() });

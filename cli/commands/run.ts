@@ -1,3 +1,4 @@
+import type { RunRequest } from "../api-client.js";
 import { UsageError } from "../cli-error.js";
 import type { CommandContext } from "../context.js";
 import { parseDuration } from "../duration.js";
@@ -14,18 +15,46 @@ export interface RunFlags {
   command?: string;
   arg?: string[];
   idempotencyKey?: string;
+  /** refused: it was the wait's bound, and reads too much like the run's own */
   timeout?: string;
+  waitTimeout?: string;
+  runTimeout?: string;
+  maxRetries?: number;
+  retryOnTimeout?: boolean;
   wait?: boolean;
   follow?: boolean;
 }
 
+/** A flag's duration in ms, or a usage error naming the flag. */
+function durationFlag(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new UsageError(`${name} must be a duration such as 90s, 10m or 2h, not '${value}'.`);
+  return ms;
+}
+
+/** The service-side limits of the run the flags ask for. */
+function runLimits(flags: RunFlags): Pick<RunRequest, "timeoutSeconds" | "maxRetries" | "retryOnTimeout"> {
+  const runTimeoutMs = durationFlag("--run-timeout", flags.runTimeout);
+  if (runTimeoutMs !== undefined && runTimeoutMs % 1000 !== 0) throw new UsageError(`--run-timeout must be whole seconds, not '${flags.runTimeout}'.`);
+  return {
+    ...(runTimeoutMs === undefined ? {} : { timeoutSeconds: runTimeoutMs / 1000 }),
+    ...(flags.maxRetries === undefined ? {} : { maxRetries: flags.maxRetries }),
+    ...(flags.retryOnTimeout ? { retryOnTimeout: true } : {}),
+  };
+}
+
 /**
- * `run`: starts a run; with `--wait`, `--follow` or `--timeout`, watches it to the end and
+ * `run`: starts a run; with `--wait`, `--follow` or `--wait-timeout`, watches it to the end and
  * exits with what it came to. Without them, prints the run's id (or its JSON) and exits 0.
+ * `--run-timeout` is the service's limit on the run itself; `--wait-timeout` only this client's wait.
  */
 export async function runCommand(flags: RunFlags, ctx: CommandContext, readFile: (path: string) => Promise<string>): Promise<number> {
-  const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout);
-  if (flags.timeout !== undefined && timeoutMs === undefined) throw new UsageError(`--timeout must be a duration such as 90s, 10m or 2h, not '${flags.timeout}'.`);
+  if (flags.timeout !== undefined) {
+    throw new UsageError("--timeout is ambiguous: use --run-timeout to have the service stop the run after that long, or --wait-timeout to stop only this client's wait.");
+  }
+  const timeoutMs = durationFlag("--wait-timeout", flags.waitTimeout);
+  const limits = runLimits(flags);
   let envFile: string | undefined;
   if (flags.envFile !== undefined) {
     try {
@@ -34,7 +63,10 @@ export async function runCommand(flags: RunFlags, ctx: CommandContext, readFile:
       throw new UsageError(`--env-file ${flags.envFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}).`);
     }
   }
-  const request = runRequest({ env: flags.env ?? [], ...(envFile === undefined ? {} : { envFile }), ...(flags.command === undefined ? {} : { command: flags.command }), args: flags.arg ?? [] }, ctx.io.env);
+  const request = {
+    ...runRequest({ env: flags.env ?? [], ...(envFile === undefined ? {} : { envFile }), ...(flags.command === undefined ? {} : { command: flags.command }), args: flags.arg ?? [] }, ctx.io.env),
+    ...limits,
+  };
   const wait = flags.wait === true || flags.follow === true || timeoutMs !== undefined;
   const api = await ctx.api();
   const mode = viewMode(ctx.io, ctx.json);
@@ -63,7 +95,7 @@ export async function runCommand(flags: RunFlags, ctx: CommandContext, readFile:
     for await (const event of events) {
       view.show(event);
       if (event.kind === "ended") return exitCodeOf(event.run);
-      if (event.kind === "timed-out") return exitCodes.timedOut;
+      if (event.kind === "wait-expired") return exitCodes.timedOut;
     }
     return exitCodes.ok;
   } finally {

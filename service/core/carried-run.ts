@@ -1,5 +1,6 @@
 import type { WireContainer, WireContainerGroup } from "./arm-types.js";
-import { runIdEnvName } from "./trigger-env-names.js";
+import { attemptOf, type RunRecord } from "./run.js";
+import { attemptEnvName, runIdEnvName } from "./trigger-env-names.js";
 
 /** Every tag the service writes on a group starts with this; a stack's own tags must not. */
 export const serviceTagPrefix = "trigger-";
@@ -18,11 +19,20 @@ export function containerRunId(container: WireContainer | undefined): string | u
   return container?.properties.environmentVariables?.find((entry) => entry.name === runIdEnvName)?.value;
 }
 
+/** The TRIGGER_ATTEMPT a container carries; a definition from before retries carried attempt 1. */
+function containerAttempt(container: WireContainer | undefined): number {
+  const value = container?.properties.environmentVariables?.find((entry) => entry.name === attemptEnvName)?.value;
+  return value === undefined ? 1 : Number(value);
+}
+
 /**
- * True when the group's definition is the one the service PUT for `runId`: its tag and the
- * target container's TRIGGER_RUN_ID both name the run. Only then does the instance view speak
- * for that run; a group re-created by anyone else (a `pulumi up`, the portal) carries neither.
+ * True when the group's definition is the one the service PUT for the run's current attempt: its
+ * tag and the target container's TRIGGER_RUN_ID both name the run, and its TRIGGER_ATTEMPT the
+ * attempt. Only then does the instance view speak for that attempt; a group re-created by anyone
+ * else (a `pulumi up`, the portal) carries neither, and an earlier attempt's container (which ACI
+ * may even restart) never speaks for a later one, so no attempt is counted twice.
  */
-export function carriesRun(group: WireContainerGroup, runId: string, container: string | undefined): boolean {
-  return group.tags?.[runIdTagName] === runId && containerRunId(targetContainer(group, container)) === runId;
+export function carriesRun(group: WireContainerGroup, run: Pick<RunRecord, "id" | "attempt">, container: string | undefined): boolean {
+  const target = targetContainer(group, container);
+  return group.tags?.[runIdTagName] === run.id && containerRunId(target) === run.id && containerAttempt(target) === attemptOf(run);
 }

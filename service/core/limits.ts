@@ -35,3 +35,6 @@ export const maxEnvBytesCap = 384 * 1024;
 export function storedRequestBytes(request: { env: Record<string, string>; command?: readonly string[] }): number {
   return 2 * (JSON.stringify(request.env).length + (request.command ? JSON.stringify(request.command).length : 0));
 }
+
+/** The longest `timeoutSeconds` a run may ask for (a week), whatever TRIGGER_MAX_TIMEOUT_SECONDS says. */
+export const maxTimeoutSeconds = 604_800;

@@ -4,7 +4,7 @@ import { carriesRun, targetContainer } from "./carried-run.js";
 import { isTerminal, type RunRecord } from "./run.js";
 
 /** The fields of a run that observing its group may change. */
-export type RunPatch = Partial<Pick<RunRecord, "status" | "startedAt" | "finishedAt" | "exitCode" | "message" | "confirmedAt" | "image">>;
+export type RunPatch = Partial<Pick<RunRecord, "status" | "startedAt" | "finishedAt" | "exitCode" | "message" | "confirmedAt" | "image" | "restartCount">>;
 
 export interface ObserveContext {
   now: Date;
@@ -37,10 +37,10 @@ function changed(run: RunRecord, patch: RunPatch): RunPatch | undefined {
  * that finds the run records the image it runs, so history tells which runs a rollout reached.
  */
 export function observeRun(run: RunRecord, group: WireContainerGroup | undefined, context: ObserveContext): RunPatch | undefined {
-  if (isTerminal(run.status) || run.status === "queued") return undefined;
+  if (isTerminal(run.status) || run.status === "queued" || run.status === "retrying") return undefined;
   const now = context.now.toISOString();
 
-  if (group === undefined || !carriesRun(group, run.id, context.container)) {
+  if (group === undefined || !carriesRun(group, run, context.container)) {
     if (run.confirmedAt !== undefined) return { status: "lost", finishedAt: now, message: lostMessage };
     const claimed = run.claimedAt === undefined ? 0 : Date.parse(run.claimedAt);
     if (context.now.getTime() - claimed < context.startDeadlineMs) return undefined;
@@ -49,7 +49,11 @@ export function observeRun(run: RunRecord, group: WireContainerGroup | undefined
 
   const view = runStatus(group, run.id, context.container);
   const restartPolicy = group.properties?.restartPolicy ?? "Always";
-  if (run.startedAt !== undefined && view.startedAt !== undefined && view.startedAt !== run.startedAt && restartPolicy === "Never") {
+  // ACI may restart a failed container even under Never; it counts that in restartCount, and the
+  // restart stays the same attempt (recorded, not counted again). A new start with no count is a
+  // restart from outside, which starts the count again.
+  const restartedByAci = (view.restartCount ?? 0) > 0;
+  if (run.startedAt !== undefined && view.startedAt !== undefined && view.startedAt !== run.startedAt && restartPolicy === "Never" && !restartedByAci) {
     return { status: "lost", finishedAt: now, message: lostMessage };
   }
   // A target waiting to restart (restart policy OnFailure) reads "starting" again: a run that
@@ -59,6 +63,7 @@ export function observeRun(run: RunRecord, group: WireContainerGroup | undefined
     status,
     ...(run.confirmedAt === undefined ? { confirmedAt: now, image: targetContainer(group, context.container)?.properties.image } : {}),
     ...(view.startedAt && run.startedAt === undefined ? { startedAt: view.startedAt } : {}),
+    ...(view.restartCount ? { restartCount: view.restartCount } : {}),
     ...(isTerminal(status)
       ? {
           finishedAt: view.finishedAt ?? now,

@@ -3,7 +3,7 @@ import { withoutReadOnlyFields } from "./read-only-fields.js";
 import { restoreSecrets } from "./restore-secrets.js";
 import { type RunRequest, reservedEnvNames } from "./run-request.js";
 import { type AciSecrets, type MissingSecret, isWithheldSecureEnv, missingSecrets } from "./secrets.js";
-import { runIdEnvName } from "./trigger-env-names.js";
+import { attemptEnvName, runIdEnvName } from "./trigger-env-names.js";
 import { type BaseEnv, secureBaseNames } from "./base-env.js";
 import { runIdTagName } from "./carried-run.js";
 
@@ -37,7 +37,7 @@ function byCodeUnit(a: string, b: string): number {
  * (a request value replacing a base plain value in place), then the request's new names sorted
  * by code unit, then the run id. Nothing else: the job sees its base, its run's env and its id.
  */
-function runEnv(base: BaseEnv, request: RunRequest, runId: string): WireEnvironmentVariable[] {
+function runEnv(base: BaseEnv, request: RunRequest, runId: string, attempt: number): WireEnvironmentVariable[] {
   const requested = new Map(Object.entries(request.env).filter(([name]) => !reservedEnvNames.has(name)));
   const baseNames = new Set(base.env.map((entry) => entry.name));
   const fromBase = base.env.map((entry) => {
@@ -48,10 +48,10 @@ function runEnv(base: BaseEnv, request: RunRequest, runId: string): WireEnvironm
     .filter((name) => !baseNames.has(name))
     .sort(byCodeUnit)
     .map((name) => ({ name, value: requested.get(name) ?? "" }));
-  return [...fromBase, ...added, { name: runIdEnvName, value: runId }];
+  return [...fromBase, ...added, { name: runIdEnvName, value: runId }, { name: attemptEnvName, value: String(attempt) }];
 }
 
-function withRun(container: WireContainer, base: BaseEnv, request: RunRequest, runId: string, image: string | undefined): WireContainer {
+function withRun(container: WireContainer, base: BaseEnv, request: RunRequest, runId: string, attempt: number, image: string | undefined): WireContainer {
   const { command: _current, ...properties } = container.properties;
   const command = request.command ?? base.command;
   return {
@@ -59,7 +59,7 @@ function withRun(container: WireContainer, base: BaseEnv, request: RunRequest, r
     properties: {
       ...properties,
       ...(image === undefined ? {} : { image }),
-      environmentVariables: runEnv(base, request, runId),
+      environmentVariables: runEnv(base, request, runId, attempt),
       ...(command ? { command: [...command] } : {}),
     },
   };
@@ -88,10 +88,13 @@ export function recreateBody(input: {
   targetContainer?: string;
   base: BaseEnv;
   runId: string;
+  /** the run's attempt, set as TRIGGER_ATTEMPT; default 1 */
+  attempt?: number;
   /** The image the target container runs from this run on; default the image it has. */
   image?: string;
 }): RecreateResult {
   const { group, request, secrets, base, runId, image } = input;
+  const attempt = input.attempt ?? 1;
   const containers = group.properties.containers;
   const index =
     input.targetContainer === undefined ? (containers.length > 0 ? 0 : -1) : containers.findIndex((c) => c.name === input.targetContainer);
@@ -106,7 +109,7 @@ export function recreateBody(input: {
   if (overrides.length > 0) return { ok: false, code: "SecureVariableOverride", names: overrides };
 
   const body = withoutReadOnlyFields(group);
-  body.properties.containers = body.properties.containers.map((c, i) => (i === index ? withRun(c, base, request, runId, image) : c));
+  body.properties.containers = body.properties.containers.map((c, i) => (i === index ? withRun(c, base, request, runId, attempt, image) : c));
   const missing = missingSecrets(body, secrets);
   if (missing.length > 0) return { ok: false, code: "SecretNotConfigured", missing };
 

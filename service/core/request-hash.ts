@@ -8,7 +8,11 @@ function sha256Hex(text: string): string {
 /** sha256 hex of the request with env keys sorted, so equal requests hash equal in any key order. */
 export function hashRequest(request: RunRequest): string {
   const env = Object.fromEntries(Object.entries(request.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return sha256Hex(JSON.stringify(request.command === undefined ? { env } : { command: request.command, env }));
+  // A field a request leaves out is left out of the hash, so hashes of earlier requests still match.
+  const { timeoutSeconds, maxRetries, retryOnTimeout } = request;
+  const limits = { timeoutSeconds, maxRetries, retryOnTimeout };
+  const given = Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined));
+  return sha256Hex(JSON.stringify({ ...(request.command === undefined ? {} : { command: request.command }), env, ...given }));
 }
 
 /** The store keeps keys only as this hash: a key can be a caller's secret-ish correlation value. */

@@ -2,12 +2,20 @@ import * as z from "zod";
 import { envNamePattern } from "../../aci/env-name.js";
 import { loadsCode } from "./code-loading-env.js";
 import { configNames } from "../config-names.js";
-import { baseEnvName, runIdEnvName } from "./trigger-env-names.js";
+import { maxTimeoutSeconds } from "./limits.js";
+import { maxRetriesCap } from "./retry-backoff.js";
+import { attemptEnvName, baseEnvName, runIdEnvName } from "./trigger-env-names.js";
 
-/** A validated POST /runs body: the env to add for this run and an optional command override. */
+/** A validated POST /runs body: the env to add for this run, an optional command override, and its limits. */
 export interface RunRequest {
   env: Record<string, string>;
   command?: string[];
+  /** how long the container may run, from its start; default TRIGGER_DEFAULT_TIMEOUT_SECONDS */
+  timeoutSeconds?: number;
+  /** how often a failed attempt runs again; default TRIGGER_DEFAULT_MAX_RETRIES */
+  maxRetries?: number;
+  /** whether an attempt past `timeoutSeconds` is retried too; default no */
+  retryOnTimeout?: boolean;
 }
 
 export interface RunRequestLimits {
@@ -17,10 +25,12 @@ export interface RunRequestLimits {
   allowedEnvNames?: ReadonlySet<string>;
   /** Callers may replace the container's command (TRIGGER_ALLOW_COMMAND); default no. */
   allowCommand?: boolean;
+  /** The longest `timeoutSeconds` (TRIGGER_MAX_TIMEOUT_SECONDS); default `maxTimeoutSeconds`. */
+  maxTimeoutSeconds?: number;
 }
 
 /** Names the service itself sets on the target container; a caller may never set them. */
-export const reservedEnvNames: ReadonlySet<string> = new Set([runIdEnvName, baseEnvName]);
+export const reservedEnvNames: ReadonlySet<string> = new Set([runIdEnvName, baseEnvName, attemptEnvName]);
 
 export { envNamePattern };
 
@@ -39,7 +49,7 @@ function envNameProblem(name: string, limits: RunRequestLimits): string | undefi
   return undefined;
 }
 
-const requestFields: ReadonlySet<string> = new Set(["env", "command"]);
+const requestFields: ReadonlySet<string> = new Set(["env", "command", "timeoutSeconds", "maxRetries", "retryOnTimeout"]);
 
 /** Unknown top-level fields; names spelled like env variables are most likely meant for `env`. */
 function unknownFieldsMessage(keys: readonly string[]): string {
@@ -74,8 +84,23 @@ export function runRequestSchema(limits: RunRequestLimits): z.ZodType<RunRequest
     .array(z.string("must be a string").max(maxCommandItemLength, `must be at most ${maxCommandItemLength} characters`), "must be an array of strings")
     .min(1, "must not be empty")
     .max(maxCommandItems, `must have at most ${maxCommandItems} items`);
+  const ceiling = limits.maxTimeoutSeconds ?? maxTimeoutSeconds;
+  const timeoutSeconds = z
+    .int("must be a whole number of seconds")
+    .min(1, "must be at least 1")
+    .max(ceiling, `must be at most ${ceiling}, this service's ceiling (${configNames.maxTimeoutSeconds})`);
+  const maxRetries = z.int("must be a whole number").min(0, "must be at least 0").max(maxRetriesCap, `must be at most ${maxRetriesCap}`);
   return z
-    .looseObject({ env, command: command.optional() }, { error: "must be a JSON object" })
+    .looseObject(
+      {
+        env,
+        command: command.optional(),
+        timeoutSeconds: timeoutSeconds.optional(),
+        maxRetries: maxRetries.optional(),
+        retryOnTimeout: z.boolean("must be true or false").optional(),
+      },
+      { error: "must be a JSON object" },
+    )
     .superRefine((request, ctx) => {
       const unknown = Object.keys(request).filter((key) => !requestFields.has(key));
       if (unknown.length > 0) ctx.addIssue({ code: "custom", message: unknownFieldsMessage(unknown) });

@@ -1,21 +1,28 @@
 import type { WireContainerGroup } from "./arm-types.js";
 import { observeRun, type ObserveContext } from "./observe-run.js";
-import { isTerminal, type RunRecord, type RunStatus, type TerminalRunStatus } from "./run.js";
+import { maxRetriesCap, retryDelayMs, type RetryBackoff } from "./retry-backoff.js";
+import { attemptOf, currentAttempt, isTerminal, type RunRecord, type RunStatus, type TerminalRunStatus } from "./run.js";
 
 /**
- * Where a status may go next: the one table of a run's life. Nothing moves backwards, and a
- * final status goes nowhere. Staying in the same status is always allowed (an observation that
- * records a start time, a stop confirmed after an end).
+ * Where a status may go next: the one table of a run's life. Nothing moves backwards within an
+ * attempt, a failed attempt with retries left waits in `retrying` and joins the queue again as
+ * the next attempt, and a final status goes nowhere. Staying in the same status is always
+ * allowed (an observation that records a start time, a stop confirmed after an end).
  */
 export const allowedMoves: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
   queued: ["starting", "failed", "canceled"],
-  starting: ["running", "succeeded", "failed", "canceled", "lost"],
-  running: ["succeeded", "failed", "canceled", "lost"],
+  starting: ["running", "succeeded", "failed", "canceled", "lost", "timed_out", "retrying"],
+  running: ["succeeded", "failed", "canceled", "lost", "timed_out", "retrying"],
+  retrying: ["queued", "canceled"],
   succeeded: [],
   failed: [],
   canceled: [],
   lost: [],
+  timed_out: [],
 };
+
+/** The two limits on an attempt: its run time (`timeoutSeconds`) and dispatch to running. */
+export type DeadlineLimit = "timeout" | "start";
 
 /** What can happen to a run. */
 export type RunEvent =
@@ -36,18 +43,25 @@ export type RunEvent =
   | { kind: "cancel-requested" }
   /** the group of an ended run carries nothing of it any more (stopped, or never started) */
   | { kind: "stop-confirmed" }
-  /** the run outlived a deadline the caller enforces */
-  | { kind: "deadline-passed"; message: string };
+  /** the attempt outlived one of its limits (the transition checks it on every observation too) */
+  | { kind: "deadline-passed"; limit: DeadlineLimit }
+  /** a retrying run's `retryAt` has come: it joins the queue as its next attempt */
+  | { kind: "retry-due" };
 
 /**
  * What a transition asks for besides the run's new record. The store rows (`claim-group`,
- * `release-group`, `dequeue`) are written in the same transaction as the run; the rest are done
- * once that transaction committed.
+ * `release-group`, `dequeue`, `enqueue`, `schedule-retry`, `unschedule-retry`) are written in the
+ * same transaction as the run; the rest are done once that transaction committed.
  */
 export type RunEffect =
   | { kind: "claim-group"; group: string }
   | { kind: "release-group"; group: string }
   | { kind: "dequeue"; seq: number }
+  /** the run's queue entry, at its own `seq`: a retry keeps its place */
+  | { kind: "enqueue"; seq: number }
+  /** the row that tells every replica a retry is due at `retryAt` */
+  | { kind: "schedule-retry"; seq: number; retryAt: string }
+  | { kind: "unschedule-retry"; seq: number }
   /** stop the group, then report `stop-confirmed` */
   | { kind: "stop-group"; group: string }
   | { kind: "run-ended"; status: TerminalRunStatus };
@@ -57,7 +71,33 @@ export interface Transition {
   effects: RunEffect[];
 }
 
-export type TransitionContext = ObserveContext;
+export interface TransitionContext extends ObserveContext {
+  /** TRIGGER_START_TIMEOUT_SECONDS in ms: from dispatch to running; unset, none */
+  startTimeoutMs?: number;
+  /** the retries' backoff; unset, a retry is due at once */
+  retryBackoff?: RetryBackoff;
+  /** a value in [0, 1) drawn by the caller: the backoff's jitter, so this function stays pure */
+  jitter?: number;
+}
+
+
+const limitMessages: Record<DeadlineLimit, (run: RunRecord, context: TransitionContext) => string> = {
+  timeout: (run) => `The run was stopped: it ran longer than its timeoutSeconds (${run.timeoutSeconds ?? 0} s).`,
+  start: (_run, context) =>
+    `The run was stopped: it did not start running within TRIGGER_START_TIMEOUT_SECONDS (${Math.round((context.startTimeoutMs ?? 0) / 1000)} s) of its dispatch.`,
+};
+
+/** The limit an active attempt is past, if any. */
+export function passedDeadline(run: RunRecord, context: TransitionContext): DeadlineLimit | undefined {
+  const now = context.now.getTime();
+  if (run.status === "running" && run.timeoutSeconds !== undefined && run.startedAt !== undefined) {
+    if (now >= Date.parse(run.startedAt) + run.timeoutSeconds * 1000) return "timeout";
+  }
+  if (run.status === "starting" && run.startedAt === undefined && context.startTimeoutMs !== undefined && run.claimedAt !== undefined) {
+    if (now >= Date.parse(run.claimedAt) + context.startTimeoutMs) return "start";
+  }
+  return undefined;
+}
 
 const missingMessage = "The container group was deleted while it held this run; its outcome is unknown.";
 
@@ -69,7 +109,7 @@ const missingMessage = "The container group was deleted while it held this run; 
 export function transition(run: RunRecord | undefined, event: RunEvent, context: TransitionContext): Transition | undefined {
   if (event.kind === "accepted") return run === undefined ? { run: { ...event.run, status: "queued" }, effects: [] } : undefined;
   if (run === undefined) return undefined;
-  const decided = decide(run, event, context);
+  const decided = retryOrEnd(run, decide(run, event, context), context);
   if (decided === undefined) return undefined;
   const next = decided.run;
   if (next.status !== run.status && !allowedMoves[run.status].includes(next.status)) return undefined;
@@ -77,9 +117,16 @@ export function transition(run: RunRecord | undefined, event: RunEvent, context:
   return { run: next, effects: ended ? [...decided.effects, { kind: "run-ended", status: next.status as TerminalRunStatus }] : decided.effects };
 }
 
+type GroupEffect = "release-group" | "stop-group";
+
+/** `kind` for the group the run holds, if it holds one. */
+function heldGroup(run: RunRecord, kind: GroupEffect): RunEffect[] {
+  return run.group ? [{ kind, group: run.group }] : [];
+}
+
 function decide(run: RunRecord, event: Exclude<RunEvent, { kind: "accepted" }>, context: TransitionContext): Transition | undefined {
   const now = context.now.toISOString();
-  const held = (kind: "release-group" | "stop-group"): RunEffect[] => (run.group ? [{ kind, group: run.group }] : []);
+  const held = (kind: GroupEffect): RunEffect[] => heldGroup(run, kind);
   const end = (status: TerminalRunStatus, message: string, effects: RunEffect[]): Transition => ({
     run: { ...run, status, finishedAt: now, message },
     effects,
@@ -101,8 +148,10 @@ function decide(run: RunRecord, event: Exclude<RunEvent, { kind: "accepted" }>, 
       return end("failed", event.message, [{ kind: "dequeue", seq: run.seq }]);
     case "observed": {
       const patch = observeRun(run, event.group, context);
-      if (patch === undefined) return undefined;
       const next = { ...run, ...patch };
+      const limit = passedDeadline(next, context);
+      if (limit !== undefined) return decide(next, { kind: "deadline-passed", limit }, context);
+      if (patch === undefined) return undefined;
       return { run: next, effects: isTerminal(next.status) ? held("release-group") : [] };
     }
     case "group-missing": {
@@ -114,14 +163,68 @@ function decide(run: RunRecord, event: Exclude<RunEvent, { kind: "accepted" }>, 
     }
     case "cancel-requested":
       if (run.status === "queued") return { run: { ...run, status: "canceled", finishedAt: now }, effects: [{ kind: "dequeue", seq: run.seq }] };
+      if (run.status === "retrying") {
+        const { retryAt: _due, ...rest } = run;
+        // A group still held is being stopped for the attempt's deadline: freed once that is confirmed.
+        return { run: { ...rest, status: "canceled", message: "Canceled while a retry was due." }, effects: [{ kind: "unschedule-retry", seq: run.seq }, ...held("stop-group")] };
+      }
       if (isTerminal(run.status)) return undefined;
       // Recorded first, so that no reader of the stopping group records the stop as its own
       // "stopped outside the service"; the group is stopped and freed after.
       return { run: { ...run, status: "canceled", finishedAt: now }, effects: held("stop-group") };
     case "stop-confirmed":
+      if (run.status === "retrying" && run.group) {
+        const { group: _stopped, ...rest } = run;
+        return { run: rest, effects: held("release-group") };
+      }
       return isTerminal(run.status) && run.group ? { run, effects: held("release-group") } : undefined;
     case "deadline-passed":
-      if (isTerminal(run.status)) return undefined;
-      return end("failed", event.message, run.status === "queued" ? [{ kind: "dequeue", seq: run.seq }] : held("stop-group"));
+      if (run.status !== "starting" && run.status !== "running") return undefined;
+      // Recorded first, as a cancel is: the replica that commits it stops the group, once.
+      return end("timed_out", limitMessages[event.limit](run, context), held("stop-group"));
+    case "retry-due": {
+      if (run.status !== "retrying" || run.group !== undefined) return undefined;
+      if (run.retryAt !== undefined && context.now.getTime() < Date.parse(run.retryAt)) return undefined;
+      const { retryAt: _due, message: _why, finishedAt: _ended, ...rest } = run;
+      return {
+        run: { ...rest, status: "queued", attempt: attemptOf(run) + 1 },
+        effects: [{ kind: "unschedule-retry", seq: run.seq }, { kind: "enqueue", seq: run.seq }],
+      };
+    }
   }
+}
+
+/**
+ * A failed attempt (a non-zero exit, a failed provisioning, a missed start deadline; a run-time
+ * timeout only with `retryOnTimeout`; never a cancel or `lost`) with retries left does not end
+ * the run: the attempt is kept in `earlierAttempts`, its group freed (or, for an attempt stopped
+ * for a deadline, kept until the stop is confirmed), and the run waits in `retrying` until
+ * `retryAt`. Otherwise the decided end stands.
+ */
+function retryOrEnd(run: RunRecord, decided: Transition | undefined, context: TransitionContext): Transition | undefined {
+  if (decided === undefined) return undefined;
+  const next = decided.run;
+  const startMissed = next.status === "timed_out" && next.startedAt === undefined;
+  const retriable = next.status === "failed" || startMissed || (next.status === "timed_out" && next.retryOnTimeout === true);
+  if (!retriable || isTerminal(run.status) || next.claimedAt === undefined) return decided;
+  const attempt = attemptOf(next);
+  if (attempt > Math.min(next.maxRetries ?? 0, maxRetriesCap)) return decided;
+  const delay = context.retryBackoff ? retryDelayMs(context.retryBackoff, attempt, context.jitter ?? 0) : 0;
+  const retryAt = new Date(context.now.getTime() + delay).toISOString();
+  const finished = currentAttempt(next);
+  const { group: _g, claimedAt: _c, confirmedAt: _f, startedAt: _s, exitCode: _x, image: _i, restartCount: _r, ...rest } = next;
+  // An attempt stopped for a deadline keeps its group until the stop is confirmed (as a cancel
+  // does), so a replica that dies before stopping leaves the stop to the loop; the retry waits for it.
+  const stopping = decided.effects.some((effect) => effect.kind === "stop-group");
+  return {
+    run: {
+      ...rest,
+      ...(stopping && run.group ? { group: run.group } : {}),
+      status: "retrying",
+      retryAt,
+      message: `Attempt ${attempt} ended ${next.status}; attempt ${attempt + 1} is due at ${retryAt}.`,
+      earlierAttempts: [...(next.earlierAttempts ?? []), ...(finished ? [finished] : [])],
+    },
+    effects: [...heldGroup(run, stopping ? "stop-group" : "release-group"), { kind: "schedule-retry", seq: next.seq, retryAt }],
+  };
 }

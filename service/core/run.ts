@@ -4,8 +4,8 @@ import * as z from "zod";
  * A run as the service knows it: what was asked, where it runs, and how it ended. The statuses
  * are listed here once; every other module imports them.
  */
-export const activeRunStatuses = ["queued", "starting", "running"] as const;
-export const terminalRunStatuses = ["succeeded", "failed", "canceled", "lost"] as const;
+export const activeRunStatuses = ["queued", "starting", "running", "retrying"] as const;
+export const terminalRunStatuses = ["succeeded", "failed", "canceled", "lost", "timed_out"] as const;
 export const runStatuses = [...activeRunStatuses, ...terminalRunStatuses] as const;
 
 export type ActiveRunStatus = (typeof activeRunStatuses)[number];
@@ -20,9 +20,24 @@ export function isTerminal(status: RunStatus): status is TerminalRunStatus {
  * The run as the API shows it. The type is inferred from this schema, and the OpenAPI document
  * is generated from it, so the shape is written once.
  */
+/** One attempt of a run: the first, and each retry after a failed one. */
+export const runAttemptSchema = z.object({
+  attempt: z.int().min(1),
+  group: z.string().optional(),
+  dispatchedAt: z.iso.datetime().optional(),
+  startedAt: z.iso.datetime().optional(),
+  finishedAt: z.iso.datetime().optional(),
+  exitCode: z.int().optional(),
+  status: z.enum(runStatuses),
+  message: z.string().optional(),
+  restartCount: z.int().describe("How often ACI restarted the attempt's container on its own; it stays one attempt.").optional(),
+});
+
+export type RunAttempt = z.infer<typeof runAttemptSchema>;
+
 export const runViewSchema = z.object({
   id: z.string(),
-  status: z.enum(runStatuses),
+  status: z.enum(runStatuses).describe("`retrying`: an attempt failed and the next one is due at `retryAt`; the run is not final."),
   group: z.string().describe("The container group the run was dispatched to.").optional(),
   env: z.record(z.string(), z.string()),
   command: z.array(z.string()).optional(),
@@ -34,12 +49,21 @@ export const runViewSchema = z.object({
   exitCode: z.int().optional(),
   message: z.string().optional(),
   startedBy: z.string().describe("Who started it: `key:<label>` or the Entra ID caller.").optional(),
+  timeoutSeconds: z.int().describe("How long the run's container may run, counted from its start; past it the run ends `timed_out`.").optional(),
+  maxRetries: z.int().describe("How many times a failed attempt is run again.").optional(),
+  retryOnTimeout: z.boolean().describe("Whether an attempt that ran past `timeoutSeconds` is retried too.").optional(),
+  attempt: z.int().min(1).describe("The current attempt: 1, then one more per retry."),
+  retryAt: z.iso.datetime().describe("While `retrying`: when the next attempt joins the queue.").optional(),
+  restartCount: z.int().describe("How often ACI restarted the current attempt's container on its own.").optional(),
+  attempts: z.array(runAttemptSchema).describe("Every attempt dispatched so far, the current one last (at most 11)."),
 });
 
 export type RunView = z.infer<typeof runViewSchema>;
 
 /** What the store keeps beyond the view: the bookkeeping of dispatch and idempotency. */
-export interface RunRecord extends RunView {
+export interface RunRecord extends Omit<RunView, "attempt" | "attempts"> {
+  /** the current attempt; absent on runs stored before retries, which had one */
+  attempt?: number;
   /** sha256 hex of the canonical request, to tell an idempotent repeat from a conflicting one */
   requestHash: string;
   idempotencyKeyHash?: string;
@@ -53,12 +77,36 @@ export interface RunRecord extends RunView {
   claimedAt?: string;
   /** when the group was first seen carrying the run: from then on, ARM speaks for it */
   confirmedAt?: string;
+  /** the attempts before the current one, oldest first */
+  earlierAttempts?: RunAttempt[];
 }
 
 const viewFields = Object.keys(runViewSchema.shape) as Array<keyof RunView>;
 
+export function attemptOf(run: Pick<RunRecord, "attempt">): number {
+  return run.attempt ?? 1;
+}
+
+/** The current attempt as the run's own fields tell it; undefined before its dispatch. */
+export function currentAttempt(record: RunRecord): RunAttempt | undefined {
+  if (record.claimedAt === undefined) return undefined;
+  return {
+    attempt: attemptOf(record),
+    status: record.status,
+    ...(record.group ? { group: record.group } : {}),
+    dispatchedAt: record.claimedAt,
+    ...(record.startedAt ? { startedAt: record.startedAt } : {}),
+    ...(record.finishedAt ? { finishedAt: record.finishedAt } : {}),
+    ...(record.exitCode !== undefined ? { exitCode: record.exitCode } : {}),
+    ...(record.message ? { message: record.message.slice(0, 1024) } : {}),
+    ...(record.restartCount ? { restartCount: record.restartCount } : {}),
+  };
+}
+
 /** The API's view of a stored run: the schema's fields, in its order, those the record has. */
 export function runView(record: RunRecord): RunView {
-  const source: Partial<RunView> = { ...record, dispatchedAt: record.claimedAt };
+  const current = currentAttempt(record);
+  const attempts = [...(record.earlierAttempts ?? []), ...(current ? [current] : [])];
+  const source: Partial<RunView> = { ...record, dispatchedAt: record.claimedAt, attempt: attemptOf(record), attempts };
   return Object.fromEntries(viewFields.filter((field) => source[field] !== undefined).map((field) => [field, source[field]])) as RunView;
 }

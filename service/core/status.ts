@@ -9,6 +9,8 @@ export interface InstanceRunView {
   message?: string;
   startedAt?: string;
   finishedAt?: string;
+  /** how often ACI restarted the target container (it may, even under restart policy Never) */
+  restartCount?: number;
 }
 
 /** Provisioning states of a deployment still on its way (FACTS §5, §6). */
@@ -37,11 +39,12 @@ function targetOf(group: unknown, targetContainer: string | undefined): unknown 
   return targetContainer === undefined ? containers[0] : containers.find((c) => field(c, "name") === targetContainer);
 }
 
-function containerState(container: unknown): WireContainerState {
+function containerState(container: unknown): WireContainerState & { restartCount?: number } {
   const view = field(field(container, "properties"), "instanceView");
   const state = field(view, "currentState");
   const previous = field(view, "previousState");
   const exitCode = field(state, "exitCode");
+  const restartCount = field(view, "restartCount");
   // A container stopped by the client reads Terminated with no start time and no exit code; ARM
   // moves the Running state it was in, with its start, to previousState.
   const stoppedWhileRunning = text(field(state, "state")) === "Terminated" && text(field(previous, "state")) === "Running";
@@ -51,6 +54,7 @@ function containerState(container: unknown): WireContainerState {
     finishTime: text(field(state, "finishTime")),
     detailStatus: text(field(state, "detailStatus")),
     exitCode: typeof exitCode === "number" && Number.isInteger(exitCode) ? exitCode : undefined,
+    restartCount: typeof restartCount === "number" && Number.isInteger(restartCount) ? restartCount : undefined,
   };
 }
 
@@ -134,6 +138,7 @@ export function runStatus(group: WireContainerGroup, runId: string, targetContai
     ...(message ? { message } : {}),
     ...(target.startTime ? { startedAt: target.startTime } : {}),
     ...(finished && target.finishTime ? { finishedAt: target.finishTime } : {}),
+    ...(target.restartCount ? { restartCount: target.restartCount } : {}),
   };
 }
 

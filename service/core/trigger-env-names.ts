@@ -6,3 +6,6 @@ export const runIdEnvName = "TRIGGER_RUN_ID";
  * first trigger run, so each run starts from that base and nothing carries over between runs.
  */
 export const baseEnvName = "TRIGGER_BASE";
+
+/** The run's attempt (1, then one more per retry), set on the target container next to the run id. */
+export const attemptEnvName = "TRIGGER_ATTEMPT";

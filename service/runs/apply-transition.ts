@@ -1,3 +1,4 @@
+import { retryBackoffOf, type RunDefaults } from "../core/run-defaults.js";
 import type { RunRecord } from "../core/run.js";
 import { transition, type RunEffect, type RunEvent, type TransitionContext } from "../core/run-transition.js";
 import type { Logger } from "../logger.js";
@@ -14,6 +15,10 @@ export interface WriterDeps {
   now: () => Date;
   startDeadlineMs: number;
   container?: string;
+  /** the start's limit and the retries' backoff; unset: no start limit, retries due at once */
+  runDefaults?: RunDefaults;
+  /** the backoff's jitter source, [0, 1); default Math.random */
+  random?: () => number;
 }
 
 export interface Applied {
@@ -25,7 +30,13 @@ export interface Applied {
 
 /** The context the transition function decides in: now, and the start's rules. */
 export function transitionContext(deps: Omit<WriterDeps, "store" | "logger">): TransitionContext {
-  return { now: deps.now(), startDeadlineMs: deps.startDeadlineMs, ...(deps.container ? { container: deps.container } : {}) };
+  return {
+    now: deps.now(),
+    startDeadlineMs: deps.startDeadlineMs,
+    ...(deps.container ? { container: deps.container } : {}),
+    ...(deps.runDefaults ? { startTimeoutMs: deps.runDefaults.startTimeoutSeconds * 1000, retryBackoff: retryBackoffOf(deps.runDefaults) } : {}),
+    jitter: (deps.random ?? Math.random)(),
+  };
 }
 
 // Far more than replicas ever race for one run; past it, something is wrong with the store.
@@ -69,6 +80,9 @@ async function rowsFor(deps: WriterDeps, run: RunRecord, effects: RunEffect[], c
   const rows: RunRow[] = [];
   for (const effect of effects) {
     if (effect.kind === "dequeue") rows.push({ kind: "dequeue", seq: effect.seq });
+    if (effect.kind === "enqueue") rows.push({ kind: "enqueue", seq: effect.seq, runId: run.id });
+    if (effect.kind === "unschedule-retry") rows.push({ kind: "unschedule-retry", seq: effect.seq });
+    if (effect.kind === "schedule-retry") rows.push({ kind: "schedule-retry", retry: { seq: effect.seq, runId: run.id, retryAt: effect.retryAt } });
     if (effect.kind === "claim-group") {
       if (claim?.group !== effect.group) throw new Error("a dispatch needs the lease it claims");
       rows.push({ kind: "lease", lease: claim, runId: run.id });

@@ -4,8 +4,9 @@ import { backoffMs, type ArmRetryOptions } from "../arm/arm-retry.js";
 import { baseDefinition } from "../core/base-definition.js";
 import { carriesRun, targetContainer } from "../core/carried-run.js";
 import type { WantedBase } from "../core/wanted-base.js";
+import type { RunDefaults } from "../core/run-defaults.js";
 import { recreateBody, type RecreateRefusal } from "../core/recreate-body.js";
-import type { RunRecord } from "../core/run.js";
+import { attemptOf, type RunRecord } from "../core/run.js";
 import { ServiceError } from "../core/service-error.js";
 import type { Logger } from "../logger.js";
 import type { Telemetry } from "../telemetry/telemetry.js";
@@ -42,6 +43,10 @@ export interface DispatchDeps {
   logger: Logger;
   /** Spans and metrics; `noTelemetry` when none is configured. */
   telemetry: Telemetry;
+  /** what a run gets when its request does not say, the start's limit and the retries' backoff */
+  runDefaults?: RunDefaults;
+  /** the backoff's jitter source, [0, 1); default Math.random */
+  random?: () => number;
 }
 
 /** A group read from ARM, judged for one run: the PUT body and the base to keep, or why not. */
@@ -77,6 +82,7 @@ export async function prepareRun(deps: DispatchDeps, lease: Stored<GroupLease>, 
     secrets: deps.secrets,
     base,
     runId: run.id,
+    attempt: attemptOf(run),
     ...(deps.container ? { targetContainer: deps.container } : {}),
     ...(deps.containerImage ? { image: deps.containerImage } : {}),
   });
@@ -106,8 +112,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export async function sendRun(deps: DispatchDeps, run: Stored<RunRecord>, body: WireContainerGroup): Promise<void> {
   const group = run.group ?? "";
-  await deps.telemetry.span("dispatch", { runId: run.id, group }, () => putRun(deps, run, body, group));
-  deps.telemetry.dispatched(Math.max(0, Date.now() - Date.parse(run.createdAt)), { runId: run.id, group });
+  const attributes = { runId: run.id, group, ...(run.attempt !== undefined ? { attempt: run.attempt } : {}) };
+  await deps.telemetry.span("dispatch", attributes, () => putRun(deps, run, body, group));
+  deps.telemetry.dispatched(Math.max(0, Date.now() - Date.parse(run.createdAt)), attributes);
 }
 
 async function putRun(deps: DispatchDeps, run: Stored<RunRecord>, body: WireContainerGroup, group: string): Promise<void> {
@@ -122,7 +129,7 @@ async function putRun(deps: DispatchDeps, run: Stored<RunRecord>, body: WireCont
       const outcome = await deps.arm.put(group, body, deadline);
       if (outcome.kind === "accepted") return;
       const read = await deps.arm.read(group);
-      if (carriesRun(read, run.id, deps.container)) return;
+      if (carriesRun(read, run, deps.container)) return;
       if (outcome.kind === "unclear") {
         throw new ServiceError("ArmUnavailable", "Azure Resource Manager did not confirm the start, and the group does not carry the run: it did not start.");
       }

@@ -20,6 +20,7 @@ export function reportRunEnd<T extends RunRecord>(deps: { logger: Logger; teleme
   deps.telemetry.runEnded({
     runId: after.id,
     ...(after.group !== undefined ? { group: after.group } : {}),
+    ...(after.attempt !== undefined ? { attempt: after.attempt } : {}),
     outcome: after.status,
     ...(after.exitCode !== undefined ? { exitCode: after.exitCode } : {}),
     acceptedAt: new Date(after.createdAt),

@@ -77,20 +77,21 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     const lease = view.leases[leaseIndex];
     if (!lease?.runId) return;
     const run = await store.getRun(lease.runId);
-    if (run && !isTerminal(run.status)) {
+    if (run && !isTerminal(run.status) && run.status !== "retrying") {
       await observe(lease.group, run);
       return;
     }
-    // The run ended (or vanished) but still holds the group: a cancel records the run first and
-    // then stops and frees the group itself, so that is left to it until the start deadline has
-    // passed; after that, the canceling replica died, its stop failed, or its PUT was in flight.
+    // The run ended (or vanished, or waits to retry an attempt stopped for its deadline) but still
+    // holds the group: a cancel or a deadline records the run first and then stops and frees the
+    // group itself, so that is left to it until the start deadline has passed; after that, the
+    // replica died, its stop failed, or its PUT was in flight.
     if (!run) {
       await store.releaseLease(lease);
       return;
     }
     if (!past(run.finishedAt)) return;
     const group = await readGroup(lease.group);
-    const carried = group !== undefined && carriesRun(group, run.id, deps.container);
+    const carried = group !== undefined && carriesRun(group, run, deps.container);
     if (carried && isRunActive(group, deps.container)) await stopGroup(deps, lease.group);
     if (!carried && run.confirmedAt === undefined && !past(run.claimedAt)) return;
     await applyTransition(deps, run, { kind: "stop-confirmed" });
@@ -105,6 +106,30 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
       deps.logger.warn("container group failing", { group: lease.group, code: error.code });
       return undefined;
     }
+  }
+
+  /**
+   * Moves each retry that is due into the queue (at its run's own place: see `retry-due`); a
+   * compare-and-set, so of replicas meeting on one retry a single one queues it. Answers how many
+   * retries still wait.
+   */
+  async function queueDueRetries(): Promise<number> {
+    const retries = await store.retries();
+    let waiting = 0;
+    for (const entry of retries) {
+      if (Date.parse(entry.retryAt) > deps.now().getTime()) {
+        waiting += 1;
+        continue;
+      }
+      const run = await store.getRun(entry.runId);
+      if (run === undefined) continue;
+      try {
+        await applyTransition(deps, run, { kind: "retry-due" });
+      } catch (error) {
+        ignoreConflict(error);
+      }
+    }
+    return waiting;
   }
 
   /** Dispatches the queue's head while a group is free; the PUTs go out side by side. */
@@ -182,10 +207,11 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
         }
       }),
     );
+    const waiting = await queueDueRetries();
     // A group whose run's end this pass saw is dispatched on the read that saw it.
     const dispatched = await dispatchHead(since);
     const after = await store.view();
-    const awake = after.queued > 0 || after.leases.some((lease) => lease.runId !== undefined);
+    const awake = waiting > 0 || after.queued > 0 || after.leases.some((lease) => lease.runId !== undefined);
     await deps.setAwake?.(awake);
     return { dispatched, awake };
   };

@@ -5,6 +5,7 @@ import { newRunId } from "../core/run-id.js";
 import { isTerminal, runView, type RunRecord, type RunStatus, type RunView } from "../core/run.js";
 import { transition, type RunEvent } from "../core/run-transition.js";
 import { ServiceError } from "../core/service-error.js";
+import type { RunDefaults } from "../core/run-defaults.js";
 import type { RunRequest } from "../core/run-request.js";
 import { isRunActive } from "../core/status.js";
 import type { PoolView, Stored } from "../store/run-store.js";
@@ -53,6 +54,17 @@ export interface RunService {
   cancel(runId: string): Promise<RunView>;
   /** Reads the group of an active run and records what changed; answers the run as it is now. */
   refresh(run: Stored<RunRecord>): Promise<Stored<RunRecord>>;
+}
+
+/** A new run's limits: the request's, else the deployment's defaults; and its first attempt. */
+function runLimits(request: RunRequest, defaults: RunDefaults | undefined): Pick<RunRecord, "attempt" | "timeoutSeconds" | "maxRetries" | "retryOnTimeout"> {
+  const timeoutSeconds = request.timeoutSeconds ?? defaults?.timeoutSeconds;
+  return {
+    attempt: 1,
+    ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+    maxRetries: request.maxRetries ?? defaults?.maxRetries ?? 0,
+    ...(request.retryOnTimeout !== undefined ? { retryOnTimeout: request.retryOnTimeout } : {}),
+  };
 }
 
 // Far more than replicas ever race for one decision; past it, something is wrong with the store.
@@ -136,7 +148,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
   }
 
   async function refresh(run: Stored<RunRecord>): Promise<Stored<RunRecord>> {
-    if (isTerminal(run.status) || run.status === "queued" || !run.group) return run;
+    if (isTerminal(run.status) || run.status === "queued" || run.status === "retrying" || !run.group) return run;
     let event: RunEvent;
     try {
       event = { kind: "observed", group: await deps.reads.read(run.group) };
@@ -145,7 +157,15 @@ export function createRunService(deps: RunServiceDeps): RunService {
       event = { kind: "group-missing" };
     }
     const applied = await applyTransition(deps, run, event);
-    if (applied.effects.some((effect) => effect.kind === "release-group")) deps.onWork?.();
+    // A deadline passed: this replica committed the end, so it alone stops the group, once.
+    for (const effect of applied.effects) {
+      if (effect.kind === "stop-group") {
+        await stopAndRelease(applied.run, effect.group).catch((error: unknown) => {
+          deps.logger.warn("stop after a deadline failed; the reconcile loop will stop the group", { runId: run.id, group: effect.group, err: error });
+        });
+      }
+    }
+    if (applied.effects.some((effect) => effect.kind === "release-group" || effect.kind === "stop-group")) deps.onWork?.();
     return applied.run;
   }
 
@@ -157,14 +177,15 @@ export function createRunService(deps: RunServiceDeps): RunService {
   }
 
   /**
-   * Stops the group of a run just recorded canceled, if it carries the run, and frees it. A PUT
+   * Stops the group of a run just recorded canceled or timed out, if it carries the run's attempt
+   * (a retry is due: its attempt number moves on only when it joins the queue), and frees it. A PUT
    * still in flight keeps the lease: the reconcile loop stops the group if the PUT lands, and frees
    * it once the start deadline has passed. A failed stop leaves the lease held too, and the loop
    * stops the group on its next pass.
    */
   async function stopAndRelease(run: Stored<RunRecord>, groupName: string): Promise<void> {
     const group = await arm.read(groupName);
-    if (!carriesRun(group, run.id, deps.container)) return;
+    if (!carriesRun(group, run, deps.container)) return;
     if (isRunActive(group, deps.container)) await stopGroup(deps, groupName);
     const applied = await applyTransition(deps, run, { kind: "stop-confirmed" });
     if (applied.effects.length > 0) deps.onWork?.();
@@ -200,6 +221,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
             ...(keyHash ? { idempotencyKeyHash: keyHash } : {}),
             seq: view.counters.seq + 1,
             ...(startedBy ? { startedBy } : {}),
+            ...runLimits(request, deps.runDefaults),
           },
         };
         const record = transition(undefined, accepted, transitionContext(deps))?.run;
@@ -242,7 +264,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
       const run = await refresh(await getRun(runId));
       if (run.status === "queued" || run.status === "starting" || !run.group) return { id: runId, content: "" };
       const group = await arm.read(run.group);
-      if (!carriesRun(group, run.id, deps.container)) {
+      if (!carriesRun(group, run, deps.container)) {
         throw new ServiceError("LogsUnavailable", `The container group of run ${runId} now holds another deployment; Azure kept no logs of this run.`);
       }
       const container = deps.container ?? group.properties.containers[0]?.name ?? "";

@@ -5,7 +5,8 @@ import { runIdTime } from "../core/run-id.js";
  * what dispatch decides on: the leases and counters (one range query, as long as the pool) and
  * the queue (its head read with `$top`); `r|` holds
  * runs newest first, so the newest page is a prefix scan whatever the number of runs; `i|` holds
- * idempotency keys; `w|` which replica observes each group.
+ * idempotency keys; `w|` which replica observes each group; `t|` the retries due, by the run's
+ * acceptance order.
  */
 export const rowKeys = {
   counters: "d|pool",
@@ -20,6 +21,9 @@ export const rowKeys = {
   idempotency: (keyHash: string) => `i|${keyHash}`,
   /** the replica observing a group (see `GroupWatch`): apart from the lease, which dispatch writes */
   watch: (group: string) => `w|${group.toLowerCase()}`,
+  /** a retrying run's row, listed by every pass to find retries that are due */
+  retry: (seq: number) => `t|${String(seq).padStart(15, "0")}`,
+  retryRange: ["t|", "t}"] as const,
   lease: (group: string) => `d|group|${group.toLowerCase()}`,
   queue: (seq: number) => `d|queue|${String(seq).padStart(15, "0")}`,
   /**

@@ -50,7 +50,18 @@ export type RunRow =
   /** the lease set to `runId`, or freed when undefined */
   | { kind: "lease"; lease: Stored<GroupLease>; runId: string | undefined }
   /** the run's queue entry deleted, and counted as left */
-  | { kind: "dequeue"; seq: number };
+  | { kind: "dequeue"; seq: number }
+  /** a retry's queue entry, at the run's own `seq`, counted as in the queue again */
+  | { kind: "enqueue"; seq: number; runId: string }
+  | { kind: "schedule-retry"; retry: RetryEntry }
+  | { kind: "unschedule-retry"; seq: number };
+
+/** A retrying run, and when its next attempt joins the queue. */
+export interface RetryEntry {
+  seq: number;
+  runId: string;
+  retryAt: string;
+}
 
 export interface RunPage {
   runs: Stored<RunRecord>[];
@@ -89,6 +100,8 @@ export interface RunStore {
   getLease(group: string): Promise<Stored<GroupLease> | undefined>;
   /** Deletes (and counts as left) a queue entry whose run is gone or moved on; one already gone is fine. */
   removeQueueEntry(seq: number): Promise<void>;
+  /** The runs waiting to retry, oldest first (one range read, as long as the runs retrying). */
+  retries(): Promise<RetryEntry[]>;
   /** The watch of a group, if any replica ever observed it. */
   watch(group: string): Promise<Stored<GroupWatch> | undefined>;
   /** Records an observation (compare-and-set on `previous`, or a create); StoreConflict if another replica's came first. */

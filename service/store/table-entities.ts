@@ -35,6 +35,13 @@ export function runEntity(partition: string, run: RunRecord): Entity {
     ...(run.idempotencyKeyHash ? { idempotencyKeyHash: run.idempotencyKeyHash } : {}),
     ...(run.claimedAt ? { claimedAt: run.claimedAt } : {}),
     ...(run.confirmedAt ? { confirmedAt: run.confirmedAt } : {}),
+    ...(run.attempt !== undefined ? { attempt: run.attempt } : {}),
+    ...(run.timeoutSeconds !== undefined ? { timeoutSeconds: run.timeoutSeconds } : {}),
+    ...(run.maxRetries !== undefined ? { maxRetries: run.maxRetries } : {}),
+    ...(run.retryOnTimeout !== undefined ? { retryOnTimeout: run.retryOnTimeout } : {}),
+    ...(run.retryAt ? { retryAt: run.retryAt } : {}),
+    ...(run.restartCount !== undefined ? { restartCount: run.restartCount } : {}),
+    ...(run.earlierAttempts?.length ? splitText("attempts", JSON.stringify(run.earlierAttempts)) : {}),
   };
 }
 
@@ -43,6 +50,8 @@ export function runFrom(entity: TableEntityResult<Record<string, unknown>>): Sto
   // Runs written before commands were split keep theirs in one `command` property.
   const command = joinText(entity, "command") ?? text(entity["command"]);
   const exitCode = entity["exitCode"];
+  const attempts = joinText(entity, "attempts");
+  const integer = (name: keyof RunRecord) => (typeof entity[name] === "number" ? { [name]: entity[name] as number } : {});
   const optional = (name: keyof RunRecord) => (text(entity[name]) ? { [name]: text(entity[name]) } : {});
   return {
     id: String(entity["id"]),
@@ -62,6 +71,13 @@ export function runFrom(entity: TableEntityResult<Record<string, unknown>>): Sto
     ...optional("idempotencyKeyHash"),
     ...optional("claimedAt"),
     ...optional("confirmedAt"),
+    ...optional("retryAt"),
+    ...integer("attempt"),
+    ...integer("timeoutSeconds"),
+    ...integer("maxRetries"),
+    ...integer("restartCount"),
+    ...(typeof entity["retryOnTimeout"] === "boolean" ? { retryOnTimeout: entity["retryOnTimeout"] } : {}),
+    ...(attempts ? { earlierAttempts: JSON.parse(attempts) as RunRecord["earlierAttempts"] } : {}),
     etag: entity.etag,
   };
 }

@@ -6,6 +6,7 @@ import type { GroupLease, PoolView, RunPage, RunStore, Stored } from "./run-stor
 import { isAlreadyThere, storeCall, updateAction, type Entity } from "./table-calls.js";
 import { leaseEntity, leaseFrom, runEntity, runFrom, text } from "./table-entities.js";
 import { tableQueue } from "./table-queue.js";
+import { tableRetries } from "./table-retries.js";
 import { tableWatches } from "./table-watches.js";
 import { IdempotencyKeyTaken, StoreConflict, StoreUnavailable } from "./store-errors.js";
 
@@ -20,6 +21,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
   const pk = partition;
   const update = updateAction;
   const queue = tableQueue(client, pk);
+  const retryRows = tableRetries(client, pk);
   const { countersEntity, dequeuedEntity, countDequeued, countQueue } = queue;
 
   /** Submits one atomic write; answers the ETag the write gave the run's entity. */
@@ -172,12 +174,13 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
       transact(
         [
           update(runEntity(pk, next), run.etag),
-          ...rows.map((row): TransactionAction =>
-            row.kind === "dequeue"
-              ? ["delete", { partitionKey: pk, rowKey: rowKeys.queue(row.seq) }]
-              : update(leaseEntity(pk, { group: row.lease.group, ...(row.runId ? { runId: row.runId } : {}), ...(row.lease.base ? { base: row.lease.base } : {}) }), row.lease.etag),
+          ...rows.flatMap((row): TransactionAction[] =>
+            row.kind === "lease"
+              ? [update(leaseEntity(pk, { group: row.lease.group, ...(row.runId ? { runId: row.runId } : {}), ...(row.lease.base ? { base: row.lease.base } : {}) }), row.lease.etag)]
+              : retryRows.actions(row),
           ),
-          ...(await countDequeued(rows.filter((row) => row.kind === "dequeue").length)),
+          // A retry joining the queue again is counted as one fewer left: only starts write the counters.
+          ...(await countDequeued(rows.filter((row) => row.kind === "dequeue").length - rows.filter((row) => row.kind === "enqueue").length)),
         ],
         next,
         undefined,
@@ -193,6 +196,8 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
     },
 
     removeQueueEntry: queue.removeQueueEntry,
+
+    retries: retryRows.retries,
 
     releaseLease: (lease) =>
       storeCall(async () => {

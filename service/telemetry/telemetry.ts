@@ -13,7 +13,7 @@ export interface RunAttributes {
 
 /** How a run ended, its times, and where it ran: what the run-outcome metrics need. */
 export interface EndedRun extends RunAttributes {
-  /** the final status, for example "succeeded", "failed", "timed-out", "canceled" */
+  /** the final status, for example "succeeded", "failed", "timed_out", "canceled" */
   outcome: string;
   exitCode?: number;
   acceptedAt: Date;

@@ -14,8 +14,8 @@ describe("exitCodeOf", () => {
     expect(exitCodeOf({ id: "r", status: "exploded" })).toBe(1);
   });
 
-  it("gives canceled, lost and timed-out runs codes of their own", () => {
-    const codes = ["canceled", "lost", "timed-out"].map((status) => exitCodeOf({ id: "r", status }));
+  it("gives canceled, lost and timed_out runs codes of their own", () => {
+    const codes = ["canceled", "lost", "timed_out"].map((status) => exitCodeOf({ id: "r", status }));
     expect(codes).toEqual([exitCodes.canceled, exitCodes.lost, exitCodes.timedOut]);
     expect(new Set([...codes, exitCodes.ok, exitCodes.runFailed, exitCodes.usage, exitCodes.apiError, exitCodes.interrupted]).size).toBe(8);
   });

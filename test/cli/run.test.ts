@@ -40,7 +40,9 @@ describe("aci-trigger against the service bundle and the emulator, on pipes", ()
   beforeAll(async () => {
     // The impatient service's budget is shorter than the 5 s Retry-After below, and long enough for
     // any read on a loaded machine.
-    trigger = await startTrigger({ apiKey, services: [{}, { TRIGGER_ARM_RETRY_TIMEOUT_MS: "4000" }] });
+    // A short retry backoff, so a retried run ends soon.
+    const backoff = { TRIGGER_RETRY_BACKOFF_SECONDS: "0.2" };
+    trigger = await startTrigger({ apiKey, services: [backoff, { ...backoff, TRIGGER_ARM_RETRY_TIMEOUT_MS: "4000" }] });
     ({ emulator } = trigger);
     [service, impatient] = trigger.services as [ServiceProcess, ServiceProcess];
     runs = runsClient(service.url, apiKey);
@@ -159,8 +161,23 @@ describe("aci-trigger against the service bundle and the emulator, on pipes", ()
     expect(followEnded).toMatchObject({ code: 0, stdout: lines(logs.stdout).slice(-2).join("\n") + "\n" });
   });
 
-  it("--timeout stops waiting with exit 124 and leaves the run going; cancel stops a run, and a second cancel names RunNotActive", async () => {
-    const result = await cli(["run", "--env", "EMULATOR_RUN_MS=600000", "--timeout", "1s"]);
+  it("--max-retries and --run-timeout are the service's limits: status shows the attempts, and a run stopped at its limit exits 124", async () => {
+    const retried = await cli(["run", "--env", "EMULATOR_EXIT_CODES=1,0", "--max-retries", "1", "--wait"]);
+    expect(retried.code).toBe(0);
+    const [id] = lines(retried.stdout) as [string];
+    const status = await cli(["status", id]);
+    expect(status.stdout).toMatch(/\nattempt +2 of 2\n/);
+    expect(status.stdout).toMatch(/\nattempts\n {2}#1 failed · exit code 1 · /);
+    expect(status.stdout).toMatch(/\n {2}#2 succeeded · exit code 0 · /);
+
+    const stopped = await cli(["run", "--env", "EMULATOR_RUN_MS=600000", "--run-timeout", "1s", "--wait"]);
+    expect(stopped.code).toBe(124);
+    expect(stopped.stderr).toContain("timed_out");
+    expect((await runs.status(lines(stopped.stdout)[0]!)).body.status).toBe("timed_out");
+  });
+
+  it("--wait-timeout stops waiting with exit 124 and leaves the run going; cancel stops a run, and a second cancel names RunNotActive", async () => {
+    const result = await cli(["run", "--env", "EMULATOR_RUN_MS=600000", "--wait-timeout", "1s"]);
 
     expect(result.code).toBe(124);
     const id = result.stdout.trim();
@@ -234,10 +251,11 @@ describe("aci-trigger against the service bundle and the emulator, on pipes", ()
   it("refuses bad usage with exit 2 before calling the service", async () => {
     // A call would fail with 125 Unreachable: this port has no service.
     const nowhere = { TRIGGER_URL: "http://127.0.0.1:9" };
-    for (const args of [["run", "--timeout", "soon"], ["run", "--command", "python job.py"], ["run", "--env", "=x"], ["status"], ["logs", "x", "--tail", "0"], ["frobnicate"]]) {
+    for (const args of [["run", "--wait-timeout", "soon"], ["run", "--timeout", "1m"], ["run", "--run-timeout", "1.5s"], ["run", "--max-retries", "11"], ["run", "--command", "python job.py"], ["run", "--env", "=x"], ["status"], ["logs", "x", "--tail", "0"], ["frobnicate"]]) {
       const result = await cli(args, nowhere);
       expect({ args, code: result.code, stdout: result.stdout }).toEqual({ args, code: 2, stdout: "" });
       expect(result.stderr).toMatch(/^(aci-trigger: |error: )/);
+      if (args[1] === "--timeout") expect(result.stderr).toMatch(/--run-timeout.*--wait-timeout/);
     }
   });
 

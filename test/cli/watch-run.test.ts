@@ -62,16 +62,16 @@ describe("watchRun", () => {
   });
 
   it("ends on a status it does not know, so a new way to end never hangs a wait", async () => {
-    const events = await collect(watchRun(scriptedApi(["running", "timed-out"]), started, { pollMs: 1, ...fakeClock() }));
-    expect(events.at(-1)).toEqual({ kind: "ended", run: { id: "r1", status: "timed-out" } });
+    const events = await collect(watchRun(scriptedApi(["running", "timed_out"]), started, { pollMs: 1, ...fakeClock() }));
+    expect(events.at(-1)).toEqual({ kind: "ended", run: { id: "r1", status: "timed_out" } });
   });
 
-  it("stops with timed-out when the timeout runs out while the run is active, never sleeping past it", async () => {
+  it("stops with wait-expired when the wait timeout runs out while the run is active, never sleeping past it", async () => {
     const clock = fakeClock();
     const api = scriptedApi(["running"]);
     const events = await collect(watchRun(api, started, { pollMs: 100, timeoutMs: 250, ...clock }));
 
-    expect(events.at(-1)).toEqual({ kind: "timed-out", run: { id: "r1", status: "running" } });
+    expect(events.at(-1)).toEqual({ kind: "wait-expired", run: { id: "r1", status: "running" } });
     expect(clock.slept).toEqual([100, 100, 50]);
   });
 

@@ -34,7 +34,7 @@ describe("parseConfig", () => {
       armEndpoint: "https://management.azure.com",
       auth: { kind: "required", keys: [{ label: "key-1", value: apiKey }] },
       secrets: {},
-      limits: { maxEnvCount: 100, maxEnvBytes: 65_536, maxBodyBytes: 131_072 },
+      limits: { maxEnvCount: 100, maxEnvBytes: 65_536, maxBodyBytes: 131_072, maxTimeoutSeconds: 604_800 },
       rateLimits: { maxStartsPerMinute: 60, maxFailedAuthPerMinute: 20, trustedProxyHops: 0 },
       armRetryTimeoutMs: 30_000,
       armRequestTimeoutMs: 10_000,
@@ -45,6 +45,7 @@ describe("parseConfig", () => {
       reconcileIntervalMs: 5_000,
       logLevel: "info",
       telemetry: { otlp: false, otlpProtocol: "http/protobuf", metricsRoute: false },
+      runDefaults: { maxRetries: 0, startTimeoutSeconds: 1_800, retryBackoffSeconds: 10 },
     });
   });
 
@@ -86,6 +87,11 @@ describe("parseConfig", () => {
       [configNames.otlpProtocol]: "grpc",
       [configNames.otelSdkDisabled]: "false",
       [configNames.metricsRoute]: "true",
+      [configNames.defaultTimeoutSeconds]: "600",
+      [configNames.maxTimeoutSeconds]: "3600",
+      [configNames.startTimeoutSeconds]: "300",
+      [configNames.defaultMaxRetries]: "2",
+      [configNames.retryBackoffSeconds]: "0.5",
     });
     expect(config).toStrictEqual({
       port: 3000,
@@ -114,7 +120,7 @@ describe("parseConfig", () => {
       },
       listenAddress: "::",
       secrets: { env: { worker: { TOKEN: "t" } } },
-      limits: { maxEnvCount: 5, maxEnvBytes: 1000, maxBodyBytes: 2000, allowedEnvNames: new Set(["MODE", "LEVEL"]), allowCommand: true },
+      limits: { maxEnvCount: 5, maxEnvBytes: 1000, maxBodyBytes: 2000, allowedEnvNames: new Set(["MODE", "LEVEL"]), allowCommand: true, maxTimeoutSeconds: 3_600 },
       rateLimits: { maxStartsPerMinute: 5, maxFailedAuthPerMinute: 3, trustedProxyHops: 1 },
       armRetryTimeoutMs: 1_000,
       armRequestTimeoutMs: 1,
@@ -130,6 +136,7 @@ describe("parseConfig", () => {
         otlpProtocol: "grpc",
         metricsRoute: true,
       },
+      runDefaults: { timeoutSeconds: 600, maxRetries: 2, startTimeoutSeconds: 300, retryBackoffSeconds: 0.5 },
     });
   });
 
@@ -183,6 +190,12 @@ describe("parseConfig", () => {
     [configNames.runRetentionDays, "0"],
     [configNames.reconcileIntervalMs, "5"],
     [configNames.logLevel, "verbose"],
+    [configNames.defaultTimeoutSeconds, "0"],
+    [configNames.maxTimeoutSeconds, "604801"],
+    [configNames.startTimeoutSeconds, "1.5"],
+    [configNames.defaultMaxRetries, "11"],
+    [configNames.retryBackoffSeconds, "0"],
+    [configNames.retryBackoffSeconds, "1e3"],
     [configNames.secrets, "{not json"],
     [configNames.secrets, "[]"],
   ])("names %s when it is %j", (name, value) => {
@@ -190,6 +203,12 @@ describe("parseConfig", () => {
     expect(error.name).toBe("ConfigError");
     expect(error.variables).toStrictEqual([name]);
     expect(error.message).toContain(name);
+  });
+
+  it("refuses a default timeout above the ceiling, naming both", () => {
+    const error = errorOf({ ...minimal, [configNames.defaultTimeoutSeconds]: "700", [configNames.maxTimeoutSeconds]: "600" });
+    expect(error.variables).toStrictEqual([configNames.defaultTimeoutSeconds]);
+    expect(error.message).toContain(configNames.maxTimeoutSeconds);
   });
 
   it("does not quote ACI_SECRETS when it is not JSON", () => {

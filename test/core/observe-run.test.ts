@@ -4,7 +4,7 @@ import type { WireContainerGroup, WireContainerState } from "../../service/core/
 import { runIdTagName } from "../../service/core/carried-run.js";
 import { type ObserveContext, observeRun, type RunPatch } from "../../service/core/observe-run.js";
 import { activeRunStatuses, type RunRecord, type RunStatus, terminalRunStatuses } from "../../service/core/run.js";
-import { runIdEnvName } from "../../service/core/trigger-env-names.js";
+import { attemptEnvName, runIdEnvName } from "../../service/core/trigger-env-names.js";
 
 const runId = "0190c3a4-5b6d-7e8f-9a0b-1c2d3e4f5a6b";
 const claimedAt = "2024-05-01T10:00:00.000Z";
@@ -41,6 +41,10 @@ interface Shape {
   groupState?: string;
   target?: WireContainerState;
   restartPolicy?: "Always" | "OnFailure" | "Never";
+  /** how often ACI restarted the target on its own */
+  restartCount?: number;
+  /** the TRIGGER_ATTEMPT the target carries; default none (attempt 1) */
+  attempt?: number;
 }
 
 function group(shape: Shape): WireContainerGroup {
@@ -59,8 +63,12 @@ function group(shape: Shape): WireContainerGroup {
           properties: {
             image: "example/job:1",
             resources: { requests: { cpu: 1, memoryInGB: 1 } },
-            environmentVariables: [{ name: "MODE", value: "batch" }, ...(shape.carries ? [{ name: runIdEnvName, value: shape.carries }] : [])],
-            instanceView: { restartCount: 0, ...(shape.target ? { currentState: shape.target } : {}) },
+            environmentVariables: [
+              { name: "MODE", value: "batch" },
+              ...(shape.carries ? [{ name: runIdEnvName, value: shape.carries }] : []),
+              ...(shape.attempt ? [{ name: attemptEnvName, value: String(shape.attempt) }] : []),
+            ],
+            instanceView: { restartCount: shape.restartCount ?? 0, ...(shape.target ? { currentState: shape.target } : {}) },
           },
         },
       ],
@@ -210,6 +218,21 @@ describe("observeRun", () => {
       finishedAt: now.toISOString(),
       message: lostMessage,
     });
+  });
+
+  it("records ACI's own restart of a run-once target in restartCount, as the same attempt", () => {
+    const run = record({ status: "running", confirmedAt: claimedAt, startedAt: "2024-05-01T10:00:01Z" });
+    const restarted = carrying({ target: running, restartPolicy: "Never", restartCount: 1 });
+    expect(observeRun(run, restarted, context)).toStrictEqual({ restartCount: 1 });
+    expect(observeRun({ ...run, restartCount: 1 }, restarted, context)).toBeUndefined();
+    const ended = observeRun({ ...run, restartCount: 1 }, carrying({ groupState: "Failed", target: crashed, restartPolicy: "Never", restartCount: 1 }), context);
+    expect(ended).toMatchObject({ status: "failed", exitCode: 3 });
+  });
+
+  it("never lets an earlier attempt's container speak for a later attempt", () => {
+    const second = record({ attempt: 2 });
+    expect(observeRun(second, carrying({ target: crashed, groupState: "Failed" }), { ...context, now: new Date(Date.parse(claimedAt) + 1_000) })).toBeUndefined();
+    expect(observeRun(second, carrying({ target: crashed, groupState: "Failed", attempt: 2 }), context)).toMatchObject({ status: "failed" });
   });
 
   it("keeps the first start time of a target its restart policy starts again", () => {

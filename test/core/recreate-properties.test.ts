@@ -7,7 +7,7 @@ import { runIdTagName, targetContainer } from "../../service/core/carried-run.js
 import { recreateBody, type RecreateResult } from "../../service/core/recreate-body.js";
 import type { RunRequest } from "../../service/core/run-request.js";
 import { type AciSecrets, type MissingSecret, missingSecrets } from "../../service/core/secrets.js";
-import { baseEnvName, runIdEnvName } from "../../service/core/trigger-env-names.js";
+import { attemptEnvName, baseEnvName, runIdEnvName } from "../../service/core/trigger-env-names.js";
 import { deploymentArb, readOnlyValuesArb, runIdArb, runRequestArb } from "../helpers/arbitraries.js";
 import { simulateGet } from "../helpers/withhold-secrets.js";
 
@@ -69,6 +69,7 @@ function expectedEnv(definition: WireContainerGroup, index: number, request: Run
   const env = effectiveEnv(definition.properties.containers[index]?.properties.environmentVariables);
   for (const [name, value] of Object.entries(request.env)) env.set(name, value);
   env.set(runIdEnvName, runId);
+  env.set(attemptEnvName, "1");
   return env;
 }
 
@@ -146,7 +147,7 @@ describe("recreateBody over arbitrary groups", () => {
         const baseNames = (definition.properties.containers[index]?.properties.environmentVariables ?? []).map((e) => e.name);
         const added = Object.keys(request.env).filter((n) => !baseNames.includes(n)).sort();
         const names = body.properties.containers[index]?.properties.environmentVariables?.map((e) => e.name);
-        expect(names).toStrictEqual([...baseNames, ...added, runIdEnvName]);
+        expect(names).toStrictEqual([...baseNames, ...added, runIdEnvName, attemptEnvName]);
         expect(names).not.toContain(baseEnvName);
       }),
       runs,

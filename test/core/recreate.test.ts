@@ -92,6 +92,7 @@ describe("recreateBody", () => {
       { name: "ALPHA", value: "2" },
       { name: "ZED", value: "1" },
       { name: "TRIGGER_RUN_ID", value: runId },
+      { name: "TRIGGER_ATTEMPT", value: "1" },
     ]);
   });
 
@@ -133,7 +134,7 @@ describe("recreateBody", () => {
     const group = simulateGet(deployed());
     const base: BaseEnv = { env: [{ name: "ONLY", value: "base" }], command: ["from", "base"] };
     const sent = bodyOf(run({ env: {} }, { group, base })).properties.containers[0]?.properties;
-    expect(sent?.environmentVariables).toStrictEqual([{ name: "ONLY", value: "base" }, { name: "TRIGGER_RUN_ID", value: runId }]);
+    expect(sent?.environmentVariables).toStrictEqual([{ name: "ONLY", value: "base" }, { name: "TRIGGER_RUN_ID", value: runId }, { name: "TRIGGER_ATTEMPT", value: "1" }]);
     expect(sent?.command).toStrictEqual(["from", "base"]);
   });
 
@@ -155,7 +156,7 @@ describe("recreateBody", () => {
 
   it("sets the run env on the named container and leaves the first one as it was", () => {
     const result = run({ env: { A: "1" } }, { targetContainer: "sidecar" });
-    expect(envOf(result, 1)).toStrictEqual([{ name: "A", value: "1" }, { name: "TRIGGER_RUN_ID", value: runId }]);
+    expect(envOf(result, 1)).toStrictEqual([{ name: "A", value: "1" }, { name: "TRIGGER_RUN_ID", value: runId }, { name: "TRIGGER_ATTEMPT", value: "1" }]);
     expect(envOf(result, 0)).toStrictEqual(deployed().properties.containers[0]?.properties.environmentVariables);
   });
 
@@ -228,7 +229,7 @@ describe("recreateBody", () => {
       { name: "TRIGGER_RUN_ID", value: "old" },
       { name: "TRIGGER_BASE", value: JSON.stringify({ env: [{ name: "MODE", value: "batch" }] }) },
     );
-    expect(envOf(run({ env: {} }, { group })).map((e) => e.name)).toStrictEqual(["MODE", "TRIGGER_RUN_ID"]);
+    expect(envOf(run({ env: {} }, { group })).map((e) => e.name)).toStrictEqual(["MODE", "TRIGGER_RUN_ID", "TRIGGER_ATTEMPT"]);
   });
 
   it("replaces a run id the group already had before its first trigger run", () => {

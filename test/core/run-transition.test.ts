@@ -2,9 +2,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { WireContainerGroup, WireContainerState } from "../../service/core/arm-types.js";
 import { runIdTagName } from "../../service/core/carried-run.js";
-import { isTerminal, type RunRecord } from "../../service/core/run.js";
+import { attemptOf, isTerminal, type RunRecord } from "../../service/core/run.js";
 import { allowedMoves, transition, type RunEvent, type TransitionContext } from "../../service/core/run-transition.js";
-import { runIdEnvName } from "../../service/core/trigger-env-names.js";
+import { attemptEnvName, runIdEnvName } from "../../service/core/trigger-env-names.js";
 
 const runId = "0190c3a4-5b6d-7e8f-9a0b-1c2d3e4f5a6b";
 const createdMs = Date.parse("2024-05-01T10:00:00.000Z");
@@ -15,7 +15,13 @@ const accepted: RunEvent = {
   run: { id: runId, env: {}, createdAt: new Date(createdMs).toISOString(), requestHash: "a".repeat(64), seq: 7 },
 };
 
-function group(carries: string | undefined, target: WireContainerState | undefined): WireContainerGroup {
+/** A run with limits: a 30 s timeout, two retries, timeouts retried or not. */
+const acceptedWithLimits = (retryOnTimeout: boolean): RunEvent => ({
+  kind: "accepted",
+  run: { ...(accepted.kind === "accepted" ? accepted.run : ({} as never)), attempt: 1, timeoutSeconds: 30, maxRetries: 2, retryOnTimeout },
+});
+
+function group(carries: string | undefined, target: WireContainerState | undefined, attempt = 1): WireContainerGroup {
   return {
     name: "job-0",
     tags: carries ? { [runIdTagName]: carries } : {},
@@ -30,7 +36,12 @@ function group(carries: string | undefined, target: WireContainerState | undefin
           properties: {
             image: "example/job:1",
             resources: { requests: { cpu: 1, memoryInGB: 1 } },
-            environmentVariables: carries ? [{ name: runIdEnvName, value: carries }] : [],
+            environmentVariables: carries
+              ? [
+                  { name: runIdEnvName, value: carries },
+                  { name: attemptEnvName, value: String(attempt) },
+                ]
+              : [],
             instanceView: { restartCount: 0, ...(target ? { currentState: target } : {}) },
           },
         },
@@ -50,24 +61,26 @@ const states: Array<WireContainerState | undefined> = [
 
 const eventArb: fc.Arbitrary<RunEvent> = fc.oneof(
   fc.constant(accepted),
+  fc.boolean().map(acceptedWithLimits),
   fc.constantFrom("job-0", "job-1").map((name): RunEvent => ({ kind: "dispatched", group: name })),
   fc.constant<RunEvent>({ kind: "put-applied" }),
   fc.constant<RunEvent>({ kind: "put-failed", message: "refused" }),
   fc.constant<RunEvent>({ kind: "start-refused", message: "cannot start" }),
-  fc.record({ carries: fc.constantFrom(runId, "another-run", undefined), target: fc.constantFrom(...states) }).map(
-    ({ carries, target }): RunEvent => ({ kind: "observed", group: group(carries, target) }),
+  fc.record({ carries: fc.constantFrom(runId, "another-run", undefined), target: fc.constantFrom(...states), attempt: fc.integer({ min: 1, max: 3 }) }).map(
+    ({ carries, target, attempt }): RunEvent => ({ kind: "observed", group: group(carries, target, attempt) }),
   ),
   fc.constant<RunEvent>({ kind: "group-missing" }),
   fc.constant<RunEvent>({ kind: "cancel-requested" }),
   fc.constant<RunEvent>({ kind: "stop-confirmed" }),
-  fc.constant<RunEvent>({ kind: "deadline-passed", message: "too long" }),
+  fc.constantFrom<RunEvent>({ kind: "deadline-passed", limit: "timeout" }, { kind: "deadline-passed", limit: "start" }),
+  fc.constant<RunEvent>({ kind: "retry-due" }),
 );
 
 /** Events each at a time after the last (0 to 2 minutes later): deadlines pass in some sequences. */
 const historyArb = fc.array(fc.tuple(eventArb, fc.integer({ min: 0, max: 120_000 })), { maxLength: 25 });
 
 function contextAt(ms: number): TransitionContext {
-  return { now: new Date(createdMs + ms), startDeadlineMs };
+  return { now: new Date(createdMs + ms), startDeadlineMs, startTimeoutMs: 90_000, retryBackoff: { baseMs: 1_000, capMs: 8_000 }, jitter: 0.5 };
 }
 
 describe("the transition function", () => {
@@ -88,8 +101,25 @@ describe("the transition function", () => {
             const ends = next.effects.filter((effect) => effect.kind === "run-ended");
             expect(ends).toHaveLength(isTerminal(next.run.status) && !isTerminal(run.status) ? 1 : 0);
           }
-          // A group is freed only by a run that has ended.
-          if (next.effects.some((effect) => effect.kind === "release-group")) expect(isTerminal(next.run.status)).toBe(true);
+          // A group is freed only by a run that has ended or waits to retry.
+          if (next.effects.some((effect) => effect.kind === "release-group")) expect(isTerminal(next.run.status) || next.run.status === "retrying").toBe(true);
+          // A retry is scheduled exactly when a run moves to retrying, and joins the queue only from there.
+          const scheduled = next.effects.filter((effect) => effect.kind === "schedule-retry");
+          expect(scheduled).toHaveLength(next.run.status === "retrying" && run?.status !== "retrying" ? 1 : 0);
+          if (next.effects.some((effect) => effect.kind === "enqueue")) expect(run?.status).toBe("retrying");
+          // No more attempts than allowed; each earlier one is kept once.
+          expect(attemptOf(next.run)).toBeLessThanOrEqual((next.run.maxRetries ?? 0) + 1);
+          const earlier = next.run.earlierAttempts ?? [];
+          expect(earlier.map((attempt) => attempt.attempt)).toEqual(earlier.map((_, i) => i + 1));
+          // The attempt that failed is kept while its retry waits (and when that wait is canceled).
+          const waitedOn = next.run.status === "retrying" || (next.run.status === "canceled" && run?.status === "retrying");
+          expect(earlier.length).toBe(attemptOf(next.run) - (waitedOn ? 0 : 1));
+          for (const earlier of next.run.earlierAttempts ?? []) expect(["failed", "timed_out"]).toContain(earlier.status);
+          // A run waits to retry holding a group only while that group is being stopped.
+          if (next.run.status === "retrying" && run?.status !== "retrying") {
+            expect(next.run.group !== undefined).toBe(next.effects.some((effect) => effect.kind === "stop-group"));
+          }
+          if (next.effects.some((effect) => effect.kind === "enqueue")) expect(run?.group).toBeUndefined();
           run = next.run;
         }
       }),
@@ -137,5 +167,91 @@ describe("the transition function", () => {
     expect(canceled.effects).toEqual([{ kind: "stop-group", group: "job-0" }, { kind: "run-ended", status: "canceled" }]);
     expect(transition(canceled.run, { kind: "stop-confirmed" }, contextAt(20))!.effects).toEqual([{ kind: "release-group", group: "job-0" }]);
     expect(transition(canceled.run, { kind: "cancel-requested" }, contextAt(30))).toBeUndefined();
+  });
+
+  it("ends a run past its timeoutSeconds as timed_out, naming the limit, and stops its group once", () => {
+    const queued = transition(undefined, acceptedWithLimits(false), contextAt(0))!.run;
+    const starting = transition({ ...queued, maxRetries: 0 }, { kind: "dispatched", group: "job-0" }, contextAt(0))!.run;
+    const running = transition(starting, { kind: "observed", group: group(runId, states[2]) }, contextAt(10_000))!.run;
+    expect(running.status).toBe("running");
+    // 10:00:05 + 30 s
+    expect(transition(running, { kind: "observed", group: group(runId, states[2]) }, contextAt(34_999))).toBeUndefined();
+    const ended = transition(running, { kind: "observed", group: group(runId, states[2]) }, contextAt(35_000))!;
+    expect(ended.run.status).toBe("timed_out");
+    expect(ended.run.message).toContain("timeoutSeconds (30 s)");
+    expect(ended.effects).toEqual([{ kind: "stop-group", group: "job-0" }, { kind: "run-ended", status: "timed_out" }]);
+    expect(transition(ended.run, { kind: "deadline-passed", limit: "timeout" }, contextAt(36_000))).toBeUndefined();
+  });
+
+  it("times out a run that never starts running within the start limit, and retries it", () => {
+    const queued = transition(undefined, acceptedWithLimits(false), contextAt(0))!.run;
+    const starting = transition(queued, { kind: "dispatched", group: "job-0" }, contextAt(0))!.run;
+    const retrying = transition(starting, { kind: "observed", group: group(runId, states[1]) }, contextAt(90_000))!;
+    expect(retrying.run.status).toBe("retrying");
+    expect(retrying.run.earlierAttempts).toMatchObject([{ attempt: 1, status: "timed_out", group: "job-0" }]);
+    expect(retrying.run.earlierAttempts?.[0]?.message).toContain("TRIGGER_START_TIMEOUT_SECONDS (90 s)");
+    expect(retrying.effects).toEqual([
+      { kind: "stop-group", group: "job-0" },
+      { kind: "schedule-retry", seq: 7, retryAt: new Date(createdMs + 90_000 + 750).toISOString() },
+    ]);
+    // The retry waits for the stop: the group is freed once it is confirmed, and only then may the retry queue.
+    expect(transition(retrying.run, { kind: "retry-due" }, contextAt(100_000))).toBeUndefined();
+    const stopped = transition(retrying.run, { kind: "stop-confirmed" }, contextAt(100_000))!;
+    expect(stopped.effects).toEqual([{ kind: "release-group", group: "job-0" }]);
+    expect(stopped.run).toMatchObject({ status: "retrying" });
+    expect(stopped.run.group).toBeUndefined();
+    expect(transition(stopped.run, { kind: "retry-due" }, contextAt(100_000))!.run).toMatchObject({ status: "queued", attempt: 2 });
+  });
+
+  it("retries a failed attempt after its backoff as the next attempt, at the run's own place in the queue", () => {
+    const queued = transition(undefined, acceptedWithLimits(false), contextAt(0))!.run;
+    let run = transition(queued, { kind: "dispatched", group: "job-0" }, contextAt(0))!.run;
+    for (const attempt of [1, 2]) {
+      const failed = transition(run, { kind: "observed", group: group(runId, states[5], attempt) }, contextAt(70_000 * attempt))!;
+      expect(failed.run).toMatchObject({ status: "retrying", attempt });
+      expect(failed.run.earlierAttempts?.[attempt - 1]).toMatchObject({ attempt, status: "failed", exitCode: 2, group: attempt === 1 ? "job-0" : "job-1" });
+      // 1 s then 2 s base, half kept, jitter 0.5
+      const wait = [750, 1_500][attempt - 1]!;
+      expect(failed.run.retryAt).toBe(new Date(createdMs + 70_000 * attempt + wait).toISOString());
+      expect(transition(failed.run, { kind: "retry-due" }, contextAt(70_000 * attempt + wait - 1))).toBeUndefined();
+      const due = transition(failed.run, { kind: "retry-due" }, contextAt(70_000 * attempt + wait))!;
+      expect(due.run).toMatchObject({ status: "queued", attempt: attempt + 1 });
+      expect(due.effects).toEqual([{ kind: "unschedule-retry", seq: 7 }, { kind: "enqueue", seq: 7 }]);
+      run = transition(due.run, { kind: "dispatched", group: "job-1" }, contextAt(70_000 * attempt + wait))!.run;
+      // The group still shows the attempt before: it does not speak for this one.
+      expect(transition(run, { kind: "observed", group: group(runId, states[5], attempt) }, contextAt(70_000 * attempt + wait + 1))).toBeUndefined();
+    }
+    const last = transition(run, { kind: "observed", group: group(runId, states[5], 3) }, contextAt(300_000))!;
+    expect(last.run).toMatchObject({ status: "failed", attempt: 3 });
+    expect(last.effects).toEqual([{ kind: "release-group", group: "job-1" }, { kind: "run-ended", status: "failed" }]);
+  });
+
+  it("retries a timed-out attempt only with retryOnTimeout", () => {
+    for (const retryOnTimeout of [false, true]) {
+      const queued = transition(undefined, acceptedWithLimits(retryOnTimeout), contextAt(0))!.run;
+      const starting = transition(queued, { kind: "dispatched", group: "job-0" }, contextAt(0))!.run;
+      const running = transition(starting, { kind: "observed", group: group(runId, states[2]) }, contextAt(10_000))!.run;
+      const after = transition(running, { kind: "deadline-passed", limit: "timeout" }, contextAt(40_000))!;
+      expect(after.run.status).toBe(retryOnTimeout ? "retrying" : "timed_out");
+      expect(after.effects.filter((effect) => effect.kind === "stop-group")).toHaveLength(1);
+    }
+  });
+
+  it("cancels a run waiting to retry without another attempt", () => {
+    const queued = transition(undefined, acceptedWithLimits(false), contextAt(0))!.run;
+    const starting = transition(queued, { kind: "dispatched", group: "job-0" }, contextAt(0))!.run;
+    const retrying = transition(starting, { kind: "observed", group: group(runId, states[5]) }, contextAt(70_000))!.run;
+    const canceled = transition(retrying, { kind: "cancel-requested" }, contextAt(70_001))!;
+    expect(canceled.run.status).toBe("canceled");
+    expect(canceled.run.retryAt).toBeUndefined();
+    expect(canceled.effects).toEqual([{ kind: "unschedule-retry", seq: 7 }, { kind: "run-ended", status: "canceled" }]);
+    expect(transition(canceled.run, { kind: "retry-due" }, contextAt(200_000))).toBeUndefined();
+  });
+
+  it("never retries a cancel or a lost run", () => {
+    const queued = transition(undefined, acceptedWithLimits(true), contextAt(0))!.run;
+    const starting = transition(queued, { kind: "dispatched", group: "job-0" }, contextAt(0))!.run;
+    expect(transition(starting, { kind: "cancel-requested" }, contextAt(1))!.run.status).toBe("canceled");
+    expect(transition(starting, { kind: "group-missing" }, contextAt(startDeadlineMs))!.run.status).toBe("lost");
   });
 });

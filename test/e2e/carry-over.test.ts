@@ -60,7 +60,7 @@ describe("nothing carries over between runs of the bundle", () => {
     expect(byName.get("TRIGGER_RUN_ID")).toEqual({ name: "TRIGGER_RUN_ID", value: runB });
     expect(byName.has("FOO")).toBe(false);
     // No bookkeeping variable: the job sees its base env, its run's env and its run id only.
-    expect([...byName.keys()]).toEqual(["BASE", "DB_PASSWORD", "BAR", "TRIGGER_RUN_ID"]);
+    expect([...byName.keys()]).toEqual(["BASE", "DB_PASSWORD", "BAR", "TRIGGER_RUN_ID", "TRIGGER_ATTEMPT"]);
     expect(storedEnv()).toEqual(sent);
   });
 

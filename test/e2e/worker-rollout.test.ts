@@ -65,6 +65,7 @@ describe("a rollout of the worker's image and base, as the stack hands them to t
       { name: "LEVEL", value: "debug" },
       { name: "SECOND", value: "1" },
       { name: "TRIGGER_RUN_ID", value: waiting.body.id },
+      { name: "TRIGGER_ATTEMPT", value: "1" },
     ]);
     expect((await after.status(active)).body).toMatchObject({ status: "canceled", image: current });
   });

@@ -12,6 +12,9 @@ export interface ApiBody {
   startedAt?: string;
   finishedAt?: string;
   content?: string;
+  attempt?: number;
+  retryAt?: string;
+  attempts?: Array<{ attempt: number; group?: string; status: string; exitCode?: number; message?: string; dispatchedAt?: string }>;
   checks?: Record<string, string>;
   error?: { code: string; message: string; [detail: string]: unknown };
 }

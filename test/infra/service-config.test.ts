@@ -70,10 +70,16 @@ describe("the service configuration the program deploys", () => {
         runRetentionDays: "30",
         reconcileIntervalMs: "1000",
         logLevel: "warn",
+        defaultTimeoutSeconds: "600",
+        maxTimeoutSeconds: "3600",
+        startTimeoutSeconds: "900",
+        defaultMaxRetries: "3",
+        retryBackoffSeconds: "2.5",
       },
     });
     const config = parseConfig(containerEnvironment(env, secrets));
-    expect(config.limits).toEqual({ maxEnvCount: 7, maxEnvBytes: 2048, maxBodyBytes: 4096, allowedEnvNames: new Set(["INPUT", "OUTPUT"]) });
+    expect(config.limits).toEqual({ maxEnvCount: 7, maxEnvBytes: 2048, maxBodyBytes: 4096, allowedEnvNames: new Set(["INPUT", "OUTPUT"]), maxTimeoutSeconds: 3600 });
+    expect(config.runDefaults).toEqual({ timeoutSeconds: 600, maxRetries: 3, startTimeoutSeconds: 900, retryBackoffSeconds: 2.5 });
     expect(config).toMatchObject({
       armRetryTimeoutMs: 5000,
       armRequestTimeoutMs: 2000,

@@ -72,7 +72,7 @@ describe("argumentProblems", () => {
 
   it("refuses unknown service settings", () => {
     expect(argumentProblems({ ...valid, serviceSettings: { logLevel: "debug", maxRuns: "2" } })).toEqual([
-      `Invalid "serviceSettings": unknown setting "maxRuns" (known: allowedEnvNames, maxEnvCount, maxEnvBytes, maxBodyBytes, armRetryTimeoutMs, armRequestTimeoutMs, maxQueued, runRetentionDays, reconcileIntervalMs, allowCommand, logLevel).`,
+      `Invalid "serviceSettings": unknown setting "maxRuns" (known: allowedEnvNames, maxEnvCount, maxEnvBytes, maxBodyBytes, armRetryTimeoutMs, armRequestTimeoutMs, maxQueued, runRetentionDays, reconcileIntervalMs, allowCommand, logLevel, defaultTimeoutSeconds, maxTimeoutSeconds, startTimeoutSeconds, defaultMaxRetries, retryBackoffSeconds).`,
     ]);
   });
 

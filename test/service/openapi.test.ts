@@ -215,7 +215,7 @@ describe("GET /openapi.json", () => {
 
   it("leaves out command while command overrides are disabled, as they are by default", async () => {
     const { doc } = await documented();
-    expect(Object.keys(doc.components.schemas.RunRequest.properties)).toEqual(["env"]);
+    expect(Object.keys(doc.components.schemas.RunRequest.properties)).toEqual(["env", "timeoutSeconds", "maxRetries", "retryOnTimeout"]);
   });
 
   it("never prints the operator's allow-list of env names to its anonymous readers", async () => {

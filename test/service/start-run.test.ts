@@ -26,9 +26,12 @@ describe("POST /runs", () => {
       createdAt: expect.any(String),
       dispatchedAt: expect.any(String),
       startedBy: "key:key-1",
+      maxRetries: 0,
+      attempt: 1,
+      attempts: [{ attempt: 1, status: "starting", group: groups[0], dispatchedAt: run.dispatchedAt }],
     });
     expect(puts(groups[0]!)).toHaveLength(1);
-    expect(envOf(groups[0]!)).toEqual({ MODE: "batch", DB_PASSWORD: dbPassword, INPUT: "a.csv", TRIGGER_RUN_ID: run.id });
+    expect(envOf(groups[0]!)).toEqual({ MODE: "batch", DB_PASSWORD: dbPassword, INPUT: "a.csv", TRIGGER_RUN_ID: run.id, TRIGGER_ATTEMPT: "1" });
     expect(stored(groups[0]!).tags).toEqual({ "trigger-run-id": run.id });
   });
 
@@ -90,7 +93,7 @@ describe("POST /runs", () => {
     const first = await bodyOf(await postRun(app, { env: { ONLY_FIRST: "1", MODE: "override" } }));
     await eventually(async () => bodyOf(await getWithKey(app, `/runs/${first.id}`)), (run) => run.status === "succeeded");
     const second = await bodyOf(await postRun(app, { env: { ONLY_SECOND: "2" } }));
-    expect(envOf(groups[0]!)).toEqual({ MODE: "batch", DB_PASSWORD: dbPassword, ONLY_SECOND: "2", TRIGGER_RUN_ID: second.id });
+    expect(envOf(groups[0]!)).toEqual({ MODE: "batch", DB_PASSWORD: dbPassword, ONLY_SECOND: "2", TRIGGER_RUN_ID: second.id, TRIGGER_ATTEMPT: "1" });
   });
 
   it("takes an operator's change of the group (a pulumi up) into the next run", async () => {
@@ -104,7 +107,7 @@ describe("POST /runs", () => {
 
     const second = await bodyOf(await postRun(app, { env: { B: "2" } }));
     expect(stored(groups[0]!).properties.containers[0].properties.image).toBe("registry.example/job:2");
-    expect(envOf(groups[0]!)).toEqual({ MODE: "stream", DB_PASSWORD: dbPassword, B: "2", TRIGGER_RUN_ID: second.id });
+    expect(envOf(groups[0]!)).toEqual({ MODE: "stream", DB_PASSWORD: dbPassword, B: "2", TRIGGER_RUN_ID: second.id, TRIGGER_ATTEMPT: "1" });
     expect((await bodyOf(await getWithKey(app, `/runs/${first.id}`))).status).toBe("succeeded");
   });
 });

@@ -8,8 +8,10 @@ export const statusLook: Record<RunStatus, { icon: string; word: string }> = {
   queued: { icon: "◷", word: "queued" },
   starting: { icon: "◌", word: "starting" },
   running: { icon: "▶", word: "running" },
+  retrying: { icon: "↻", word: "retrying" },
   succeeded: { icon: "✓", word: "succeeded" },
   failed: { icon: "✗", word: "failed" },
   canceled: { icon: "⊘", word: "canceled" },
   lost: { icon: "?", word: "lost" },
+  timed_out: { icon: "⌛", word: "timed out" },
 };
