@@ -133,8 +133,9 @@ export function createRunService(deps: RunServiceDeps): RunService {
       try {
         stored = await store.startOnGroup(view, claimed, prepared.lease);
       } catch (error) {
-        if (error instanceof StoreConflict) return "conflict";
-        throw error;
+        if (!(error instanceof StoreConflict)) throw error;
+        deps.telemetry.storeConflict("startOnGroup");
+        return "conflict";
       }
       await sendRun(deps, stored, prepared.body);
       return stored;
@@ -243,8 +244,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
           return { run: runView(queued), replayed: false };
         } catch (error) {
           if (error instanceof IdempotencyKeyTaken) return replay(error.runId, requestHash);
-          if (error instanceof StoreConflict) continue;
-          throw error;
+          if (!(error instanceof StoreConflict)) throw error;
+          deps.telemetry.storeConflict("enqueue");
         }
       }
       throw new ServiceError("InternalError", "The run store kept changing under the start; retry.");
