@@ -61,7 +61,7 @@ export interface BenchResults {
   /** Service CPU per trigger run to its end, per variant: telemetry off, on (OTLP), earlier builds. */
   triggerCpu: {
     plan: unknown;
-    builds: { name: string; commit: string }[];
+    builds: { name: string; commit: string; bundleBytes: number }[];
     variants: Record<string, VariantCpu>;
     onOverOff: number;
     offOverToday?: number;

@@ -164,7 +164,7 @@ async function bench(dir: string, started: Date, fixture: BenchFixture, stopLate
         progress(`${build.name} not built, left out: ${error instanceof Error ? error.message : String(error)}`);
         return undefined;
       });
-      return built && { name: build.name, commit: build.commit, script: built.path };
+      return built && { name: build.name, commit: build.commit, script: built.path, bytes: built.bytes };
     }),
   ).then((builds) => builds.filter((build) => build !== undefined));
   progress(`CPU per trigger, telemetry off and on and ${earlier.length} earlier build(s), ${plan.triggerCpu.rounds} rounds`);
@@ -178,7 +178,7 @@ async function bench(dir: string, started: Date, fixture: BenchFixture, stopLate
   const hasToday = "before-telemetry" in cpuRounds;
   const triggerCpu = {
     plan: plan.triggerCpu,
-    builds: earlier.map(({ name, commit }) => ({ name, commit })),
+    builds: earlier.map(({ name, commit, bytes }) => ({ name, commit, bundleBytes: bytes })),
     variants: triggerCpuFigures(cpuRounds),
     onOverOff: pairedRatio(cpuRounds, "on", "off"),
     ...(hasToday ? { offOverToday: pairedRatio(cpuRounds, "off", "before-telemetry") } : {}),
