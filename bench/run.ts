@@ -33,7 +33,7 @@ import { pairedRatio, triggerCpuFigures } from "./trigger-cpu-figures.js";
 import { measureThroughput } from "./throughput.js";
 
 // `npm run bench`: what users of the trigger pay for, measured against the local emulator.
-// Every count is here so a run is reproducible from its JSON; the whole run takes under a minute.
+// Every count is here so a run is reproducible from its JSON; the whole run takes two to three minutes, most of it CPU per trigger.
 const plan = {
   coldStarts: 7,
   overhead: { warmup: 30, samples: 200 },
@@ -47,7 +47,7 @@ const plan = {
   // One second, not the default five: the window then spans three watch leases in seconds.
   observationReads: { groups: 50, processes: [1, 3], reconcileIntervalMs: 1_000, windowMs: 9_000 },
   page: { warmup: 2, samples: 10 },
-  // Five rounds: one process's figure strays up to a quarter from another's on a loaded machine.
+  // Five rounds: one process's figure strays up to half from another's of the same build on a loaded machine.
   triggerCpu: { rounds: 5, warmup: 20, triggers: 100, settleMs: 1_000, exportDelayMs: 500 },
 };
 
