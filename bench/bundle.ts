@@ -11,10 +11,13 @@ export interface BuiltBundle {
   legalBytes: number;
 }
 
-/** Builds the production bundle with the real build script into `dir`, from scratch. */
-export async function buildBundle(dir: string): Promise<BuiltBundle> {
-  const path = join(dir, "server.mjs");
-  await promisify(execFile)(process.execPath, ["scripts/build.ts", `--outfile=${path}`]);
+/**
+ * Builds the production bundle with the real build script into `dir`, from scratch: that of the
+ * checkout at `source` (this one by default), as `name`.
+ */
+export async function buildBundle(dir: string, source = ".", name = "server.mjs"): Promise<BuiltBundle> {
+  const path = join(dir, name);
+  await promisify(execFile)(process.execPath, ["scripts/build.ts", `--outfile=${path}`], { cwd: source });
   const legal = await stat(`${path}.LEGAL.txt`).catch(() => undefined);
   return { path, bytes: (await stat(path)).size, legalBytes: legal?.size ?? 0 };
 }

@@ -5,6 +5,7 @@ import type { PoolMeasurement, PoolPlan } from "./pool-makespan.js";
 import { previousBuildTriggerMs } from "./previous-build.js";
 import type { Summary } from "./stats.js";
 import { formatTable, num } from "./table.js";
+import type { VariantCpu } from "./trigger-cpu-figures.js";
 import { mebibyte, type TargetCheck } from "./targets.js";
 
 /** Everything `npm run bench` writes to bench/results.json. */
@@ -57,6 +58,17 @@ export interface BenchResults {
   };
   /** ARM GETs of the active groups per second, with each number of replicas. */
   observationReads: { plan: ObservationReadsPlan; replicas: ObservationReads[]; ratio: number };
+  /** Service CPU per trigger run to its end, per variant: telemetry off, on (OTLP), earlier builds. */
+  triggerCpu: {
+    plan: unknown;
+    builds: { name: string; commit: string; bundleBytes: number }[];
+    variants: Record<string, VariantCpu>;
+    onOverOff: number;
+    offOverToday?: number;
+    /** The telemetry merge (off) over the build before it: telemetry's own share of offOverToday. */
+    mergeOverToday?: number;
+    otlpExports: Record<string, number>;
+  };
   coldStart: { healthzMs: Summary; listeningLogMs: Summary; firstRunMs: Summary; nodeFloorMs: Summary; samples: unknown[] };
   memory: MemoryFigures & { nodeFloorIdleRssBytes: number; nodeFloorIdleAnonRssBytes: number; peakRssAfterThroughputBytes: number; peakRssAfterAllBytes: number };
   statusThroughput: {
@@ -127,6 +139,21 @@ function readRows(r: BenchResults): [string, string][] {
   ];
 }
 
+function cpuRows(r: BenchResults): [string, string][] {
+  const cpu = r.triggerCpu;
+  const commit = (name: string) => cpu.builds.find((b) => b.name === name)?.commit.slice(0, 7);
+  return [
+    ...Object.entries(cpu.variants).map(([name, v]): [string, string] => [
+      `CPU per trigger run to its end, ${name}${commit(name) ? ` (${commit(name)})` : ""}, median (min-max)`,
+      `${ms(v.median)} (${num(v.min, 1)}-${num(v.max, 1)}), spread ${num(v.spread * 100, 0)}%`,
+    ]),
+    ["CPU per trigger, on / off, paired", `${num(cpu.onOverOff, 2)} x`],
+    ["CPU per trigger, off / before telemetry, paired", cpu.offOverToday === undefined ? "not measured: no earlier build" : `${num(cpu.offOverToday, 2)} x`],
+    ["CPU per trigger, telemetry merge off / before telemetry, paired", cpu.mergeOverToday === undefined ? "not measured" : `${num(cpu.mergeOverToday, 2)} x`],
+    ["OTLP exports received (path: count)", Object.entries(cpu.otlpExports).map(([p, n]) => `${p}: ${n}`).join(", ")],
+  ];
+}
+
 /** The two tables `npm run bench` prints: every figure, then each target and how far it is. */
 export function renderReport(r: BenchResults): string {
   const o = r.overhead;
@@ -157,6 +184,7 @@ export function renderReport(r: BenchResults): string {
     ["status latency, median / p99", `${ms(r.statusThroughput.latencyMs.median)} / ${ms(r.statusThroughput.latencyMs.p99)}`],
     ["service CPU per status request", ms(r.statusThroughput.serviceCpuMsPerRequest)],
     ...storeRows(r),
+    ...cpuRows(r),
     ["page weight, HTML + script + stylesheet", `${r.page.bytes.total} B (${r.page.bytes.html} + ${r.page.bytes.script} + ${r.page.bytes.stylesheet})`],
     ["page first contentful paint, median (min-max)", r.page.firstRenderMs ? spread(r.page.firstRenderMs) : "not measured: no Chromium"],
     ["page list shown with a key, median (min-max)", r.page.listShownMs ? spread(r.page.listShownMs) : "not measured: no Chromium"],

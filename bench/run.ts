@@ -11,6 +11,7 @@ import { spawnBundle } from "./bundle-process.js";
 import { measureColdStarts } from "./cold-start.js";
 import { measureDispatchReads } from "./dispatch-reads.js";
 import { drainRuns } from "./drain.js";
+import { startOtlpSink } from "./otlp-sink.js";
 import { apiKey, bareGroupName, benchPartition, clientId, definition, resourceGroup, serviceGroupName, startBenchFixture, subscriptionId, type BenchFixture } from "./fixture.js";
 import { measureHistoryPages } from "./history-page.js";
 import { measureMemory } from "./memory.js";
@@ -20,15 +21,19 @@ import { measureOverhead } from "./overhead.js";
 import { measurePage } from "./page-render.js";
 import { measurePoolMakespan } from "./pool-makespan.js";
 import { previousBuildTriggerMs } from "./previous-build.js";
+import { buildBundleAt, earlierBuilds } from "./previous-bundle.js";
 import { procMemory } from "./proc-stats.js";
 import { measureProxyHop } from "./proxy-hop.js";
 import { renderReport, type BenchResults } from "./report.js";
 import { median, rounded, summarize } from "./stats.js";
 import { checkTargets } from "./targets.js";
+import { telemetryVariants } from "./telemetry-variants.js";
+import { measureTriggerCpu } from "./trigger-cpu.js";
+import { pairedRatio, triggerCpuFigures } from "./trigger-cpu-figures.js";
 import { measureThroughput } from "./throughput.js";
 
 // `npm run bench`: what users of the trigger pay for, measured against the local emulator.
-// Every count is here so a run is reproducible from its JSON; the whole run takes under a minute.
+// Every count is here so a run is reproducible from its JSON; the whole run takes two to three minutes, most of it CPU per trigger.
 const plan = {
   coldStarts: 7,
   overhead: { warmup: 30, samples: 200 },
@@ -42,6 +47,8 @@ const plan = {
   // One second, not the default five: the window then spans three watch leases in seconds.
   observationReads: { groups: 50, processes: [1, 3], reconcileIntervalMs: 1_000, windowMs: 9_000 },
   page: { warmup: 2, samples: 10 },
+  // Five rounds: one process's figure strays up to half from another's of the same build on a loaded machine.
+  triggerCpu: { rounds: 5, warmup: 20, triggers: 100, settleMs: 1_000, exportDelayMs: 500 },
 };
 
 const overheadPartition = "bench-overhead";
@@ -150,6 +157,35 @@ async function bench(dir: string, started: Date, fixture: BenchFixture, stopLate
     plan: plan.observationReads,
   });
 
+  const earlier = await Promise.all(
+    earlierBuilds.map(async (build) => {
+      progress(`building ${build.name} (${build.commit.slice(0, 7)})`);
+      const built = await buildBundleAt(build.commit, dir).catch((error: unknown) => {
+        progress(`${build.name} not built, left out: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      });
+      return built && { name: build.name, commit: build.commit, script: built.path, bytes: built.bytes };
+    }),
+  ).then((builds) => builds.filter((build) => build !== undefined));
+  progress(`CPU per trigger, telemetry off and on and ${earlier.length} earlier build(s), ${plan.triggerCpu.rounds} rounds`);
+  const sink = await startOtlpSink();
+  stopLater(sink.close);
+  const { exportDelayMs, ...cpuPlan } = plan.triggerCpu;
+  const cpuRounds = await measureTriggerCpu(
+    telemetryVariants({ script: bundle.path, earlier, serviceEnv: fixture.serviceEnv, storageEnv: fixture.directStorageEnv, otlpUrl: sink.url, exportDelayMs }),
+    cpuPlan,
+  );
+  const hasToday = "before-telemetry" in cpuRounds;
+  const triggerCpu = {
+    plan: plan.triggerCpu,
+    builds: earlier.map(({ name, commit, bytes }) => ({ name, commit, bundleBytes: bytes })),
+    variants: triggerCpuFigures(cpuRounds),
+    onOverOff: pairedRatio(cpuRounds, "on", "off"),
+    ...(hasToday ? { offOverToday: pairedRatio(cpuRounds, "off", "before-telemetry") } : {}),
+    ...(hasToday && "telemetry-merge" in cpuRounds ? { mergeOverToday: pairedRatio(cpuRounds, "telemetry-merge", "before-telemetry") } : {}),
+    otlpExports: sink.requests(),
+  };
+
   const serviceMs = summarize(overhead.service);
   const bareSdkMs = summarize(overhead.bare);
   const bareSdkOutOfProcessMs = summarize(overhead.bareOutOfProcess);
@@ -223,6 +259,7 @@ async function bench(dir: string, started: Date, fixture: BenchFixture, stopLate
     pool: { ...poolFigures, plan: plan.pool, dispatchLatencyMs: summarize(dispatchLatenciesMs) },
     dispatchReads: { plan: plan.dispatchReads, perDispatch, entitiesRatio: dispatchEntitiesRatio },
     observationReads: { plan: plan.observationReads, replicas: observation, ratio: observationReadsRatio },
+    triggerCpu,
     coldStart,
     memory: { ...memory, nodeFloorIdleRssBytes: floor.idle.rssBytes, nodeFloorIdleAnonRssBytes: floor.idle.anonRssBytes, peakRssAfterThroughputBytes, peakRssAfterAllBytes },
     statusThroughput: {
@@ -248,6 +285,7 @@ async function bench(dir: string, started: Date, fixture: BenchFixture, stopLate
       poolMakespanRatio: pool.ratio,
       dispatchEntitiesRatio,
       observationReadsRatio,
+      ...(triggerCpu.offOverToday === undefined ? {} : { telemetryOffCpuOverToday: triggerCpu.offOverToday }),
     }),
   });
 }
