@@ -3,7 +3,7 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest, type RequestOptions } from "node:https";
 import { isIP, type LookupFunction } from "node:net";
 import { Webhook } from "standardwebhooks";
-import { addressRefused } from "../core/webhook-address.js";
+import { addressRefused } from "./webhook-address.js";
 
 /** One delivery: the event's id (`webhook-id`, the same on every attempt) and its body, stored once. */
 export interface WebhookDelivery {

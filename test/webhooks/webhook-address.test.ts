@@ -1,6 +1,6 @@
 import type { LookupFunction } from "node:net";
 import { describe, expect, it } from "vitest";
-import { isInternalAddress, urlRefusal } from "../../service/core/webhook-address.js";
+import { isInternalAddress, urlRefusal } from "../../service/webhooks/webhook-address.js";
 import { guardedLookup } from "../../service/webhooks/send-webhook.js";
 
 /** A resolver stub that answers `address` for every name, as a rebinding DNS might. */
