@@ -15,6 +15,7 @@ import { createReadiness } from "./runs/readiness.js";
 import { queueState } from "./runs/queue-state.js";
 import { createReconciler } from "./runs/reconcile.js";
 import { startReconcileLoop } from "./runs/reconcile-loop.js";
+import { createRunDeliveries } from "./runs/run-deliveries.js";
 import { createRunService } from "./runs/run-service.js";
 import { createOutboxDrain, webhookBackoff } from "./webhooks/deliver-outbox.js";
 import { connectStorage } from "./store/storage-clients.js";
@@ -143,7 +144,8 @@ export async function startServer(env: Record<string, string | undefined>, optio
     { intervalMs: config.reconcileIntervalMs, logger },
   );
   const readiness = createReadiness({ store, arm, groups: config.containerGroups, config });
-  const app = createApp({ runs, config, logger, readiness, telemetry, ...(options.allowAnonymous ? { allowAnonymous: true } : {}) });
+  const deliveries = createRunDeliveries({ store, now });
+  const app = createApp({ runs, deliveries, config, logger, readiness, telemetry, ...(options.allowAnonymous ? { allowAnonymous: true } : {}) });
 
   const listen = listenAddress(config, options);
   const server = serve({ fetch: app.fetch, port: config.port, ...(listen.address ? { hostname: listen.address } : {}) });

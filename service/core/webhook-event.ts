@@ -1,3 +1,4 @@
+import * as z from "zod";
 import { runView, type RunRecord, type RunStatus, type RunView } from "./run.js";
 
 /** The events a run's life sends, as Standard Webhooks `type`s; listed once here. */
@@ -32,3 +33,15 @@ export function webhookEventOf(before: RunRecord, after: RunRecord, now: Date): 
   const type = eventOfStatus[after.status];
   return type === undefined ? undefined : { type, timestamp: now.toISOString(), data: runView(after) };
 }
+
+/** A webhook event of a run as `GET /runs/{id}/deliveries` shows it: its attempts, never a secret. */
+export const deliveryViewSchema = z.object({
+  id: z.string().describe("The event's `webhook-id`: the same on every attempt and redelivery."),
+  type: z.enum(webhookEventTypes),
+  createdAt: z.iso.datetime(),
+  state: z.enum(["pending", "delivered", "given-up"]),
+  nextAttemptAt: z.iso.datetime().optional(),
+  attempts: z.array(z.object({ at: z.iso.datetime(), status: z.int().optional(), error: z.string().optional() })),
+});
+
+export type DeliveryView = z.infer<typeof deliveryViewSchema>;

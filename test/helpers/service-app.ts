@@ -8,6 +8,7 @@ import { createGroupReads } from "../../service/runs/group-reads.js";
 import { createReadiness, type Readiness } from "../../service/runs/readiness.js";
 import { createReconciler, type ReconcileResult } from "../../service/runs/reconcile.js";
 import { createRunService, type RunService } from "../../service/runs/run-service.js";
+import { createRunDeliveries } from "../../service/runs/run-deliveries.js";
 import type { RunStore } from "../../service/store/run-store.js";
 import type { Emulator } from "../../emulator/index.js";
 import { testArmPort, testRetryOptions } from "./arm-port.js";
@@ -117,7 +118,8 @@ export async function buildApp(emulator: Emulator, options: BuildOptions = {}): 
   const runs = createRunService({ ...dispatch, maxQueued: options.maxQueued ?? 100, statusFromWatch: options.statusFromWatch ?? false });
   const reconcile = createReconciler({ ...dispatch, runs, replica: randomUUID(), observeLeaseMs: options.observeLeaseMs ?? 60_000 });
   const readiness = createReadiness({ store, arm, groups, config, cacheMs: 0, armWaitMs: 60_000 });
-  const app = createApp({ runs: options.wrapRuns ? options.wrapRuns(runs) : runs, config, logger, readiness, ...options.app });
+  const deliveries = createRunDeliveries({ store, now: dispatch.now });
+  const app = createApp({ runs: options.wrapRuns ? options.wrapRuns(runs) : runs, deliveries, config, logger, readiness, ...options.app });
   const lines = () => raw.map((line) => JSON.parse(line) as Record<string, unknown>);
   return { app, runs, store, groups, reconcile, readiness, raw, lines };
 }

@@ -7,6 +7,7 @@ import { createLogger } from "../../service/logger.js";
 import { applyTransition, type WriterDeps } from "../../service/runs/apply-transition.js";
 import type { RunStore } from "../../service/store/run-store.js";
 import { noTelemetry } from "../../service/telemetry/telemetry.js";
+import { createRunDeliveries } from "../../service/runs/run-deliveries.js";
 import { createOutboxDrain, type OutboxDeps } from "../../service/webhooks/deliver-outbox.js";
 import { testTls } from "../helpers/emulator.js";
 import { testStore } from "../helpers/store.js";
@@ -143,5 +144,23 @@ describe("webhook deliveries from the outbox", () => {
     expect(hook.received).toHaveLength(0);
     const [row] = await store.deliveries(runId);
     expect(row).toMatchObject({ state: "given-up", attempts: [{ error: expect.stringMatching(/internal address/) }] });
+  });
+
+  it("lists a run's events with their attempts, and an operator's redelivery sends the same id and body again", async () => {
+    const store = await testStore(undefined, ["g-1"]);
+    const hook = await receiver([500]);
+    const runId = await canceledRun(store, hook.url);
+    const drain = createOutboxDrain(drainOf(store, hook.url));
+    await drainUntilSettled(store, [runId], [drain]);
+    const deliveries = createRunDeliveries({ store, now: () => new Date() });
+    const [event] = await deliveries.list(runId);
+    expect(event).toMatchObject({ type: "run.canceled", state: "delivered", attempts: [{ status: 500 }, { status: 200 }] });
+    expect(JSON.stringify(event)).not.toContain("whsec_");
+
+    expect(await deliveries.redeliver(runId, event!.id)).toMatchObject({ id: event!.id, state: "pending" });
+    await drainUntilSettled(store, [runId], [drain]);
+    expect(hook.received).toHaveLength(3);
+    expect(new Set(hook.received.map((delivery) => `${delivery.id} ${delivery.body}`)).size).toBe(1);
+    await expect(deliveries.redeliver(runId, "msg_unknown")).rejects.toMatchObject({ code: "DeliveryNotFound" });
   });
 });
