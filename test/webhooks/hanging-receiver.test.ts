@@ -14,6 +14,8 @@ let server: Server | undefined;
 
 afterAll(async () => {
   for (const release of hanging) release();
+  // A retry of the released delivery may already hang on a new connection.
+  server?.closeAllConnections();
   await new Promise((resolve) => server?.close(resolve));
 });
 
@@ -46,9 +48,9 @@ describe("a receiver that never answers", () => {
     });
     const { runs, reconcile } = await buildApp(arm.emulator, { groups, store, webhook: { url }, outbox });
 
-    const first = await runs.start({ env: {} });
-    const second = await runs.start({ env: {} });
-    const third = await runs.start({ env: {} });
+    const first = await runs.start({ env: { EMULATOR_RUN_MS: "600000" } });
+    const second = await runs.start({ env: { EMULATOR_RUN_MS: "600000" } });
+    const third = await runs.start({ env: { EMULATOR_RUN_MS: "600000" } });
     expect([second.run.status, third.run.status]).toEqual(["queued", "queued"]);
     await runs.cancel(first.run.id);
     // The pass dispatches the second run and starts the drain, whose run.canceled now hangs at the receiver.
