@@ -68,7 +68,7 @@ export interface WebhookConfig {
   events?: ReadonlySet<WebhookEventType>;
   retryHours: number;
   timeoutMs: number;
-  /** origins a per-run `webhookUrl` may name, and which may be plain http or internal addresses */
+  /** origins whose URLs may be plain http or resolve to internal addresses */
   allowedOrigins: ReadonlySet<string>;
 }
 

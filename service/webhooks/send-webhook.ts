@@ -1,9 +1,9 @@
 import { lookup } from "node:dns";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest, type RequestOptions } from "node:https";
-import { isIP, type LookupFunction } from "node:net";
+import type { LookupFunction } from "node:net";
 import { Webhook } from "standardwebhooks";
-import { addressRefused } from "./webhook-address.js";
+import { addressRefused, urlRefusal } from "./webhook-address.js";
 
 /** One delivery: the event's id (`webhook-id`, the same on every attempt) and its body, stored once. */
 export interface WebhookDelivery {
@@ -66,9 +66,9 @@ export function sendWebhook(delivery: WebhookDelivery, options: SendOptions): Pr
     lookup: guardedLookup(url, options.listedOrigins, options.resolve),
     timeout: options.timeoutMs,
   };
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  // An IP literal is connected to without a lookup: it is checked here instead.
-  if (isIP(host) !== 0 && addressRefused(url, host, options.listedOrigins)) return Promise.resolve({ error: "the webhook URL names an internal address" });
+  // An IP literal is connected to without a lookup: it is checked here, with the scheme.
+  const refusal = urlRefusal(url, options.listedOrigins);
+  if (refusal !== undefined) return Promise.resolve({ error: refusal === "not-https" ? "the webhook URL is not https" : "the webhook URL names an internal address" });
   const send = url.protocol === "https:" ? httpsRequest : httpRequest;
   return new Promise((resolve) => {
     const timer = setTimeout(() => request.destroy(new Error("timed out")), options.timeoutMs);

@@ -40,9 +40,9 @@ export type UrlRefusal = "not-listed" | "not-https" | "internal-address";
 
 /**
  * The one rule of where a webhook may go: a listed origin goes anywhere it resolves; any other
- * must be https (and, for a per-run URL, listed at all: checked at `POST /runs`), and is checked
- * again on each address it resolved to at send time, so a name that rebinds to an internal
- * address is refused on the address actually connected to.
+ * must be https, and is checked again on each address it resolved to at send time (see
+ * `addressRefused`), so a name that rebinds to an internal address is refused on the address
+ * actually connected to.
  */
 export function urlRefusal(url: URL, listedOrigins: ReadonlySet<string>): UrlRefusal | undefined {
   if (listedOrigins.has(url.origin)) return undefined;

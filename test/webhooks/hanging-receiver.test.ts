@@ -9,20 +9,20 @@ import { buildApp, seedGroups } from "../helpers/service-app.js";
 import { testStore } from "../helpers/store.js";
 
 const arm = useArmEmulator();
-const hanging: Array<() => void> = [];
+/** Deliveries the receiver took and never answered. */
+let hanging = 0;
 let server: Server | undefined;
 
-afterAll(async () => {
-  for (const release of hanging) release();
-  // A retry of the released delivery may already hang on a new connection.
+afterAll(() => {
+  // Not awaited: a delivery still in its TLS handshake would hold the close until its timeout.
+  server?.close();
   server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
 });
 
 /** A receiver that takes every delivery and never answers it (until the test ends). */
 async function hangingReceiver(): Promise<string> {
-  server = createServer({ cert: testTls().cert, key: testTls().key }, (_request, response) => {
-    hanging.push(() => response.destroy());
+  server = createServer({ cert: testTls().cert, key: testTls().key }, () => {
+    hanging += 1;
   });
   await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
   return `https://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
@@ -55,7 +55,7 @@ describe("a receiver that never answers", () => {
     await runs.cancel(first.run.id);
     // The pass dispatches the second run and starts the drain, whose run.canceled now hangs at the receiver.
     expect((await reconcile()).dispatched).toBe(1);
-    await eventually(async () => hanging.length, (count) => count >= 1);
+    await eventually(async () => hanging, (count) => count >= 1);
 
     // With that delivery still unanswered, the next pass dispatches the third run.
     await runs.cancel(second.run.id);
