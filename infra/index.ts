@@ -7,6 +7,7 @@ import type { TunableServiceSetting } from "./validate.js";
 const config = new pulumi.Config();
 const serviceImage = config.get("serviceImage");
 
+const webhookUrl = config.get("webhookUrl");
 const trigger = new AciHttpTrigger("trigger", {
   resourceGroupName: config.get("resourceGroupName"),
   location: config.get("location"),
@@ -26,6 +27,7 @@ const trigger = new AciHttpTrigger("trigger", {
   serviceSettings: config.getObject<Partial<Record<TunableServiceSetting, string>>>("serviceSettings"),
   logRetentionInDays: config.getNumber("logRetentionInDays"),
   entra: config.getObject<EntraCallers>("entra"),
+  ...(webhookUrl !== undefined ? { webhook: { url: webhookUrl, secret: config.requireSecret("webhookSecret") } } : {}),
   tags: config.getObject<Record<string, string>>("tags"),
 });
 

@@ -23,6 +23,8 @@ export interface ArgumentValues {
     /** comma-separated client ids */
     allowedClients?: pulumi.Input<string>;
   };
+  /** Where run events go, and the secret they are signed with (a Container App secret). */
+  webhook?: { url: pulumi.Input<string>; secret: pulumi.Input<string> };
 }
 
 /** The service's configuration as the component knows it; every name comes from `configNames`. */
@@ -93,6 +95,7 @@ export function argumentValues(args: AciHttpTriggerArgs, containerName: string):
           },
         }
       : {}),
+    ...(args.webhook ? { webhook: { url: args.webhook.url, secret: pulumi.secret(args.webhook.secret) } } : {}),
   };
 }
 
@@ -127,6 +130,8 @@ export function argumentEntries(values: ArgumentValues): [ConfigName, pulumi.Inp
     [configNames.entraAudience, values.entra?.audience],
     [configNames.entraRequiredRole, values.entra?.requiredRole],
     [configNames.entraAllowedClients, values.entra?.allowedClients],
+    [configNames.webhookUrl, values.webhook?.url],
+    [configNames.webhookSecret, values.webhook?.secret],
     ...tunableServiceSettings.map((setting): [ConfigName, pulumi.Input<string> | undefined] => [configNames[setting], values.settings?.[setting]]),
   ];
 }

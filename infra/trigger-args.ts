@@ -54,6 +54,12 @@ export interface AciHttpTriggerArgs {
    * `requiredRole` in its `roles` and come from one of `allowedClients` when they are given.
    */
   readonly entra?: EntraCallers;
+  /**
+   * Signed completion webhooks (Standard Webhooks): run events go to `url`, signed with `secret`
+   * (`whsec_` and the base64 of at least 24 bytes), which the stack keeps as a Pulumi secret and
+   * passes as a Container App secret.
+   */
+  readonly webhook?: { url: pulumi.Input<string>; secret: pulumi.Input<string> };
   /** Days the Log Analytics workspace keeps the worker's and the service's logs; 30 by default. */
   readonly logRetentionInDays?: number;
   /** The stack's own tags, put on every resource it creates. */

@@ -51,12 +51,18 @@ export const configNames = {
   startTimeoutSeconds: "TRIGGER_START_TIMEOUT_SECONDS",
   defaultMaxRetries: "TRIGGER_DEFAULT_MAX_RETRIES",
   retryBackoffSeconds: "TRIGGER_RETRY_BACKOFF_SECONDS",
+  webhookUrl: "TRIGGER_WEBHOOK_URL",
+  webhookSecret: "TRIGGER_WEBHOOK_SECRET",
+  webhookEvents: "TRIGGER_WEBHOOK_EVENTS",
+  webhookRetryHours: "TRIGGER_WEBHOOK_RETRY_HOURS",
+  webhookTimeoutMs: "TRIGGER_WEBHOOK_TIMEOUT_MS",
+  webhookAllowedOrigins: "TRIGGER_WEBHOOK_ALLOWED_ORIGINS",
 } as const;
 
 export type ConfigName = (typeof configNames)[keyof typeof configNames];
 
 /** Config values that carry secrets: the Pulumi program must pass them as Container App secrets. */
-export const secretConfigNames: readonly ConfigName[] = [configNames.apiKeys, configNames.secrets, configNames.storageConnectionString, configNames.appInsightsConnectionString];
+export const secretConfigNames: readonly ConfigName[] = [configNames.apiKeys, configNames.secrets, configNames.storageConnectionString, configNames.appInsightsConnectionString, configNames.webhookSecret];
 
 /**
  * The storage the service keeps its state in, inside the account named by TRIGGER_STORAGE_ACCOUNT

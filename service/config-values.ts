@@ -44,6 +44,23 @@ export function list() {
 }
 
 /**
+ * Standard Webhooks signing secrets: `whsec_` and the base64 of at least 24 bytes, up to two
+ * (space- or comma-separated) while one is rotated out; every delivery is signed with each.
+ */
+export function webhookSecrets() {
+  const message = "must be one or two secrets, each whsec_ followed by the base64 of at least 24 bytes";
+  return z
+    .string()
+    .transform((raw) => raw.split(/[\s,]+/).filter((item) => item !== ""))
+    .refine((secrets) => secrets.length >= 1 && secrets.length <= 2 && secrets.every(isWebhookSecret), message);
+}
+
+function isWebhookSecret(secret: string): boolean {
+  const encoded = secret.startsWith("whsec_") ? secret.slice("whsec_".length) : "";
+  return /^[A-Za-z0-9+/]+={0,2}$/.test(encoded) && encoded.length % 4 === 0 && Buffer.from(encoded, "base64").length >= 24;
+}
+
+/**
  * JSON checked against `schema`. A problem names its path inside the document; JSON.parse's own
  * message quotes the input, so it never reaches one.
  */

@@ -3,10 +3,11 @@ import * as z from "zod";
 import { envNamePattern } from "../aci/env-name.js";
 import { aciNamePattern } from "../aci/resource-name.js";
 import { configNames } from "./config-names.js";
-import { flag, httpsUrl, integer, json, list, seconds, variable } from "./config-values.js";
+import { flag, httpsUrl, integer, json, list, seconds, variable, webhookSecrets } from "./config-values.js";
 import { isImageReference } from "./core/image-reference.js";
 import { maxEnvBytesCap, maxTimeoutSeconds } from "./core/limits.js";
 import { maxRetriesCap } from "./core/retry-backoff.js";
+import { webhookEventTypes } from "./core/webhook-event.js";
 import { reservedEnvNames } from "./core/run-request.js";
 import { aciSecretsSchema } from "./core/secrets.js";
 import { wantedBaseSchema } from "./core/wanted-base.js";
@@ -120,6 +121,20 @@ export const configVariables = z.object({
   [n.defaultMaxRetries]: variable(integer(0, maxRetriesCap).default(0)),
   // Fractions, so tests (and impatient deployments) can retry within a second.
   [n.retryBackoffSeconds]: variable(seconds(0.01, 3_600).default(10)),
+  [n.webhookUrl]: variable(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional()),
+  [n.webhookSecret]: variable(webhookSecrets().optional()),
+  [n.webhookEvents]: variable(
+    list()
+      .refine((types) => types.every((type) => (webhookEventTypes as readonly string[]).includes(type)), `must be comma-separated event types (${webhookEventTypes.join(", ")})`)
+      .optional(),
+  ),
+  [n.webhookRetryHours]: variable(seconds(0.001, 168).default(24)),
+  [n.webhookTimeoutMs]: variable(integer(1, 600_000).default(10_000)),
+  [n.webhookAllowedOrigins]: variable(
+    list()
+      .refine((origins) => origins.every((origin) => URL.canParse(origin) && new URL(origin).origin === origin), "must be comma-separated origins (scheme://host[:port], no path)")
+      .default([]),
+  ),
 });
 
 export type ConfigVariables = z.output<typeof configVariables>;

@@ -6,6 +6,7 @@ import type { RunDefaults } from "./core/run-defaults.js";
 import type { RunRequestLimits } from "./core/run-request.js";
 import type { AciSecrets } from "./core/secrets.js";
 import type { WantedBase } from "./core/wanted-base.js";
+import type { WebhookEventType } from "./core/webhook-event.js";
 import { type AuthConfig, authConfig, authProblems, entraProblems } from "./http/auth-config.js";
 
 export { ConfigError } from "./config-error.js";
@@ -55,6 +56,20 @@ export interface Config {
   /** what a run gets when its request does not say, and the start's limit */
   runDefaults: RunDefaults;
   telemetry: TelemetryConfig;
+  webhook: WebhookConfig;
+}
+
+/** Where and how run events are delivered (Standard Webhooks); no URL and no per-run URL: none. */
+export interface WebhookConfig {
+  url?: string;
+  /** signing secrets, each `whsec_…`; two during a rotation */
+  secrets: string[];
+  /** the event types sent; all when unset */
+  events?: ReadonlySet<WebhookEventType>;
+  retryHours: number;
+  timeoutMs: number;
+  /** origins whose URLs may be plain http or resolve to internal addresses */
+  allowedOrigins: ReadonlySet<string>;
 }
 
 /** Where traces, metrics and logs go; all off unless a destination or the metrics route is set. */
@@ -84,6 +99,14 @@ function containerGroupsOf(vars: ConfigVariables): string[] {
 }
 
 const configRules: readonly ConfigRule[] = [
+  {
+    // An unsigned event could be forged by anyone who finds the receiver.
+    reads: [n.webhookUrl, n.webhookSecret, n.webhookAllowedOrigins],
+    problems: (vars) =>
+      (vars[n.webhookUrl] !== undefined || vars[n.webhookAllowedOrigins].length > 0) && vars[n.webhookSecret] === undefined
+        ? [{ variable: n.webhookSecret, problem: `is required when ${n.webhookUrl} or ${n.webhookAllowedOrigins} is set` }]
+        : [],
+  },
   {
     reads: [n.containerGroup, n.containerGroups],
     problems: (vars) => {
@@ -155,6 +178,20 @@ function telemetryConfig(vars: ConfigVariables): TelemetryConfig {
   };
 }
 
+function webhookConfig(vars: ConfigVariables): WebhookConfig {
+  const url = vars[n.webhookUrl];
+  const events = vars[n.webhookEvents];
+  return {
+    ...(url !== undefined ? { url } : {}),
+    secrets: vars[n.webhookSecret] ?? [],
+    ...(events !== undefined ? { events: new Set(events as WebhookEventType[]) } : {}),
+    retryHours: vars[n.webhookRetryHours],
+    timeoutMs: vars[n.webhookTimeoutMs],
+    // The operator's own URL is as trusted as a listed origin: it may be http or internal.
+    allowedOrigins: new Set([...vars[n.webhookAllowedOrigins], ...(url !== undefined ? [new URL(url).origin] : [])]),
+  };
+}
+
 function toConfig(vars: ConfigVariables): Config {
   const armRetryTimeoutMs = vars[n.armRetryTimeoutMs];
   const connectionString = vars[n.storageConnectionString];
@@ -198,6 +235,7 @@ function toConfig(vars: ConfigVariables): Config {
     reconcileIntervalMs: vars[n.reconcileIntervalMs],
     logLevel: vars[n.logLevel],
     telemetry: telemetryConfig(vars),
+    webhook: webhookConfig(vars),
     runDefaults: {
       ...(vars[n.defaultTimeoutSeconds] !== undefined ? { timeoutSeconds: vars[n.defaultTimeoutSeconds] } : {}),
       maxRetries: vars[n.defaultMaxRetries],

@@ -15,7 +15,9 @@ import { createReadiness } from "./runs/readiness.js";
 import { queueState } from "./runs/queue-state.js";
 import { createReconciler } from "./runs/reconcile.js";
 import { startReconcileLoop } from "./runs/reconcile-loop.js";
+import { createRunDeliveries } from "./runs/run-deliveries.js";
 import { createRunService } from "./runs/run-service.js";
+import { createOutboxDrain, webhookBackoff } from "./webhooks/deliver-outbox.js";
 import { connectStorage } from "./store/storage-clients.js";
 import { startTelemetry } from "./telemetry/start-telemetry.js";
 
@@ -105,6 +107,7 @@ export async function startServer(env: Record<string, string | undefined>, optio
     logger,
     telemetry,
     runDefaults: config.runDefaults,
+    ...(config.webhook.url !== undefined ? { webhook: { url: config.webhook.url, ...(config.webhook.events ? { events: config.webhook.events } : {}) } } : {}),
   };
   // Status reads are served from the observing replica's records: polling callers cost no ARM reads.
   const runs = createRunService({ ...dispatch, maxQueued: config.maxQueued, statusFromWatch: true, onWork: () => loop?.kick() });
@@ -114,6 +117,18 @@ export async function startServer(env: Record<string, string | undefined>, optio
     replica: randomUUID(),
     // Three intervals: a replica that stops observing hands its groups over within that.
     observeLeaseMs: 3 * config.reconcileIntervalMs,
+    outbox: createOutboxDrain({
+      store,
+      logger,
+      telemetry,
+      now,
+      secrets: config.webhook.secrets,
+      timeoutMs: config.webhook.timeoutMs,
+      listedOrigins: config.webhook.allowedOrigins,
+      retryHours: config.webhook.retryHours,
+      backoff: webhookBackoff,
+      concurrency: 16,
+    }),
     setAwake: (awake) => setAwake(awake).catch((error: unknown) => logger.warn("wake queue update failed", { err: error })),
   });
   let prunedAt = 0;
@@ -129,7 +144,8 @@ export async function startServer(env: Record<string, string | undefined>, optio
     { intervalMs: config.reconcileIntervalMs, logger },
   );
   const readiness = createReadiness({ store, arm, groups: config.containerGroups, config });
-  const app = createApp({ runs, config, logger, readiness, telemetry, ...(options.allowAnonymous ? { allowAnonymous: true } : {}) });
+  const deliveries = createRunDeliveries({ store, now });
+  const app = createApp({ runs, deliveries, config, logger, readiness, telemetry, ...(options.allowAnonymous ? { allowAnonymous: true } : {}) });
 
   const listen = listenAddress(config, options);
   const server = serve({ fetch: app.fetch, port: config.port, ...(listen.address ? { hostname: listen.address } : {}) });

@@ -12,6 +12,7 @@ export type ErrorCode =
   | "MethodNotAllowed"
   | "RunInProgress"
   | "RunNotActive"
+  | "DeliveryNotFound"
   | "QueueFull"
   | "LogsUnavailable"
   | "PayloadTooLarge"

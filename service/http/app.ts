@@ -16,9 +16,11 @@ import type { Readiness } from "../runs/readiness.js";
 import { healthRoutes } from "./routes/health.js";
 import { pageRoutes } from "./page/page-routes.js";
 import { metricsRoutes } from "./routes/metrics.js";
+import { deliveryRoutes } from "./routes/deliveries.js";
 import { runRoutes } from "./routes/runs.js";
 import { requestSpan } from "./request-span.js";
 import type { Telemetry } from "../telemetry/telemetry.js";
+import type { RunDeliveries } from "../runs/run-deliveries.js";
 import type { RunService } from "../runs/run-service.js";
 
 export interface AppDeps {
@@ -33,6 +35,8 @@ export interface AppDeps {
   allowAnonymous?: boolean;
   /** The clock of the rate limits; default the wall clock. */
   now?: () => Date;
+  /** GET /runs/{id}/deliveries and redelivery; unset, those routes do not exist. */
+  deliveries?: RunDeliveries;
   /** Request spans when enabled, and GET /metrics when it has `metricsText`; default none. */
   telemetry?: Pick<Telemetry, "enabled" | "metricsText">;
 }
@@ -106,6 +110,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.route("/", healthRoutes(readiness, authenticator.identifyIfPresented));
   app.route("/runs", runRoutes({ runs, limits: config.limits, admitStart }));
+  if (deps.deliveries) app.route("/runs", deliveryRoutes(deps.deliveries));
   app.route("/", pageRoutes({ runs, identify: authenticator.identifyIfPresented, open: config.auth.kind === "none" || Boolean(deps.allowAnonymous), now }));
   app.openapi(documentRoute, (c) => c.json(document, 200));
   // Generated once every route is registered, this one included; a schema it cannot print fails the start.

@@ -15,6 +15,7 @@ export const errorCodes = {
   RunNotFound: { status: 404, action: "The id was never a run, or it is older than the retention; check it." },
   MethodNotAllowed: { status: 405, action: "Use a method from the `Allow` header." },
   RunInProgress: { status: 409, action: "Wait for the run named in `error.runId` to finish, or cancel it, then retry." },
+  DeliveryNotFound: { status: 404, action: "The run has no webhook event with this id; list them with `GET /runs/{id}/deliveries`." },
   RunNotActive: { status: 409, action: "Nothing to cancel: the run already ended with the status in `error.status`." },
   QueueFull: { status: 409, action: "As many runs as TRIGGER_MAX_QUEUED already wait; retry once some have started." },
   LogsUnavailable: { status: 410, action: "The run's group now holds another deployment and Azure kept no logs of this run." },

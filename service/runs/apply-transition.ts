@@ -1,8 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { retryBackoffOf, type RunDefaults } from "../core/run-defaults.js";
 import type { RunRecord } from "../core/run.js";
 import { transition, type RunEffect, type RunEvent, type TransitionContext } from "../core/run-transition.js";
+import { webhookEventOf, type WebhookEventType } from "../core/webhook-event.js";
 import type { Logger } from "../logger.js";
-import type { GroupLease, RunRow, RunStore, Stored } from "../store/run-store.js";
+import type { GroupLease, RunRow, RunStore, Stored, WebhookDeliveryRow } from "../store/run-store.js";
 import { StoreConflict } from "../store/store-errors.js";
 import type { Telemetry } from "../telemetry/telemetry.js";
 import { reportRunEnd } from "./log-run-end.js";
@@ -19,6 +21,15 @@ export interface WriterDeps {
   runDefaults?: RunDefaults;
   /** the backoff's jitter source, [0, 1); default Math.random */
   random?: () => number;
+  /** where run events go; unset: no outbox rows */
+  webhook?: WebhookTarget;
+}
+
+/** Where a run's events are delivered, and which are. */
+export interface WebhookTarget {
+  url?: string;
+  /** all when unset */
+  events?: ReadonlySet<WebhookEventType>;
 }
 
 export interface Applied {
@@ -61,7 +72,7 @@ export async function applyTransition(
     const decided = transition(current, event, transitionContext(deps));
     if (decided === undefined) return { run: current, effects: [] };
     try {
-      const rows = await rowsFor(deps, current, decided.effects, claim);
+      const rows = [...(await rowsFor(deps, current, decided.effects, claim)), ...outboxRows(deps, current, decided.run)];
       const stored = await deps.store.commitRun(current, decided.run, rows);
       if (decided.effects.some((effect) => effect.kind === "run-ended")) reportRunEnd(deps, current, stored);
       return { run: stored, effects: decided.effects };
@@ -93,4 +104,25 @@ async function rowsFor(deps: WriterDeps, run: RunRecord, effects: RunEffect[], c
     }
   }
   return rows;
+}
+
+/** The outbox row of the event this transition sends, if one is wanted: written with the run, its body frozen now. */
+function outboxRows(deps: WriterDeps, before: RunRecord, after: RunRecord): RunRow[] {
+  const url = deps.webhook?.url;
+  if (url === undefined) return [];
+  const now = deps.now();
+  const event = webhookEventOf(before, after, now);
+  if (event === undefined || (deps.webhook?.events !== undefined && !deps.webhook.events.has(event.type))) return [];
+  const delivery: WebhookDeliveryRow = {
+    id: `msg_${randomUUID()}`,
+    runId: after.id,
+    type: event.type,
+    url,
+    body: JSON.stringify(event),
+    createdAt: now.toISOString(),
+    state: "pending",
+    nextAttemptAt: now.toISOString(),
+    attempts: [],
+  };
+  return [{ kind: "outbox", delivery }];
 }

@@ -17,6 +17,8 @@ export interface ReconcileDeps extends DispatchDeps {
    * reads to it until then, so reads depend on the groups and the interval, not on the replicas.
    */
   observeLeaseMs: number;
+  /** Started after each pass's dispatch: it sends due webhook events detached, never holding up the pass. */
+  outbox?: { drain(): void };
   /** Told after every pass whether any run is queued or active, to keep a replica awake. */
   setAwake?: (awake: boolean) => Promise<void>;
 }
@@ -210,6 +212,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     const waiting = await queueDueRetries();
     // A group whose run's end this pass saw is dispatched on the read that saw it.
     const dispatched = await dispatchHead(since);
+    deps.outbox?.drain();
     const after = await store.view();
     const awake = waiting > 0 || after.queued > 0 || after.leases.some((lease) => lease.runId !== undefined);
     await deps.setAwake?.(awake);

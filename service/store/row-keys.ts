@@ -5,7 +5,7 @@ import { runIdTime } from "../core/run-id.js";
  * what dispatch decides on: the leases and counters (one range query, as long as the pool) and
  * the queue (its head read with `$top`); `r|` holds
  * runs newest first, so the newest page is a prefix scan whatever the number of runs; `i|` holds
- * idempotency keys; `w|` which replica observes each group; `t|` the retries due, by the run's
+ * idempotency keys; `o|` webhook events by run; `w|` which replica observes each group; `t|` the retries due, by the run's
  * acceptance order.
  */
 export const rowKeys = {
@@ -24,6 +24,10 @@ export const rowKeys = {
   /** a retrying run's row, listed by every pass to find retries that are due */
   retry: (seq: number) => `t|${String(seq).padStart(15, "0")}`,
   retryRange: ["t|", "t}"] as const,
+  /** a run's webhook event: its run's rows together, so a run's deliveries are one prefix read */
+  delivery: (runId: string, eventId: string) => `o|${runId.toLowerCase()}|${eventId}`,
+  deliveriesOf: (runId: string) => [`o|${runId.toLowerCase()}|`, `o|${runId.toLowerCase()}}`] as const,
+  deliveryRange: ["o|", "o}"] as const,
   lease: (group: string) => `d|group|${group.toLowerCase()}`,
   queue: (seq: number) => `d|queue|${String(seq).padStart(15, "0")}`,
   /**

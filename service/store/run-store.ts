@@ -54,7 +54,36 @@ export type RunRow =
   /** a retry's queue entry, at the run's own `seq`, counted as in the queue again */
   | { kind: "enqueue"; seq: number; runId: string }
   | { kind: "schedule-retry"; retry: RetryEntry }
-  | { kind: "unschedule-retry"; seq: number };
+  | { kind: "unschedule-retry"; seq: number }
+  /** a webhook event to deliver, its body frozen as the transition decided it */
+  | { kind: "outbox"; delivery: WebhookDeliveryRow };
+
+/** One attempt to deliver a webhook event: its time, and the receiver's status or why none came. */
+export interface DeliveryAttempt {
+  at: string;
+  status?: number;
+  error?: string;
+}
+
+/**
+ * One webhook event of a run (a row per event): `id` is its `webhook-id`, and `body` is written
+ * once, with the transition, so every attempt and every replica sends the same bytes under it.
+ * `nextAttemptAt` is also the claim: an attempt moves it past its own timeout by compare-and-set
+ * before sending, so no other replica sends it meanwhile, and one that dies mid-attempt leaves it
+ * due again once that time has passed.
+ */
+export interface WebhookDeliveryRow {
+  id: string;
+  runId: string;
+  type: string;
+  url: string;
+  body: string;
+  createdAt: string;
+  state: "pending" | "delivered" | "given-up";
+  /** when the next attempt is due, while pending */
+  nextAttemptAt?: string;
+  attempts: DeliveryAttempt[];
+}
 
 /** A retrying run, and when its next attempt joins the queue. */
 export interface RetryEntry {
@@ -108,6 +137,12 @@ export interface RunStore {
   recordWatch(previous: Stored<GroupWatch> | undefined, next: GroupWatch): Promise<void>;
   /** Frees a group whose run already ended (a replica stopped between the two). */
   releaseLease(lease: Stored<GroupLease>): Promise<void>;
+  /** Pending webhook deliveries due at `now`, oldest first, at most `limit`. */
+  dueDeliveries(now: Date, limit: number): Promise<Stored<WebhookDeliveryRow>[]>;
+  /** A run's webhook events, oldest first. */
+  deliveries(runId: string): Promise<Stored<WebhookDeliveryRow>[]>;
+  /** Replaces a delivery (compare-and-set on its ETag; StoreConflict if another replica's came first). */
+  replaceDelivery(previous: Stored<WebhookDeliveryRow>, next: WebhookDeliveryRow): Promise<Stored<WebhookDeliveryRow>>;
   /** Deletes runs (and their idempotency keys) created before `before`; returns how many. */
   pruneRuns(before: Date): Promise<number>;
 }

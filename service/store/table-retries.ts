@@ -22,6 +22,7 @@ export function tableRetries(client: TableClient, pk: string) {
       case "unschedule-retry":
         return [["delete", { partitionKey: pk, rowKey: rowKeys.retry(row.seq) }]];
       case "lease":
+      case "outbox":
         return [];
     }
   }

@@ -6,6 +6,7 @@ import type { GroupLease, PoolView, RunPage, RunStore, Stored } from "./run-stor
 import { isAlreadyThere, storeCall, updateAction, type Entity } from "./table-calls.js";
 import { leaseEntity, leaseFrom, runEntity, runFrom, text } from "./table-entities.js";
 import { tableQueue } from "./table-queue.js";
+import { tableOutbox } from "./table-outbox.js";
 import { tableRetries } from "./table-retries.js";
 import { tableWatches } from "./table-watches.js";
 import { IdempotencyKeyTaken, StoreConflict, StoreUnavailable } from "./store-errors.js";
@@ -22,6 +23,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
   const update = updateAction;
   const queue = tableQueue(client, pk);
   const retryRows = tableRetries(client, pk);
+  const outbox = tableOutbox(client, pk);
   const { countersEntity, dequeuedEntity, countDequeued, countQueue } = queue;
 
   /** Submits one atomic write; answers the ETag the write gave the run's entity. */
@@ -177,7 +179,9 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
           ...rows.flatMap((row): TransactionAction[] =>
             row.kind === "lease"
               ? [update(leaseEntity(pk, { group: row.lease.group, ...(row.runId ? { runId: row.runId } : {}), ...(row.lease.base ? { base: row.lease.base } : {}) }), row.lease.etag)]
-              : retryRows.actions(row),
+              : row.kind === "outbox"
+                ? [outbox.createAction(row.delivery)]
+                : retryRows.actions(row),
           ),
           // A retry joining the queue again is counted as one fewer left: only starts write the counters.
           ...(await countDequeued(rows.filter((row) => row.kind === "dequeue").length - rows.filter((row) => row.kind === "enqueue").length)),
@@ -198,6 +202,10 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
     removeQueueEntry: queue.removeQueueEntry,
 
     retries: retryRows.retries,
+
+    dueDeliveries: outbox.dueDeliveries,
+    deliveries: outbox.deliveries,
+    replaceDelivery: outbox.replaceDelivery,
 
     releaseLease: (lease) =>
       storeCall(async () => {

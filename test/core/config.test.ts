@@ -24,6 +24,9 @@ function errorOf(env: Record<string, string | undefined>): ConfigError {
   throw new Error("parseConfig accepted the environment");
 }
 
+const webhookSecret = `whsec_${Buffer.alloc(24, 1).toString("base64")}`;
+const webhookSecret2 = `whsec_${Buffer.alloc(32, 2).toString("base64")}`;
+
 describe("parseConfig", () => {
   it("fills every default", () => {
     expect(parseConfig(minimal)).toStrictEqual({
@@ -46,6 +49,7 @@ describe("parseConfig", () => {
       logLevel: "info",
       telemetry: { otlp: false, otlpProtocol: "http/protobuf", metricsRoute: false },
       runDefaults: { maxRetries: 0, startTimeoutSeconds: 1_800, retryBackoffSeconds: 10 },
+      webhook: { secrets: [], retryHours: 24, timeoutMs: 10_000, allowedOrigins: new Set() },
     });
   });
 
@@ -92,6 +96,12 @@ describe("parseConfig", () => {
       [configNames.startTimeoutSeconds]: "300",
       [configNames.defaultMaxRetries]: "2",
       [configNames.retryBackoffSeconds]: "0.5",
+      [configNames.webhookUrl]: "https://hooks.example/trigger?team=jobs",
+      [configNames.webhookSecret]: `${webhookSecret}, ${webhookSecret2}`,
+      [configNames.webhookEvents]: "run.succeeded,run.failed",
+      [configNames.webhookRetryHours]: "0.5",
+      [configNames.webhookTimeoutMs]: "2000",
+      [configNames.webhookAllowedOrigins]: "http://127.0.0.1:9000",
     });
     expect(config).toStrictEqual({
       port: 3000,
@@ -137,6 +147,14 @@ describe("parseConfig", () => {
         metricsRoute: true,
       },
       runDefaults: { timeoutSeconds: 600, maxRetries: 2, startTimeoutSeconds: 300, retryBackoffSeconds: 0.5 },
+      webhook: {
+        url: "https://hooks.example/trigger?team=jobs",
+        secrets: [webhookSecret, webhookSecret2],
+        events: new Set(["run.succeeded", "run.failed"]),
+        retryHours: 0.5,
+        timeoutMs: 2_000,
+        allowedOrigins: new Set(["http://127.0.0.1:9000", "https://hooks.example"]),
+      },
     });
   });
 
@@ -196,6 +214,12 @@ describe("parseConfig", () => {
     [configNames.defaultMaxRetries, "11"],
     [configNames.retryBackoffSeconds, "0"],
     [configNames.retryBackoffSeconds, "1e3"],
+    [configNames.webhookSecret, "whsec_tooShort"],
+    [configNames.webhookSecret, Buffer.alloc(24, 1).toString("base64")],
+    [configNames.webhookSecret, `${webhookSecret} ${webhookSecret} ${webhookSecret}`],
+    [configNames.webhookEvents, "run.exploded"],
+    [configNames.webhookAllowedOrigins, "https://hooks.example/path"],
+    [configNames.webhookTimeoutMs, "0"],
     [configNames.secrets, "{not json"],
     [configNames.secrets, "[]"],
   ])("names %s when it is %j", (name, value) => {
@@ -203,6 +227,11 @@ describe("parseConfig", () => {
     expect(error.name).toBe("ConfigError");
     expect(error.variables).toStrictEqual([name]);
     expect(error.message).toContain(name);
+  });
+
+  it("refuses a webhook URL without a signing secret, naming the secret", () => {
+    const error = errorOf({ ...minimal, [configNames.webhookUrl]: "https://hooks.example/x" });
+    expect(error.variables).toStrictEqual([configNames.webhookSecret]);
   });
 
   it("refuses a default timeout above the ceiling, naming both", () => {

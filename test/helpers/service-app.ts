@@ -6,8 +6,10 @@ import { createLogger } from "../../service/logger.js";
 import type { DispatchDeps } from "../../service/runs/dispatch.js";
 import { createGroupReads } from "../../service/runs/group-reads.js";
 import { createReadiness, type Readiness } from "../../service/runs/readiness.js";
-import { createReconciler, type ReconcileResult } from "../../service/runs/reconcile.js";
+import { createReconciler, type ReconcileDeps, type ReconcileResult } from "../../service/runs/reconcile.js";
 import { createRunService, type RunService } from "../../service/runs/run-service.js";
+import type { WebhookTarget } from "../../service/runs/apply-transition.js";
+import { createRunDeliveries } from "../../service/runs/run-deliveries.js";
 import type { RunStore } from "../../service/store/run-store.js";
 import type { Emulator } from "../../emulator/index.js";
 import { testArmPort, testRetryOptions } from "./arm-port.js";
@@ -85,6 +87,10 @@ export interface BuildOptions {
   app?: Pick<AppDeps, "entra" | "now" | "allowAnonymous">;
   /** Replaces what the routes call, to make the HTTP layer meet a failure no real part produces. */
   wrapRuns?: (runs: RunService) => RunService;
+  /** Where runs' events go; default none. */
+  webhook?: WebhookTarget;
+  /** The webhook drain each pass starts; default none. */
+  outbox?: ReconcileDeps["outbox"];
 }
 
 /**
@@ -113,11 +119,13 @@ export async function buildApp(emulator: Emulator, options: BuildOptions = {}): 
     now: options.now ?? (() => new Date()),
     telemetry: options.telemetry ?? noTelemetry,
     logger,
+    ...(options.webhook ? { webhook: options.webhook } : {}),
   };
   const runs = createRunService({ ...dispatch, maxQueued: options.maxQueued ?? 100, statusFromWatch: options.statusFromWatch ?? false });
-  const reconcile = createReconciler({ ...dispatch, runs, replica: randomUUID(), observeLeaseMs: options.observeLeaseMs ?? 60_000 });
+  const reconcile = createReconciler({ ...dispatch, runs, replica: randomUUID(), observeLeaseMs: options.observeLeaseMs ?? 60_000, ...(options.outbox ? { outbox: options.outbox } : {}) });
   const readiness = createReadiness({ store, arm, groups, config, cacheMs: 0, armWaitMs: 60_000 });
-  const app = createApp({ runs: options.wrapRuns ? options.wrapRuns(runs) : runs, config, logger, readiness, ...options.app });
+  const deliveries = createRunDeliveries({ store, now: dispatch.now });
+  const app = createApp({ runs: options.wrapRuns ? options.wrapRuns(runs) : runs, deliveries, config, logger, readiness, ...options.app });
   const lines = () => raw.map((line) => JSON.parse(line) as Record<string, unknown>);
   return { app, runs, store, groups, reconcile, readiness, raw, lines };
 }

@@ -73,7 +73,8 @@ describe("serviceEnvironment", () => {
   });
 
   it("passes every secret name by secretRef and never as a value", () => {
-    const { env, secrets } = serviceEnvironment({ ...values, appInsightsConnectionString: "InstrumentationKey=ik" });
+    const webhook = { url: "https://hooks.example/trigger", secret: `whsec_${Buffer.alloc(24, 5).toString("base64")}` };
+    const { env, secrets } = serviceEnvironment({ ...values, appInsightsConnectionString: "InstrumentationKey=ik", webhook });
     // The store is reached with the identity, so no connection string (a secret) is deployed.
     expect(env.map((entry) => entry.name)).not.toContain(configNames.storageConnectionString);
     for (const name of secretConfigNames.filter((secretName) => secretName !== configNames.storageConnectionString)) {
@@ -85,6 +86,7 @@ describe("serviceEnvironment", () => {
       { name: "trigger-api-keys", value: "k1,k2" },
       { name: "aci-secrets", value: "{}" },
       { name: "applicationinsights-connection-string", value: "InstrumentationKey=ik" },
+      { name: "trigger-webhook-secret", value: webhook.secret },
     ]);
   });
 

@@ -77,7 +77,8 @@ describe("the trigger service's Container App", () => {
     const secrets = inputsOf("secrets-service").configuration.secrets as { name: string; value: unknown }[];
     expect(secrets.map((s) => s.name)).toEqual(["trigger-api-keys", "aci-secrets", "applicationinsights-connection-string"]);
     const env = serviceEnv("secrets");
-    for (const name of secretConfigNames.filter((secretName) => secretName !== configNames.storageConnectionString)) {
+    // The webhook's secret is deployed only with a webhook (its own test below).
+    for (const name of secretConfigNames.filter((secretName) => secretName !== configNames.storageConnectionString && secretName !== configNames.webhookSecret)) {
       expect(env.find((e) => e.name === name)).toEqual({ name, secretRef: name.toLowerCase().replaceAll("_", "-") });
     }
     const plainValues = JSON.stringify(env.map((e) => e.value ?? ""));
@@ -85,6 +86,17 @@ describe("the trigger service's Container App", () => {
     expect(plainValues).not.toContain("hunter2");
     expect(plainValues).not.toContain(workspaceKey);
     expect(plainValues).not.toContain(insightsConnectionString);
+  });
+
+  it("passes a webhook's URL plainly and its signing secret as a Container App secret", async () => {
+    const secret = `whsec_${Buffer.alloc(24, 5).toString("base64")}`;
+    await deploy("hooks", { ...readyImageArgs, webhook: { url: "https://hooks.example/trigger", secret } });
+    const env = serviceEnv("hooks");
+    expect(env.find((e) => e.name === configNames.webhookUrl)).toEqual({ name: configNames.webhookUrl, value: "https://hooks.example/trigger" });
+    expect(env.find((e) => e.name === configNames.webhookSecret)).toEqual({ name: configNames.webhookSecret, secretRef: "trigger-webhook-secret" });
+    const secrets = reveal(resource(registered, "hooks-service").inputs.configuration).secrets as { name: string; value: string }[];
+    expect(secrets.find((s) => s.name === "trigger-webhook-secret")?.value).toBe(secret);
+    expect(JSON.stringify(env.map((e) => e.value ?? ""))).not.toContain(secret);
   });
 
   it("makes an Application Insights resource on the workspace and hands its connection string to the service as a secret", async () => {

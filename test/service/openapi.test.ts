@@ -43,7 +43,12 @@ const parametersOf = (doc: Doc, route: string): Parameter[] =>
   });
 
 /** The concrete path of `route` with `id` in its path parameter. */
-const pathOf = (route: string, id = "run-1") => route.split(" ")[1]!.replace("{id}", encodeURIComponent(id));
+/** The route's path with `value` as its parameter `name` (the run id by default) and the others filled in. */
+const pathOf = (route: string, value = "run-1", name = "id") =>
+  route
+    .split(" ")[1]!
+    .replace(`{${name}}`, encodeURIComponent(value))
+    .replace(/\{(\w+)\}/g, (_, other: string) => (other === "id" ? "run-1" : `${other}-1`));
 
 /**
  * Asserts the answer is documented for the route: its error code under its status, and each
@@ -94,7 +99,7 @@ describe("GET /openapi.json", () => {
         const bad = schema.pattern !== undefined ? "é" : schema.maximum !== undefined ? String(schema.maximum + 1) : schema.enum !== undefined ? "no-such-value" : undefined;
         if (bad === undefined) continue;
         const query = parameter.in === "query" ? `?${parameter.name}=${encodeURIComponent(bad)}` : "";
-        const path = parameter.in === "path" ? pathOf(route, bad) : pathOf(route);
+        const path = parameter.in === "path" ? pathOf(route, bad, parameter.name) : pathOf(route);
         const method = route.split(" ")[0]!;
         const headers = { ...(method === "POST" ? jsonHeaders : auth), ...(parameter.in === "header" ? { [parameter.name]: bad } : {}) };
         const res = await app.request(`${path}${query}`, { method, headers, ...(route === "POST /runs" ? { body: "{}" } : {}) });
@@ -122,7 +127,7 @@ describe("GET /openapi.json", () => {
   it("documents the refusals every route behind authentication answers", async () => {
     const { app, doc } = await documented();
     const guarded = servedRoutes(app).filter((route) => route.split(" ")[1]!.startsWith("/runs"));
-    expect(guarded).toHaveLength(5);
+    expect(guarded).toHaveLength(7);
     for (const route of guarded) {
       const method = route.split(" ")[0]!;
       await expectDocumented(doc, route, await app.request(pathOf(route), { method }), "Unauthorized");
