@@ -16,7 +16,7 @@ const listDeliveries = createRoute({
   operationId: "listDeliveries",
   summary: "The run's webhook events, each with its attempts (time, HTTP status or error) and its next attempt.",
   request: { params: runIdParams },
-  responses: { 200: { description: "The run's events, oldest first.", content: json(deliveryList) }, ...errorResponses(["InvalidRequest", ...authCodes, "RunNotFound"]) },
+  responses: { 200: { description: "The run's events, oldest first.", content: json(deliveryList) }, ...errorResponses(["InvalidRequest", ...authCodes, "RunNotFound", "StoreUnavailable", "InternalError"]) },
 });
 
 const redeliver = createRoute({
@@ -25,7 +25,7 @@ const redeliver = createRoute({
   operationId: "redeliverEvent",
   summary: "Send the event again, under its own webhook-id and body, on the next pass.",
   request: { params: eventParams },
-  responses: { 202: { description: "The event is due again.", content: json(deliverySchema) }, ...errorResponses(["InvalidRequest", ...authCodes, "RunNotFound", "DeliveryNotFound"]) },
+  responses: { 202: { description: "The event is due again.", content: json(deliverySchema) }, ...errorResponses(["InvalidRequest", ...authCodes, "RunNotFound", "DeliveryNotFound", "StoreUnavailable", "InternalError"]) },
 });
 
 /** GET /runs/{id}/deliveries, POST /runs/{id}/deliveries/{eventId}/redeliver. */
