@@ -57,6 +57,16 @@ export const configNames = {
   webhookRetryHours: "TRIGGER_WEBHOOK_RETRY_HOURS",
   webhookTimeoutMs: "TRIGGER_WEBHOOK_TIMEOUT_MS",
   webhookAllowedOrigins: "TRIGGER_WEBHOOK_ALLOWED_ORIGINS",
+  webhookBackoffSeconds: "TRIGGER_WEBHOOK_BACKOFF_SECONDS",
+  logArchiveMaxBytes: "TRIGGER_LOG_ARCHIVE_MAX_BYTES",
+  logCopyIntervalMs: "TRIGGER_LOG_COPY_INTERVAL_MS",
+  logFinalCopyTimeoutMs: "TRIGGER_LOG_FINAL_COPY_TIMEOUT_MS",
+  dispatchMode: "TRIGGER_DISPATCH_MODE",
+  location: "ACI_LOCATION",
+  containerGroupProfile: "ACI_CONTAINER_GROUP_PROFILE",
+  containerGroupProfileRevision: "ACI_CONTAINER_GROUP_PROFILE_REVISION",
+  standbyPool: "ACI_STANDBY_POOL",
+  maxActiveGroups: "TRIGGER_MAX_ACTIVE_GROUPS",
 } as const;
 
 export type ConfigName = (typeof configNames)[keyof typeof configNames];
@@ -74,4 +84,6 @@ export const storageNames = {
   runsTable: "triggerruns",
   /** Storage queue kept non-empty while a run is queued or active, so a scale rule keeps a replica awake. */
   wakeQueue: "trigger-wake",
+  /** Blob container of the log archive: an append blob per run. */
+  logContainer: "run-logs",
 } as const;

@@ -32,6 +32,14 @@ export const defaultArmEndpoint = "https://management.azure.com";
 
 const logLevels = ["debug", "info", "warn", "error"] as const;
 
+/** `pool`: runs re-create the fixed groups of the pool; `standby`: each run claims a group of its own from an ACI standby pool. */
+export const dispatchModes = ["pool", "standby"] as const;
+
+export type DispatchMode = (typeof dispatchModes)[number];
+
+/** A resource id of `type` ("Provider/resourceType"), in any resource group of any subscription. */
+const armIdOf = (type: string) => new RegExp(`^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/${type}/[^/]+$`, "i");
+
 /** The OTLP transports the OpenTelemetry SDK knows; http/protobuf is the specification's default. */
 export const otlpProtocols = ["http/protobuf", "http/json", "grpc"] as const;
 
@@ -135,6 +143,17 @@ export const configVariables = z.object({
       .refine((origins) => origins.every((origin) => URL.canParse(origin) && new URL(origin).origin === origin), "must be comma-separated origins (scheme://host[:port], no path)")
       .default([]),
   ),
+  [n.webhookBackoffSeconds]: variable(seconds(0.01, 3_600).default(5)),
+  // An append blob holds about 195 GiB; a cap keeps one chatty run from filling the account.
+  [n.logArchiveMaxBytes]: variable(integer(64 * 1024, 10 * 1024 ** 3).default(100 * 1024 ** 2)),
+  [n.logCopyIntervalMs]: variable(integer(100, 600_000).default(5_000)),
+  [n.logFinalCopyTimeoutMs]: variable(integer(100, 600_000).default(10_000)),
+  [n.dispatchMode]: variable(z.enum(dispatchModes, `must be one of ${dispatchModes.join(", ")}`).default("pool")),
+  [n.location]: variable(z.string().regex(/^[a-z0-9]+$/i, "must be an Azure region name, such as westeurope").optional()),
+  [n.containerGroupProfile]: variable(z.string().regex(armIdOf("Microsoft.ContainerInstance/containerGroupProfiles"), "must be a container group profile's resource id").optional()),
+  [n.containerGroupProfileRevision]: variable(integer(1, 2_147_483_647).optional()),
+  [n.standbyPool]: variable(z.string().regex(armIdOf("Microsoft.StandbyPool/standbyContainerGroupPools"), "must be a standby container group pool's resource id").optional()),
+  [n.maxActiveGroups]: variable(integer(1, 10_000).default(100)),
 });
 
 export type ConfigVariables = z.output<typeof configVariables>;
