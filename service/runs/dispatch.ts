@@ -1,3 +1,4 @@
+import type { FinalLogCopy } from "./final-log-copy.js";
 import type { WireContainerGroup } from "../core/arm-types.js";
 import type { ArmPort } from "../arm/arm-port.js";
 import { backoffMs, type ArmRetryOptions } from "../arm/arm-retry.js";
@@ -47,6 +48,8 @@ export interface DispatchDeps {
   runDefaults?: RunDefaults;
   /** the backoff's jitter source, [0, 1); default Math.random */
   random?: () => number;
+  /** the log archive's last copy of an ended run, awaited before its group is reused or deleted; unset: no archive */
+  finalLogCopy?: FinalLogCopy;
 }
 
 /** A group read from ARM, judged for one run: the PUT body and the base to keep, or why not. */

@@ -1,0 +1,14 @@
+import type { RunRecord } from "../core/run.js";
+
+/**
+ * The last copy of an ended run's log into its archive, taken before the run's group is handed to
+ * the next run (pool mode) or deleted (standby mode): after either, ARM keeps nothing of it.
+ */
+export interface FinalLogCopy {
+  /**
+   * Copies what ARM still holds of `run`'s target container into the run's archive. Bounded by
+   * TRIGGER_LOG_FINAL_COPY_TIMEOUT_MS and never throws: a copy that cannot finish in time (a
+   * storage outage) records the run's log as incomplete, so the group is never held up longer.
+   */
+  finish(run: RunRecord): Promise<void>;
+}
