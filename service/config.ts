@@ -68,6 +68,8 @@ export interface WebhookConfig {
   events?: ReadonlySet<WebhookEventType>;
   retryHours: number;
   timeoutMs: number;
+  /** the wait after a delivery's first failure, before jitter; it doubles per failure */
+  backoffSeconds: number;
   /** origins whose URLs may be plain http or resolve to internal addresses */
   allowedOrigins: ReadonlySet<string>;
 }
@@ -187,6 +189,7 @@ function webhookConfig(vars: ConfigVariables): WebhookConfig {
     ...(events !== undefined ? { events: new Set(events as WebhookEventType[]) } : {}),
     retryHours: vars[n.webhookRetryHours],
     timeoutMs: vars[n.webhookTimeoutMs],
+    backoffSeconds: vars[n.webhookBackoffSeconds],
     // The operator's own URL is as trusted as a listed origin: it may be http or internal.
     allowedOrigins: new Set([...vars[n.webhookAllowedOrigins], ...(url !== undefined ? [new URL(url).origin] : [])]),
   };

@@ -9,6 +9,7 @@ import { armRetryOptions, startDeadlineMs } from "./arm/arm-retry.js";
 import { configNames } from "./config-names.js";
 import { parseConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
+import type { WebhookTarget } from "./runs/apply-transition.js";
 import type { DispatchDeps } from "./runs/dispatch.js";
 import { createGroupReads } from "./runs/group-reads.js";
 import { createReadiness } from "./runs/readiness.js";
@@ -47,6 +48,10 @@ export function listenAddress(config: Pick<Config, "auth" | "listenAddress">, op
     return { address: loopback, reason: `callers are not authenticated and ${configNames.listenAddress} is not set` };
   }
   return { reason: "callers are authenticated" };
+}
+
+function webhookTarget({ url, events, allowedOrigins }: Config["webhook"]): WebhookTarget {
+  return { ...(url !== undefined ? { url } : {}), ...(events ? { events } : {}), allowedOrigins };
 }
 
 const isLoopback = (address: string) => address === "::1" || address.startsWith("127.") || address === "::ffff:127.0.0.1";
@@ -107,7 +112,8 @@ export async function startServer(env: Record<string, string | undefined>, optio
     logger,
     telemetry,
     runDefaults: config.runDefaults,
-    ...(config.webhook.url !== undefined ? { webhook: { url: config.webhook.url, ...(config.webhook.events ? { events: config.webhook.events } : {}) } } : {}),
+    // The listed origins include TRIGGER_WEBHOOK_URL's: none listed, no webhooks at all.
+    ...(config.webhook.allowedOrigins.size > 0 ? { webhook: webhookTarget(config.webhook) } : {}),
   };
   // Status reads are served from the observing replica's records: polling callers cost no ARM reads.
   const runs = createRunService({ ...dispatch, maxQueued: config.maxQueued, statusFromWatch: true, onWork: () => loop?.kick() });
@@ -126,7 +132,7 @@ export async function startServer(env: Record<string, string | undefined>, optio
       timeoutMs: config.webhook.timeoutMs,
       listedOrigins: config.webhook.allowedOrigins,
       retryHours: config.webhook.retryHours,
-      backoff: webhookBackoff,
+      backoff: webhookBackoff(config.webhook.backoffSeconds),
       concurrency: 16,
     }),
     setAwake: (awake) => setAwake(awake).catch((error: unknown) => logger.warn("wake queue update failed", { err: error })),

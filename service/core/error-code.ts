@@ -6,6 +6,7 @@
 export type ErrorCode =
   | "InvalidRequest"
   | "SecureVariableOverride"
+  | "WebhookUrlNotAllowed"
   | "Unauthorized"
   | "NotFound"
   | "RunNotFound"

@@ -9,8 +9,8 @@ function sha256Hex(text: string): string {
 export function hashRequest(request: RunRequest): string {
   const env = Object.fromEntries(Object.entries(request.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   // A field a request leaves out is left out of the hash, so hashes of earlier requests still match.
-  const { timeoutSeconds, maxRetries, retryOnTimeout } = request;
-  const limits = { timeoutSeconds, maxRetries, retryOnTimeout };
+  const { timeoutSeconds, maxRetries, retryOnTimeout, webhookUrl } = request;
+  const limits = { timeoutSeconds, maxRetries, retryOnTimeout, webhookUrl };
   const given = Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined));
   return sha256Hex(JSON.stringify({ ...(request.command === undefined ? {} : { command: request.command }), env, ...given }));
 }

@@ -16,6 +16,8 @@ export interface RunRequest {
   maxRetries?: number;
   /** whether an attempt past `timeoutSeconds` is retried too; default no */
   retryOnTimeout?: boolean;
+  /** where this run's events go too, on an origin of TRIGGER_WEBHOOK_ALLOWED_ORIGINS (see core/webhook-url.ts) */
+  webhookUrl?: string;
 }
 
 export interface RunRequestLimits {
@@ -49,7 +51,10 @@ function envNameProblem(name: string, limits: RunRequestLimits): string | undefi
   return undefined;
 }
 
-const requestFields: ReadonlySet<string> = new Set(["env", "command", "timeoutSeconds", "maxRetries", "retryOnTimeout"]);
+const requestFields: ReadonlySet<string> = new Set(["env", "command", "timeoutSeconds", "maxRetries", "retryOnTimeout", "webhookUrl"]);
+
+/** Long enough for any receiver's path and query; short enough to sit in the run's entity and every event. */
+export const maxWebhookUrlLength = 2048;
 
 /** Unknown top-level fields; names spelled like env variables are most likely meant for `env`. */
 function unknownFieldsMessage(keys: readonly string[]): string {
@@ -89,6 +94,12 @@ export function runRequestSchema(limits: RunRequestLimits): z.ZodType<RunRequest
     .int("must be a whole number of seconds")
     .min(1, "must be at least 1")
     .max(ceiling, `must be at most ${ceiling}, this service's ceiling (${configNames.maxTimeoutSeconds})`);
+  // Whether the origin may receive is the run service's decision (a domain error naming the setting).
+  const webhookUrl = z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    .max(maxWebhookUrlLength, `must be at most ${maxWebhookUrlLength} characters`)
+    .refine((url) => !URL.canParse(url) || (new URL(url).username === "" && new URL(url).password === ""), "must not carry credentials (user:password@)")
+    .describe(`Where this run's events are sent too (Standard Webhooks, signed as all are); its origin must be listed in ${configNames.webhookAllowedOrigins}.`);
   const maxRetries = z.int("must be a whole number").min(0, "must be at least 0").max(maxRetriesCap, `must be at most ${maxRetriesCap}`);
   return z
     .looseObject(
@@ -98,6 +109,7 @@ export function runRequestSchema(limits: RunRequestLimits): z.ZodType<RunRequest
         timeoutSeconds: timeoutSeconds.optional(),
         maxRetries: maxRetries.optional(),
         retryOnTimeout: z.boolean("must be true or false").optional(),
+        webhookUrl: webhookUrl.optional(),
       },
       { error: "must be a JSON object" },
     )

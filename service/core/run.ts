@@ -52,6 +52,7 @@ export const runViewSchema = z.object({
   timeoutSeconds: z.int().describe("How long the run's container may run, counted from its start; past it the run ends `timed_out`.").optional(),
   maxRetries: z.int().describe("How many times a failed attempt is run again.").optional(),
   retryOnTimeout: z.boolean().describe("Whether an attempt that ran past `timeoutSeconds` is retried too.").optional(),
+  webhookUrl: z.string().describe("Where the run's events are sent too, as its request asked (besides the service's own webhook).").optional(),
   attempt: z.int().min(1).describe("The current attempt: 1, then one more per retry."),
   retryAt: z.iso.datetime().describe("While `retrying`: when the next attempt joins the queue.").optional(),
   restartCount: z.int().describe("How often ACI restarted the current attempt's container on its own.").optional(),

@@ -10,6 +10,7 @@ export type { ErrorCode };
 export const errorCodes = {
   InvalidRequest: { status: 400, action: "Fix the field named in the message; do not retry unchanged." },
   SecureVariableOverride: { status: 400, action: "Drop the named variables from `env`: the group holds them as secure values." },
+  WebhookUrlNotAllowed: { status: 400, action: "Send `webhookUrl` on an origin listed in TRIGGER_WEBHOOK_ALLOWED_ORIGINS, or ask the operator to list yours." },
   Unauthorized: { status: 401, action: "Send `Authorization: Bearer <credential>`: a current key, or an Entra ID access token for this API." },
   NotFound: { status: 404, action: "Check the path against the API list." },
   RunNotFound: { status: 404, action: "The id was never a run, or it is older than the retention; check it." },

@@ -25,11 +25,14 @@ export interface WriterDeps {
   webhook?: WebhookTarget;
 }
 
-/** Where a run's events are delivered, and which are. */
+/** Where runs' events are delivered, and which are. */
 export interface WebhookTarget {
+  /** the service's own receiver (TRIGGER_WEBHOOK_URL): every run's events go there */
   url?: string;
-  /** all when unset */
+  /** all when unset; a run's own URL gets the same types */
   events?: ReadonlySet<WebhookEventType>;
+  /** the origins a run's own `webhookUrl` may name (see core/webhook-url.ts); none when unset */
+  allowedOrigins?: ReadonlySet<string>;
 }
 
 export interface Applied {
@@ -106,23 +109,29 @@ async function rowsFor(deps: WriterDeps, run: RunRecord, effects: RunEffect[], c
   return rows;
 }
 
-/** The outbox row of the event this transition sends, if one is wanted: written with the run, its body frozen now. */
+/**
+ * The outbox rows of the event this transition sends, if one is wanted: written with the run,
+ * its body frozen now. The service's receiver and the run's own URL each get a row of their own,
+ * under an id of their own, retried apart (one row when both are the same URL).
+ */
 function outboxRows(deps: WriterDeps, before: RunRecord, after: RunRecord): RunRow[] {
-  const url = deps.webhook?.url;
-  if (url === undefined) return [];
+  if (deps.webhook === undefined) return [];
   const now = deps.now();
   const event = webhookEventOf(before, after, now);
-  if (event === undefined || (deps.webhook?.events !== undefined && !deps.webhook.events.has(event.type))) return [];
-  const delivery: WebhookDeliveryRow = {
-    id: `msg_${randomUUID()}`,
-    runId: after.id,
-    type: event.type,
-    url,
-    body: JSON.stringify(event),
-    createdAt: now.toISOString(),
-    state: "pending",
-    nextAttemptAt: now.toISOString(),
-    attempts: [],
-  };
-  return [{ kind: "outbox", delivery }];
+  if (event === undefined || (deps.webhook.events !== undefined && !deps.webhook.events.has(event.type))) return [];
+  const urls = new Set([deps.webhook.url, after.webhookUrl].filter((url) => url !== undefined));
+  return [...urls].map((url): RunRow => {
+    const delivery: WebhookDeliveryRow = {
+      id: `msg_${randomUUID()}`,
+      runId: after.id,
+      type: event.type,
+      url,
+      body: JSON.stringify(event),
+      createdAt: now.toISOString(),
+      state: "pending",
+      nextAttemptAt: now.toISOString(),
+      attempts: [],
+    };
+    return { kind: "outbox", delivery };
+  });
 }

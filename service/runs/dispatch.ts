@@ -15,7 +15,7 @@ import type { AciSecrets } from "../core/secrets.js";
 import { isRunActive } from "../core/status.js";
 import type { GroupLease, RunStore, Stored } from "../store/run-store.js";
 import { StoreUnavailable } from "../store/store-errors.js";
-import { applyTransition } from "./apply-transition.js";
+import { applyTransition, type WebhookTarget } from "./apply-transition.js";
 import type { GroupReads } from "./group-reads.js";
 
 /**
@@ -44,6 +44,8 @@ export interface DispatchDeps {
   logger: Logger;
   /** Spans and metrics; `noTelemetry` when none is configured. */
   telemetry: Telemetry;
+  /** where runs' events go, and which origins a run's own URL may name; unset: no webhooks */
+  webhook?: WebhookTarget;
   /** what a run gets when its request does not say, the start's limit and the retries' backoff */
   runDefaults?: RunDefaults;
   /** the backoff's jitter source, [0, 1); default Math.random */

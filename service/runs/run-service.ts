@@ -8,6 +8,7 @@ import { ServiceError } from "../core/service-error.js";
 import type { RunDefaults } from "../core/run-defaults.js";
 import type { RunRequest } from "../core/run-request.js";
 import { isRunActive } from "../core/status.js";
+import { webhookUrlRefusal } from "../core/webhook-url.js";
 import type { PoolView, Stored } from "../store/run-store.js";
 import { IdempotencyKeyTaken, StoreConflict, StoreUnavailable } from "../store/store-errors.js";
 import { refusalError } from "./refusal-error.js";
@@ -200,6 +201,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
       if (bytes > maxStoredRequestBytes) {
         throw new ServiceError("PayloadTooLarge", `The run's env and command take ${bytes} bytes as stored, more than the ${maxStoredRequestBytes} a run can keep.`);
       }
+      const refusal = request.webhookUrl === undefined ? undefined : webhookUrlRefusal(request.webhookUrl, deps.webhook?.allowedOrigins ?? new Set());
+      if (refusal) throw refusal;
       const requestHash = hashRequest(request);
       const keyHash = idempotencyKey === undefined ? undefined : hashIdempotencyKey(idempotencyKey);
       if (keyHash !== undefined) {
@@ -217,6 +220,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
             id: newRunId(now),
             env: request.env,
             ...(request.command ? { command: request.command } : {}),
+            ...(request.webhookUrl ? { webhookUrl: request.webhookUrl } : {}),
             createdAt: now.toISOString(),
             requestHash,
             ...(keyHash ? { idempotencyKeyHash: keyHash } : {}),

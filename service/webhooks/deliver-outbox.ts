@@ -19,8 +19,15 @@ export interface OutboxDeps extends Omit<SendOptions, "now"> {
   random?: () => number;
 }
 
-/** A first retry within 5 s and never more than an hour apart: the first within 30 s, as Standard Webhooks senders do. */
-export const webhookBackoff: RetryBackoff = { baseMs: 5_000, capMs: 3_600_000 };
+/**
+ * The delivery backoff of TRIGGER_WEBHOOK_BACKOFF_SECONDS: the first retry within that base (5 s
+ * by default, so within 30 s as Standard Webhooks senders retry), doubling, never more than an
+ * hour apart (or the base, if an operator set a longer one).
+ */
+export function webhookBackoff(baseSeconds: number): RetryBackoff {
+  const baseMs = Math.round(baseSeconds * 1000);
+  return { baseMs, capMs: Math.max(baseMs, 3_600_000) };
+}
 
 /** The attempt's claim outlasts its own timeout, so no other replica sends it while it is in flight. */
 const claimMarginMs = 5_000;

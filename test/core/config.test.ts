@@ -49,7 +49,7 @@ describe("parseConfig", () => {
       logLevel: "info",
       telemetry: { otlp: false, otlpProtocol: "http/protobuf", metricsRoute: false },
       runDefaults: { maxRetries: 0, startTimeoutSeconds: 1_800, retryBackoffSeconds: 10 },
-      webhook: { secrets: [], retryHours: 24, timeoutMs: 10_000, allowedOrigins: new Set() },
+      webhook: { secrets: [], retryHours: 24, timeoutMs: 10_000, backoffSeconds: 5, allowedOrigins: new Set() },
     });
   });
 
@@ -101,6 +101,7 @@ describe("parseConfig", () => {
       [configNames.webhookEvents]: "run.succeeded,run.failed",
       [configNames.webhookRetryHours]: "0.5",
       [configNames.webhookTimeoutMs]: "2000",
+      [configNames.webhookBackoffSeconds]: "0.25",
       [configNames.webhookAllowedOrigins]: "http://127.0.0.1:9000",
     });
     expect(config).toStrictEqual({
@@ -153,6 +154,7 @@ describe("parseConfig", () => {
         events: new Set(["run.succeeded", "run.failed"]),
         retryHours: 0.5,
         timeoutMs: 2_000,
+        backoffSeconds: 0.25,
         allowedOrigins: new Set(["http://127.0.0.1:9000", "https://hooks.example"]),
       },
     });

@@ -1,7 +1,10 @@
+import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { codeLoadingEnvNames, loadsCode } from "../../service/core/code-loading-env.js";
-import { maxCommandItems, reservedEnvNames, runRequestSchema } from "../../service/core/run-request.js";
+import { hashRequest } from "../../service/core/request-hash.js";
+import { maxCommandItems, maxWebhookUrlLength, reservedEnvNames, runRequestSchema } from "../../service/core/run-request.js";
+import { webhookUrlRefusal } from "../../service/core/webhook-url.js";
 
 const schema = runRequestSchema({ maxEnvCount: 3, maxEnvBytes: 20 });
 const withCommand = runRequestSchema({ maxEnvCount: 3, maxEnvBytes: 20, allowCommand: true });
@@ -131,5 +134,35 @@ describe("runRequestSchema", () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it("takes a run's own webhook URL, http(s) only, bounded, with no credentials in it", () => {
+    expect(schema.parse({ webhookUrl: "https://hooks.example/runs?team=a" })).toStrictEqual({ env: {}, webhookUrl: "https://hooks.example/runs?team=a" });
+    expect(issues({ webhookUrl: "ftp://hooks.example/x" })).toStrictEqual([{ path: "webhookUrl", message: "must be an http(s) URL" }]);
+    expect(issues({ webhookUrl: "hooks.example" })).toStrictEqual([{ path: "webhookUrl", message: "must be an http(s) URL" }]);
+    expect(issues({ webhookUrl: `https://hooks.example/${"a".repeat(maxWebhookUrlLength)}` })).toStrictEqual([
+      { path: "webhookUrl", message: `must be at most ${maxWebhookUrlLength} characters` },
+    ]);
+    expect(issues({ webhookUrl: "https://user:pw@hooks.example/x" })).toStrictEqual([{ path: "webhookUrl", message: "must not carry credentials (user:password@)" }]);
+  });
+});
+
+describe("a run's own webhook URL", () => {
+  const listed = new Set(["https://hooks.example", "http://127.0.0.1:9000"]);
+  it("is allowed on a listed origin, whatever its path", () => {
+    expect(webhookUrlRefusal("https://hooks.example/a/b?c=d", listed)).toBeUndefined();
+    expect(webhookUrlRefusal("http://127.0.0.1:9000/hook", listed)).toBeUndefined();
+  });
+  it("is refused on any other origin (scheme, host or port), naming the setting", () => {
+    for (const url of ["http://hooks.example/a", "https://hooks.example:8443/a", "https://evil.example/a", "http://127.0.0.1:9001/hook"]) {
+      expect(webhookUrlRefusal(url, listed)).toMatchObject({ code: "WebhookUrlNotAllowed", message: expect.stringContaining("TRIGGER_WEBHOOK_ALLOWED_ORIGINS") });
+    }
+  });
+  it("is part of the request's hash, and leaves the hash of a request without one as it was", () => {
+    const plain = hashRequest({ env: { A: "1" } });
+    expect(hashRequest({ env: { A: "1" }, webhookUrl: "https://hooks.example/a" })).not.toBe(plain);
+    expect(hashRequest({ env: { A: "1" }, webhookUrl: "https://hooks.example/a" })).not.toBe(hashRequest({ env: { A: "1" }, webhookUrl: "https://hooks.example/b" }));
+    // A stored run's hash from before the field: sha256 of the canonical request as it was written then.
+    expect(plain).toBe(createHash("sha256").update(JSON.stringify({ env: { A: "1" } })).digest("hex"));
   });
 });

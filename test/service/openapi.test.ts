@@ -220,7 +220,7 @@ describe("GET /openapi.json", () => {
 
   it("leaves out command while command overrides are disabled, as they are by default", async () => {
     const { doc } = await documented();
-    expect(Object.keys(doc.components.schemas.RunRequest.properties)).toEqual(["env", "timeoutSeconds", "maxRetries", "retryOnTimeout"]);
+    expect(Object.keys(doc.components.schemas.RunRequest.properties)).toEqual(["env", "timeoutSeconds", "maxRetries", "retryOnTimeout", "webhookUrl"]);
   });
 
   it("never prints the operator's allow-list of env names to its anonymous readers", async () => {

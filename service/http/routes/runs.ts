@@ -106,6 +106,7 @@ export function runRoutes({ runs, limits, admitStart }: RunRoutesOptions) {
       ...errorResponses([
         "InvalidRequest",
         "SecureVariableOverride",
+        "WebhookUrlNotAllowed",
         ...authCodes,
         "RunInProgress",
         "QueueFull",
