@@ -57,8 +57,18 @@ export function tableOutbox(client: TableClient, pk: string) {
     });
   }
 
+  /** The deletes of a run's events, for the prune that deletes the run: keys only, read in one prefix query. */
+  async function deleteActions(runId: string): Promise<TransactionAction[]> {
+    const [from, to] = rowKeys.deliveriesOf(runId);
+    const actions: TransactionAction[] = [];
+    const rows = client.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${pk} and RowKey ge ${from} and RowKey lt ${to}`, select: ["RowKey"] } });
+    for await (const found of rows) actions.push(["delete", { partitionKey: pk, rowKey: found.rowKey ?? "" }]);
+    return actions;
+  }
+
   return {
     createAction,
+    deleteActions,
     dueDeliveries: (now: Date, limit: number) => {
       const [from, to] = rowKeys.deliveryRange;
       return list(`${odata`PartitionKey eq ${pk} and RowKey ge ${from} and RowKey lt ${to} and state eq ${"pending"} and nextAttemptAt le ${now.toISOString()}`}`, limit);

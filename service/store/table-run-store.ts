@@ -224,7 +224,12 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
           if (batch.length > 0) await client.submitTransaction(batch);
           batch = [];
         };
-        for await (const entity of client.listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ["rowKey", "idempotencyKeyHash"] } })) {
+        for await (const entity of client.listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ["rowKey", "idempotencyKeyHash", "id"] } })) {
+          // A run's events go before or with the run: a prune cut short leaves a run to prune again, never orphan events.
+          for (const action of await outbox.deleteActions(String(entity["id"]))) {
+            batch.push(action);
+            if (batch.length >= 98) await flush();
+          }
           batch.push(["delete", { partitionKey: pk, rowKey: entity.rowKey ?? "" }]);
           const keyHash = text(entity["idempotencyKeyHash"]);
           if (keyHash) batch.push(["delete", { partitionKey: pk, rowKey: rowKeys.idempotency(keyHash) }]);
