@@ -1,60 +1,32 @@
-import { createServer, type Server } from "node:https";
-import type { AddressInfo } from "node:net";
-import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { newRunId } from "../../service/core/run-id.js";
 import { createLogger } from "../../service/logger.js";
-import { applyTransition, type WriterDeps } from "../../service/runs/apply-transition.js";
+import { applyTransition, type WebhookTarget, type WriterDeps } from "../../service/runs/apply-transition.js";
 import type { RunStore } from "../../service/store/run-store.js";
 import { noTelemetry } from "../../service/telemetry/telemetry.js";
 import { createRunDeliveries } from "../../service/runs/run-deliveries.js";
 import { createOutboxDrain, type OutboxDeps } from "../../service/webhooks/deliver-outbox.js";
-import { testTls } from "../helpers/emulator.js";
 import { testStore } from "../helpers/store.js";
+import { bodiesById, startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.js";
 
 const secret = `whsec_${Buffer.alloc(32, 7).toString("base64")}`;
 const rotated = `whsec_${Buffer.alloc(24, 9).toString("base64")}`;
 const logger = createLogger({ level: "error", write: () => {} });
 
-interface Received {
-  id: string;
-  body: string;
-  verified: boolean;
-}
-
-/** A local HTTPS receiver that checks each delivery with standardwebhooks' own `verify`, answering `statuses` in turn (then 200). */
-async function receiver(statuses: number[] = []) {
-  const received: Received[] = [];
-  const server: Server = createServer({ cert: testTls().cert, key: testTls().key }, (request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const body = Buffer.concat(chunks).toString();
-      const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)]));
-      let verified = true;
-      try {
-        new Webhook(secret).verify(body, headers);
-      } catch {
-        verified = false;
-      }
-      received.push({ id: headers["webhook-id"] ?? "", body, verified });
-      response.statusCode = statuses.shift() ?? 200;
-      response.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  servers.push(server);
-  return { url, received };
-}
-
-const servers: Server[] = [];
+const receivers: WebhookReceiver[] = [];
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+  await Promise.all(receivers.splice(0).map((hook) => hook.close()));
 });
 
-function writer(store: RunStore, url: string): WriterDeps {
-  return { store, logger, telemetry: noTelemetry, now: () => new Date(), startDeadlineMs: 50_000, webhook: { url } };
+/** A local HTTPS receiver checking each delivery with standardwebhooks' own `verify`, answering `statuses` in turn (then 200). */
+async function receiver(statuses: number[] = []): Promise<WebhookReceiver> {
+  const hook = await startWebhookReceiver(secret, () => statuses.shift() ?? 200);
+  receivers.push(hook);
+  return hook;
+}
+
+function writer(store: RunStore, target: WebhookTarget): WriterDeps {
+  return { store, logger, telemetry: noTelemetry, now: () => new Date(), startDeadlineMs: 50_000, webhook: target };
 }
 
 function drainOf(store: RunStore, url: string, listed = true): OutboxDeps {
@@ -72,12 +44,20 @@ function drainOf(store: RunStore, url: string, listed = true): OutboxDeps {
   };
 }
 
-/** Accepts a run into the queue and cancels it: the transition writes a `run.canceled` event. */
-async function canceledRun(store: RunStore, url: string): Promise<string> {
+/** Accepts a run (with its own URL, if given) into the queue and cancels it: the transition writes its `run.canceled` event. */
+async function canceledRun(store: RunStore, target: string | WebhookTarget, webhookUrl?: string): Promise<string> {
   const view = await store.view();
   const now = new Date();
-  const run = await store.enqueue(view, { id: newRunId(now), status: "queued", env: {}, createdAt: now.toISOString(), requestHash: "a".repeat(64), seq: view.counters.seq + 1 });
-  await applyTransition(writer(store, url), run, { kind: "cancel-requested" });
+  const run = await store.enqueue(view, {
+    id: newRunId(now),
+    status: "queued",
+    env: {},
+    createdAt: now.toISOString(),
+    requestHash: "a".repeat(64),
+    seq: view.counters.seq + 1,
+    ...(webhookUrl ? { webhookUrl } : {}),
+  });
+  await applyTransition(writer(store, typeof target === "string" ? { url: target } : target), run, { kind: "cancel-requested" });
   return run.id;
 }
 
@@ -129,8 +109,7 @@ describe("webhook deliveries from the outbox", () => {
     const runIds: string[] = [];
     for (let i = 0; i < 5; i += 1) runIds.push(await canceledRun(store, hook.url));
     await drainUntilSettled(store, runIds, [createOutboxDrain(drainOf(store, hook.url)), createOutboxDrain(drainOf(store, hook.url))]);
-    const bodies = new Map<string, Set<string>>();
-    for (const delivery of hook.received) bodies.set(delivery.id, (bodies.get(delivery.id) ?? new Set()).add(delivery.body));
+    const bodies = bodiesById(hook.received);
     expect(bodies.size).toBe(5);
     expect([...bodies.values()].every((set) => set.size === 1)).toBe(true);
   });
@@ -162,5 +141,46 @@ describe("webhook deliveries from the outbox", () => {
     expect(hook.received).toHaveLength(3);
     expect(new Set(hook.received.map((delivery) => `${delivery.id} ${delivery.body}`)).size).toBe(1);
     await expect(deliveries.redeliver(runId, "msg_unknown")).rejects.toMatchObject({ code: "DeliveryNotFound" });
+  });
+});
+
+describe("a run's own webhook URL", () => {
+  it("gets the run's events beside the service's receiver: a row and an id each, the same body", async () => {
+    const store = await testStore(undefined, ["g-1"]);
+    const operator = await receiver([500]);
+    const caller = await receiver();
+    const runId = await canceledRun(store, { url: operator.url, allowedOrigins: new Set([operator.origin, caller.origin]) }, caller.url);
+    const drain = createOutboxDrain({ ...drainOf(store, operator.url), listedOrigins: new Set([operator.origin, caller.origin]) });
+    await drainUntilSettled(store, [runId], [drain]);
+
+    expect(caller.received).toHaveLength(1);
+    expect(operator.received).toHaveLength(2);
+    expect([...caller.received, ...operator.received].every((delivery) => delivery.verified)).toBe(true);
+    expect(caller.received[0]!.id).not.toBe(operator.received[0]!.id);
+    expect(caller.received[0]!.body).toBe(operator.received[0]!.body);
+    expect(JSON.parse(caller.received[0]!.body)).toMatchObject({ type: "run.canceled", data: { id: runId, webhookUrl: caller.url } });
+    const rows = await store.deliveries(runId);
+    expect(rows.map((row) => [row.url, row.state]).sort()).toEqual([[caller.url, "delivered"], [operator.url, "delivered"]].sort());
+  });
+
+  it("sends the types TRIGGER_WEBHOOK_EVENTS lists to both, and once when it is the service's own URL", async () => {
+    const store = await testStore(undefined, ["g-1"]);
+    const filtered = await canceledRun(store, { url: "https://operator.example/hook", events: new Set(["run.succeeded"]) }, "https://caller.example/hook");
+    expect(await store.deliveries(filtered)).toEqual([]);
+    const same = await canceledRun(store, { url: "https://operator.example/hook" }, "https://operator.example/hook");
+    expect((await store.deliveries(same)).map((row) => row.url)).toEqual(["https://operator.example/hook"]);
+    const onlyOwn = await canceledRun(store, { allowedOrigins: new Set(["https://caller.example"]) }, "https://caller.example/hook");
+    expect((await store.deliveries(onlyOwn)).map((row) => row.url)).toEqual(["https://caller.example/hook"]);
+  });
+
+  it("is checked at send time like every URL: one whose origin is no longer listed never reaches a loopback receiver", async () => {
+    const store = await testStore(undefined, ["g-1"]);
+    const caller = await receiver();
+    const runId = await canceledRun(store, { allowedOrigins: new Set([caller.origin]) }, caller.url);
+    // The operator took the origin off the list after the run was accepted.
+    const deps = { ...drainOf(store, caller.url, false), retryHours: 0 };
+    await drainUntilSettled(store, [runId], [createOutboxDrain(deps)]);
+    expect(caller.received).toHaveLength(0);
+    expect((await store.deliveries(runId))[0]).toMatchObject({ url: caller.url, state: "given-up", attempts: [{ error: expect.stringMatching(/internal address/) }] });
   });
 });
