@@ -6,6 +6,7 @@ import { previousBuildTriggerMs } from "./previous-build.js";
 import type { Summary } from "./stats.js";
 import { formatTable, num } from "./table.js";
 import type { VariantCpu } from "./trigger-cpu-figures.js";
+import type { WebhookFigures, WebhookPlan } from "./webhook-delivery.js";
 import { mebibyte, type TargetCheck } from "./targets.js";
 
 /** Everything `npm run bench` writes to bench/results.json. */
@@ -58,6 +59,8 @@ export interface BenchResults {
   };
   /** ARM GETs of the active groups per second, with each number of replicas. */
   observationReads: { plan: ObservationReadsPlan; replicas: ObservationReads[]; ratio: number };
+  /** A run's end to its webhook received, and deliveries per second of one replica (issue 22). */
+  webhooks: WebhookFigures & { plan: WebhookPlan };
   /** Service CPU per trigger run to its end, per variant: telemetry off, on (OTLP), earlier builds. */
   triggerCpu: {
     plan: unknown;
@@ -136,6 +139,19 @@ function readRows(r: BenchResults): [string, string][] {
       `${num(o.readsPerSecond, 1)} /s (${o.reads} in ${num(o.windowMs / 1000, 1)} s, interval ${observation.plan.reconcileIntervalMs} ms)`,
     ]),
     ["ARM reads per second, most replicas / one", `${num(observation.ratio, 2)} x`],
+    ...webhookRows(r),
+  ];
+}
+
+function webhookRows(r: BenchResults): [string, string][] {
+  const { plan, endToReceivedMs, throughput } = r.webhooks;
+  return [
+    [`run's end recorded to its webhook received, ${endToReceivedMs.n} runs, median / p99`, medianP99(endToReceivedMs)],
+    [
+      `webhook deliveries per second, one replica, receiver answering in ${plan.receiverMs} ms`,
+      `${num(throughput.perSecond, 0)} /s (${throughput.deliveries} in ${num(throughput.durationMs / 1000, 1)} s, ${throughput.repeats} repeats)`,
+    ],
+    ["  in flight at the receiver, mean / max; service CPU per delivery", `${num(throughput.meanInFlight, 1)} / ${throughput.maxInFlight}; ${ms(throughput.serviceCpuMsPerDelivery)}`],
   ];
 }
 

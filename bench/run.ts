@@ -31,9 +31,12 @@ import { telemetryVariants } from "./telemetry-variants.js";
 import { measureTriggerCpu } from "./trigger-cpu.js";
 import { pairedRatio, triggerCpuFigures } from "./trigger-cpu-figures.js";
 import { measureThroughput } from "./throughput.js";
+import { measureWebhookDelivery } from "./webhook-delivery.js";
+import { webhookPlan } from "./webhook-plan.js";
 
 // `npm run bench`: what users of the trigger pay for, measured against the local emulator.
 // Every count is here so a run is reproducible from its JSON; the whole run takes two to three minutes, most of it CPU per trigger.
+// `npx tsx bench/run-webhooks.ts` runs only the webhook phase, with the same plan.
 const plan = {
   coldStarts: 7,
   overhead: { warmup: 30, samples: 200 },
@@ -49,6 +52,7 @@ const plan = {
   page: { warmup: 2, samples: 10 },
   // Five rounds: one process's figure strays up to half from another's of the same build on a loaded machine.
   triggerCpu: { rounds: 5, warmup: 20, triggers: 100, settleMs: 1_000, exportDelayMs: 500 },
+  webhooks: webhookPlan,
 };
 
 const overheadPartition = "bench-overhead";
@@ -157,6 +161,9 @@ async function bench(dir: string, started: Date, fixture: BenchFixture, stopLate
     plan: plan.observationReads,
   });
 
+  progress(`webhooks: ${plan.webhooks.latencyRuns} runs' end to webhook, ${plan.webhooks.deliveries} deliveries to a receiver answering in ${plan.webhooks.receiverMs} ms`);
+  const webhooks = await measureWebhookDelivery(bundle.path, fixture, dir, plan.webhooks);
+
   const earlier = await Promise.all(
     earlierBuilds.map(async (build) => {
       progress(`building ${build.name} (${build.commit.slice(0, 7)})`);
@@ -259,6 +266,7 @@ async function bench(dir: string, started: Date, fixture: BenchFixture, stopLate
     pool: { ...poolFigures, plan: plan.pool, dispatchLatencyMs: summarize(dispatchLatenciesMs) },
     dispatchReads: { plan: plan.dispatchReads, perDispatch, entitiesRatio: dispatchEntitiesRatio },
     observationReads: { plan: plan.observationReads, replicas: observation, ratio: observationReadsRatio },
+    webhooks: { ...webhooks, plan: plan.webhooks },
     triggerCpu,
     coldStart,
     memory: { ...memory, nodeFloorIdleRssBytes: floor.idle.rssBytes, nodeFloorIdleAnonRssBytes: floor.idle.anonRssBytes, peakRssAfterThroughputBytes, peakRssAfterAllBytes },

@@ -40,6 +40,7 @@ const claimMarginMs = 5_000;
 export function createOutboxDrain(deps: OutboxDeps) {
   const inFlight = new Map<string, Promise<void>>();
   let reading: Promise<void> | undefined;
+  let again = false;
 
   async function deliver(row: Stored<WebhookDeliveryRow>): Promise<void> {
     const claimedAt = deps.now();
@@ -75,11 +76,17 @@ export function createOutboxDrain(deps: OutboxDeps) {
   }
 
   function drain(): void {
-    if (reading) return;
+    // A slot freed while a read is under way is filled by one more read right after it, not left idle until the next end.
+    if (reading) {
+      again = true;
+      return;
+    }
+    again = false;
     reading = readDue()
       .catch((error: unknown) => deps.logger.warn("webhook outbox read failed", { err: error }))
       .finally(() => {
         reading = undefined;
+        if (again) drain();
       });
   }
 
