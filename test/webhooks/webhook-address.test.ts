@@ -1,7 +1,8 @@
 import type { LookupFunction } from "node:net";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isInternalAddress, urlRefusal } from "../../service/webhooks/webhook-address.js";
-import { guardedLookup } from "../../service/webhooks/send-webhook.js";
+import { guardedLookup, sendWebhook } from "../../service/webhooks/send-webhook.js";
+import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.js";
 
 /** A resolver stub that answers `address` for every name, as a rebinding DNS might. */
 const answering =
@@ -44,5 +45,32 @@ describe("the address checked is the address connected to", () => {
     const url = new URL("https://hooks.example/x");
     await expect(resolveThrough(guardedLookup(url, new Set(), answering("20.50.2.1")), "hooks.example")).resolves.toBe("20.50.2.1");
     await expect(resolveThrough(guardedLookup(url, new Set([url.origin]), answering("127.0.0.1")), "hooks.example")).resolves.toBe("127.0.0.1");
+  });
+});
+
+describe("a name that resolves to an internal address at send time", () => {
+  const secret = `whsec_${Buffer.alloc(32, 5).toString("base64")}`;
+  let receiver: WebhookReceiver;
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver(secret);
+  });
+  afterAll(() => receiver.close());
+
+  /** One attempt to `localhost` on the receiver's port, the name resolved to `address`. */
+  const send = (address: string, listed: string[]) =>
+    sendWebhook(
+      { id: "msg_rebound", url: `https://localhost:${new URL(receiver.url).port}/hook`, body: "{}" },
+      { secrets: [secret], timeoutMs: 2_000, listedOrigins: new Set(listed), now: () => new Date(), resolve: answering(address) },
+    );
+
+  it("is never contacted unless its origin is listed: not loopback, not the metadata endpoint", async () => {
+    expect(await send("127.0.0.1", [])).toEqual({ error: "the webhook URL resolves to an internal address" });
+    expect(await send("169.254.169.254", [])).toEqual({ error: "the webhook URL resolves to an internal address" });
+    expect(receiver.received).toEqual([]);
+  });
+
+  it("is reached, signed, once its origin is listed", async () => {
+    expect(await send("127.0.0.1", [`https://localhost:${new URL(receiver.url).port}`])).toEqual({ status: 200 });
+    expect(receiver.received).toMatchObject([{ id: "msg_rebound", verified: true }]);
   });
 });
