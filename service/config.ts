@@ -70,7 +70,7 @@ export interface WebhookConfig {
   timeoutMs: number;
   /** the wait after a delivery's first failure, before jitter; it doubles per failure */
   backoffSeconds: number;
-  /** origins whose URLs may be plain http or resolve to internal addresses */
+  /** origins a run's own `webhookUrl` may name, and whose URLs may be plain http or resolve to internal addresses */
   allowedOrigins: ReadonlySet<string>;
 }
 
