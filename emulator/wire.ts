@@ -39,14 +39,35 @@ export function stringAt(value: unknown, ...keys: string[]): string | undefined 
   return typeof current === "string" ? current : undefined;
 }
 
-/** The containers (or init containers) of a group body in the few fields the simulation uses. */
+/**
+ * The command prefix of the launcher the service wraps a standby job in: it waits for the config
+ * map's files under `/mnt/configmap/<container>/`, exports each pair as an env var and execs the job.
+ */
+export const launcherPrefix = "/bin/sh /aci-trigger/launch";
+
+/**
+ * The containers (or init containers) of a group body in the few fields the simulation uses. The
+ * env is the one the job sees: a container started through the launcher also gets its config
+ * map's pairs (which win over an env var of the same name, as the launcher exports them last).
+ */
 export function containersOf(body: unknown, list: "containers" | "initContainers" = "containers"): Container[] {
-  return arrayAt(body, "properties", list).map((item) => ({
-    name: stringAt(item, "name") ?? "",
-    image: stringAt(item, "properties", "image") ?? "",
-    command: arrayAt(item, "properties", "command").map(String),
-    env: arrayAt(item, "properties", "environmentVariables").filter(isObject) as EnvVar[],
-  }));
+  return arrayAt(body, "properties", list).map((item) => {
+    const command = arrayAt(item, "properties", "command").map(String);
+    const env = arrayAt(item, "properties", "environmentVariables").filter(isObject) as EnvVar[];
+    const pairs = command.join(" ").startsWith(launcherPrefix) ? configMapOf(item) : {};
+    return {
+      name: stringAt(item, "name") ?? "",
+      image: stringAt(item, "properties", "image") ?? "",
+      command,
+      env: [...env.filter((v) => typeof v.name !== "string" || !Object.hasOwn(pairs, v.name)), ...Object.entries(pairs).map(([name, value]) => ({ name, value }))],
+    };
+  });
+}
+
+/** A container's config map pairs (string values only). */
+export function configMapOf(container: unknown): Record<string, string> {
+  const pairs = objectAt(container, "properties", "configMap", "keyValuePairs") ?? {};
+  return Object.fromEntries(Object.entries(pairs).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
 }
 
 /** The restart policy ARM applies when the body leaves it out. */

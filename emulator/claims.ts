@@ -1,0 +1,100 @@
+import { asyncOperation, operationApiVersion, type ArmContext } from "./arm-routes.js";
+import { claimedBody, claimRefusedMessage, malformedClaim, refusedProperty } from "./claim-body.js";
+import { cloudError, type Reply } from "./cloud-error.js";
+import { groupId, groupView, type StoredGroup } from "./group-view.js";
+import { planRun } from "./lifecycle.js";
+import { takeReady } from "./pool-capacity.js";
+import { profileNotFound, profileRevision, revisionNotFound } from "./profiles.js";
+import { parseStandbyPath, poolType, resourceId, sameResource, type ResourcePath } from "./standby-paths.js";
+import { poolNotFound, poolProfile } from "./standby-pools.js";
+import type { StandbyState, StoredPool } from "./standby-state.js";
+import { isObject, objectAt, stringAt, type JsonObject } from "./wire.js";
+
+/**
+ * A container group PUT naming `containerGroupProfile` (and usually `standbyPoolProfile`), at an
+ * api-version that knows them (standby facts §2–5, §11). With a ready instance in the pool the
+ * claim is held `claimMs` and answered 201 with the group already Running and
+ * `isCreatedFromStandbyPool: true`; otherwise, unless `failContainerGroupCreateOnReuseFailure`,
+ * the group is cold-created from the profile revision (201 Pending, Running `coldCreateMs` later,
+ * `isCreatedFromStandbyPool: false`).
+ */
+export async function claim(context: ArmContext, state: StandbyState, path: ResourcePath, body: unknown, clock: () => number): Promise<Reply> {
+  if (!isObject(body)) return invalidContent("The request content was invalid and could not be deserialized.");
+  if (typeof body.location !== "string" || body.location === "") return cloudError(400, "LocationRequired", "The location property is required for this definition.");
+  if (refusedProperty(body) !== undefined) return cloudError(400, "BadRequest", claimRefusedMessage);
+  const malformed = malformedClaim(body);
+  if (malformed) return invalidContent(`The request content was invalid and could not be deserialized: '${malformed}'.`);
+  const now = clock();
+  const reference = objectAt(body, "properties", "containerGroupProfile") ?? {};
+  const profilePath = parseStandbyPath(stringAt(reference, "id") ?? "");
+  if (profilePath?.kind !== "profile") return invalidContent(`The container group profile id '${String(reference.id)}' is not a container group profile resource id.`);
+  const profile = state.profiles.get(profilePath);
+  if (!profile) return profileNotFound(profilePath);
+  const revision = profileRevision(profile, reference.revision);
+  if (!revision) return revisionNotFound(profilePath, reference.revision);
+  // Inferred: a repeated claim (a retried PUT) finds its group and changes nothing.
+  const existing = context.store.get(path.subscriptionId, path.resourceGroup, path.name);
+  if (existing) return { status: 200, body: groupView(existing, now) };
+
+  const poolReference = objectAt(body, "properties", "standbyPoolProfile");
+  let fromPool = false;
+  if (poolReference) {
+    const poolPath = parseStandbyPath(stringAt(poolReference, "id") ?? "");
+    if (poolPath?.kind !== "pool") return invalidContent(`The standby pool id '${String(poolReference.id)}' is not a standby container group pool resource id.`);
+    const pool = state.pools.get(poolPath);
+    if (!pool) return poolNotFound(poolPath);
+    fromPool = serves(pool, profilePath, revision.number, profile.revisions.length) && takeReady(pool, now, state.timings.refillMs);
+    if (!fromPool && poolReference.failContainerGroupCreateOnReuseFailure === true) return reservationFailed(pool);
+  }
+  const stored = claimedBody(body, revision.body, { id: String(reference.id), revision: revision.number }, fromPool);
+  if (!fromPool) return coldCreate(context, state, path, stored, now);
+  if (state.timings.claimMs > 0) await new Promise((resolve) => setTimeout(resolve, state.timings.claimMs));
+  const at = clock();
+  const group = store(context, path, stored, at, 0);
+  const operation = state.addOperation("claim", groupId(path.subscriptionId, path.resourceGroup, path.name), at);
+  const location = String(stored.location).toLowerCase().replace(/\s+/g, "");
+  const link = `${context.baseUrl}/subscriptions/${path.subscriptionId}/providers/Microsoft.ContainerInstance/locations/${location}/operations/${operation.id}?api-version=${operationApiVersion}`;
+  return { status: 201, body: groupView(group, at), headers: { "azure-asyncoperation": link } };
+}
+
+/** A claim's operation answers at once, Succeeded and without events (recorded). */
+export function claimOperationStatus(state: StandbyState, operationId: string): Reply | undefined {
+  const operation = state.operation("claim", operationId);
+  if (!operation) return undefined;
+  return { status: 200, body: { id: operation.resourceId, status: "Succeeded", startTime: new Date(operation.startedAt).toISOString() } };
+}
+
+function coldCreate(context: ArmContext, state: StandbyState, path: ResourcePath, body: JsonObject, now: number): Reply {
+  const group = store(context, path, body, now, state.timings.coldCreateMs);
+  return { status: 201, body: groupView(group, now, "put"), headers: asyncOperation(context, group, now) };
+}
+
+/** Stores the group with a run provisioned in `provisionMs` (half Pending, half Creating); 0 is a claimed, running group. */
+function store(context: ArmContext, path: ResourcePath, body: JsonObject, now: number, provisionMs: number): StoredGroup {
+  const pendingMs = Math.floor(provisionMs / 2);
+  const timings = { ...context.timings, pendingMs, creatingMs: provisionMs - pendingMs };
+  const group: StoredGroup = { ...path, body, run: planRun(body, timings, context.exitCode, now) };
+  context.store.set(group);
+  return group;
+}
+
+/** A pool serves a claim only with instances of the same profile and revision (inferred). */
+function serves(pool: StoredPool, profile: ResourcePath, revision: number, latest: number): boolean {
+  const reference = poolProfile(pool);
+  const poolPath = parseStandbyPath(stringAt(reference, "id") ?? "");
+  if (poolPath?.kind !== "profile" || !sameResource(poolPath, profile)) return false;
+  return (reference?.revision ?? latest) === revision;
+}
+
+/**
+ * UNVERIFIED: ARM's answer to an empty pool when the claim sets the fail flag is undocumented.
+ * The code and the word `InsufficientContainerGroups` are what a third-party sample checks for
+ * (standby facts §11, weak); the rest of the text is the emulator's own.
+ */
+function reservationFailed(pool: StoredPool): Reply {
+  return cloudError(400, "StandyPoolReservationFailed", `InsufficientContainerGroups: the standby pool '${resourceId(poolType, pool)}' has no ready container group to reuse, and failContainerGroupCreateOnReuseFailure is set.`);
+}
+
+function invalidContent(message: string): Reply {
+  return cloudError(400, "InvalidRequestContent", message);
+}

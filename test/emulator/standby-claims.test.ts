@@ -1,0 +1,224 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { claimRefusedMessage } from "../../emulator/index.js";
+import { groupPath, jobGroup, manualClock, testResourceGroup as rg, testSubscriptionId as sub, useArmEmulator } from "../helpers/emulator.js";
+import { aciVersion, claimBody, countOf, groupAt, poolBody, poolId, poolVersion, previewVersion, profileBody, profileId, standbyCalls } from "../helpers/standby.js";
+
+const clock = manualClock();
+const timings = { claimMs: 0, coldCreateMs: 2_000, refillMs: 1_000 };
+const arm = useArmEmulator({ clock: clock.now, standby: timings, timings: { pendingMs: 5, creatingMs: 5, runMs: 500 } });
+const { call, link } = standbyCalls(arm);
+
+/** A pool of `capacity` for `profile`, its instances ready. */
+async function readyPool(pool: string, profile: string, capacity = 2, revision?: number): Promise<void> {
+  await call("PUT", `${poolId(pool)}?api-version=${poolVersion}`, poolBody(profile, { maxReadyCapacity: capacity, ...(revision === undefined ? {} : { revision }) }));
+  clock.advance(timings.refillMs);
+}
+
+async function runtimeCounts(pool: string): Promise<[number, number]> {
+  const view = (await call("GET", `${poolId(pool)}/runtimeViews/latest?api-version=${poolVersion}`)).body;
+  return [countOf(view, "running"), countOf(view, "creating")];
+}
+
+beforeAll(async () => {
+  await call("PUT", `${profileId("worker")}?api-version=${aciVersion}`, profileBody({ configMap: { FROM_PROFILE: "yes" } }));
+  await call("PUT", `${profileId("plain")}?api-version=${aciVersion}`, profileBody({ command: ["node", "job.js"] }));
+});
+
+describe("a claim from a pool with a ready instance", () => {
+  it("answers 201 with the profile's running group, created from the pool, the config map and no standbyPoolProfile", async () => {
+    await readyPool("warm", "worker");
+    const answer = await call("PUT", groupAt("claimed"), claimBody("worker", "warm", { pairs: { RUN_ID: "r1" } }));
+    expect(answer.status).toBe(201);
+    const { properties } = answer.body;
+    expect(properties).toMatchObject({ isCreatedFromStandbyPool: true, provisioningState: "Succeeded", instanceView: { state: "Running" }, containerGroupProfile: { id: profileId("worker"), revision: 1 } });
+    expect(properties).not.toHaveProperty("standbyPoolProfile");
+    const [container] = properties.containers;
+    expect(container.name).toBe("job");
+    expect(container.properties).toMatchObject({ image: "registry.example/job:1", configMap: { keyValuePairs: { RUN_ID: "r1" } }, instanceView: { currentState: { state: "Running" } } });
+    expect(container.properties.environmentVariables).toEqual([{ name: "JOB_MODE", value: "standby" }, { name: "API_TOKEN" }]);
+    expect(answer.body).toMatchObject({ id: groupPath("claimed"), location: "westeurope", tags: {} });
+    const operation = await link(answer.headers["azure-asyncoperation"]);
+    expect(operation.body).toEqual({ id: groupPath("claimed"), status: "Succeeded", startTime: expect.any(String) });
+  });
+
+  it("takes one instance and starts its replacement, ready after the refill delay", async () => {
+    await readyPool("refilling", "worker", 2);
+    await call("PUT", groupAt("refill-1"), claimBody("worker", "refilling"));
+    expect(await runtimeCounts("refilling")).toEqual([1, 1]);
+    clock.advance(timings.refillMs);
+    expect(await runtimeCounts("refilling")).toEqual([2, 0]);
+  });
+
+  it("ignores a config map sent under another container's name: the group shows the profile's own map", async () => {
+    await readyPool("misnamed", "worker");
+    const answer = await call("PUT", groupAt("misnamed"), claimBody("worker", "misnamed", { container: "misnamed", pairs: { KEY1: "VALUE1" } }));
+    expect(answer.status).toBe(201);
+    expect(answer.body.properties.containers.map((c: { name: string; properties: { configMap: unknown } }) => [c.name, c.properties.configMap])).toEqual([["job", { keyValuePairs: { FROM_PROFILE: "yes" } }]]);
+  });
+
+  it("holds the claim for the claim time: the group does not exist until it answers", async () => {
+    await readyPool("held", "worker");
+    arm.emulator.standby.setTimings({ claimMs: 1_500 });
+    try {
+      const claim = call("PUT", groupAt("held"), claimBody("worker", "held"));
+      expect((await call("GET", groupAt("held"))).status).toBe(404);
+      expect((await claim).body.properties.instanceView.state).toBe("Running");
+    } finally {
+      arm.emulator.standby.setTimings({ claimMs: 0 });
+    }
+  });
+
+  it("answers a repeated claim of the same group with the group, taking no second instance", async () => {
+    await readyPool("repeat", "worker", 2);
+    await call("PUT", groupAt("repeat"), claimBody("worker", "repeat"));
+    const again = await call("PUT", groupAt("repeat"), claimBody("worker", "repeat"));
+    expect([again.status, again.body.properties.isCreatedFromStandbyPool]).toEqual([200, true]);
+    expect(await runtimeCounts("repeat")).toEqual([1, 1]);
+  });
+});
+
+describe("a claim the pool cannot serve", () => {
+  it("falls back to a cold create: 201 Pending, not from the pool, Running after the cold-create time", async () => {
+    await call("PUT", `${poolId("empty")}?api-version=${poolVersion}`, poolBody("worker", { maxReadyCapacity: 0 }));
+    const answer = await call("PUT", groupAt("cold"), claimBody("worker", "empty", { pairs: { RUN_ID: "r2" } }));
+    expect(answer.status).toBe(201);
+    expect(answer.body.properties).toMatchObject({ isCreatedFromStandbyPool: false, provisioningState: "Pending", containerGroupProfile: { id: profileId("worker"), revision: 1 } });
+    expect(answer.headers["azure-asyncoperation"]).toBeDefined();
+    expect((await call("GET", groupAt("cold"))).body.properties.instanceView.state).toBe("Pending");
+    clock.advance(timings.coldCreateMs);
+    const running = await call("GET", groupAt("cold"));
+    expect(running.body.properties).toMatchObject({ provisioningState: "Succeeded", instanceView: { state: "Running" } });
+    expect(running.body.properties.containers[0].properties.configMap).toEqual({ keyValuePairs: { RUN_ID: "r2" } });
+  });
+
+  it("falls back to a cold create while the pool's instances are still being created", async () => {
+    await call("PUT", `${poolId("creating")}?api-version=${poolVersion}`, poolBody("worker"));
+    expect((await call("PUT", groupAt("early"), claimBody("worker", "creating"))).body.properties.isCreatedFromStandbyPool).toBe(false);
+  });
+
+  it("falls back to a cold create when the pool holds another revision of the profile", async () => {
+    await call("PUT", `${profileId("twice")}?api-version=${aciVersion}`, profileBody());
+    await call("PUT", `${profileId("twice")}?api-version=${aciVersion}`, profileBody({ restartPolicy: "OnFailure" }));
+    await readyPool("pinned", "twice", 1, 1);
+    expect((await call("PUT", groupAt("other-revision"), claimBody("twice", "pinned", { revision: 2 }))).body.properties.isCreatedFromStandbyPool).toBe(false);
+    const pinned = await call("PUT", groupAt("pinned-revision"), claimBody("twice", "pinned", { revision: 1 }));
+    expect(pinned.body.properties).toMatchObject({ isCreatedFromStandbyPool: true, restartPolicy: "Never" });
+  });
+
+  it("fails the claim when the pool has no ready instance and the fail flag is set (unverified wording)", async () => {
+    await call("PUT", `${poolId("strict")}?api-version=${poolVersion}`, poolBody("worker", { maxReadyCapacity: 0 }));
+    const answer = await call("PUT", groupAt("strict"), claimBody("worker", "strict", { fail: true }));
+    expect([answer.status, answer.body.error.code]).toEqual([400, "StandyPoolReservationFailed"]);
+    expect(answer.body.error.message).toContain("InsufficientContainerGroups");
+    expect((await call("GET", groupAt("strict"))).status).toBe(404);
+  });
+
+  it("answers 404 for a profile, a revision or a pool that does not exist", async () => {
+    await readyPool("exists", "worker");
+    expect((await call("PUT", groupAt("no-profile"), claimBody("absent", "exists"))).body.error.code).toBe("ResourceNotFound");
+    expect((await call("PUT", groupAt("no-revision"), claimBody("worker", "exists", { revision: 9 }))).status).toBe(404);
+    expect((await call("PUT", groupAt("no-pool"), claimBody("worker", "absent"))).body.error.code).toBe("ResourceNotFound");
+  });
+});
+
+describe("what a claim may carry", () => {
+  const refused: Array<[string, (body: any) => void]> = [
+    ["properties.osType", (b) => (b.properties.osType = "Linux")],
+    ["properties.ipAddress (the CLI's default ports)", (b) => (b.properties.ipAddress = { type: "Public", ports: [{ port: 80 }] })],
+    ["properties.restartPolicy", (b) => (b.properties.restartPolicy = "Never")],
+    ["a container's image", (b) => (b.properties.containers[0].properties.image = "registry.example/job:1")],
+    ["a container's environmentVariables", (b) => (b.properties.containers[0].properties.environmentVariables = [{ name: "A", value: "1" }])],
+    ["a container's command", (b) => (b.properties.containers[0].properties.command = ["node"])],
+    ["a container's resources", (b) => (b.properties.containers[0].properties.resources = { requests: { cpu: 1, memoryInGB: 1 } })],
+    ["zones", (b) => (b.zones = ["1"])],
+    ["an unknown key in the config map", (b) => (b.properties.containers[0].properties.configMap.other = {})],
+  ];
+
+  it.each(refused)("refuses %s with ARM's exact 400", async (_, change) => {
+    await readyPool("strict-body", "worker");
+    const body = claimBody("worker", "strict-body");
+    change(body);
+    const answer = await call("PUT", groupAt("refused"), body);
+    expect(answer.status).toBe(400);
+    expect(answer.body).toEqual({ error: { code: "BadRequest", message: claimRefusedMessage } });
+    expect(claimRefusedMessage).toBe("ContainerGroup properties other than config map are not allowed");
+  });
+
+  it("accepts location, tags, identity and subnetIds beside the config maps", async () => {
+    await readyPool("extras", "worker");
+    const body = claimBody("worker", "extras") as any;
+    body.tags = { run: "r3" };
+    body.identity = { type: "SystemAssigned" };
+    body.properties.subnetIds = [{ id: `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/v/subnets/s` }];
+    const answer = await call("PUT", groupAt("extras"), body);
+    expect(answer.status).toBe(201);
+    expect(answer.body).toMatchObject({ tags: { run: "r3" }, identity: { type: "SystemAssigned", principalId: expect.any(String) }, properties: { subnetIds: body.properties.subnetIds } });
+  });
+});
+
+describe("the config map reaches the job through the launcher", () => {
+  it("gives a launched container its config map's pairs as env: the demo job's switches and its printed lines", async () => {
+    await readyPool("env", "worker");
+    await call("PUT", groupAt("launched"), claimBody("worker", "env", { pairs: { EMULATOR_EXIT_CODE: "3", EMULATOR_RUN_MS: "50", GREETING: "hello" } }));
+    expect(arm.emulator.standby.configMapFiles(sub, rg, "launched")).toEqual({
+      "/mnt/configmap/job/EMULATOR_EXIT_CODE": "3",
+      "/mnt/configmap/job/EMULATOR_RUN_MS": "50",
+      "/mnt/configmap/job/GREETING": "hello",
+    });
+    clock.advance(50);
+    const ended = (await call("GET", groupAt("launched"))).body.properties;
+    expect(ended.instanceView.state).toBe("Failed");
+    expect(ended.containers[0].properties.instanceView.currentState).toMatchObject({ state: "Terminated", exitCode: 3 });
+    expect(ended.containers[0].properties.environmentVariables).toEqual([{ name: "JOB_MODE", value: "standby" }, { name: "API_TOKEN" }]);
+    const logs = await call("GET", groupAt("launched", aciVersion, "/containers/job/logs"));
+    expect(logs.body.content.split("\n")).toEqual(expect.arrayContaining(["JOB_MODE=standby", "API_TOKEN=[secure]", "GREETING=hello", "EMULATOR_EXIT_CODE=3", "exit code 3"]));
+  });
+
+  it("leaves the env of a container not started through the launcher alone", async () => {
+    await readyPool("plain-pool", "plain");
+    await call("PUT", groupAt("unlaunched"), claimBody("plain", "plain-pool", { pairs: { EMULATOR_EXIT_CODE: "3", EMULATOR_RUN_MS: "50" } }));
+    clock.advance(500);
+    const container = (await call("GET", groupAt("unlaunched"))).body.properties.containers[0];
+    expect(container.properties.instanceView.currentState).toMatchObject({ state: "Terminated", exitCode: 0 });
+  });
+});
+
+describe("a claimed group afterwards", () => {
+  it("is deleted with 200 and its body, then reads 404", async () => {
+    await readyPool("deleting", "worker");
+    await call("PUT", groupAt("to-delete"), claimBody("worker", "deleting"));
+    const deleted = await call("DELETE", groupAt("to-delete"));
+    expect([deleted.status, deleted.body.properties.isCreatedFromStandbyPool]).toEqual([200, true]);
+    expect((await call("GET", groupAt("to-delete"))).status).toBe(404);
+  });
+
+  it("shows no standby property at 2023-05-01, where the SDK reads it, and its logs there too", async () => {
+    await readyPool("old-reader", "worker");
+    await call("PUT", groupAt("read-old"), claimBody("worker", "old-reader", { pairs: { GREETING: "hi" } }));
+    const group = await arm.client.containerGroups.get(rg, "read-old");
+    expect(group.containers[0]?.instanceView?.currentState?.state).toBe("Running");
+    const wire = (await call("GET", groupAt("read-old", "2023-05-01"))).body.properties;
+    expect(wire).not.toHaveProperty("isCreatedFromStandbyPool");
+    expect(wire).not.toHaveProperty("containerGroupProfile");
+    expect(wire.containers[0].properties).not.toHaveProperty("configMap");
+    expect((await arm.client.containers.listLogs(rg, "read-old", "job")).content).toContain("GREETING=hi");
+  });
+});
+
+describe("plain groups at the standby api-versions", () => {
+  it("shows isCreatedFromStandbyPool false and an empty config map, as recorded at 2024-05-01-preview", async () => {
+    await call("PUT", groupAt("plain-group", aciVersion), jobGroup());
+    const read = (await call("GET", groupAt("plain-group", previewVersion))).body.properties;
+    expect(read.isCreatedFromStandbyPool).toBe(false);
+    expect(read.containers[0].properties.configMap).toEqual({ keyValuePairs: {} });
+  });
+
+  it("treats a config map sent with a plain group as env for a launched container", async () => {
+    const body = jobGroup([], {}) as any;
+    body.properties.containers[0].properties.command = ["/bin/sh", "/aci-trigger/launch", "node", "job.js"];
+    body.properties.containers[0].properties.configMap = { keyValuePairs: { EMULATOR_EXIT_CODE: "4", EMULATOR_RUN_MS: "10" } };
+    await call("PUT", groupAt("plain-launched", aciVersion), body);
+    clock.advance(100);
+    expect((await call("GET", groupAt("plain-launched"))).body.properties.containers[0].properties.instanceView.currentState.exitCode).toBe(4);
+  });
+});
