@@ -122,7 +122,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const seed = (pathname: string, body: unknown): unknown => {
     const path = parseStandbyPath(pathname);
-    const reply = path && handleStandby(standby, path, { method: "PUT", body, now: clock(), baseUrl: url });
+    const reply = path && handleStandby(standby, context, path, { method: "PUT", body, now: clock(), baseUrl: url });
     if (!reply || reply.status >= 300) throw new Error(`seed ${pathname}: ${JSON.stringify(reply?.body)}`);
     return reply.body;
   };

@@ -6,6 +6,7 @@ import { parseArmPath } from "./arm-paths.js";
 import { armHeaders, handleArm, operationApiVersion, type ArmContext } from "./arm-routes.js";
 import { isClaim } from "./claim-body.js";
 import { claim, claimOperationStatus } from "./claims.js";
+import { withLocation } from "./operation-results.js";
 import { cloudError, type Reply } from "./cloud-error.js";
 import type { EntraTenant } from "./entra.js";
 import type { FaultList } from "./faults.js";
@@ -118,13 +119,15 @@ async function armReply(parts: ServerParts, method: string, url: URL, parsed: Pa
   const supported = standby?.versions ?? (operation ? [operationApiVersion, ...groupApiVersions] : groupApiVersions);
   if (!supported.includes(version)) return noRegisteredProvider(parts.location, version, standby?.type ?? (operation ? "locations/operations" : "containerGroups"), [...supported]);
   if (!parsed.ok) return cloudError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.");
-  if (standby) return handleStandby(parts.standby, standby.path, { method, body: parsed.value, now, baseUrl: parts.context.baseUrl });
+  if (standby) return handleStandby(parts.standby, parts.context, standby.path, { method, body: parsed.value, now, baseUrl: parts.context.baseUrl });
   if (!path) return unserved;
-  if (path.kind === "group" && method === "PUT" && speaksStandby(version) && isClaim(parsed.value)) {
-    return shapeForVersion(await claim(parts.context, parts.standby, path, parsed.value, parts.clock), version);
-  }
   const claimed = path.kind === "operation" ? claimOperationStatus(parts.standby, path.operationId) : undefined;
-  return claimed ?? shapeForVersion(handleArm(parts.context, { method, path, query: url.searchParams, body: parsed.value }, now), version);
+  if (claimed) return claimed;
+  const reply =
+    path.kind === "group" && method === "PUT" && speaksStandby(version) && isClaim(parsed.value)
+      ? await claim(parts.context, parts.standby, path, parsed.value, parts.clock)
+      : handleArm(parts.context, { method, path, query: url.searchParams, body: parsed.value }, now);
+  return withLocation(parts.context, parts.standby, shapeForVersion(reply, version), version, parts.clock());
 }
 
 /**

@@ -17,7 +17,8 @@ export type StandbyPath =
   | ({ kind: "revisions"; revision?: string } & ResourcePath)
   | ({ kind: "pool" } & ResourcePath)
   | ({ kind: "runtimeViews"; view?: string } & ResourcePath)
-  | { kind: "poolOperation"; subscriptionId: string; location: string; operationId: string; result: boolean };
+  | { kind: "poolOperation"; subscriptionId: string; location: string; operationId: string; result: boolean }
+  | { kind: "groupOperationResult"; subscriptionId: string; location: string; operationId: string };
 
 export const profileType = "Microsoft.ContainerInstance/containerGroupProfiles";
 export const poolType = "Microsoft.StandbyPool/standbyContainerGroupPools";
@@ -30,6 +31,9 @@ export function parseStandbyPath(pathname: string): StandbyPath | undefined {
     const result = fixed(6, "operationresults");
     if (!result && !fixed(6, "operationstatuses")) return undefined;
     return { kind: "poolOperation", subscriptionId, location: at(5), operationId: at(7), result };
+  }
+  if (fixed(2, "providers") && fixed(3, "microsoft.containerinstance") && segments.length === 8 && fixed(4, "locations") && fixed(6, "operationresults")) {
+    return { kind: "groupOperationResult", subscriptionId, location: at(5), operationId: at(7) };
   }
   if (!fixed(2, "resourcegroups") || !fixed(4, "providers") || segments.length < 8 || at(7) === "") return undefined;
   const resource: ResourcePath = { subscriptionId, resourceGroup: at(3), name: at(7) };

@@ -1,5 +1,7 @@
 import { standbyAciApiVersions, standbyPoolApiVersion } from "./api-versions.js";
-import type { Reply } from "./cloud-error.js";
+import type { ArmContext } from "./arm-routes.js";
+import { cloudError, type Reply } from "./cloud-error.js";
+import { locationApiVersion, operationResult } from "./operation-results.js";
 import { handleProfile } from "./profiles.js";
 import { parseStandbyPath, type StandbyPath } from "./standby-paths.js";
 import { handlePool, type PoolRequest } from "./standby-pools.js";
@@ -16,11 +18,15 @@ export function standbyRoute(pathname: string): StandbyRoute | undefined {
   const path = parseStandbyPath(pathname);
   if (!path) return undefined;
   if (path.kind === "profile" || path.kind === "revisions") return { path, versions: standbyAciApiVersions, type: "containerGroupProfiles" };
+  if (path.kind === "groupOperationResult") return { path, versions: [locationApiVersion], type: "locations/operationResults" };
   const type = path.kind === "poolOperation" ? "locations/operationStatuses" : "standbyContainerGroupPools";
   return { path, versions: [standbyPoolApiVersion], type };
 }
 
-export function handleStandby(state: StandbyState, path: StandbyPath, request: PoolRequest): Reply {
+export function handleStandby(state: StandbyState, context: ArmContext, path: StandbyPath, request: PoolRequest): Reply {
   if (path.kind === "profile" || path.kind === "revisions") return handleProfile(state, request.method, path, request.body);
+  if (path.kind === "groupOperationResult") {
+    return request.method === "GET" ? operationResult(context, state, path.operationId, request.now) : cloudError(405, "MethodNotAllowed", `The method '${request.method}' is not allowed on this resource.`);
+  }
   return handlePool(state, path, request);
 }

@@ -41,6 +41,17 @@ describe("a claim from a pool with a ready instance", () => {
     expect(operation.body).toEqual({ id: groupPath("claimed"), status: "Succeeded", startTime: expect.any(String) });
   });
 
+  it("adds the 2025-09-01 spec's Location and Retry-After, whose result is the group, and leaves them out at the recorded preview", async () => {
+    await readyPool("located", "worker", 2);
+    const answer = await call("PUT", groupAt("located"), claimBody("worker", "located"));
+    expect(answer.headers["retry-after"]).toBe("0");
+    expect(answer.headers["location"]).toMatch(/\/providers\/Microsoft\.ContainerInstance\/locations\/westeurope\/operationResults\/[0-9a-f-]{36}\?api-version=2025-09-01$/);
+    const result = await link(answer.headers["location"]);
+    expect([result.status, result.body.id, result.body.properties.isCreatedFromStandbyPool]).toEqual([200, groupPath("located"), true]);
+    const preview = await call("PUT", groupAt("located-preview", previewVersion), claimBody("worker", "located"));
+    expect([preview.status, preview.headers["location"], preview.headers["retry-after"]]).toEqual([201, undefined, undefined]);
+  });
+
   it("takes one instance and starts its replacement, ready after the refill delay", async () => {
     await readyPool("refilling", "worker", 2);
     await call("PUT", groupAt("refill-1"), claimBody("worker", "refilling"));
@@ -84,8 +95,11 @@ describe("a claim the pool cannot serve", () => {
     expect(answer.status).toBe(201);
     expect(answer.body.properties).toMatchObject({ isCreatedFromStandbyPool: false, provisioningState: "Pending", containerGroupProfile: { id: profileId("worker"), revision: 1 } });
     expect(answer.headers["azure-asyncoperation"]).toBeDefined();
+    expect(answer.headers["retry-after"]).toBe(String(timings.coldCreateMs / 1000));
+    expect((await link(answer.headers["location"])).status).toBe(202);
     expect((await call("GET", groupAt("cold"))).body.properties.instanceView.state).toBe("Pending");
     clock.advance(timings.coldCreateMs);
+    expect((await link(answer.headers["location"])).body.properties.provisioningState).toBe("Succeeded");
     const running = await call("GET", groupAt("cold"));
     expect(running.body.properties).toMatchObject({ provisioningState: "Succeeded", instanceView: { state: "Running" } });
     expect(running.body.properties.containers[0].properties.configMap).toEqual({ keyValuePairs: { RUN_ID: "r2" } });
@@ -207,7 +221,8 @@ describe("a claimed group afterwards", () => {
 
 describe("plain groups at the standby api-versions", () => {
   it("shows isCreatedFromStandbyPool false and an empty config map, as recorded at 2024-05-01-preview", async () => {
-    await call("PUT", groupAt("plain-group", aciVersion), jobGroup());
+    const put = await call("PUT", groupAt("plain-group", aciVersion), jobGroup());
+    expect([put.status, put.headers["location"] === undefined]).toEqual([201, false]);
     const read = (await call("GET", groupAt("plain-group", previewVersion))).body.properties;
     expect(read.isCreatedFromStandbyPool).toBe(false);
     expect(read.containers[0].properties.configMap).toEqual({ keyValuePairs: {} });
