@@ -2,10 +2,10 @@ import { asyncOperation, operationApiVersion, type ArmContext } from "./arm-rout
 import { claimedBody, claimRefusedMessage, malformedClaim, refusedProperty } from "./claim-body.js";
 import { cloudError, type Reply } from "./cloud-error.js";
 import { groupId, groupView, type StoredGroup } from "./group-view.js";
-import { planRun } from "./lifecycle.js";
+import { planRun, type PlannedContainer } from "./lifecycle.js";
 import { takeReady } from "./pool-capacity.js";
 import { profileNotFound, profileRevision, revisionNotFound } from "./profiles.js";
-import { parseStandbyPath, poolType, resourceId, sameResource, type ResourcePath } from "./standby-paths.js";
+import { parseStandbyPath, poolType, resourceId, resourceKey, sameResource, type ResourcePath } from "./standby-paths.js";
 import { poolNotFound, poolProfile } from "./standby-pools.js";
 import type { StandbyState, StoredPool } from "./standby-state.js";
 import { isObject, objectAt, stringAt, type JsonObject } from "./wire.js";
@@ -32,9 +32,10 @@ export async function claim(context: ArmContext, state: StandbyState, path: Reso
   if (!profile) return profileNotFound(profilePath);
   const revision = profileRevision(profile, reference.revision);
   if (!revision) return revisionNotFound(profilePath, reference.revision);
-  // Inferred: a repeated claim (a retried PUT) finds its group and changes nothing.
+  // Inferred: a repeated claim (a retried PUT, even while the first is held) finds its group and changes nothing.
+  await state.holds.get(resourceKey(path));
   const existing = context.store.get(path.subscriptionId, path.resourceGroup, path.name);
-  if (existing) return { status: 200, body: groupView(existing, now) };
+  if (existing) return { status: 200, body: groupView(existing, clock()) };
 
   const poolReference = objectAt(body, "properties", "standbyPoolProfile");
   let fromPool = false;
@@ -48,7 +49,10 @@ export async function claim(context: ArmContext, state: StandbyState, path: Reso
   }
   const stored = claimedBody(body, revision.body, { id: String(reference.id), revision: revision.number }, fromPool);
   if (!fromPool) return coldCreate(context, state, path, stored, now);
-  if (state.timings.claimMs > 0) await new Promise((resolve) => setTimeout(resolve, state.timings.claimMs));
+  const hold = new Promise<void>((resolve) => setTimeout(resolve, state.timings.claimMs));
+  state.holds.set(resourceKey(path), hold);
+  await hold;
+  state.holds.delete(resourceKey(path));
   const at = clock();
   const group = store(context, path, stored, at, 0);
   const operation = state.addOperation("claim", groupId(path.subscriptionId, path.resourceGroup, path.name), at);
@@ -69,11 +73,17 @@ function coldCreate(context: ArmContext, state: StandbyState, path: ResourcePath
   return { status: 201, body: groupView(group, now, "put"), headers: asyncOperation(context, group, now) };
 }
 
-/** Stores the group with a run provisioned in `provisionMs` (half Pending, half Creating); 0 is a claimed, running group. */
+/**
+ * Stores the group with a run provisioned in `provisionMs` (half Pending, half Creating). A claimed
+ * group (0) was provisioned in the pool: no provisioning knob or pull failure in its env applies.
+ */
 function store(context: ArmContext, path: ResourcePath, body: JsonObject, now: number, provisionMs: number): StoredGroup {
   const pendingMs = Math.floor(provisionMs / 2);
   const timings = { ...context.timings, pendingMs, creatingMs: provisionMs - pendingMs };
-  const group: StoredGroup = { ...path, body, run: planRun(body, timings, context.exitCode, now) };
+  const planned = planRun(body, timings, context.exitCode, now);
+  const claimed = (list: PlannedContainer[]) => list.map((c) => ({ ...c, pullFails: false }));
+  const run = provisionMs > 0 ? planned : { ...planned, creatingAt: now, readyAt: now, containers: claimed(planned.containers), initContainers: claimed(planned.initContainers) };
+  const group: StoredGroup = { ...path, body, run };
   context.store.set(group);
   return group;
 }

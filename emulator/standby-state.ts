@@ -66,6 +66,8 @@ export class StandbyState {
   readonly profiles = new ResourceMap<StoredProfile>();
   readonly pools = new ResourceMap<StoredPool>();
   readonly #operations = new Map<string, StandbyOperation>();
+  /** Claims being held (`claimMs`) before their group exists, by group key: a repeated claim waits for its first. */
+  readonly holds = new Map<string, Promise<void>>();
 
   constructor(readonly timings: StandbyTimings) {}
 

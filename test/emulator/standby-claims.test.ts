@@ -79,6 +79,19 @@ describe("a claim from a pool with a ready instance", () => {
     }
   });
 
+  it("answers a claim repeated while the first is held with the group once it exists, taking no second instance", async () => {
+    await readyPool("held-twice", "worker", 2);
+    arm.emulator.standby.setTimings({ claimMs: 1_000 });
+    try {
+      const answers = await Promise.all([call("PUT", groupAt("held-twice"), claimBody("worker", "held-twice")), call("PUT", groupAt("held-twice"), claimBody("worker", "held-twice"))]);
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 201]);
+      expect(answers.map((a) => a.body.properties.instanceView.state)).toEqual(["Running", "Running"]);
+    } finally {
+      arm.emulator.standby.setTimings({ claimMs: 0 });
+    }
+    expect(await runtimeCounts("held-twice")).toEqual([1, 1]);
+  });
+
   it("answers a repeated claim of the same group with the group, taking no second instance", async () => {
     await readyPool("repeat", "worker", 2);
     await call("PUT", groupAt("repeat"), claimBody("worker", "repeat"));
@@ -186,6 +199,12 @@ describe("the config map reaches the job through the launcher", () => {
     expect(ended.containers[0].properties.environmentVariables).toEqual([{ name: "JOB_MODE", value: "standby" }, { name: "API_TOKEN" }]);
     const logs = await call("GET", groupAt("launched", aciVersion, "/containers/job/logs"));
     expect(logs.body.content.split("\n")).toEqual(expect.arrayContaining(["JOB_MODE=standby", "API_TOKEN=[secure]", "GREETING=hello", "EMULATOR_EXIT_CODE=3", "exit code 3"]));
+  });
+
+  it("is running at the claim whatever provisioning knobs its config map holds: the pool provisioned it", async () => {
+    await readyPool("knobs", "worker");
+    const answer = await call("PUT", groupAt("knobs"), claimBody("worker", "knobs", { pairs: { EMULATOR_PENDING_MS: "60000", EMULATOR_PULL_FAILURE: "yes" } }));
+    expect(answer.body.properties).toMatchObject({ provisioningState: "Succeeded", instanceView: { state: "Running" } });
   });
 
   it("leaves the env of a container not started through the launcher alone", async () => {
