@@ -24,7 +24,6 @@ export async function claim(context: ArmContext, state: StandbyState, path: Reso
   if (refusedProperty(body) !== undefined) return cloudError(400, "BadRequest", claimRefusedMessage);
   const malformed = malformedClaim(body);
   if (malformed) return invalidContent(`The request content was invalid and could not be deserialized: '${malformed}'.`);
-  const now = clock();
   const reference = objectAt(body, "properties", "containerGroupProfile") ?? {};
   const profilePath = parseStandbyPath(stringAt(reference, "id") ?? "");
   if (profilePath?.kind !== "profile") return invalidContent(`The container group profile id '${String(reference.id)}' is not a container group profile resource id.`);
@@ -34,8 +33,9 @@ export async function claim(context: ArmContext, state: StandbyState, path: Reso
   if (!revision) return revisionNotFound(profilePath, reference.revision);
   // Inferred: a repeated claim (a retried PUT, even while the first is held) finds its group and changes nothing.
   await state.holds.get(resourceKey(path));
+  const now = clock();
   const existing = context.store.get(path.subscriptionId, path.resourceGroup, path.name);
-  if (existing) return { status: 200, body: groupView(existing, clock()) };
+  if (existing) return { status: 200, body: groupView(existing, now) };
 
   const poolReference = objectAt(body, "properties", "standbyPoolProfile");
   let fromPool = false;

@@ -1,6 +1,6 @@
 import type { ContainerInstanceManagementClient } from "@azure/arm-containerinstance";
 import type { Emulator } from "../../emulator/index.js";
-import { groupPath, rawArm, testResourceGroup, testSubscriptionId } from "./emulator.js";
+import { groupPath, rawArm, testResourceGroup, testSubscriptionId, type ManualClock } from "./emulator.js";
 
 /**
  * Plain-REST access to the emulator's standby feature, through the SDK client's pipeline (bearer
@@ -21,6 +21,24 @@ export function poolId(name: string): string {
 }
 
 export type Call = (method: "GET" | "PUT" | "POST" | "PATCH" | "DELETE", path: string, body?: unknown) => ReturnType<typeof rawArm>;
+
+/**
+ * Pools for a test file on a manual clock: `readyPool` PUTs a pool of `capacity` for `profile`
+ * and moves the clock past the refill delay, so its instances are ready; `runtimeCounts` reads
+ * `[running, creating]` from its runtime view.
+ */
+export function poolSteps(call: Call, clock: ManualClock, refillMs: number) {
+  return {
+    async readyPool(pool: string, profile: string, capacity = 2, revision?: number): Promise<void> {
+      await call("PUT", `${poolId(pool)}?api-version=${poolVersion}`, poolBody(profile, { maxReadyCapacity: capacity, ...(revision === undefined ? {} : { revision }) }));
+      clock.advance(refillMs);
+    },
+    async runtimeCounts(pool: string): Promise<[number, number]> {
+      const view = (await call("GET", `${poolId(pool)}/runtimeViews/latest?api-version=${poolVersion}`)).body;
+      return [countOf(view, "running"), countOf(view, "creating")];
+    },
+  };
+}
 
 /** `call(method, pathWithQuery, body?)` against the emulator; `link(url)` follows an absolute link it handed out. */
 export function standbyCalls(arm: { readonly client: ContainerInstanceManagementClient; readonly emulator: Emulator }): { call: Call; link: (url: string | undefined) => ReturnType<typeof rawArm> } {
