@@ -6,7 +6,7 @@ import { planRun, type PlannedContainer } from "./lifecycle.js";
 import { takeReady } from "./pool-capacity.js";
 import { profileNotFound, profileRevision, revisionNotFound } from "./profiles.js";
 import { parseStandbyPath, poolType, resourceId, resourceKey, sameResource, type ResourcePath } from "./standby-paths.js";
-import { poolNotFound, poolProfile } from "./standby-pools.js";
+import { poolNotFound, profileOf } from "./standby-pools.js";
 import type { StandbyState, StoredPool } from "./standby-state.js";
 import { isObject, objectAt, stringAt, type JsonObject } from "./wire.js";
 
@@ -44,7 +44,7 @@ export async function claim(context: ArmContext, state: StandbyState, path: Reso
     if (poolPath?.kind !== "pool") return invalidContent(`The standby pool id '${String(poolReference.id)}' is not a standby container group pool resource id.`);
     const pool = state.pools.get(poolPath);
     if (!pool) return poolNotFound(poolPath);
-    fromPool = serves(pool, profilePath, revision.number, profile.revisions.length) && takeReady(pool, now, state.timings.refillMs);
+    fromPool = serves(state, pool, profilePath, revision.number) && takeReady(pool, now, state.timings.refillMs);
     if (!fromPool && poolReference.failContainerGroupCreateOnReuseFailure === true) return reservationFailed(pool);
   }
   const stored = claimedBody(body, revision.body, { id: String(reference.id), revision: revision.number }, fromPool);
@@ -89,11 +89,9 @@ function store(context: ArmContext, path: ResourcePath, body: JsonObject, now: n
 }
 
 /** A pool serves a claim only with instances of the same profile and revision (inferred). */
-function serves(pool: StoredPool, profile: ResourcePath, revision: number, latest: number): boolean {
-  const reference = poolProfile(pool);
-  const poolPath = parseStandbyPath(stringAt(reference, "id") ?? "");
-  if (poolPath?.kind !== "profile" || !sameResource(poolPath, profile)) return false;
-  return (reference?.revision ?? latest) === revision;
+function serves(state: StandbyState, pool: StoredPool, profile: ResourcePath, revision: number): boolean {
+  const built = profileOf(state, pool);
+  return built !== undefined && sameResource(built.path, profile) && built.number === revision;
 }
 
 /**

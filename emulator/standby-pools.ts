@@ -2,7 +2,8 @@ import { standbyPoolApiVersion } from "./api-versions.js";
 import { cloudError, type Reply } from "./cloud-error.js";
 import { instanceCounts, refill } from "./pool-capacity.js";
 import { stripReadOnly } from "./read-only.js";
-import { poolType, resourceId, type ResourcePath, type StandbyPath } from "./standby-paths.js";
+import { profileRevision } from "./profiles.js";
+import { parseStandbyPath, poolType, resourceId, type ResourcePath, type StandbyPath } from "./standby-paths.js";
 import type { StandbyState, StoredPool } from "./standby-state.js";
 import { isObject, objectAt, stringAt, type JsonObject } from "./wire.js";
 
@@ -58,8 +59,18 @@ export function poolNotFound(path: ResourcePath): Reply {
 }
 
 /** The profile reference a pool's instances are built from. */
-export function poolProfile(pool: StoredPool): JsonObject | undefined {
+function poolProfile(pool: StoredPool): JsonObject | undefined {
   return objectAt(containerGroupProperties(pool.body), "containerGroupProfile");
+}
+
+/** The profile revision a pool's instances are built from, when it exists. */
+export function profileOf(state: StandbyState, pool: StoredPool): { path: ResourcePath; number: number } | undefined {
+  const reference = poolProfile(pool);
+  const path = parseStandbyPath(stringAt(reference, "id") ?? "");
+  if (path?.kind !== "profile") return undefined;
+  const profile = state.profiles.get(path);
+  const revision = profile && profileRevision(profile, reference?.revision);
+  return revision ? { path, number: revision.number } : undefined;
 }
 
 function containerGroupProperties(body: JsonObject): JsonObject | undefined {
@@ -71,13 +82,22 @@ function poolView(pool: StoredPool): JsonObject {
   return { ...pool.body, properties: { ...properties, provisioningState: "Succeeded" }, id: resourceId(poolType, pool), name: pool.name, type: poolType };
 }
 
-/** The counts use the example's lowercase state names (the enum is capitalised; clients match either). */
+/**
+ * The counts use the example's lowercase state names (the enum is capitalised; clients match
+ * either). A pool whose profile revision does not exist can create nothing: it shows no instance
+ * and reads degraded (the symptom the docs name for a misconfigured pool; the message is the
+ * emulator's own).
+ */
 function runtimeView(state: StandbyState, pool: StoredPool, now: number): JsonObject {
-  const { running, creating } = instanceCounts(pool, now);
+  const buildable = profileOf(state, pool) !== undefined;
+  const { running, creating } = buildable ? instanceCounts(pool, now) : { running: 0, creating: 0 };
+  const status = buildable
+    ? { code: "HealthState/healthy", message: "The pool is healthy." }
+    : { code: "HealthState/degraded", message: `The container group profile '${stringAt(poolProfile(pool), "id") ?? ""}' or its revision was not found.` };
   return {
     properties: {
       instanceCountSummary: [{ instanceCountsByState: [{ state: "running", count: running }, { state: "creating", count: creating }, { state: "deleting", count: 0 }] }],
-      status: { code: "HealthState/healthy", message: "The pool is healthy." },
+      status,
       provisioningState: "Succeeded",
     },
     id: `${resourceId(poolType, pool)}/runtimeViews/latest`,

@@ -83,6 +83,15 @@ describe("a claim from a pool with a ready instance", () => {
     expect(await runtimeCounts("held-twice")).toEqual([1, 1]);
   });
 
+  it("answers a claim whose first answer was lost, when the pipeline retries it, with its group and one instance taken", async () => {
+    await readyPool("lost-answer", "worker", 2);
+    arm.emulator.faults.add({ method: "PUT", path: "/containerGroups/lost-answer", status: 503, afterApply: true });
+    const answer = await call("PUT", groupAt("lost-answer"), claimBody("worker", "lost-answer"));
+    expect([answer.status, answer.body.properties.isCreatedFromStandbyPool]).toEqual([200, true]);
+    expect(arm.emulator.requests.filter((r) => r.method === "PUT" && r.path.endsWith("/containerGroups/lost-answer")).map((r) => r.status)).toEqual([503, 200]);
+    expect(await runtimeCounts("lost-answer")).toEqual([1, 1]);
+  });
+
   it("answers a repeated claim of the same group with the group, taking no second instance", async () => {
     await readyPool("repeat", "worker", 2);
     await call("PUT", groupAt("repeat"), claimBody("worker", "repeat"));
@@ -160,6 +169,12 @@ describe("what a claim may carry", () => {
     expect(answer.status).toBe(400);
     expect(answer.body).toEqual({ error: { code: "BadRequest", message: claimRefusedMessage } });
     expect(claimRefusedMessage).toBe("ContainerGroup properties other than config map are not allowed");
+  });
+
+  it("is no claim at 2023-05-01, which knows no profiles: the body lacks what a group needs", async () => {
+    await readyPool("old-version", "worker");
+    const answer = await call("PUT", groupAt("old-version", "2023-05-01"), claimBody("worker", "old-version"));
+    expect([answer.status, answer.body.error.code]).toEqual([400, "InvalidRequestContent"]);
   });
 
   it("accepts location, tags, identity and subnetIds beside the config maps", async () => {

@@ -75,6 +75,16 @@ describe("standby container group pools", () => {
     expect([countOf(after, "Running"), countOf(after, "Creating")]).toEqual([3, 0]);
   });
 
+  it("shows no instance and reads degraded while the pool's profile revision does not exist", async () => {
+    await call("PUT", `${poolId("orphan")}?api-version=${poolVersion}`, poolBody("missing-profile"));
+    clock.advance(1_000);
+    const view = (await call("GET", `${poolId("orphan")}/runtimeViews/latest?api-version=${poolVersion}`)).body;
+    expect([countOf(view, "running"), countOf(view, "creating"), view.properties.status.code]).toEqual([0, 0, "HealthState/degraded"]);
+    await call("PUT", `${profileId("missing-profile")}?api-version=${aciVersion}`, profileBody());
+    const healthy = (await call("GET", `${poolId("orphan")}/runtimeViews/latest?api-version=${poolVersion}`)).body;
+    expect([countOf(healthy, "running"), healthy.properties.status.code]).toEqual([1, "HealthState/healthy"]);
+  });
+
   it("serves the runtime view 'latest' only", async () => {
     await call("PUT", `${poolId("views")}?api-version=${poolVersion}`, poolBody("revised"));
     expect((await call("GET", `${poolId("views")}/runtimeViews/previous?api-version=${poolVersion}`)).body.error.code).toBe("NotFound");
