@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { claimRefusedMessage } from "../../emulator/index.js";
-import { groupPath, manualClock, testResourceGroup as rg, testSubscriptionId as sub, useArmEmulator } from "../helpers/emulator.js";
+import { eventually, groupPath, manualClock, testResourceGroup as rg, testSubscriptionId as sub, useArmEmulator } from "../helpers/emulator.js";
 import { aciVersion, claimBody, groupAt, poolBody, poolId, poolSteps, poolVersion, previewVersion, profileBody, profileId, standbyCalls } from "../helpers/standby.js";
 
 // Claims (a group PUT naming a profile and a pool): from a ready instance, the cold fallback, and
@@ -58,12 +58,15 @@ describe("a claim from a pool with a ready instance", () => {
     expect(answer.body.properties.containers.map((c: { name: string; properties: { configMap: unknown } }) => [c.name, c.properties.configMap])).toEqual([["job", { keyValuePairs: { FROM_PROFILE: "yes" } }]]);
   });
 
-  it("holds the claim for the claim time: the group does not exist until it answers", async () => {
+  it("holds the claim for the claim time: while it is unanswered, its instance is taken and its group does not exist", async () => {
     await readyPool("held", "worker");
-    arm.emulator.standby.setTimings({ claimMs: 1_500 });
+    arm.emulator.standby.setTimings({ claimMs: 3_000 });
     try {
       const claim = call("PUT", groupAt("held"), claimBody("worker", "held"));
+      const record = await eventually(async () => arm.emulator.requests.find((r) => r.method === "PUT" && r.path === groupPath("held")), (r) => r !== undefined);
+      expect(await runtimeCounts("held")).toEqual([1, 1]);
       expect((await call("GET", groupAt("held"))).status).toBe(404);
+      expect(record?.status).toBe(0);
       expect((await claim).body.properties.instanceView.state).toBe("Running");
     } finally {
       arm.emulator.standby.setTimings({ claimMs: 0 });
