@@ -19,7 +19,10 @@ for (const [key, name] of Object.entries(standbyKnobs) as Array<[keyof StandbyTi
   const raw = process.env[name];
   if (raw === undefined) continue;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer of milliseconds`);
+  if (raw.trim() === "" || !Number.isInteger(value) || value < 0) {
+    console.error(JSON.stringify({ level: "error", msg: `${name} must be a whole number of milliseconds, 0 or more` }));
+    process.exit(1);
+  }
   standby[key] = value;
 }
 

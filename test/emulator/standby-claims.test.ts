@@ -102,6 +102,16 @@ describe("a claim from a pool with a ready instance", () => {
     expect([again.status, again.body.properties.isCreatedFromStandbyPool]).toEqual([200, true]);
     expect(await runtimeCounts("repeat")).toEqual([1, 1]);
   });
+
+  it("serves 10 concurrent claims on a pool of 3 ready instances with 3 claims and 7 cold creates", async () => {
+    await readyPool("ten", "worker", 3);
+    const names = Array.from({ length: 10 }, (_, i) => `ten-${i}`);
+    const answers = await Promise.all(names.map((name) => call("PUT", groupAt(name), claimBody("worker", "ten"))));
+    expect(answers.map((a) => a.status)).toEqual(names.map(() => 201));
+    const fromPool = answers.map((a) => a.body.properties.isCreatedFromStandbyPool);
+    expect([fromPool.filter((f) => f).length, fromPool.filter((f) => !f).length]).toEqual([3, 7]);
+    expect(await runtimeCounts("ten")).toEqual([0, 3]);
+  });
 });
 
 describe("a claim the pool cannot serve", () => {
