@@ -1,4 +1,4 @@
-import { aciApiVersion } from "../aci/api-version.js";
+import { aciApiVersion, aciStandbyApiVersion, standbyPoolApiVersion } from "../aci/api-version.js";
 import type { Reply } from "./cloud-error.js";
 import { groupType } from "./group-view.js";
 import { arrayAt, isObject, objectAt, type JsonObject } from "./wire.js";
@@ -7,11 +7,10 @@ import { arrayAt, isObject, objectAt, type JsonObject } from "./wire.js";
  * The api-versions that know container group profiles, standby pool claims and config maps: the
  * stable 2025-09-01 and the preview every recorded claim used (FACTS.md §1 of the standby facts).
  */
-export const standbyAciApiVersions = ["2025-09-01", "2024-05-01-preview"] as const;
+export const standbyAciApiVersions = [aciStandbyApiVersion, "2024-05-01-preview"] as const;
 /** Every api-version the emulator serves container groups at. */
 export const groupApiVersions: readonly string[] = [aciApiVersion, ...standbyAciApiVersions];
-/** The Microsoft.StandbyPool api-version of standbyContainerGroupPools and their runtime views. */
-export const standbyPoolApiVersion = "2025-03-01";
+export { standbyPoolApiVersion };
 
 export function speaksStandby(version: string): boolean {
   return (standbyAciApiVersions as readonly string[]).includes(version);

@@ -1,7 +1,5 @@
+import { configMapRoot } from "../aci/config-map.js";
 import { arrayAt, configMapOf, stringAt } from "./wire.js";
-
-/** Where ACI mounts a Linux container's config map: one file per key (standby facts §6). */
-export const configMapRoot = "/mnt/configmap";
 
 /** The files a group's config maps appear as inside its containers: path → content. */
 export function configMapFiles(body: unknown): Record<string, string> {

@@ -20,7 +20,6 @@ export type { Fault } from "./faults.js";
 export type { RecordedRequest } from "./server.js";
 export { defaultStandbyTimings, type StandbyTimings } from "./standby-state.js";
 export { claimRefusedMessage } from "./claim-body.js";
-export { launcherPrefix } from "./wire.js";
 
 export interface EmulatorOptions {
   /** Default 0: an ephemeral port. */

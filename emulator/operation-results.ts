@@ -1,3 +1,4 @@
+import { aciStandbyApiVersion } from "../aci/api-version.js";
 import { shapeForVersion } from "./api-versions.js";
 import { parseArmPath } from "./arm-paths.js";
 import type { ArmContext } from "./arm-routes.js";
@@ -13,7 +14,7 @@ import type { StandbyState } from "./standby-state.js";
  * three: `Location` is `…/locations/{loc}/operationResults/{id}` of the same operation, 202 while
  * the group provisions and 200 with the group once it is over; `Retry-After` is the seconds left.
  */
-export const locationApiVersion = "2025-09-01";
+export const locationApiVersion = aciStandbyApiVersion;
 
 export function withLocation(context: ArmContext, state: StandbyState, reply: Reply, version: string, now: number): Reply {
   const link = reply.headers?.["azure-asyncoperation"];

@@ -1,3 +1,5 @@
+import { launcherCommand } from "../aci/config-map.js";
+
 /**
  * The loose shapes of the ARM wire JSON the emulator reads. The emulator stores bodies as sent and
  * only looks at the fields it simulates, so everything is optional and unknown keys survive.
@@ -39,11 +41,10 @@ export function stringAt(value: unknown, ...keys: string[]): string | undefined 
   return typeof current === "string" ? current : undefined;
 }
 
-/**
- * The command prefix of the launcher the service wraps a standby job in: it waits for the config
- * map's files under `/mnt/configmap/<container>/`, exports each pair as an env var and execs the job.
- */
-export const launcherPrefix = "/bin/sh /aci-trigger/launch";
+/** A command that starts with the launcher's words (as one array item each, or in one string). */
+function launches(command: string[]): boolean {
+  return command.join(" ").startsWith(launcherCommand.join(" "));
+}
 
 /**
  * The containers (or init containers) of a group body in the few fields the simulation uses. The
@@ -54,7 +55,7 @@ export function containersOf(body: unknown, list: "containers" | "initContainers
   return arrayAt(body, "properties", list).map((item) => {
     const command = arrayAt(item, "properties", "command").map(String);
     const env = arrayAt(item, "properties", "environmentVariables").filter(isObject) as EnvVar[];
-    const pairs = command.join(" ").startsWith(launcherPrefix) ? configMapOf(item) : {};
+    const pairs = launches(command) ? configMapOf(item) : {};
     return {
       name: stringAt(item, "name") ?? "",
       image: stringAt(item, "properties", "image") ?? "",

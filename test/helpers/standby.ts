@@ -1,4 +1,5 @@
 import type { ContainerInstanceManagementClient } from "@azure/arm-containerinstance";
+import { launcherCommand } from "../../aci/config-map.js";
 import type { Emulator } from "../../emulator/index.js";
 import { groupPath, rawArm, testResourceGroup, testSubscriptionId, type ManualClock } from "./emulator.js";
 
@@ -62,7 +63,7 @@ export function profileBody(options: { command?: string[]; restartPolicy?: strin
           name: "job",
           properties: {
             image: "registry.example/job:1",
-            command: options.command ?? ["/bin/sh", "/aci-trigger/launch", "node", "job.js"],
+            command: options.command ?? [...launcherCommand, "node", "job.js"],
             environmentVariables: [
               { name: "JOB_MODE", value: "standby" },
               { name: "API_TOKEN", secureValue: "profile-secret" },
