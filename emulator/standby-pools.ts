@@ -44,14 +44,13 @@ export function handlePool(state: StandbyState, path: Extract<StandbyPath, { kin
   const invalid = validatePool(path, request.body);
   if (invalid || !isObject(request.body)) return invalid ?? badRequest("The request content was invalid.");
   const body = stripReadOnly(request.body);
-  const existing = pool;
-  const stored: StoredPool = existing ?? { subscriptionId: path.subscriptionId, resourceGroup: path.resourceGroup, name: path.name, body, instances: [] };
+  const stored: StoredPool = pool ?? { subscriptionId: path.subscriptionId, resourceGroup: path.resourceGroup, name: path.name, body, instances: [] };
   // A pool pinned to another profile or revision replaces its instances with new ones.
-  if (existing && JSON.stringify(containerGroupProperties(existing.body)) !== JSON.stringify(containerGroupProperties(body))) stored.instances = [];
+  if (JSON.stringify(containerGroupProperties(stored.body)) !== JSON.stringify(containerGroupProperties(body))) stored.instances = [];
   stored.body = body;
   refill(stored, now, state.timings.refillMs);
   state.pools.set(stored);
-  return { status: existing ? 200 : 201, body: poolView(stored), headers: operationHeaders(state, stored, request, false) };
+  return { status: pool ? 200 : 201, body: poolView(stored), headers: operationHeaders(state, stored, request, false) };
 }
 
 export function poolNotFound(path: ResourcePath): Reply {

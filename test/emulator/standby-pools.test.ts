@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { manualClock, useArmEmulator } from "../helpers/emulator.js";
 import { aciVersion, countOf, poolBody, poolId, poolVersion, previewVersion, profileBody, profileId, standbyCalls } from "../helpers/standby.js";
 
@@ -51,8 +51,13 @@ describe("container group profiles", () => {
 });
 
 describe("standby container group pools", () => {
+  beforeAll(async () => {
+    await call("PUT", `${profileId("pooled")}?api-version=${aciVersion}`, profileBody());
+    await call("PUT", `${profileId("pooled")}?api-version=${aciVersion}`, profileBody({ restartPolicy: "OnFailure" }));
+  });
+
   it("creates a pool as a long-running operation that has succeeded, with Azure-AsyncOperation and Retry-After", async () => {
-    const put = await call("PUT", `${poolId("created")}?api-version=${poolVersion}`, poolBody("revised"));
+    const put = await call("PUT", `${poolId("created")}?api-version=${poolVersion}`, poolBody("pooled"));
     expect(put.status).toBe(201);
     expect(put.body).toMatchObject({ id: poolId("created"), name: "created", type: "Microsoft.StandbyPool/standbyContainerGroupPools", properties: { provisioningState: "Succeeded" } });
     expect(put.headers["azure-asyncoperation"]).toMatch(new RegExp(`^${arm.emulator.url}/subscriptions/[^/]+/providers/Microsoft\\.StandbyPool/locations/westeurope/operationStatuses/[0-9a-f-]{36}\\?api-version=2025-03-01$`));
@@ -61,11 +66,11 @@ describe("standby container group pools", () => {
     const status = await link(put.headers["azure-asyncoperation"]);
     expect(status.body).toMatchObject({ status: "Succeeded", resourceId: poolId("created") });
     expect((await call("GET", `${poolId("created")}?api-version=${poolVersion}`)).body.properties.elasticityProfile).toEqual({ maxReadyCapacity: 1, refillPolicy: "always" });
-    expect((await call("PUT", `${poolId("created")}?api-version=${poolVersion}`, poolBody("revised", { maxReadyCapacity: 2 }))).status).toBe(200);
+    expect((await call("PUT", `${poolId("created")}?api-version=${poolVersion}`, poolBody("pooled", { maxReadyCapacity: 2 }))).status).toBe(200);
   });
 
   it("keeps maxReadyCapacity instances, Creating until the refill delay has passed, then Running", async () => {
-    await call("PUT", `${poolId("filling")}?api-version=${poolVersion}`, poolBody("revised", { maxReadyCapacity: 3 }));
+    await call("PUT", `${poolId("filling")}?api-version=${poolVersion}`, poolBody("pooled", { maxReadyCapacity: 3 }));
     const view = () => call("GET", `${poolId("filling")}/runtimeViews/latest?api-version=${poolVersion}`);
     const before = (await view()).body;
     expect([countOf(before, "Running"), countOf(before, "Creating")]).toEqual([0, 3]);
@@ -73,6 +78,22 @@ describe("standby container group pools", () => {
     clock.advance(1_000);
     const after = (await view()).body;
     expect([countOf(after, "Running"), countOf(after, "Creating")]).toEqual([3, 0]);
+  });
+
+  it("follows a changed capacity at once, and replaces its instances when pinned to another revision", async () => {
+    const path = `${poolId("changing")}?api-version=${poolVersion}`;
+    const counts = async () => {
+      const view = (await call("GET", `${poolId("changing")}/runtimeViews/latest?api-version=${poolVersion}`)).body;
+      return [countOf(view, "running"), countOf(view, "creating")];
+    };
+    await call("PUT", path, poolBody("pooled", { maxReadyCapacity: 2, revision: 1 }));
+    clock.advance(1_000);
+    await call("PUT", path, poolBody("pooled", { maxReadyCapacity: 3, revision: 1 }));
+    expect(await counts()).toEqual([2, 1]);
+    await call("PUT", path, poolBody("pooled", { maxReadyCapacity: 1, revision: 1 }));
+    expect(await counts()).toEqual([1, 0]);
+    await call("PUT", path, poolBody("pooled", { maxReadyCapacity: 1, revision: 2 }));
+    expect(await counts()).toEqual([0, 1]);
   });
 
   it("shows no instance and reads degraded while the pool's profile revision does not exist", async () => {
@@ -86,14 +107,14 @@ describe("standby container group pools", () => {
   });
 
   it("serves the runtime view 'latest' only", async () => {
-    await call("PUT", `${poolId("views")}?api-version=${poolVersion}`, poolBody("revised"));
+    await call("PUT", `${poolId("views")}?api-version=${poolVersion}`, poolBody("pooled"));
     expect((await call("GET", `${poolId("views")}/runtimeViews/previous?api-version=${poolVersion}`)).body.error.code).toBe("NotFound");
     expect((await call("GET", `${poolId("views")}/runtimeViews?api-version=${poolVersion}`)).body.value).toHaveLength(1);
   });
 
   it("deletes a pool as a long-running operation with Location, then answers 204 and 404", async () => {
     const path = `${poolId("deleted")}?api-version=${poolVersion}`;
-    await call("PUT", path, poolBody("revised"));
+    await call("PUT", path, poolBody("pooled"));
     const deleted = await call("DELETE", path);
     expect(deleted.status).toBe(202);
     expect((await link(deleted.headers["location"])).status).toBe(204);
@@ -108,14 +129,14 @@ describe("standby container group pools", () => {
     ["no elasticity profile", { elasticityProfile: undefined }],
     ["no container group profile", { containerGroupProperties: {} }],
   ])("refuses a pool with %s", async (_, change) => {
-    const body = poolBody("revised");
+    const body = poolBody("pooled");
     Object.assign(body.properties as Record<string, unknown>, change);
     const answer = await call("PUT", `${poolId("refused")}?api-version=${poolVersion}`, body);
     expect([answer.status, answer.body.error.code]).toEqual([400, "BadRequest"]);
   });
 
   it("refuses a pool name outside 3 to 24 letters, digits and hyphens, and an api-version the provider does not serve", async () => {
-    expect((await call("PUT", `${poolId("p_1")}?api-version=${poolVersion}`, poolBody("revised"))).status).toBe(400);
+    expect((await call("PUT", `${poolId("p_1")}?api-version=${poolVersion}`, poolBody("pooled"))).status).toBe(400);
     expect((await call("GET", `${poolId("created")}?api-version=2024-03-01`)).body.error.code).toBe("NoRegisteredProviderFound");
   });
 });
