@@ -145,6 +145,16 @@ describe("a claim the pool cannot serve", () => {
     expect(pinned.body.properties).toMatchObject({ isCreatedFromStandbyPool: true, restartPolicy: "Never" });
   });
 
+  it("cold-creates a group from a profile named without a pool, its latest revision when it names none", async () => {
+    await call("PUT", `${profileId("latest")}?api-version=${aciVersion}`, profileBody());
+    await call("PUT", `${profileId("latest")}?api-version=${aciVersion}`, profileBody({ restartPolicy: "OnFailure" }));
+    const body = claimBody("latest", "unused") as { properties: Record<string, any> };
+    delete body.properties.standbyPoolProfile;
+    delete body.properties.containerGroupProfile.revision;
+    const answer = await call("PUT", groupAt("from-profile"), body);
+    expect([answer.status, answer.body.properties.isCreatedFromStandbyPool, answer.body.properties.containerGroupProfile.revision, answer.body.properties.restartPolicy]).toEqual([201, false, 2, "OnFailure"]);
+  });
+
   it("fails the claim when the pool has no ready instance and the fail flag is set (unverified wording)", async () => {
     await call("PUT", `${poolId("strict")}?api-version=${poolVersion}`, poolBody("worker", { maxReadyCapacity: 0 }));
     const answer = await call("PUT", groupAt("strict"), claimBody("worker", "strict", { fail: true }));
