@@ -141,11 +141,14 @@ const configRules: readonly ConfigRule[] = [
     },
   },
   {
-    reads: [n.dispatchMode, ...standbyNames],
-    problems: (vars) =>
-      vars[n.dispatchMode] === "standby"
-        ? standbyNames.filter((name) => vars[name] === undefined).map((variable) => ({ variable, problem: `is required when ${n.dispatchMode} is standby` }))
-        : [],
+    reads: [n.dispatchMode, n.allowCommand, ...standbyNames],
+    problems: (vars) => {
+      if (vars[n.dispatchMode] !== "standby") return [];
+      const missing = standbyNames.filter((name) => vars[name] === undefined).map((variable) => ({ variable, problem: `is required when ${n.dispatchMode} is standby` }));
+      // A claim carries nothing but config maps: the profile's command is the job's.
+      const command = vars[n.allowCommand] ? [{ variable: n.allowCommand, problem: `must not be set when ${n.dispatchMode} is standby: a claimed group runs its profile's command` }] : [];
+      return [...missing, ...command];
+    },
   },
   { reads: [n.apiKeys, n.allowUnauthenticated, ...entraNames], problems: (vars) => [...entraProblems(authVariables(vars)), ...authProblems(authVariables(vars))] },
   {

@@ -127,7 +127,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
         }
         throw refusalError(prepared.refusal);
       }
-      const claimed = transition(record, { kind: "dispatched", group: lease.group }, transitionContext(deps))?.run;
+      const claimed = transition(record, { kind: "dispatched", group: prepared.group }, transitionContext(deps))?.run;
       if (claimed === undefined) throw new ServiceError("InternalError", "A new run could not be dispatched.");
       let stored: Stored<RunRecord>;
       try {

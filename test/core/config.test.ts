@@ -329,6 +329,10 @@ describe("parseConfig", () => {
       expect(errorOf({ ...standby, [configNames.containerGroup]: "job" }).variables).toStrictEqual([configNames.containerGroup]);
     });
 
+    it("refuses per-run commands, which a claim cannot carry", () => {
+      expect(errorOf({ ...standby, [configNames.allowCommand]: "true" }).variables).toStrictEqual([configNames.allowCommand]);
+    });
+
     it("refuses ids of another resource type and a revision below 1", () => {
       const error = errorOf({ ...standby, [configNames.containerGroupProfile]: standby[configNames.standbyPool], [configNames.containerGroupProfileRevision]: "0" });
       expect(error.variables).toStrictEqual([configNames.containerGroupProfile, configNames.containerGroupProfileRevision]);
