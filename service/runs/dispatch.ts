@@ -6,7 +6,7 @@ import { baseDefinition } from "../core/base-definition.js";
 import { carriesRun, targetContainer } from "../core/carried-run.js";
 import type { WantedBase } from "../core/wanted-base.js";
 import type { RunDefaults } from "../core/run-defaults.js";
-import { recreateBody, type RecreateRefusal } from "../core/recreate-body.js";
+import { recreateBody } from "../core/recreate-body.js";
 import { attemptOf, type RunRecord } from "../core/run.js";
 import { ServiceError } from "../core/service-error.js";
 import type { Logger } from "../logger.js";
