@@ -7,7 +7,7 @@ import { startAzurite } from "../emulator/azurite.js";
 import { demoGroup, startEmulator, trustCertificate } from "../emulator/index.js";
 import { buildBundle } from "./bundle.js";
 import { spawnBundle, type BundleProcess } from "./bundle-process.js";
-import { apiKey, clientId, definition, resourceGroup, subscriptionId } from "./fixture.js";
+import { apiKey, definition, emulatorEnv, resourceGroup, subscriptionId } from "./fixture.js";
 import { secretsOf } from "../service/core/definition-secrets.js";
 import { readRun } from "./service-client.js";
 import { median } from "./stats.js";
@@ -76,14 +76,7 @@ try {
   offset += refillMs;
 
   const base = {
-    NODE_EXTRA_CA_CERTS: caFile,
-    IDENTITY_ENDPOINT: emulator.identityEndpoint,
-    IDENTITY_HEADER: emulator.identityHeader,
-    ARM_ENDPOINT: emulator.url,
-    AZURE_SUBSCRIPTION_ID: subscriptionId,
-    ACI_RESOURCE_GROUP: resourceGroup,
-    AZURE_CLIENT_ID: clientId,
-    TRIGGER_API_KEYS: apiKey,
+    ...emulatorEnv(emulator, caFile),
     TRIGGER_STORAGE_CONNECTION_STRING: azurite.connectionString,
     TRIGGER_RECONCILE_INTERVAL_MS: "100",
   };
