@@ -158,8 +158,8 @@ export async function startServer(env: Record<string, string | undefined>, optio
     },
     { intervalMs: config.reconcileIntervalMs, logger },
   );
-  // A standby deployment has no fixed group to probe: its groups come and go with the runs.
-  const readiness = createReadiness({ store, arm, groups: config.containerGroups, config });
+  // A standby deployment has no fixed group to probe (its groups come and go with the runs): its profile and pool are.
+  const readiness = createReadiness({ store, arm, groups: config.containerGroups, config, ...(standby ? { standby: standby.dispatch.port } : {}) });
   const deliveries = createRunDeliveries({ store, now });
   const app = createApp({ runs, deliveries, config, logger, readiness, telemetry, ...(options.allowAnonymous ? { allowAnonymous: true } : {}) });
 

@@ -89,6 +89,12 @@ describe("standby dispatch: two replicas claim a group per run from a standby po
       expect(new Set(groupCalls(emulator, "DELETE"))).toStrictEqual(new Set(groups));
     });
 
+    it("reports the profile and the pool readable at /readyz, with no fixed group to read", async () => {
+      const ready = await a.call("GET", "/readyz");
+      expect(ready.status).toBe(200);
+      expect(ready.body.checks).toMatchObject({ store: "ok", arm: "ok", secrets: "skipped" });
+    });
+
     it("gives the job its run's env through the config map and the launcher, and refuses a secret's name there", async () => {
       const started = await a.start({ env: { GREETING: "hello from the config map", EMULATOR_RUN_MS: "600000" } });
       const id = started.body.id ?? "";
