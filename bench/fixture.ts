@@ -82,15 +82,8 @@ export async function startBenchFixture(dir: string): Promise<BenchFixture> {
     directStorageEnv: (partition) => storageEnv(azurite.connectionString, partition),
     serviceEnv: {
       NODE_ENV: "production",
-      NODE_EXTRA_CA_CERTS: caFile,
-      IDENTITY_ENDPOINT: emulator.identityEndpoint,
-      IDENTITY_HEADER: emulator.identityHeader,
-      ARM_ENDPOINT: emulator.url,
-      AZURE_SUBSCRIPTION_ID: subscriptionId,
-      ACI_RESOURCE_GROUP: resourceGroup,
+      ...emulatorEnv(emulator, caFile),
       ACI_CONTAINER_GROUP: serviceGroupName,
-      AZURE_CLIENT_ID: clientId,
-      TRIGGER_API_KEYS: apiKey,
       // The bench measures the service's own cost per trigger, not the start rate limit.
       TRIGGER_MAX_STARTS_PER_MINUTE: "1000000",
       ACI_SECRETS: JSON.stringify(secretsOf(definition)),
@@ -102,6 +95,20 @@ export async function startBenchFixture(dir: string): Promise<BenchFixture> {
       await azurite.close();
       await emulator.close();
     },
+  };
+}
+
+/** What a service process needs to reach `emulator` (trusting its CA in `caFile`) as the bench's caller. */
+export function emulatorEnv(emulator: Emulator, caFile: string): Record<string, string> {
+  return {
+    NODE_EXTRA_CA_CERTS: caFile,
+    IDENTITY_ENDPOINT: emulator.identityEndpoint,
+    IDENTITY_HEADER: emulator.identityHeader,
+    ARM_ENDPOINT: emulator.url,
+    AZURE_SUBSCRIPTION_ID: subscriptionId,
+    ACI_RESOURCE_GROUP: resourceGroup,
+    AZURE_CLIENT_ID: clientId,
+    TRIGGER_API_KEYS: apiKey,
   };
 }
 

@@ -11,7 +11,11 @@ export type ArmPath =
 
 const provider = "microsoft.containerinstance";
 
-export function parseArmPath(pathname: string): ArmPath | undefined {
+/**
+ * A path's decoded segments below `/subscriptions/{id}`, with `fixed(i, name)` (a fixed segment,
+ * ignoring case) and `at(i)` (a name, as sent); undefined when it is no subscription path.
+ */
+export function armSegments(pathname: string): { segments: string[]; subscriptionId: string; fixed: (index: number, expected: string) => boolean; at: (index: number) => string } | undefined {
   let segments: string[];
   try {
     segments = pathname.split("/").filter((s) => s !== "").map(decodeURIComponent);
@@ -21,7 +25,13 @@ export function parseArmPath(pathname: string): ArmPath | undefined {
   const fixed = (index: number, expected: string) => segments[index]?.toLowerCase() === expected;
   const at = (index: number) => segments[index] ?? "";
   if (!fixed(0, "subscriptions") || at(1) === "") return undefined;
-  const subscriptionId = at(1);
+  return { segments, subscriptionId: at(1), fixed, at };
+}
+
+export function parseArmPath(pathname: string): ArmPath | undefined {
+  const parsed = armSegments(pathname);
+  if (!parsed) return undefined;
+  const { segments, subscriptionId, fixed, at } = parsed;
   if (fixed(2, "providers") && fixed(3, provider)) {
     if (segments.length === 5 && fixed(4, "containergroups")) return { kind: "list", subscriptionId };
     if (segments.length === 8 && fixed(4, "locations") && fixed(6, "operations")) {

@@ -105,7 +105,7 @@ function put(context: ArmContext, path: { subscriptionId: string; resourceGroup:
   return { status: existing ? 200 : 201, body: groupView(group, now, "put"), headers: asyncOperation(context, group, now) };
 }
 
-function asyncOperation(context: ArmContext, group: StoredGroup, now: number): Record<string, string> {
+export function asyncOperation(context: ArmContext, group: StoredGroup, now: number): Record<string, string> {
   const id = groupId(group.subscriptionId, group.resourceGroup, group.name);
   const operation = context.store.addOperation(id, group.run);
   const location = locationOf(group);

@@ -1,9 +1,13 @@
+import { configMapFiles } from "./config-map-files.js";
 import { EntraTenant, type EntraOptions } from "./entra.js";
 import { FaultList, type Fault } from "./faults.js";
 import { randomIdentityHeader, TokenIssuer } from "./identity.js";
 import { planRun, type Timings } from "./lifecycle.js";
 import { stripReadOnly } from "./read-only.js";
 import { identityPath, listen, type RecordedRequest } from "./server.js";
+import { parseStandbyPath } from "./standby-paths.js";
+import { handleStandby } from "./standby-routes.js";
+import { defaultStandbyTimings, StandbyState, type StandbyTimings } from "./standby-state.js";
 import { GroupStore } from "./store.js";
 import { generateTlsMaterial } from "./tls.js";
 import { validateGroup } from "./validation.js";
@@ -14,6 +18,8 @@ export { defaultEntraApi, defaultEntraTenantId, EntraTenant, type EntraClient, t
 export { generateTlsMaterial, trustCertificate, type TlsMaterial } from "./tls.js";
 export type { Fault } from "./faults.js";
 export type { RecordedRequest } from "./server.js";
+export { defaultStandbyTimings, type StandbyTimings } from "./standby-state.js";
+export { claimRefusedMessage } from "./claim-body.js";
 
 export interface EmulatorOptions {
   /** Default 0: an ephemeral port. */
@@ -39,6 +45,20 @@ export interface EmulatorOptions {
   clock?: () => number;
   /** The emulated Entra ID tenant (see `Emulator.entra`). */
   entra?: EntraOptions;
+  /** Claim, cold-create and refill times of the standby feature; defaults 4 s / 17 s / 17 s, as recorded. */
+  standby?: Partial<StandbyTimings>;
+}
+
+/** The standby feature's controls: its timings, and seeds that PUT as a client would. */
+export interface StandbyControls {
+  /** Changes the claim, cold-create or refill time from the next request on. */
+  setTimings(timings: Partial<StandbyTimings>): void;
+  /** PUTs a container group profile (wire body); returns its revision. Throws on a body ARM would refuse. */
+  putProfile(subscriptionId: string, resourceGroup: string, name: string, body: unknown): number;
+  /** PUTs a standby container group pool (wire body); its instances are ready `refillMs` later. Throws on a refused body. */
+  putPool(subscriptionId: string, resourceGroup: string, name: string, body: unknown): void;
+  /** The files a group's config maps appear as inside its containers (`/mnt/configmap/<container>/<key>` → value); undefined when absent. */
+  configMapFiles(subscriptionId: string, resourceGroup: string, name: string): Record<string, string> | undefined;
 }
 
 export interface SeedOptions {
@@ -68,6 +88,7 @@ export interface Emulator {
   putGroup(subscriptionId: string, resourceGroup: string, name: string, body: unknown, options?: SeedOptions): void;
   /** The stored definition including secrets, as last PUT; undefined when absent. */
   getStoredGroup(subscriptionId: string, resourceGroup: string, name: string): unknown | undefined;
+  standby: StandbyControls;
   close(): Promise<void>;
 }
 
@@ -81,6 +102,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const identityHeader = options.identityHeader ?? randomIdentityHeader();
   const location = options.location ?? "westeurope";
   const store = new GroupStore();
+  const standby = new StandbyState({ ...defaultStandbyTimings, ...options.standby });
   const faults = new FaultList();
   const requests: RecordedRequest[] = [];
   const tokenRequests: RecordedRequest[] = [];
@@ -93,9 +115,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const clock = options.clock ?? Date.now;
   const entra = new EntraTenant(options.entra ?? {}, () => context.baseUrl);
-  const { server, port } = await listen({ tls, port: options.port ?? 0, host: "127.0.0.1", location, context, tokens, entra, faults, requests, tokenRequests, entraRequests, clock });
+  const { server, port } = await listen({ tls, port: options.port ?? 0, host: "127.0.0.1", location, context, standby, tokens, entra, faults, requests, tokenRequests, entraRequests, clock });
   const url = `https://127.0.0.1:${port}`;
   context.baseUrl = url;
+
+  const seed = (pathname: string, body: unknown): unknown => {
+    const path = parseStandbyPath(pathname);
+    const reply = path && handleStandby(standby, context, path, { method: "PUT", body, now: clock(), baseUrl: url });
+    if (!reply || reply.status >= 300) throw new Error(`seed ${pathname}: ${JSON.stringify(reply?.body)}`);
+    return reply.body;
+  };
 
   return {
     url,
@@ -128,6 +157,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     getStoredGroup(subscriptionId, resourceGroup, name) {
       const group = store.get(subscriptionId, resourceGroup, name);
       return group ? clone(group.body) : undefined;
+    },
+    standby: {
+      setTimings: (changed) => Object.assign(standby.timings, changed),
+      putProfile(subscriptionId, resourceGroup, name, body) {
+        const reply = seed(`/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ContainerInstance/containerGroupProfiles/${name}`, body);
+        return Number((reply as { properties: { revision: number } }).properties.revision);
+      },
+      putPool(subscriptionId, resourceGroup, name, body) {
+        seed(`/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.StandbyPool/standbyContainerGroupPools/${name}`, body);
+      },
+      configMapFiles(subscriptionId, resourceGroup, name) {
+        const group = store.get(subscriptionId, resourceGroup, name);
+        return group ? configMapFiles(group.body) : undefined;
+      },
     },
     async close() {
       await new Promise<void>((resolve) => {

@@ -1,12 +1,18 @@
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { groupApiVersions, shapeForVersion, speaksStandby } from "./api-versions.js";
 import { parseArmPath } from "./arm-paths.js";
-import { apiVersion, armHeaders, handleArm, operationApiVersion, type ArmContext } from "./arm-routes.js";
+import { armHeaders, handleArm, operationApiVersion, type ArmContext } from "./arm-routes.js";
+import { isClaim } from "./claim-body.js";
+import { claim, claimOperationStatus } from "./claims.js";
+import { withLocation } from "./operation-results.js";
 import { cloudError, type Reply } from "./cloud-error.js";
 import type { EntraTenant } from "./entra.js";
 import type { FaultList } from "./faults.js";
 import type { TokenIssuer } from "./identity.js";
+import { handleStandby, standbyRoute } from "./standby-routes.js";
+import type { StandbyState } from "./standby-state.js";
 
 /** One request as the emulator saw it; credentials are redacted. `status` is 0 for a dropped one. */
 export interface RecordedRequest {
@@ -24,6 +30,7 @@ export interface ServerParts {
   host: string;
   location: string;
   context: ArmContext;
+  standby: StandbyState;
   tokens: TokenIssuer;
   entra: EntraTenant;
   faults: FaultList;
@@ -84,7 +91,7 @@ async function serve(parts: ServerParts, req: IncomingMessage, res: ServerRespon
   let reply: Reply;
   if (fault?.reply && !fault.afterApply) reply = fault.reply;
   else if (identity) reply = method === "GET" ? parts.tokens.issue(url.searchParams, req.headers as Record<string, string | undefined>, now) : cloudError(405, "MethodNotAllowed", "Use GET.");
-  else reply = armReply(parts, method, url, parsed, req.headers.authorization, now);
+  else reply = await armReply(parts, method, url, parsed, req.headers.authorization, now);
   if (fault?.afterApply) {
     if (fault.drop) {
       req.socket.destroy();
@@ -97,19 +104,30 @@ async function serve(parts: ServerParts, req: IncomingMessage, res: ServerRespon
   send(res, reply);
 }
 
-function armReply(parts: ServerParts, method: string, url: URL, parsed: ParsedBody, authorization: string | undefined, now: number): Reply {
+async function armReply(parts: ServerParts, method: string, url: URL, parsed: ParsedBody, authorization: string | undefined, now: number): Promise<Reply> {
   const unauthorized = parts.tokens.check(authorization, now, `${parts.context.baseUrl}${identityPath}`);
   if (unauthorized) return unauthorized;
-  const path = parseArmPath(url.pathname);
-  if (!path) return cloudError(404, "InvalidResourceType", `The emulator does not serve '${url.pathname}'.`);
+  const standby = standbyRoute(url.pathname);
+  const path = standby ? undefined : parseArmPath(url.pathname);
+  const unserved = cloudError(404, "InvalidResourceType", `The emulator does not serve '${url.pathname}'.`);
+  if (!standby && !path) return unserved;
   const version = url.searchParams.get("api-version");
   if (version === null) {
     return cloudError(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
   }
-  const supported = path.kind === "operation" ? [operationApiVersion, apiVersion] : [apiVersion];
-  if (!supported.includes(version)) return noRegisteredProvider(parts.location, version, path.kind === "operation" ? "locations/operations" : "containerGroups", supported);
+  const operation = path?.kind === "operation";
+  const supported = standby?.versions ?? (operation ? [operationApiVersion, ...groupApiVersions] : groupApiVersions);
+  if (!supported.includes(version)) return noRegisteredProvider(parts.location, version, standby?.type ?? (operation ? "locations/operations" : "containerGroups"), [...supported]);
   if (!parsed.ok) return cloudError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.");
-  return handleArm(parts.context, { method, path, query: url.searchParams, body: parsed.value }, now);
+  if (standby) return handleStandby(parts.standby, parts.context, standby.path, { method, body: parsed.value, now, baseUrl: parts.context.baseUrl });
+  if (!path) return unserved;
+  const claimed = path.kind === "operation" ? claimOperationStatus(parts.standby, path.operationId) : undefined;
+  if (claimed) return claimed;
+  const reply =
+    path.kind === "group" && method === "PUT" && speaksStandby(version) && isClaim(parsed.value)
+      ? await claim(parts.context, parts.standby, path, parsed.value, parts.clock)
+      : handleArm(parts.context, { method, path, query: url.searchParams, body: parsed.value }, now);
+  return withLocation(parts.context, parts.standby, shapeForVersion(reply, version), version, parts.clock());
 }
 
 /**

@@ -1,3 +1,5 @@
+import { launcherCommand } from "../aci/config-map.js";
+
 /**
  * The loose shapes of the ARM wire JSON the emulator reads. The emulator stores bodies as sent and
  * only looks at the fields it simulates, so everything is optional and unknown keys survive.
@@ -39,14 +41,34 @@ export function stringAt(value: unknown, ...keys: string[]): string | undefined 
   return typeof current === "string" ? current : undefined;
 }
 
-/** The containers (or init containers) of a group body in the few fields the simulation uses. */
+/** A command that starts with the launcher's words (as one array item each, or in one string). */
+function launches(command: string[]): boolean {
+  return command.join(" ").startsWith(launcherCommand.join(" "));
+}
+
+/**
+ * The containers (or init containers) of a group body in the few fields the simulation uses. The
+ * env is the one the job sees: a container started through the launcher also gets its config
+ * map's pairs (which win over an env var of the same name, as the launcher exports them last).
+ */
 export function containersOf(body: unknown, list: "containers" | "initContainers" = "containers"): Container[] {
-  return arrayAt(body, "properties", list).map((item) => ({
-    name: stringAt(item, "name") ?? "",
-    image: stringAt(item, "properties", "image") ?? "",
-    command: arrayAt(item, "properties", "command").map(String),
-    env: arrayAt(item, "properties", "environmentVariables").filter(isObject) as EnvVar[],
-  }));
+  return arrayAt(body, "properties", list).map((item) => {
+    const command = arrayAt(item, "properties", "command").map(String);
+    const env = arrayAt(item, "properties", "environmentVariables").filter(isObject) as EnvVar[];
+    const pairs = launches(command) ? configMapOf(item) : {};
+    return {
+      name: stringAt(item, "name") ?? "",
+      image: stringAt(item, "properties", "image") ?? "",
+      command,
+      env: [...env.filter((v) => typeof v.name !== "string" || !Object.hasOwn(pairs, v.name)), ...Object.entries(pairs).map(([name, value]) => ({ name, value }))],
+    };
+  });
+}
+
+/** A container's config map pairs (string values only). */
+export function configMapOf(container: unknown): Record<string, string> {
+  const pairs = objectAt(container, "properties", "configMap", "keyValuePairs") ?? {};
+  return Object.fromEntries(Object.entries(pairs).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
 }
 
 /** The restart policy ARM applies when the body leaves it out. */

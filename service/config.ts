@@ -57,6 +57,23 @@ export interface Config {
   runDefaults: RunDefaults;
   telemetry: TelemetryConfig;
   webhook: WebhookConfig;
+  /** How a run gets its group: the pool's fixed groups, or a group of its own claimed from a standby pool. */
+  dispatch: DispatchConfig;
+}
+
+/** `pool`: runs re-create the groups of `containerGroups`; `standby`: each run claims a new group. */
+export type DispatchConfig = { mode: "pool" } | StandbyConfig;
+
+export interface StandbyConfig {
+  mode: "standby";
+  /** the region of the groups the runs create */
+  location: string;
+  /** the container group profile's resource id, and the revision the service was deployed with */
+  profile: { id: string; revision: number };
+  /** the standby container group pool's resource id */
+  pool: string;
+  /** the most groups held at once (ACI's quota); further runs wait in the queue */
+  maxActiveGroups: number;
 }
 
 /** Where and how run events are delivered (Standard Webhooks); no URL and no per-run URL: none. */
@@ -94,6 +111,8 @@ interface ConfigRule {
 
 const entraNames = [n.entraTenantId, n.entraAudience, n.entraRequiredRole, n.entraAllowedClients, n.entraAuthority, n.entraAcceptV1Tokens];
 
+const standbyNames = [n.location, n.containerGroupProfile, n.containerGroupProfileRevision, n.standbyPool] as const;
+
 /** The pool: ACI_CONTAINER_GROUPS, or ACI_CONTAINER_GROUP for a pool of one. */
 function containerGroupsOf(vars: ConfigVariables): string[] {
   const single = vars[n.containerGroup];
@@ -110,13 +129,27 @@ const configRules: readonly ConfigRule[] = [
         : [],
   },
   {
-    reads: [n.containerGroup, n.containerGroups],
+    reads: [n.dispatchMode, n.containerGroup, n.containerGroups],
     problems: (vars) => {
+      // A standby run's group is named for the run: a fixed group would never be used.
+      if (vars[n.dispatchMode] === "standby") {
+        return [n.containerGroups, n.containerGroup].filter((name) => vars[name] !== undefined).map((variable) => ({ variable, problem: `must not be set when ${n.dispatchMode} is standby` }));
+      }
       if (vars[n.containerGroups] !== undefined && vars[n.containerGroup] !== undefined) {
         return [{ variable: n.containerGroups, problem: `must not be set together with ${n.containerGroup}` }];
       }
       if (containerGroupsOf(vars).length > 0) return [];
       return [{ variable: n.containerGroups, problem: `is required (or ${n.containerGroup} for a pool of one)` }];
+    },
+  },
+  {
+    reads: [n.dispatchMode, n.allowCommand, ...standbyNames],
+    problems: (vars) => {
+      if (vars[n.dispatchMode] !== "standby") return [];
+      const missing = standbyNames.filter((name) => vars[name] === undefined).map((variable) => ({ variable, problem: `is required when ${n.dispatchMode} is standby` }));
+      // A claim carries nothing but config maps: the profile's command is the job's.
+      const command = vars[n.allowCommand] ? [{ variable: n.allowCommand, problem: `must not be set when ${n.dispatchMode} is standby: a claimed group runs its profile's command` }] : [];
+      return [...missing, ...command];
     },
   },
   { reads: [n.apiKeys, n.allowUnauthenticated, ...entraNames], problems: (vars) => [...entraProblems(authVariables(vars)), ...authProblems(authVariables(vars))] },
@@ -195,6 +228,17 @@ function webhookConfig(vars: ConfigVariables): WebhookConfig {
   };
 }
 
+function dispatchConfig(vars: ConfigVariables): DispatchConfig {
+  if (vars[n.dispatchMode] === "pool") return { mode: "pool" };
+  return {
+    mode: "standby",
+    location: vars[n.location] ?? "",
+    profile: { id: vars[n.containerGroupProfile] ?? "", revision: vars[n.containerGroupProfileRevision] ?? 1 },
+    pool: vars[n.standbyPool] ?? "",
+    maxActiveGroups: vars[n.maxActiveGroups],
+  };
+}
+
 function toConfig(vars: ConfigVariables): Config {
   const armRetryTimeoutMs = vars[n.armRetryTimeoutMs];
   const connectionString = vars[n.storageConnectionString];
@@ -239,6 +283,7 @@ function toConfig(vars: ConfigVariables): Config {
     logLevel: vars[n.logLevel],
     telemetry: telemetryConfig(vars),
     webhook: webhookConfig(vars),
+    dispatch: dispatchConfig(vars),
     runDefaults: {
       ...(vars[n.defaultTimeoutSeconds] !== undefined ? { timeoutSeconds: vars[n.defaultTimeoutSeconds] } : {}),
       maxRetries: vars[n.defaultMaxRetries],

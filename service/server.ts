@@ -18,6 +18,10 @@ import { createReconciler } from "./runs/reconcile.js";
 import { startReconcileLoop } from "./runs/reconcile-loop.js";
 import { createRunDeliveries } from "./runs/run-deliveries.js";
 import { createRunService } from "./runs/run-service.js";
+import { createStandbyDispatch, standbySlots } from "./runs/standby-dispatch.js";
+import { createStandbyPort, type StandbyPortOptions } from "./arm/standby-port.js";
+import { aciStandbyApiVersion } from "./core/aci-api-version.js";
+import type { StandbyConfig } from "./config.js";
 import { createOutboxDrain, webhookBackoff } from "./webhooks/deliver-outbox.js";
 import { connectStorage } from "./store/storage-clients.js";
 import { startTelemetry } from "./telemetry/start-telemetry.js";
@@ -61,6 +65,12 @@ const shutdownGraceMs = 20_000;
 // Prune the store of runs past retention this often; every replica does, and deletes are idempotent.
 const pruneEveryMs = 60 * 60 * 1000;
 
+/** The standby dispatch of `config`: its port on the process's pipeline settings, and its slots. */
+function standbyDispatchOf(config: StandbyConfig, armOptions: Omit<StandbyPortOptions, "profile" | "pool">) {
+  const port = createStandbyPort({ ...armOptions, profile: config.profile, pool: config.pool });
+  return { dispatch: createStandbyDispatch(port, { location: config.location, profile: config.profile, pool: config.pool }), slots: standbySlots(config.maxActiveGroups) };
+}
+
 /**
  * Reads the configuration once, builds the one credential and ARM client of the process, and
  * listens. A wrong or missing variable throws `ConfigError` before anything starts.
@@ -84,23 +94,28 @@ export async function startServer(env: Record<string, string | undefined>, optio
     ? new ManagedIdentityCredential({ clientId: config.clientId })
     : new DefaultAzureCredential();
   const retry = armRetryOptions({ retryTimeoutMs: config.armRetryTimeoutMs, requestTimeoutMs: config.armRequestTimeoutMs });
-  const arm = createArmPort({
+  const armOptions = {
     credential,
     subscriptionId: config.subscriptionId,
     endpoint: config.armEndpoint,
     resourceGroup: config.resourceGroup,
     retry,
     ...(telemetry.enabled ? { onTry: telemetry.armCall } : {}),
-  });
+  };
+  const standby = config.dispatch.mode === "standby" ? standbyDispatchOf(config.dispatch, armOptions) : undefined;
+  // A standby run's group is read and claimed at the api-version that knows profiles and config maps.
+  const arm = createArmPort({ ...armOptions, ...(standby ? { groupApiVersion: aciStandbyApiVersion } : {}) });
+  const groups = standby ? standby.slots : config.containerGroups;
   const { store, setAwake } = connectStorage(config, credential);
-  await store.prepare(config.containerGroups);
+  await store.prepare(groups);
   const now = () => new Date();
   telemetry.observeQueue(() => queueState(store, now));
   let loop: ReturnType<typeof startReconcileLoop> | undefined;
   const dispatch: DispatchDeps = {
     store,
     arm,
-    groups: config.containerGroups,
+    groups,
+    ...(standby ? { standby: standby.dispatch } : {}),
     secrets: config.secrets,
     ...(config.container ? { container: config.container } : {}),
     ...(config.containerImage ? { containerImage: config.containerImage } : {}),
@@ -149,7 +164,8 @@ export async function startServer(env: Record<string, string | undefined>, optio
     },
     { intervalMs: config.reconcileIntervalMs, logger },
   );
-  const readiness = createReadiness({ store, arm, groups: config.containerGroups, config });
+  // A standby deployment has no fixed group to probe (its groups come and go with the runs): its profile and pool are.
+  const readiness = createReadiness({ store, arm, groups: config.containerGroups, config, ...(standby ? { standby: standby.dispatch.port } : {}) });
   const deliveries = createRunDeliveries({ store, now });
   const app = createApp({ runs, deliveries, config, logger, readiness, telemetry, ...(options.allowAnonymous ? { allowAnonymous: true } : {}) });
 

@@ -7,6 +7,7 @@ export type ArmTryObserver = (operation: ArmOperation, status: number) => void;
 function operationOf(request: PipelineRequest): ArmOperation {
   const path = new URL(request.url).pathname;
   if (request.method === "PUT") return "put";
+  if (request.method === "DELETE") return "delete";
   if (path.endsWith("/stop")) return "stop";
   if (path.endsWith("/logs")) return "logs";
   return "read";

@@ -3,7 +3,7 @@ import { ServiceError } from "../core/service-error.js";
 import { retryAfterMs } from "./retry-after.js";
 
 /** Which ARM call failed: the same status means different things for a PUT and for a log read. */
-export type ArmOperation = "read" | "put" | "stop" | "logs";
+export type ArmOperation = "read" | "put" | "stop" | "logs" | "delete";
 
 // Wait suggested to callers when ARM is busy but named no time (Microsoft's advice for 409
 // ContainerGroupTransitioning is at least 10 s).

@@ -1,12 +1,9 @@
-import { ContainerInstanceManagementClient } from "@azure/arm-containerinstance";
-import type { TokenCredential } from "@azure/identity";
-import { createHttpHeaders, createPipelineRequest, isRestError, RestError, type PipelineResponse } from "@azure/core-rest-pipeline";
+import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
 import type { WireContainerGroup } from "../core/arm-types.js";
 import { aciApiVersion } from "../core/aci-api-version.js";
-import { fromArmError, isTransitioning, isUnclearOutcome, restErrorOf, type ArmOperation } from "./arm-errors.js";
-import { armCallPolicy, type ArmTryObserver } from "./arm-call-policy.js";
-import type { ArmRetryOptions } from "./arm-retry.js";
-import { armCallDeadline, armRetryPolicy } from "./arm-retry-policy.js";
+import type { WireClaim } from "../core/standby-claim.js";
+import { isTransitioning, isUnclearOutcome, restErrorOf } from "./arm-errors.js";
+import { armClient, deadlineRunner, providersUrl, type ArmPipelineOptions } from "./arm-client.js";
 
 /** The api-version of every request; the SDK 9.x targets it, and the re-create is built for it. */
 export const apiVersion = aciApiVersion;
@@ -32,60 +29,29 @@ export interface ArmPort {
    * each applied PUT restarts the job. Throttling (429: not applied) is waited out, with no try
    * starting after `deadline` (epoch ms; default the call's own deadline from now).
    */
-  put(group: string, body: WireContainerGroup, deadline?: number): Promise<PutOutcome>;
+  put(group: string, body: WireContainerGroup | WireClaim, deadline?: number): Promise<PutOutcome>;
   /** Stop the group (synchronous in ARM); retried while the group is transitioning. */
   stop(group: string): Promise<void>;
   /** The logs of one container; `tail` limits them to the last N lines. */
   logs(group: string, container: string, tail?: number): Promise<string>;
 }
 
-export interface ArmClientOptions {
-  credential: TokenCredential;
-  subscriptionId: string;
-  endpoint: string;
-}
+export type { ArmClientOptions } from "./arm-client.js";
 
-export interface ArmPortOptions extends ArmClientOptions {
+export interface ArmPortOptions extends ArmPipelineOptions {
   resourceGroup: string;
-  /** The retries, timeout and deadline of every call. */
-  retry: ArmRetryOptions;
-  /** Told of each try of each call (telemetry's ARM call metric). */
-  onTry?: ArmTryObserver;
+  /** The api-version of group reads and PUTs; default `apiVersion`. Standby groups are read and claimed at `aciStandbyApiVersion`. */
+  groupApiVersion?: string;
 }
 
 /** The real `ArmPort` over the SDK's pipeline, whose one retry loop follows `options.retry`. */
 export function createArmPort(options: ArmPortOptions): ArmPort {
-  const { retry } = options;
-  const client = new ContainerInstanceManagementClient(options.credential, options.subscriptionId, { endpoint: options.endpoint });
-  // The client's default retry resends any request after a 5xx or a lost answer, a PUT included.
-  client.pipeline.removePolicy({ phase: "Retry" });
-  client.pipeline.addPolicy(armRetryPolicy(retry), { phase: "Retry" });
-  if (options.onTry) client.pipeline.addPolicy(armCallPolicy(options.onTry), { afterPhase: "Retry" });
-  const { resourceGroup } = options;
+  const { retry, resourceGroup } = options;
+  const client = armClient(options);
   const groupUrl = (group: string) =>
-    `${options.endpoint.replace(/\/+$/, "")}/subscriptions/${encodeURIComponent(options.subscriptionId)}` +
-    `/resourceGroups/${encodeURIComponent(resourceGroup)}` +
-    `/providers/Microsoft.ContainerInstance/containerGroups/${encodeURIComponent(group)}` +
-    `?api-version=${apiVersion}`;
-
-  // One deadline per port call, shared by every retry's wait (through the retry policy) and
-  // every request's own timeout, so no wait can add up past it.
-  const withinDeadline = async <T>(operation: ArmOperation, call: (signal: AbortSignal) => Promise<T>, deadline = Date.now() + retry.deadlineMs): Promise<T> => {
-    // No new try starts after the deadline; one already sent may still finish within its own
-    // timeout, so a call that ran out of time ends with ARM's last answer (a 409 or 429: busy),
-    // not with an aborted request that says nothing.
-    const signal = AbortSignal.timeout(Math.max(1, deadline - Date.now() + retry.timeoutMs));
-    try {
-      return await armCallDeadline.run(deadline, () => call(signal));
-    } catch (error) {
-      if (isRestError(error)) throw fromArmError(error, operation);
-      if (error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError")) {
-        throw fromArmError(new RestError("ARM did not answer in time", {}), operation);
-      }
-      throw error;
-    }
-  };
-  const request = (group: string, method: "GET" | "PUT", signal: AbortSignal, body?: WireContainerGroup) =>
+    `${providersUrl(options, resourceGroup)}Microsoft.ContainerInstance/containerGroups/${encodeURIComponent(group)}?api-version=${options.groupApiVersion ?? apiVersion}`;
+  const withinDeadline = deadlineRunner(retry);
+  const request = (group: string, method: "GET" | "PUT", signal: AbortSignal, body?: WireContainerGroup | WireClaim) =>
     createPipelineRequest({
       url: groupUrl(group),
       method,

@@ -11,7 +11,7 @@ export interface ArmRetryOptions {
   notAppliedStatusCodes: readonly number[];
   /** Statuses retried for `methods` only, as is a request that got no answer. */
   statusCodes: readonly number[];
-  /** Methods safe to resend whatever came of them: a read, a stop. Never PUT: each applied PUT restarts the job. */
+  /** Methods safe to resend whatever came of them: a read, a stop, a delete. Never PUT: each applied PUT restarts the job. */
   methods: readonly string[];
   /**
    * Methods retried while ARM answers 409 ContainerGroupTransitioning, until the deadline however
@@ -35,7 +35,7 @@ export function armRetryOptions(settings: { retryTimeoutMs: number; requestTimeo
     limit: 3,
     notAppliedStatusCodes: [429],
     statusCodes: [408, 500, 502, 503, 504],
-    methods: ["GET", "POST"],
+    methods: ["GET", "POST", "DELETE"],
     transitioningMethods: ["POST"],
     backoff: { initialMs: 1_000, maxMs: 10_000 },
     maxRetryAfterMs: settings.retryTimeoutMs,

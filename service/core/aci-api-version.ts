@@ -1,1 +1,1 @@
-export { aciApiVersion } from "../../aci/api-version.js";
+export { aciApiVersion, aciStandbyApiVersion, standbyPoolApiVersion } from "../../aci/api-version.js";

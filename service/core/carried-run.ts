@@ -14,14 +14,25 @@ export function targetContainer(group: WireContainerGroup, name: string | undefi
   return name === undefined ? containers[0] : containers.find((c) => c.name === name);
 }
 
+/**
+ * A trigger variable the service set on a container: as an env var (a re-created pool group) or
+ * in its config map (a group claimed for the run, whose env travels there).
+ */
+function triggerValue(container: WireContainer | undefined, name: string): string | undefined {
+  const env = container?.properties.environmentVariables?.find((entry) => entry.name === name)?.value;
+  if (env !== undefined) return env;
+  const configMap = container?.properties["configMap"] as { keyValuePairs?: Record<string, string> } | undefined;
+  return configMap?.keyValuePairs?.[name];
+}
+
 /** The TRIGGER_RUN_ID a container carries: the mark of a definition the service PUT. */
 export function containerRunId(container: WireContainer | undefined): string | undefined {
-  return container?.properties.environmentVariables?.find((entry) => entry.name === runIdEnvName)?.value;
+  return triggerValue(container, runIdEnvName);
 }
 
 /** The TRIGGER_ATTEMPT a container carries; a definition from before retries carried attempt 1. */
 function containerAttempt(container: WireContainer | undefined): number {
-  const value = container?.properties.environmentVariables?.find((entry) => entry.name === attemptEnvName)?.value;
+  const value = triggerValue(container, attemptEnvName);
   return value === undefined ? 1 : Number(value);
 }
 

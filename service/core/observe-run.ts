@@ -4,7 +4,7 @@ import { carriesRun, targetContainer } from "./carried-run.js";
 import { isTerminal, type RunRecord } from "./run.js";
 
 /** The fields of a run that observing its group may change. */
-export type RunPatch = Partial<Pick<RunRecord, "status" | "startedAt" | "finishedAt" | "exitCode" | "message" | "confirmedAt" | "image" | "restartCount">>;
+export type RunPatch = Partial<Pick<RunRecord, "status" | "startedAt" | "finishedAt" | "exitCode" | "message" | "confirmedAt" | "image" | "restartCount" | "startPath">>;
 
 export interface ObserveContext {
   now: Date;
@@ -19,6 +19,13 @@ export interface ObserveContext {
 
 const lostMessage =
   "The container group was re-created or restarted outside the service before this run's end was recorded; its outcome is unknown.";
+
+/** Which way a group made from a container group profile came to be; nothing for any other group. */
+function startPathOf(group: WireContainerGroup): Pick<RunPatch, "startPath"> {
+  const fromPool = group.properties["isCreatedFromStandbyPool"];
+  if (group.properties["containerGroupProfile"] === undefined || typeof fromPool !== "boolean") return {};
+  return { startPath: fromPool ? "standby" : "cold" };
+}
 
 function changed(run: RunRecord, patch: RunPatch): RunPatch | undefined {
   const entries = Object.entries(patch).filter(([key, value]) => value !== undefined && run[key as keyof RunRecord] !== value);
@@ -48,6 +55,10 @@ export function observeRun(run: RunRecord, group: WireContainerGroup | undefined
   }
 
   const view = runStatus(group, run.id, context.container);
+  // A container claimed from a standby pool was started long before its run (FACTS §3); its run
+  // starts at the claim, so deadlines count from then, as they do for a re-created group.
+  const claimed = run.claimedAt === undefined ? undefined : Date.parse(run.claimedAt);
+  if (view.startedAt !== undefined && claimed !== undefined && Date.parse(view.startedAt) < claimed) view.startedAt = run.claimedAt;
   const restartPolicy = group.properties?.restartPolicy ?? "Always";
   // ACI may restart a failed container even under Never; it counts that in restartCount, and the
   // restart stays the same attempt (recorded, not counted again). A new start with no count is a
@@ -61,7 +72,7 @@ export function observeRun(run: RunRecord, group: WireContainerGroup | undefined
   const status = view.status === "starting" && run.status === "running" ? "running" : view.status;
   return changed(run, {
     status,
-    ...(run.confirmedAt === undefined ? { confirmedAt: now, image: targetContainer(group, context.container)?.properties.image } : {}),
+    ...(run.confirmedAt === undefined ? { confirmedAt: now, image: targetContainer(group, context.container)?.properties.image, ...startPathOf(group) } : {}),
     ...(view.startedAt && run.startedAt === undefined ? { startedAt: view.startedAt } : {}),
     ...(view.restartCount ? { restartCount: view.restartCount } : {}),
     ...(isTerminal(status)

@@ -12,6 +12,10 @@ export type ActiveRunStatus = (typeof activeRunStatuses)[number];
 export type TerminalRunStatus = (typeof terminalRunStatuses)[number];
 export type RunStatus = (typeof runStatuses)[number];
 
+/** How a standby run's group came to be: claimed ready from the pool, or created cold from the profile. */
+export const startPaths = ["standby", "cold"] as const;
+export type StartPath = (typeof startPaths)[number];
+
 export function isTerminal(status: RunStatus): status is TerminalRunStatus {
   return (terminalRunStatuses as readonly string[]).includes(status);
 }
@@ -56,6 +60,10 @@ export const runViewSchema = z.object({
   attempt: z.int().min(1).describe("The current attempt: 1, then one more per retry."),
   retryAt: z.iso.datetime().describe("While `retrying`: when the next attempt joins the queue.").optional(),
   restartCount: z.int().describe("How often ACI restarted the current attempt's container on its own.").optional(),
+  startPath: z
+    .enum(startPaths)
+    .describe("Standby dispatch only: how the current attempt's group came to be, `standby` (claimed ready from the standby pool) or `cold` (the pool had none ready: created from the profile). Known once the group was seen carrying the run.")
+    .optional(),
   attempts: z.array(runAttemptSchema).describe("Every attempt dispatched so far, the current one last (at most 11)."),
 });
 

@@ -98,7 +98,8 @@ async function rowsFor(deps: WriterDeps, run: RunRecord, effects: RunEffect[], c
     if (effect.kind === "unschedule-retry") rows.push({ kind: "unschedule-retry", seq: effect.seq });
     if (effect.kind === "schedule-retry") rows.push({ kind: "schedule-retry", retry: { seq: effect.seq, runId: run.id, retryAt: effect.retryAt } });
     if (effect.kind === "claim-group") {
-      if (claim?.group !== effect.group) throw new Error("a dispatch needs the lease it claims");
+      // A standby run's group is named for it, and its lease is a slot of the quota.
+      if (claim === undefined) throw new Error("a dispatch needs the lease it claims");
       rows.push({ kind: "lease", lease: claim, runId: run.id });
     }
     if (effect.kind === "release-group") {

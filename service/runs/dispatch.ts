@@ -6,7 +6,7 @@ import { baseDefinition } from "../core/base-definition.js";
 import { carriesRun, targetContainer } from "../core/carried-run.js";
 import type { WantedBase } from "../core/wanted-base.js";
 import type { RunDefaults } from "../core/run-defaults.js";
-import { recreateBody, type RecreateRefusal } from "../core/recreate-body.js";
+import { recreateBody } from "../core/recreate-body.js";
 import { attemptOf, type RunRecord } from "../core/run.js";
 import { ServiceError } from "../core/service-error.js";
 import type { Logger } from "../logger.js";
@@ -17,6 +17,9 @@ import type { GroupLease, RunStore, Stored } from "../store/run-store.js";
 import { StoreUnavailable } from "../store/store-errors.js";
 import { applyTransition, type WebhookTarget } from "./apply-transition.js";
 import type { GroupReads } from "./group-reads.js";
+import type { Prepared } from "./prepared.js";
+import { prepareStandbyRun, type StandbyDispatch } from "./standby-dispatch.js";
+import type { WireClaim } from "../core/standby-claim.js";
 
 /**
  * What the run service and the reconcile loop share, built once by the entry point and passed to
@@ -52,13 +55,11 @@ export interface DispatchDeps {
   random?: () => number;
   /** the log archive's last copy of an ended run, awaited before its group is reused or deleted; unset: no archive */
   finalLogCopy?: FinalLogCopy;
+  /** Set in standby mode: `groups` are slots, and each run claims a group of its own (runs/standby-dispatch.ts). */
+  standby?: StandbyDispatch;
 }
 
-/** A group read from ARM, judged for one run: the PUT body and the base to keep, or why not. */
-export type Prepared =
-  | { ok: true; body: WireContainerGroup; lease: Stored<GroupLease> }
-  | { ok: false; busy: true; missing?: ServiceError }
-  | { ok: false; busy: false; refusal: RecreateRefusal };
+export type { Prepared } from "./prepared.js";
 
 /**
  * Reads `lease`'s group (or takes a read begun after `since`, see `GroupReads`) and builds the
@@ -69,6 +70,7 @@ export type Prepared =
  * keeps serving meanwhile.
  */
 export async function prepareRun(deps: DispatchDeps, lease: Stored<GroupLease>, run: RunRecord, since: number): Promise<Prepared> {
+  if (deps.standby) return prepareStandbyRun(deps, deps.standby, lease, run);
   let group: WireContainerGroup;
   try {
     group = await deps.reads.read(lease.group, since);
@@ -92,7 +94,7 @@ export async function prepareRun(deps: DispatchDeps, lease: Stored<GroupLease>, 
     ...(deps.containerImage ? { image: deps.containerImage } : {}),
   });
   if (!result.ok) return { ok: false, busy: false, refusal: result };
-  return { ok: true, body: result.body, lease: { ...lease, base } };
+  return { ok: true, body: result.body, group: lease.group, lease: { ...lease, base } };
 }
 
 /** Stops a group; what was read of it before no longer serves. */
@@ -115,14 +117,14 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * start's deadline (the retry design's, counted from the claim); a refusal recorded as the run's
  * failure. Throws the caller-facing error when the run did not start.
  */
-export async function sendRun(deps: DispatchDeps, run: Stored<RunRecord>, body: WireContainerGroup): Promise<void> {
+export async function sendRun(deps: DispatchDeps, run: Stored<RunRecord>, body: WireContainerGroup | WireClaim): Promise<void> {
   const group = run.group ?? "";
   const attributes = { runId: run.id, group, ...(run.attempt !== undefined ? { attempt: run.attempt } : {}) };
   await deps.telemetry.span("dispatch", attributes, () => putRun(deps, run, body, group));
   deps.telemetry.dispatched(Math.max(0, Date.now() - Date.parse(run.createdAt)), attributes);
 }
 
-async function putRun(deps: DispatchDeps, run: Stored<RunRecord>, body: WireContainerGroup, group: string): Promise<void> {
+async function putRun(deps: DispatchDeps, run: Stored<RunRecord>, body: WireContainerGroup | WireClaim, group: string): Promise<void> {
   // Counted from the claim, so that `startDeadlineMs` bounds every PUT of the run.
   const deadline = (run.claimedAt ? Date.parse(run.claimedAt) : Date.now()) + deps.retry.deadlineMs;
   try {

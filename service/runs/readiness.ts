@@ -1,4 +1,5 @@
 import type { ArmPort } from "../arm/arm-port.js";
+import type { StandbyPort } from "../arm/standby-port.js";
 import type { Config } from "../config.js";
 import { ServiceError } from "../core/service-error.js";
 import { describeMissingSecret, missingSecrets } from "../core/secrets.js";
@@ -30,6 +31,8 @@ export interface ReadinessOptions {
   now?: () => number;
   /** How many groups one round reads at most; default 5. */
   sample?: number;
+  /** Standby mode: a round reads the claimed profile revision and the pool's runtime view instead of fixed groups. */
+  standby?: Pick<StandbyPort, "profileContainers" | "readyInstances">;
 }
 
 type ArmRound = Pick<Readiness, "problems"> & { arm: CheckState; secrets: CheckState };
@@ -55,6 +58,7 @@ type GroupProblems = Map<string, Readiness["problems"][number]>;
 // the pool, the next round the following ones, so a probe's ARM reads do not grow with the pool;
 // what a group's last read found stays reported until it is read again.
 async function checkArm(options: ReadinessOptions, groups: readonly string[], known: GroupProblems): Promise<ArmRound> {
+  if (options.standby) return checkStandby(options.standby);
   for (const name of groups) {
     try {
       const group = await options.arm.read(name);
@@ -71,6 +75,18 @@ async function checkArm(options: ReadinessOptions, groups: readonly string[], kn
   const problems = options.groups.flatMap((name) => known.get(name) ?? []);
   const failed = (check: CheckName): CheckState => (problems.some((problem) => problem.check === check) ? "failed" : "ok");
   return { arm: failed("arm"), secrets: failed("secrets"), problems };
+}
+
+/**
+ * A standby deployment's round: its profile revision and its pool must be readable. An empty pool
+ * is no problem: a claim then creates the group cold.
+ */
+async function checkStandby(standby: NonNullable<ReadinessOptions["standby"]>): Promise<ArmRound> {
+  const problems: Readiness["problems"] = [];
+  const [profile, ready] = await Promise.allSettled([standby.profileContainers(), standby.readyInstances()]);
+  if (profile.status === "rejected") problems.push({ check: "arm", message: `Container group profile: ${describe(profile.reason, "reading the claimed revision failed.")}` });
+  if (ready.status === "rejected") problems.push({ check: "arm", message: `Standby pool: ${describe(ready.reason, "reading its runtime view failed.")}` });
+  return { arm: problems.length > 0 ? "failed" : "ok", secrets: "skipped", problems };
 }
 
 /**

@@ -7,6 +7,7 @@ import { StoreConflict, StoreUnavailable } from "../store/store-errors.js";
 import { applyTransition } from "./apply-transition.js";
 import { prepareRun, sendRun, stopGroup, type DispatchDeps, type Prepared } from "./dispatch.js";
 import type { RunService } from "./run-service.js";
+import { settleStandbySlot } from "./standby-dispatch.js";
 
 export interface ReconcileDeps extends DispatchDeps {
   runs: RunService;
@@ -83,6 +84,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
       await observe(lease.group, run);
       return;
     }
+    if (deps.standby) return settleStandbySlot(deps, deps.standby, lease, run);
     // The run ended (or vanished, or waits to retry an attempt stopped for its deadline) but still
     // holds the group: a cancel or a deadline records the run first and then stops and frees the
     // group itself, so that is left to it until the start deadline has passed; after that, the
@@ -117,8 +119,14 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
    */
   async function queueDueRetries(): Promise<number> {
     const retries = await store.retries();
+    // A standby run joins the queue again only once its last group is deleted and its slot free.
+    const held = deps.standby && retries.length > 0 ? new Set((await store.view()).leases.map((lease) => lease.runId)) : new Set<string | undefined>();
     let waiting = 0;
     for (const entry of retries) {
+      if (held.has(entry.runId)) {
+        waiting += 1;
+        continue;
+      }
       if (Date.parse(entry.retryAt) > deps.now().getTime()) {
         waiting += 1;
         continue;
@@ -173,7 +181,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
         }
         let stored: Stored<RunRecord>;
         try {
-          stored = (await applyTransition(deps, run, { kind: "dispatched", group: lease.group }, prepared.lease)).run;
+          stored = (await applyTransition(deps, run, { kind: "dispatched", group: prepared.group }, prepared.lease)).run;
         } catch (error) {
           ignoreConflict(error);
           progressed = true;
@@ -181,11 +189,11 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
         }
         dispatched += 1;
         progressed = true;
-        deps.logger.info("run dispatched", { runId: run.id, group: lease.group });
+        deps.logger.info("run dispatched", { runId: run.id, group: prepared.group });
         // A run that did not start is recorded by sendRun; its error is the caller's, and no caller waits.
         sends.push(
           sendRun(deps, stored, prepared.body).catch((error: unknown) => {
-            if (!(error instanceof ServiceError)) deps.logger.warn("dispatch failed", { runId: run.id, group: lease.group, err: error });
+            if (!(error instanceof ServiceError)) deps.logger.warn("dispatch failed", { runId: run.id, group: prepared.group, err: error });
           }),
         );
         break;

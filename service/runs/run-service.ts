@@ -128,7 +128,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
         }
         throw refusalError(prepared.refusal);
       }
-      const claimed = transition(record, { kind: "dispatched", group: lease.group }, transitionContext(deps))?.run;
+      const claimed = transition(record, { kind: "dispatched", group: prepared.group }, transitionContext(deps))?.run;
       if (claimed === undefined) throw new ServiceError("InternalError", "A new run could not be dispatched.");
       let stored: Stored<RunRecord>;
       try {
@@ -174,7 +174,10 @@ export function createRunService(deps: RunServiceDeps): RunService {
   /** True when a replica's reconcile passes observe the run's group now (see `statusFromWatch`). */
   async function observedLately(run: RunRecord): Promise<boolean> {
     if (!deps.statusFromWatch || !run.group || isTerminal(run.status)) return false;
-    const watch = await store.watch(run.group);
+    // The loop watches a lease: a standby run's is the slot it holds, not its group.
+    const watched = deps.standby ? (await store.view()).leases.find((lease) => lease.runId === run.id)?.group : run.group;
+    if (watched === undefined) return false;
+    const watch = await store.watch(watched);
     return watch !== undefined && Date.parse(watch.until) > deps.now().getTime();
   }
 

@@ -1,6 +1,6 @@
 import type { TableEntityResult } from "@azure/data-tables";
 import type { BaseEnv } from "../core/base-env.js";
-import { runStatuses, type RunRecord, type RunStatus } from "../core/run.js";
+import { runStatuses, startPaths, type RunRecord, type RunStatus, type StartPath } from "../core/run.js";
 import { joinText, splitText } from "./entity-fields.js";
 import { rowKeys } from "./row-keys.js";
 import type { GroupLease, Stored } from "./run-store.js";
@@ -42,6 +42,7 @@ export function runEntity(partition: string, run: RunRecord): Entity {
     ...(run.webhookUrl ? { webhookUrl: run.webhookUrl } : {}),
     ...(run.retryAt ? { retryAt: run.retryAt } : {}),
     ...(run.restartCount !== undefined ? { restartCount: run.restartCount } : {}),
+    ...(run.startPath ? { startPath: run.startPath } : {}),
     ...(run.earlierAttempts?.length ? splitText("attempts", JSON.stringify(run.earlierAttempts)) : {}),
   };
 }
@@ -74,6 +75,7 @@ export function runFrom(entity: TableEntityResult<Record<string, unknown>>): Sto
     ...optional("confirmedAt"),
     ...optional("retryAt"),
     ...optional("webhookUrl"),
+    ...((startPaths as readonly unknown[]).includes(entity["startPath"]) ? { startPath: entity["startPath"] as StartPath } : {}),
     ...integer("attempt"),
     ...integer("timeoutSeconds"),
     ...integer("maxRetries"),

@@ -50,6 +50,7 @@ describe("parseConfig", () => {
       telemetry: { otlp: false, otlpProtocol: "http/protobuf", metricsRoute: false },
       runDefaults: { maxRetries: 0, startTimeoutSeconds: 1_800, retryBackoffSeconds: 10 },
       webhook: { secrets: [], retryHours: 24, timeoutMs: 10_000, backoffSeconds: 5, allowedOrigins: new Set() },
+      dispatch: { mode: "pool" },
     });
   });
 
@@ -157,6 +158,7 @@ describe("parseConfig", () => {
         backoffSeconds: 0.25,
         allowedOrigins: new Set(["http://127.0.0.1:9000", "https://hooks.example"]),
       },
+      dispatch: { mode: "pool" },
     });
   });
 
@@ -290,6 +292,58 @@ describe("parseConfig", () => {
     expect(parseConfig({ ...withoutGroup, [configNames.containerGroups]: " job-0, job-1 ,job-2" }).containerGroups).toStrictEqual(["job-0", "job-1", "job-2"]);
     expect(errorOf({ ...withoutGroup, [configNames.containerGroups]: "job-0,JOB-0" }).variables).toStrictEqual([configNames.containerGroups]);
     expect(errorOf({ ...minimal, [configNames.containerGroups]: "job-0" }).variables).toStrictEqual([configNames.containerGroups]);
+  });
+
+  describe("standby dispatch", () => {
+    const { [configNames.containerGroup]: _single, ...withoutGroup } = minimal;
+    const scope = `/subscriptions/${subscription}/resourceGroups/rg/providers`;
+    const standby = {
+      ...withoutGroup,
+      [configNames.dispatchMode]: "standby",
+      [configNames.location]: "westeurope",
+      [configNames.containerGroupProfile]: `${scope}/Microsoft.ContainerInstance/containerGroupProfiles/worker`,
+      [configNames.containerGroupProfileRevision]: "3",
+      [configNames.standbyPool]: `${scope}/Microsoft.StandbyPool/standbyContainerGroupPools/worker-pool`,
+    };
+
+    it("reads the profile, its revision, the pool, the region and the quota of groups", () => {
+      const config = parseConfig({ ...standby, [configNames.maxActiveGroups]: "7" });
+      expect(config.dispatch).toStrictEqual({
+        mode: "standby",
+        location: "westeurope",
+        profile: { id: standby[configNames.containerGroupProfile], revision: 3 },
+        pool: standby[configNames.standbyPool],
+        maxActiveGroups: 7,
+      });
+      expect(config.containerGroups).toStrictEqual([]);
+      expect(parseConfig(standby).dispatch).toMatchObject({ maxActiveGroups: 100 });
+    });
+
+    it("requires the region, the profile, its revision and the pool, naming each missing one", () => {
+      const { [configNames.location]: _l, [configNames.containerGroupProfileRevision]: _r, ...partial } = standby;
+      expect(errorOf(partial).variables).toStrictEqual([configNames.location, configNames.containerGroupProfileRevision]);
+      const { [configNames.containerGroupProfile]: _p, [configNames.standbyPool]: _s, ...other } = standby;
+      expect(errorOf(other).variables).toStrictEqual([configNames.containerGroupProfile, configNames.standbyPool]);
+    });
+
+    it("refuses fixed groups, which a standby run never uses", () => {
+      expect(errorOf({ ...standby, [configNames.containerGroups]: "job-0,job-1" }).message).toContain(`${configNames.containerGroups} must not be set when ${configNames.dispatchMode} is standby`);
+      expect(errorOf({ ...standby, [configNames.containerGroup]: "job" }).variables).toStrictEqual([configNames.containerGroup]);
+    });
+
+    it("refuses per-run commands, which a claim cannot carry", () => {
+      expect(errorOf({ ...standby, [configNames.allowCommand]: "true" }).variables).toStrictEqual([configNames.allowCommand]);
+    });
+
+    it("refuses ids of another resource type and a revision below 1", () => {
+      const error = errorOf({ ...standby, [configNames.containerGroupProfile]: standby[configNames.standbyPool], [configNames.containerGroupProfileRevision]: "0" });
+      expect(error.variables).toStrictEqual([configNames.containerGroupProfile, configNames.containerGroupProfileRevision]);
+    });
+
+    it("keeps the pool mode's rules: groups required, standby variables ignored", () => {
+      expect(errorOf({ ...standby, [configNames.dispatchMode]: "pool" }).variables).toStrictEqual([configNames.containerGroups]);
+      expect(parseConfig({ ...minimal, [configNames.location]: "westeurope" }).dispatch).toStrictEqual({ mode: "pool" });
+    });
   });
 
   it("takes the store from a connection string instead of an account, but not from both", () => {

@@ -40,3 +40,10 @@ it("starts alone, prints what a client needs, serves the seeded demo group and s
     if (child.exitCode === null) child.kill("SIGKILL");
   }
 });
+
+it("refuses a standby timing that is no whole number of milliseconds, naming the variable and not its value", async () => {
+  const failed = await run(process.execPath, ["--import", "tsx", "emulator/cli.ts"], { env: { ...process.env, EMULATOR_REFILL_MS: "soon-ish" } }).catch((error: { code: number; stderr: string }) => error);
+  expect("code" in failed && failed.code).toBe(1);
+  expect(failed.stderr).toContain("EMULATOR_REFILL_MS must be a whole number of milliseconds");
+  expect(failed.stderr).not.toContain("soon-ish");
+});

@@ -203,7 +203,7 @@ describe("api-version", () => {
       code: "NoRegisteredProviderFound",
       message:
         "No registered resource provider found for location 'westeurope' and API version '2030-01-01' for type 'containerGroups'. " +
-        "The supported api-versions are '2023-05-01'. The supported locations are 'westeurope'.",
+        "The supported api-versions are '2023-05-01, 2025-09-01, 2024-05-01-preview'. The supported locations are 'westeurope'.",
     });
   });
 });
