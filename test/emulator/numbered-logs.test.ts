@@ -34,4 +34,19 @@ describe("the numbered job", () => {
     expect(await logLines("numbered")).toEqual([...header(10, 4), ...numbered(1, 10), "exit code 0"]);
     expect((await arm.client.containerGroups.get(rg, "numbered")).instanceView?.state).toBe("Succeeded");
   });
+
+  it("stops printing at a stop: later reads show the lines printed until then and no exit line", async () => {
+    arm.emulator.putGroup(sub, rg, "numbered-stop", numberedJob(1_000, 10));
+    clock.advance(provisioned + 1_000);
+    await arm.client.containerGroups.stop(rg, "numbered-stop");
+    clock.advance(60_000);
+    expect(await logLines("numbered-stop")).toEqual([...header(1_000, 10), ...numbered(1, 10)]);
+  });
+
+  it("prints all its lines at its start without a rate", async () => {
+    arm.emulator.putGroup(sub, rg, "numbered-burst", jobGroup([{ name: "EMULATOR_LOG_LINES", value: "3" }]));
+    clock.advance(provisioned);
+    const start = (await arm.client.containerGroups.get(rg, "numbered-burst")).containers[0]?.instanceView?.currentState?.startTime?.toISOString();
+    expect(await logLines("numbered-burst", { tail: 3, timestamps: true })).toEqual(numbered(1, 3).map((line) => `${start} ${line}`));
+  });
 });
