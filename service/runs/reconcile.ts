@@ -2,7 +2,7 @@ import { carriesRun } from "../core/carried-run.js";
 import { isTerminal, type RunRecord } from "../core/run.js";
 import { ServiceError } from "../core/service-error.js";
 import { isRunActive } from "../core/status.js";
-import type { GroupLease, PoolView, Stored } from "../store/run-store.js";
+import type { GroupLease, GroupWatch, PoolView, QueueEntry, Stored } from "../store/run-store.js";
 import { StoreConflict, StoreUnavailable } from "../store/store-errors.js";
 import { applyTransition } from "./apply-transition.js";
 import { prepareRun, sendRun, stopGroup, type DispatchDeps, type Prepared } from "./dispatch.js";
@@ -39,8 +39,8 @@ export interface ReconcileResult {
  */
 export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileResult> {
   const { store } = deps;
-  // The watches this replica holds, until when (ms): it observes those groups without asking.
-  const watching = new Map<string, number>();
+  // The watches this replica holds, as it wrote them: it observes those groups without asking.
+  const watching = new Map<string, Stored<GroupWatch>>();
   const past = (at: string | undefined) => at === undefined || deps.now().getTime() - Date.parse(at) >= deps.startDeadlineMs;
 
   /** The group as ARM shows it; undefined when it does not exist. */
@@ -56,23 +56,39 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
   /**
    * Observes an active run's group unless another replica's watch of it holds. The watch is
    * taken (compare-and-set) before ARM is read, so replicas whose passes meet read it once, and
-   * renewed once half of it is left, so a pass over a watched group costs no store request.
+   * renewed once half of it is left, beside the read and on the ETag this replica wrote it with,
+   * so a pass over a watched group costs at most one store request.
    */
   async function observe(group: string, run: Stored<RunRecord>): Promise<void> {
     const now = deps.now().getTime();
-    if ((watching.get(group) ?? 0) - now <= deps.observeLeaseMs / 2) {
+    const held = watching.get(group);
+    const left = held === undefined ? 0 : Date.parse(held.until) - now;
+    const next = { group, replica: deps.replica, until: new Date(now + deps.observeLeaseMs).toISOString() };
+    if (left > deps.observeLeaseMs / 2) {
+      await deps.runs.refresh(run);
+    } else if (held !== undefined && left > 0) {
+      await Promise.all([renewWatch(held, next), deps.runs.refresh(run)]);
+    } else {
       const watch = await store.watch(group);
       if (watch && watch.replica !== deps.replica && Date.parse(watch.until) > now) return;
-      const until = now + deps.observeLeaseMs;
       try {
-        await store.recordWatch(watch, { group, replica: deps.replica, until: new Date(until).toISOString() });
+        watching.set(group, await store.recordWatch(watch, next));
       } catch (error) {
         ignoreConflict(error);
         return;
       }
-      watching.set(group, until);
+      await deps.runs.refresh(run);
     }
-    await deps.runs.refresh(run);
+  }
+
+  /** A watch this replica holds, extended; one changed meanwhile is no longer this replica's. */
+  async function renewWatch(held: Stored<GroupWatch>, next: GroupWatch): Promise<void> {
+    try {
+      watching.set(next.group, await store.recordWatch(held, next));
+    } catch (error) {
+      watching.delete(next.group);
+      ignoreConflict(error);
+    }
   }
 
   async function settleHeldGroup(view: PoolView, leaseIndex: number): Promise<void> {
@@ -113,11 +129,12 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
   /**
    * Moves each retry that is due into the queue (at its run's own place: see `retry-due`); a
    * compare-and-set, so of replicas meeting on one retry a single one queues it. Answers how many
-   * retries still wait.
+   * retries still wait, and whether one joined the queue (ahead of any head read before).
    */
-  async function queueDueRetries(): Promise<number> {
+  async function queueDueRetries(): Promise<{ waiting: number; joined: boolean }> {
     const retries = await store.retries();
     let waiting = 0;
+    let joined = false;
     for (const entry of retries) {
       if (Date.parse(entry.retryAt) > deps.now().getTime()) {
         waiting += 1;
@@ -126,49 +143,50 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
       const run = await store.getRun(entry.runId);
       if (run === undefined) continue;
       try {
-        await applyTransition(deps, run, { kind: "retry-due" });
+        joined = (await applyTransition(deps, run, { kind: "retry-due" })).effects.length > 0 || joined;
       } catch (error) {
         ignoreConflict(error);
       }
     }
-    return waiting;
+    return { waiting, joined };
   }
 
-  /** Dispatches the queue's head while a group is free; the PUTs go out side by side. */
-  async function dispatchHead(since: number): Promise<number> {
-    const sends: Array<Promise<void>> = [];
-    try {
-      return await claimHeads(since, sends);
-    } finally {
-      await Promise.all(sends);
-    }
+  /** The queue's head and its run, or null when the queue is empty. */
+  async function readHead(): Promise<Head | null> {
+    const entry = await store.queueHead();
+    return entry ? { entry, run: await store.getRun(entry.runId) } : null;
   }
 
-  async function claimHeads(since: number, sends: Array<Promise<void>>): Promise<number> {
-    const busy = new Set<string>();
+  /**
+   * Hands the queue's head to a free group, oldest first, while one is free, on `view` (read after
+   * the pass's ends were recorded) and the head read beside them. A lost race reads both again.
+   * The view serves every claim of the pass: a claimed group is left out of it from then on.
+   */
+  async function claimHeads(since: number, sends: Array<Promise<void>>, view: PoolView, head: Head | null): Promise<Claimed> {
+    const skip = new Set<string>();
     let dispatched = 0;
     for (let attempt = 0; attempt < 100; attempt += 1) {
-      const [view, head] = await Promise.all([store.view(), store.queueHead()]);
-      const free = view.leases.filter((lease) => !lease.runId && deps.groups.includes(lease.group) && !busy.has(lease.group));
-      if (!head) return dispatched;
-      const run = await store.getRun(head.runId);
+      const free = view.leases.filter((lease) => !lease.runId && deps.groups.includes(lease.group) && !skip.has(lease.group));
+      if (!head) return { dispatched, awake: dispatched > 0 || view.queued > 0 || view.leases.some((lease) => lease.runId !== undefined) };
+      const { run } = head;
       if (!run || run.status !== "queued") {
         // An entry whose run is gone (pruned, hand-edited) or moved on without it.
-        await store.removeQueueEntry(head.seq);
+        await store.removeQueueEntry(head.entry.seq);
+        head = await readHead();
         continue;
       }
-      if (free.length === 0) return dispatched;
-      let progressed = false;
+      if (free.length === 0) return { dispatched, awake: true };
+      let outcome: "claimed" | "refused" | "lost" | undefined;
       for (const lease of free) {
         const prepared = await prepareOn(lease, run, since);
         if (prepared === undefined || (!prepared.ok && prepared.busy)) {
-          busy.add(lease.group);
+          skip.add(lease.group);
           continue;
         }
         if (!prepared.ok) {
           if (prepared.refusal.code === "ContainerNotFound") continue;
           await applyTransition(deps, run, { kind: "start-refused", message: `The run cannot start: ${prepared.refusal.code}.` });
-          progressed = true;
+          outcome = "refused";
           break;
         }
         let stored: Stored<RunRecord>;
@@ -176,11 +194,12 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
           stored = (await applyTransition(deps, run, { kind: "dispatched", group: lease.group }, prepared.lease)).run;
         } catch (error) {
           ignoreConflict(error);
-          progressed = true;
+          outcome = "lost";
           break;
         }
         dispatched += 1;
-        progressed = true;
+        skip.add(lease.group);
+        outcome = "claimed";
         deps.logger.info("run dispatched", { runId: run.id, group: lease.group });
         // A run that did not start is recorded by sendRun; its error is the caller's, and no caller waits.
         sends.push(
@@ -190,14 +209,18 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
         );
         break;
       }
-      if (!progressed) return dispatched;
+      if (outcome === undefined || (outcome === "claimed" && free.length === 1)) return { dispatched, awake: true };
+      if (outcome === "lost") [view, head] = await Promise.all([store.view(), readHead()]);
+      else head = await readHead();
     }
-    return dispatched;
+    return { dispatched, awake: true };
   }
 
   const pass = async (): Promise<ReconcileResult> => {
     const since = deps.reads.mark();
     const view = await store.view();
+    // The head is read beside the settling, so a group freed in this pass is handed on at once.
+    const head = readHead().catch(() => undefined);
     // Groups are settled side by side: a pass takes one group's round trips, not the pool's.
     await Promise.all(
       view.leases.map(async (lease, i) => {
@@ -209,16 +232,34 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
         }
       }),
     );
-    const waiting = await queueDueRetries();
-    // A group whose run's end this pass saw is dispatched on the read that saw it.
-    const dispatched = await dispatchHead(since);
-    deps.outbox?.drain();
-    const after = await store.view();
-    const awake = waiting > 0 || after.queued > 0 || after.leases.some((lease) => lease.runId !== undefined);
-    await deps.setAwake?.(awake);
-    return { dispatched, awake };
+    const [retries, settled, early] = await Promise.all([queueDueRetries(), store.view(), head]);
+    // A retry that joined the queue stands ahead of the head read before.
+    const first = early === undefined || retries.joined ? await readHead() : early;
+    // A group whose run's end this pass saw is dispatched on the read that saw it; the PUTs go out side by side.
+    const sends: Array<Promise<void>> = [];
+    try {
+      const claimed = await claimHeads(since, sends, settled, first);
+      deps.outbox?.drain();
+      const awake = retries.waiting > 0 || claimed.awake;
+      await deps.setAwake?.(awake);
+      return { dispatched: claimed.dispatched, awake };
+    } finally {
+      await Promise.all(sends);
+    }
   };
   return () => deps.telemetry.span("reconcile", {}, pass);
+}
+
+/** The queue's oldest entry and its run (undefined when gone). */
+interface Head {
+  entry: QueueEntry;
+  run: Stored<RunRecord> | undefined;
+}
+
+interface Claimed {
+  dispatched: number;
+  /** whether any run is queued or holds a group once the claims are done */
+  awake: boolean;
 }
 
 function ignoreConflict(error: unknown): void {

@@ -133,8 +133,11 @@ export interface RunStore {
   retries(): Promise<RetryEntry[]>;
   /** The watch of a group, if any replica ever observed it. */
   watch(group: string): Promise<Stored<GroupWatch> | undefined>;
-  /** Records an observation (compare-and-set on `previous`, or a create); StoreConflict if another replica's came first. */
-  recordWatch(previous: Stored<GroupWatch> | undefined, next: GroupWatch): Promise<void>;
+  /**
+   * Records an observation (compare-and-set on `previous`, or a create) and answers it with its
+   * new ETag, so the replica renews it without reading it; StoreConflict if another replica's came first.
+   */
+  recordWatch(previous: Stored<GroupWatch> | undefined, next: GroupWatch): Promise<Stored<GroupWatch>>;
   /** Frees a group whose run already ended (a replica stopped between the two). */
   releaseLease(lease: Stored<GroupLease>): Promise<void>;
   /** Pending webhook deliveries due at `now`, oldest first, at most `limit`. */

@@ -26,13 +26,18 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
   const outbox = tableOutbox(client, pk);
   const { countersEntity, dequeuedEntity, countDequeued, countQueue } = queue;
 
-  /** Submits one atomic write; answers the ETag the write gave the run's entity. */
-  async function transact(actions: TransactionAction[], run: RunRecord, keyHash: string | undefined): Promise<Stored<RunRecord>> {
+  /**
+   * Submits one atomic write; answers the ETag the write gave the run's entity, the action at
+   * `runAction`: a change set answers its operations in their order, each with its ETag, so no
+   * read-back is needed. The answer names the row (URL-encoded) only for a create on Azurite.
+   */
+  async function transact(actions: TransactionAction[], runAction: number, run: RunRecord, keyHash: string | undefined): Promise<Stored<RunRecord>> {
     try {
       const response = await storeCall(() => client.submitTransaction(actions), true);
-      const etag = response.getResponseForEntity(rowKeys.run(run.id) ?? "")?.etag;
+      const answered = response.subResponses.length === actions.length ? response.subResponses[runAction] : undefined;
+      const etag = answered?.rowKey === undefined || answeredKey(answered.rowKey) === rowKeys.run(run.id) ? answered?.etag : undefined;
       if (etag !== undefined) return { ...run, etag };
-      // Azurite answers no ETag for an update inside a transaction (Azure does): read it back.
+      // An answer without the ETag: read it back.
       const stored = await getRun(run.id);
       if (!stored) throw new StoreUnavailable(undefined);
       return stored;
@@ -151,6 +156,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
           update(leaseEntity(pk, { group: lease.group, runId: run.id, ...(lease.base ? { base: lease.base } : {}) }), lease.etag),
           ...idempotencyAction(run),
         ],
+        1,
         run,
         run.idempotencyKeyHash,
       );
@@ -165,6 +171,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
           ["create", { partitionKey: pk, rowKey: rowKeys.queue(run.seq), runId: run.id }],
           ...idempotencyAction(run),
         ],
+        1,
         run,
         run.idempotencyKeyHash,
       );
@@ -186,6 +193,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
           // A retry joining the queue again is counted as one fewer left: only starts write the counters.
           ...(await countDequeued(rows.filter((row) => row.kind === "dequeue").length - rows.filter((row) => row.kind === "enqueue").length)),
         ],
+        0,
         next,
         undefined,
       ),
@@ -235,4 +243,13 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
         return deleted;
       }),
   };
+}
+
+/** A row key as a change set's answer names it, in its URL. */
+function answeredKey(rowKey: string): string | undefined {
+  try {
+    return decodeURIComponent(rowKey);
+  } catch {
+    return undefined;
+  }
 }
