@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import { carriesRun } from "../core/carried-run.js";
 import { isTerminal, type RunRecord } from "../core/run.js";
 import { ServiceError } from "../core/service-error.js";
@@ -17,6 +18,11 @@ export interface ReconcileDeps extends DispatchDeps {
    * reads to it until then, so reads depend on the groups and the interval, not on the replicas.
    */
   observeLeaseMs: number;
+  /**
+   * Kicked passes come between the interval's: a group this replica read less than half of this
+   * ago is left to the next one, so ARM reads stay within the groups and the interval. 0: none left.
+   */
+  observeEveryMs?: number;
   /** Started after each pass's dispatch: it sends due webhook events detached, never holding up the pass. */
   outbox?: { drain(): void };
   /** Told after every pass whether any run is queued or active, to keep a replica awake. */
@@ -41,6 +47,10 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
   const { store } = deps;
   // The watches this replica holds, as it wrote them: it observes those groups without asking.
   const watching = new Map<string, Stored<GroupWatch>>();
+  // Until when another replica's watch holds a group (ms): this one leaves it alone meanwhile.
+  const watchedElsewhere = new Map<string, number>();
+  // When the pass that last read each group began (ms, monotonic).
+  const observedAt = new Map<string, number>();
   const past = (at: string | undefined) => at === undefined || deps.now().getTime() - Date.parse(at) >= deps.startDeadlineMs;
 
   /** The group as ARM shows it; undefined when it does not exist. */
@@ -70,7 +80,10 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
       await Promise.all([renewWatch(held, next), deps.runs.refresh(run)]);
     } else {
       const watch = await store.watch(group);
-      if (watch && watch.replica !== deps.replica && Date.parse(watch.until) > now) return;
+      if (watch && watch.replica !== deps.replica && Date.parse(watch.until) > now) {
+        watchedElsewhere.set(group, Date.parse(watch.until));
+        return;
+      }
       try {
         watching.set(group, await store.recordWatch(watch, next));
       } catch (error) {
@@ -91,11 +104,15 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     }
   }
 
-  async function settleHeldGroup(view: PoolView, leaseIndex: number): Promise<void> {
+  async function settleHeldGroup(view: PoolView, leaseIndex: number, began: number): Promise<void> {
     const lease = view.leases[leaseIndex];
     if (!lease?.runId) return;
+    // Another replica's passes settle it, whatever its run's state, until its watch lapses.
+    if ((watchedElsewhere.get(lease.group) ?? 0) > deps.now().getTime()) return;
+    if (began - (observedAt.get(lease.group) ?? -Infinity) < (deps.observeEveryMs ?? 0) / 2) return;
     const run = await store.getRun(lease.runId);
     if (run && !isTerminal(run.status) && run.status !== "retrying") {
+      observedAt.set(lease.group, began);
       await observe(lease.group, run);
       return;
     }
@@ -151,28 +168,45 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     return { waiting, joined };
   }
 
-  /** The queue's head and its run, or null when the queue is empty. */
-  async function readHead(): Promise<Head | null> {
-    const entry = await store.queueHead();
-    return entry ? { entry, run: await store.getRun(entry.runId) } : null;
+  /**
+   * The queue's `top` oldest entries; each run is read when its turn comes, the next one's beside
+   * the claim before it, so a race lost to another replica wastes at most two reads.
+   */
+  async function readHeads(top: number): Promise<Head[]> {
+    const entries = await store.queueHeads(top);
+    return entries.map((entry) => {
+      let run: Promise<Stored<RunRecord> | undefined> | undefined;
+      return { entry, run: () => (run ??= store.getRun(entry.runId)) };
+    });
   }
 
   /**
    * Hands the queue's head to a free group, oldest first, while one is free, on `view` (read after
-   * the pass's ends were recorded) and the head read beside them. A lost race reads both again.
-   * The view serves every claim of the pass: a claimed group is left out of it from then on.
+   * the pass's ends were recorded) and the heads read beside it: as many as groups are free, so
+   * the claims of a pass share one read of the queue. A lost race reads both again. The view
+   * serves every claim of the pass: a claimed group is left out of it from then on.
    */
-  async function claimHeads(since: number, sends: Array<Promise<void>>, view: PoolView, head: Head | null): Promise<Claimed> {
+  async function claimHeads(since: number, sends: Array<Promise<void>>, view: PoolView, first: Head[]): Promise<Claimed> {
     const skip = new Set<string>();
     let dispatched = 0;
+    let heads = first;
+    // Whether the queue may hold more than was read.
+    let more = first.length > 0;
     for (let attempt = 0; attempt < 100; attempt += 1) {
       const free = view.leases.filter((lease) => !lease.runId && deps.groups.includes(lease.group) && !skip.has(lease.group));
+      if (heads.length === 0 && more && free.length > 0) {
+        heads = await readHeads(free.length);
+        more = heads.length === free.length;
+      }
+      const head = heads[0];
       if (!head) return { dispatched, awake: dispatched > 0 || view.queued > 0 || view.leases.some((lease) => lease.runId !== undefined) };
-      const { run } = head;
+      const run = await head.run();
+      readingRuns(heads.slice(1, 2));
       if (!run || run.status !== "queued") {
         // An entry whose run is gone (pruned, hand-edited) or moved on without it.
         await store.removeQueueEntry(head.entry.seq);
-        head = await readHead();
+        heads = heads.slice(1);
+        more = true;
         continue;
       }
       if (free.length === 0) return { dispatched, awake: true };
@@ -209,23 +243,30 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
         );
         break;
       }
-      if (outcome === undefined || (outcome === "claimed" && free.length === 1)) return { dispatched, awake: true };
-      if (outcome === "lost") [view, head] = await Promise.all([store.view(), readHead()]);
-      else head = await readHead();
+      if (outcome === undefined) return { dispatched, awake: true };
+      if (outcome === "lost") {
+        // Another replica moved the head (or took the group): what was read of both is stale.
+        const wanted = free.length;
+        [view, heads] = await Promise.all([store.view(), readHeads(wanted)]);
+        more = heads.length === wanted;
+      } else {
+        heads = heads.slice(1);
+      }
     }
     return { dispatched, awake: true };
   }
 
   const pass = async (): Promise<ReconcileResult> => {
+    const began = performance.now();
     const since = deps.reads.mark();
     const view = await store.view();
     // The head is read beside the settling, so a group freed in this pass is handed on at once.
-    const head = readHead().catch(() => undefined);
+    const head = readHeads(1).then(readingRuns).catch(() => undefined);
     // Groups are settled side by side: a pass takes one group's round trips, not the pool's.
     await Promise.all(
       view.leases.map(async (lease, i) => {
         try {
-          await deps.telemetry.span("reconcile.group", { group: lease.group, ...(lease.runId ? { runId: lease.runId } : {}) }, () => settleHeldGroup(view, i));
+          await deps.telemetry.span("reconcile.group", { group: lease.group, ...(lease.runId ? { runId: lease.runId } : {}) }, () => settleHeldGroup(view, i, began));
         } catch (error) {
           // One group's trouble (ARM down, a lost race) must not stop the others' reconcile.
           if (!(error instanceof StoreConflict)) deps.logger.warn("reconcile of a group failed", { group: lease.group, err: error });
@@ -234,7 +275,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     );
     const [retries, settled, early] = await Promise.all([queueDueRetries(), store.view(), head]);
     // A retry that joined the queue stands ahead of the head read before.
-    const first = early === undefined || retries.joined ? await readHead() : early;
+    const first = early === undefined || retries.joined ? await readHeads(1) : early;
     // A group whose run's end this pass saw is dispatched on the read that saw it; the PUTs go out side by side.
     const sends: Array<Promise<void>> = [];
     try {
@@ -250,16 +291,22 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
   return () => deps.telemetry.span("reconcile", {}, pass);
 }
 
-/** The queue's oldest entry and its run (undefined when gone). */
+/** One of the queue's oldest entries, and its run (undefined when gone), read once when asked. */
 interface Head {
   entry: QueueEntry;
-  run: Stored<RunRecord> | undefined;
+  run: () => Promise<Stored<RunRecord> | undefined>;
 }
 
 interface Claimed {
   dispatched: number;
   /** whether any run is queued or holds a group once the claims are done */
   awake: boolean;
+}
+
+/** The heads, their runs' reads begun. */
+function readingRuns(heads: Head[]): Head[] {
+  for (const head of heads) void head.run().catch(() => undefined);
+  return heads;
 }
 
 function ignoreConflict(error: unknown): void {

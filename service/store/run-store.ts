@@ -109,6 +109,8 @@ export interface RunStore {
   view(): Promise<PoolView>;
   /** The queue's oldest entry (one entity read, `$top`), if any. */
   queueHead(): Promise<QueueEntry | undefined>;
+  /** The queue's `top` oldest entries, oldest first (one read, `$top`): as many as groups are free. */
+  queueHeads(top: number): Promise<QueueEntry[]>;
   getRun(id: string): Promise<Stored<RunRecord> | undefined>;
   /** The run an idempotency key (as its hash) started, if any. */
   runForKey(keyHash: string): Promise<string | undefined>;

@@ -67,6 +67,7 @@ export function tableQueue(client: TableClient, pk: string) {
     countDequeued,
     countQueue,
     queueHead: (): ReturnType<RunStore["queueHead"]> => storeCall(async () => (await queueEntries(1))[0]),
+    queueHeads: (top: number): ReturnType<RunStore["queueHeads"]> => storeCall(() => queueEntries(Math.max(1, top))),
     removeQueueEntry,
   };
 }

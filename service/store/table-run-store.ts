@@ -117,6 +117,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
       }),
 
     queueHead: queue.queueHead,
+    queueHeads: queue.queueHeads,
 
     getRun,
     runForKey,
