@@ -12,11 +12,28 @@ export function tableQueue(client: TableClient, pk: string) {
   const countersEntity = (counters: PoolCounters): Entity => ({ partitionKey: pk, rowKey: rowKeys.counters, ...counters });
   const dequeuedEntity = (dequeued: number): Entity => ({ partitionKey: pk, rowKey: rowKeys.dequeued, dequeued });
 
-  /** The write that counts `more` runs as left the queue, a compare-and-set on the count as read. */
+  // The count of runs that left the queue as this process last saw it (a view, or its own write's
+  // answer): a dispatch counts on it without reading it first. A compare-and-set on a count
+  // another replica moved fails, forgets it, and the next attempt reads it.
+  let seen: { dequeued: number; etag: string } | undefined;
+
+  /** The write that counts `more` runs as left the queue, a compare-and-set on the count as known. */
   async function countDequeued(more: number): Promise<TransactionAction[]> {
     if (more === 0) return [];
-    const entity = await storeCall(() => client.getEntity<Record<string, unknown>>(pk, rowKeys.dequeued));
-    return [updateAction(dequeuedEntity(Number(entity["dequeued"] ?? 0) + more), entity.etag)];
+    if (seen === undefined) {
+      const entity = await storeCall(() => client.getEntity<Record<string, unknown>>(pk, rowKeys.dequeued));
+      seen = { dequeued: Number(entity["dequeued"] ?? 0), etag: entity.etag };
+    }
+    return [updateAction(dequeuedEntity(seen.dequeued + more), seen.etag)];
+  }
+
+  /** Learns the count from a transaction's answer (its ETags, in the order of `actions`), or forgets it when the transaction failed. */
+  function settled(actions: readonly TransactionAction[], etags: ReadonlyArray<string | undefined> | undefined): void {
+    const at = actions.findIndex((action) => action[1].rowKey === rowKeys.dequeued);
+    if (at < 0) return;
+    const written = actions[at]![1]["dequeued"];
+    const etag = etags?.[at];
+    seen = etags !== undefined && etag !== undefined && typeof written === "number" ? { dequeued: written, etag } : undefined;
   }
 
   /** The queue entries, oldest first; `top` limits how many are read. */
@@ -51,7 +68,12 @@ export function tableQueue(client: TableClient, pk: string) {
   async function removeQueueEntry(seq: number): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await storeCall(async () => client.submitTransaction([["delete", { partitionKey: pk, rowKey: rowKeys.queue(seq) }], ...(await countDequeued(1))]), true);
+        const actions: TransactionAction[] = [["delete", { partitionKey: pk, rowKey: rowKeys.queue(seq) }], ...(await countDequeued(1))];
+        const response = await storeCall(async () => client.submitTransaction(actions), true).catch((error: unknown) => {
+          settled(actions, undefined);
+          throw error;
+        });
+        settled(actions, response.subResponses.length === actions.length ? response.subResponses.map((answer) => answer.etag) : undefined);
         return;
       } catch (error) {
         if (!(error instanceof StoreConflict) || attempt >= 20) throw error;
@@ -65,6 +87,11 @@ export function tableQueue(client: TableClient, pk: string) {
     countersEntity,
     dequeuedEntity,
     countDequeued,
+    settled,
+    /** What a view read of the count. */
+    sawDequeued: (dequeued: number, etag: string) => {
+      seen = { dequeued, etag };
+    },
     countQueue,
     queueHead: (): ReturnType<RunStore["queueHead"]> => storeCall(async () => (await queueEntries(1))[0]),
     queueHeads: (top: number): ReturnType<RunStore["queueHeads"]> => storeCall(() => queueEntries(Math.max(1, top))),

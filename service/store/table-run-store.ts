@@ -33,8 +33,13 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
    */
   async function transact(actions: TransactionAction[], runAction: number, run: RunRecord, keyHash: string | undefined): Promise<Stored<RunRecord>> {
     try {
-      const response = await storeCall(() => client.submitTransaction(actions), true);
-      const answered = response.subResponses.length === actions.length ? response.subResponses[runAction] : undefined;
+      const response = await storeCall(() => client.submitTransaction(actions), true).catch((error: unknown) => {
+        queue.settled(actions, undefined);
+        throw error;
+      });
+      const inOrder = response.subResponses.length === actions.length;
+      queue.settled(actions, inOrder ? response.subResponses.map((answer) => answer.etag) : undefined);
+      const answered = inOrder ? response.subResponses[runAction] : undefined;
       const etag = answered?.rowKey === undefined || answeredKey(answered.rowKey) === rowKeys.run(run.id) ? answered?.etag : undefined;
       if (etag !== undefined) return { ...run, etag };
       // An answer without the ETag: read it back.
@@ -108,6 +113,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
             counters = { seq: Number(entity["seq"]), enqueued: Number(entity["enqueued"] ?? 0), etag: entity.etag };
           } else if (entity.rowKey === rowKeys.dequeued) {
             dequeued = Number(entity["dequeued"] ?? 0);
+            queue.sawDequeued(dequeued, entity.etag);
           } else if (entity.rowKey?.startsWith(rowKeys.leasePrefix)) {
             leases.push(leaseFrom(entity));
           }
