@@ -69,29 +69,25 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
    * renewed once half of it is left, beside the read and on the ETag this replica wrote it with,
    * so a pass over a watched group costs at most one store request.
    */
-  async function observe(group: string, run: Stored<RunRecord>): Promise<void> {
+  async function observe(group: string, run: Stored<RunRecord>): Promise<boolean> {
     const now = deps.now().getTime();
     const held = watching.get(group);
     const left = held === undefined ? 0 : Date.parse(held.until) - now;
     const next = { group, replica: deps.replica, until: new Date(now + deps.observeLeaseMs).toISOString() };
-    if (left > deps.observeLeaseMs / 2) {
-      await deps.runs.refresh(run);
-    } else if (held !== undefined && left > 0) {
-      await Promise.all([renewWatch(held, next), deps.runs.refresh(run)]);
-    } else {
-      const watch = await store.watch(group);
-      if (watch && watch.replica !== deps.replica && Date.parse(watch.until) > now) {
-        watchedElsewhere.set(group, Date.parse(watch.until));
-        return;
-      }
-      try {
-        watching.set(group, await store.recordWatch(watch, next));
-      } catch (error) {
-        ignoreConflict(error);
-        return;
-      }
-      await deps.runs.refresh(run);
+    if (left > deps.observeLeaseMs / 2) return freedBy(await deps.runs.refresh(run));
+    if (held !== undefined && left > 0) return freedBy((await Promise.all([deps.runs.refresh(run), renewWatch(held, next)]))[0]);
+    const watch = await store.watch(group);
+    if (watch && watch.replica !== deps.replica && Date.parse(watch.until) > now) {
+      watchedElsewhere.set(group, Date.parse(watch.until));
+      return false;
     }
+    try {
+      watching.set(group, await store.recordWatch(watch, next));
+    } catch (error) {
+      ignoreConflict(error);
+      return false;
+    }
+    return freedBy(await deps.runs.refresh(run));
   }
 
   /** A watch this replica holds, extended; one changed meanwhile is no longer this replica's. */
@@ -104,17 +100,17 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     }
   }
 
-  async function settleHeldGroup(view: PoolView, leaseIndex: number, began: number): Promise<void> {
+  /** Settles the group of `view.leases[leaseIndex]`; answers whether its lease may have been freed. */
+  async function settleHeldGroup(view: PoolView, leaseIndex: number, began: number): Promise<boolean> {
     const lease = view.leases[leaseIndex];
-    if (!lease?.runId) return;
+    if (!lease?.runId) return false;
     // Another replica's passes settle it, whatever its run's state, until its watch lapses.
-    if ((watchedElsewhere.get(lease.group) ?? 0) > deps.now().getTime()) return;
-    if (began - (observedAt.get(lease.group) ?? -Infinity) < (deps.observeEveryMs ?? 0) / 2) return;
+    if ((watchedElsewhere.get(lease.group) ?? 0) > deps.now().getTime()) return false;
+    if (began - (observedAt.get(lease.group) ?? -Infinity) < (deps.observeEveryMs ?? 0) / 2) return false;
     const run = await store.getRun(lease.runId);
-    if (run && !isTerminal(run.status) && run.status !== "retrying") {
+    if (run && !freedBy(run)) {
       observedAt.set(lease.group, began);
-      await observe(lease.group, run);
-      return;
+      return observe(lease.group, run);
     }
     // The run ended (or vanished, or waits to retry an attempt stopped for its deadline) but still
     // holds the group: a cancel or a deadline records the run first and then stops and frees the
@@ -122,14 +118,15 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     // replica died, its stop failed, or its PUT was in flight.
     if (!run) {
       await store.releaseLease(lease);
-      return;
+      return true;
     }
-    if (!past(run.finishedAt)) return;
+    if (!past(run.finishedAt)) return false;
     const group = await readGroup(lease.group);
     const carried = group !== undefined && carriesRun(group, run, deps.container);
     if (carried && isRunActive(group, deps.container)) await stopGroup(deps, lease.group);
-    if (!carried && run.confirmedAt === undefined && !past(run.claimedAt)) return;
+    if (!carried && run.confirmedAt === undefined && !past(run.claimedAt)) return false;
     await applyTransition(deps, run, { kind: "stop-confirmed" });
+    return true;
   }
 
   /** Prepares the head's run on `lease`'s group; a group's own failure is logged and skipped. */
@@ -169,15 +166,18 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
   }
 
   /**
-   * The queue's `top` oldest entries; each run is read when its turn comes, the next one's beside
-   * the claim before it, so a race lost to another replica wastes at most two reads.
+   * Queue entries as heads: each run is read when its turn comes, the next one's beside the
+   * claim before it, so a race lost to another replica wastes at most two reads.
    */
-  async function readHeads(top: number): Promise<Head[]> {
-    const entries = await store.queueHeads(top);
+  function headsOf(entries: QueueEntry[]): Head[] {
     return entries.map((entry) => {
       let run: Promise<Stored<RunRecord> | undefined> | undefined;
       return { entry, run: () => (run ??= store.getRun(entry.runId)) };
     });
+  }
+
+  async function readHeads(top: number): Promise<Head[]> {
+    return headsOf(await store.queueHeads(top));
   }
 
   /**
@@ -186,12 +186,12 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
    * the claims of a pass share one read of the queue. A lost race reads both again. The view
    * serves every claim of the pass: a claimed group is left out of it from then on.
    */
-  async function claimHeads(since: number, sends: Array<Promise<void>>, view: PoolView, first: Head[]): Promise<Claimed> {
+  async function claimHeads(since: number, sends: Array<Promise<void>>, first: PoolView, heads: Head[]): Promise<Claimed> {
     const skip = new Set<string>();
     let dispatched = 0;
-    let heads = first;
+    let view = first;
     // Whether the queue may hold more than was read.
-    let more = first.length > 0;
+    let more = heads.length > 0;
     for (let attempt = 0; attempt < 100; attempt += 1) {
       const free = view.leases.filter((lease) => !lease.runId && deps.groups.includes(lease.group) && !skip.has(lease.group));
       if (heads.length === 0 && more && free.length > 0) {
@@ -247,7 +247,9 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
       if (outcome === "lost") {
         // Another replica moved the head (or took the group): what was read of both is stale.
         const wanted = free.length;
-        [view, heads] = await Promise.all([store.view(), readHeads(wanted)]);
+        const fresh = await store.viewWithHeads(wanted);
+        view = fresh;
+        heads = headsOf(fresh.heads);
         more = heads.length === wanted;
       } else {
         heads = heads.slice(1);
@@ -259,23 +261,24 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
   const pass = async (): Promise<ReconcileResult> => {
     const began = performance.now();
     const since = deps.reads.mark();
-    const view = await store.view();
-    // The head is read beside the settling, so a group freed in this pass is handed on at once.
-    const head = readHeads(1).then(readingRuns).catch(() => undefined);
+    const start = await store.viewWithHeads(1);
+    // The head's run is read beside the settling, so a group freed in this pass is handed on at once.
+    const early = readingRuns(headsOf(start.heads));
     // Groups are settled side by side: a pass takes one group's round trips, not the pool's.
-    await Promise.all(
-      view.leases.map(async (lease, i) => {
+    const freed = await Promise.all(
+      start.leases.map(async (lease, i) => {
         try {
-          await deps.telemetry.span("reconcile.group", { group: lease.group, ...(lease.runId ? { runId: lease.runId } : {}) }, () => settleHeldGroup(view, i, began));
+          return await deps.telemetry.span("reconcile.group", { group: lease.group, ...(lease.runId ? { runId: lease.runId } : {}) }, () => settleHeldGroup(start, i, began));
         } catch (error) {
           // One group's trouble (ARM down, a lost race) must not stop the others' reconcile.
           if (!(error instanceof StoreConflict)) deps.logger.warn("reconcile of a group failed", { group: lease.group, err: error });
+          return true;
         }
       }),
     );
-    const [retries, settled, early] = await Promise.all([queueDueRetries(), store.view(), head]);
-    // A retry that joined the queue stands ahead of the head read before.
-    const first = early === undefined || retries.joined ? await readHeads(1) : early;
+    // The view is read again only when this pass freed a group; a retry that joined the queue stands ahead of the head read before.
+    const [retries, settled] = await Promise.all([queueDueRetries(), freed.some(Boolean) ? store.viewWithHeads(1) : start]);
+    const first = retries.joined ? await readHeads(1) : settled === start ? early : sameHeads(headsOf(settled.heads), early);
     // A group whose run's end this pass saw is dispatched on the read that saw it; the PUTs go out side by side.
     const sends: Array<Promise<void>> = [];
     try {
@@ -301,6 +304,16 @@ interface Claimed {
   dispatched: number;
   /** whether any run is queued or holds a group once the claims are done */
   awake: boolean;
+}
+
+/** `fresh`, taking the read of a run already begun in `known` for the same entry. */
+function sameHeads(fresh: Head[], known: Head[]): Head[] {
+  return fresh.map((head) => known.find((other) => other.entry.seq === head.entry.seq && other.entry.runId === head.entry.runId) ?? head);
+}
+
+/** Whether the run no longer keeps its group (or is about to leave it: a retry's wait). */
+function freedBy(run: RunRecord): boolean {
+  return isTerminal(run.status) || run.status === "retrying";
 }
 
 /** The heads, their runs' reads begun. */

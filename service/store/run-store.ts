@@ -107,6 +107,8 @@ export interface RunStore {
   /** Creates what is missing (table, counters, a lease per group); idempotent. */
   prepare(groups: readonly string[]): Promise<void>;
   view(): Promise<PoolView>;
+  /** The view and the queue's `heads` oldest entries, in one read as long as the pool and the heads. */
+  viewWithHeads(heads: number): Promise<PoolView & { heads: QueueEntry[] }>;
   /** The queue's oldest entry (one entity read, `$top`), if any. */
   queueHead(): Promise<QueueEntry | undefined>;
   /** The queue's `top` oldest entries, oldest first (one read, `$top`): as many as groups are free. */

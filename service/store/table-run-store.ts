@@ -2,13 +2,14 @@ import { odata, RestError, TableClient, type TransactionAction } from "@azure/da
 import { terminalRunStatuses, type RunRecord } from "../core/run.js";
 import { openCursor, sealCursor } from "../core/run-cursor.js";
 import { rowKeys } from "./row-keys.js";
-import type { GroupLease, PoolView, RunPage, RunStore, Stored } from "./run-store.js";
+import type { RunPage, RunStore, Stored } from "./run-store.js";
 import { isAlreadyThere, storeCall, updateAction, type Entity } from "./table-calls.js";
 import { leaseEntity, leaseFrom, runEntity, runFrom, text } from "./table-entities.js";
 import { tableQueue } from "./table-queue.js";
 import { tableOutbox } from "./table-outbox.js";
 import { tableRetries } from "./table-retries.js";
 import { tableWatches } from "./table-watches.js";
+import { tablePoolView } from "./table-pool-view.js";
 import { IdempotencyKeyTaken, StoreConflict, StoreUnavailable } from "./store-errors.js";
 
 export interface TableRunStoreOptions {
@@ -101,26 +102,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
       await countQueue();
     },
 
-    view: () =>
-      storeCall(async () => {
-        const [from, to] = rowKeys.poolRange;
-        const filter = odata`PartitionKey eq ${pk} and RowKey ge ${from} and RowKey lt ${to}`;
-        let counters: PoolView["counters"] | undefined;
-        let dequeued = 0;
-        const leases: Stored<GroupLease>[] = [];
-        for await (const entity of client.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
-          if (entity.rowKey === rowKeys.counters) {
-            counters = { seq: Number(entity["seq"]), enqueued: Number(entity["enqueued"] ?? 0), etag: entity.etag };
-          } else if (entity.rowKey === rowKeys.dequeued) {
-            dequeued = Number(entity["dequeued"] ?? 0);
-            queue.sawDequeued(dequeued, entity.etag);
-          } else if (entity.rowKey?.startsWith(rowKeys.leasePrefix)) {
-            leases.push(leaseFrom(entity));
-          }
-        }
-        if (!counters) throw new StoreUnavailable(undefined);
-        return { counters, leases, queued: Math.max(0, counters.enqueued - dequeued) };
-      }),
+    ...tablePoolView(client, pk, queue.sawDequeued),
 
     queueHead: queue.queueHead,
     queueHeads: queue.queueHeads,
