@@ -1,12 +1,14 @@
 import { performance } from "node:perf_hooks";
 import { carriesRun } from "../core/carried-run.js";
-import { isTerminal, type RunRecord } from "../core/run.js";
+import type { RunRecord } from "../core/run.js";
 import { ServiceError } from "../core/service-error.js";
 import { isRunActive } from "../core/status.js";
-import type { GroupLease, GroupWatch, PoolView, QueueEntry, Stored } from "../store/run-store.js";
+import type { GroupLease, PoolView, Stored } from "../store/run-store.js";
 import { StoreConflict, StoreUnavailable } from "../store/store-errors.js";
 import { applyTransition } from "./apply-transition.js";
 import { prepareRun, sendRun, stopGroup, type DispatchDeps, type Prepared } from "./dispatch.js";
+import { createGroupWatches, leftGroup } from "./group-watches.js";
+import { headsOf, readingRuns, sameHeads, type Head } from "./queue-heads.js";
 import type { RunService } from "./run-service.js";
 
 export interface ReconcileDeps extends DispatchDeps {
@@ -45,10 +47,7 @@ export interface ReconcileResult {
  */
 export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileResult> {
   const { store } = deps;
-  // The watches this replica holds, as it wrote them: it observes those groups without asking.
-  const watching = new Map<string, Stored<GroupWatch>>();
-  // Until when another replica's watch holds a group (ms): this one leaves it alone meanwhile.
-  const watchedElsewhere = new Map<string, number>();
+  const watches = createGroupWatches(deps);
   // When the pass that last read each group began (ms, monotonic).
   const observedAt = new Map<string, number>();
   const past = (at: string | undefined) => at === undefined || deps.now().getTime() - Date.parse(at) >= deps.startDeadlineMs;
@@ -63,54 +62,17 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     }
   }
 
-  /**
-   * Observes an active run's group unless another replica's watch of it holds. The watch is
-   * taken (compare-and-set) before ARM is read, so replicas whose passes meet read it once, and
-   * renewed once half of it is left, beside the read and on the ETag this replica wrote it with,
-   * so a pass over a watched group costs at most one store request.
-   */
-  async function observe(group: string, run: Stored<RunRecord>): Promise<boolean> {
-    const now = deps.now().getTime();
-    const held = watching.get(group);
-    const left = held === undefined ? 0 : Date.parse(held.until) - now;
-    const next = { group, replica: deps.replica, until: new Date(now + deps.observeLeaseMs).toISOString() };
-    if (left > deps.observeLeaseMs / 2) return freedBy(await deps.runs.refresh(run));
-    if (held !== undefined && left > 0) return freedBy((await Promise.all([deps.runs.refresh(run), renewWatch(held, next)]))[0]);
-    const watch = await store.watch(group);
-    if (watch && watch.replica !== deps.replica && Date.parse(watch.until) > now) {
-      watchedElsewhere.set(group, Date.parse(watch.until));
-      return false;
-    }
-    try {
-      watching.set(group, await store.recordWatch(watch, next));
-    } catch (error) {
-      ignoreConflict(error);
-      return false;
-    }
-    return freedBy(await deps.runs.refresh(run));
-  }
-
-  /** A watch this replica holds, extended; one changed meanwhile is no longer this replica's. */
-  async function renewWatch(held: Stored<GroupWatch>, next: GroupWatch): Promise<void> {
-    try {
-      watching.set(next.group, await store.recordWatch(held, next));
-    } catch (error) {
-      watching.delete(next.group);
-      ignoreConflict(error);
-    }
-  }
-
   /** Settles the group of `view.leases[leaseIndex]`; answers whether its lease may have been freed. */
   async function settleHeldGroup(view: PoolView, leaseIndex: number, began: number): Promise<boolean> {
     const lease = view.leases[leaseIndex];
     if (!lease?.runId) return false;
     // Another replica's passes settle it, whatever its run's state, until its watch lapses.
-    if ((watchedElsewhere.get(lease.group) ?? 0) > deps.now().getTime()) return false;
+    if (watches.watchedElsewhere(lease.group)) return false;
     if (began - (observedAt.get(lease.group) ?? -Infinity) < (deps.observeEveryMs ?? 0) / 2) return false;
     const run = await store.getRun(lease.runId);
-    if (run && !freedBy(run)) {
+    if (run && !leftGroup(run)) {
       observedAt.set(lease.group, began);
-      return observe(lease.group, run);
+      return watches.observe(lease.group, run);
     }
     // The run ended (or vanished, or waits to retry an attempt stopped for its deadline) but still
     // holds the group: a cancel or a deadline records the run first and then stops and frees the
@@ -165,19 +127,8 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     return { waiting, joined };
   }
 
-  /**
-   * Queue entries as heads: each run is read when its turn comes, the next one's beside the
-   * claim before it, so a race lost to another replica wastes at most two reads.
-   */
-  function headsOf(entries: QueueEntry[]): Head[] {
-    return entries.map((entry) => {
-      let run: Promise<Stored<RunRecord> | undefined> | undefined;
-      return { entry, run: () => (run ??= store.getRun(entry.runId)) };
-    });
-  }
-
   async function readHeads(top: number): Promise<Head[]> {
-    return headsOf(await store.queueHeads(top));
+    return headsOf(store, await store.queueHeads(top));
   }
 
   /**
@@ -249,7 +200,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
         const wanted = free.length;
         const fresh = await store.viewWithHeads(wanted);
         view = fresh;
-        heads = headsOf(fresh.heads);
+        heads = headsOf(store, fresh.heads);
         more = heads.length === wanted;
       } else {
         heads = heads.slice(1);
@@ -263,7 +214,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     const since = deps.reads.mark();
     const start = await store.viewWithHeads(1);
     // The head's run is read beside the settling, so a group freed in this pass is handed on at once.
-    const early = readingRuns(headsOf(start.heads));
+    const early = readingRuns(headsOf(store, start.heads));
     // Groups are settled side by side: a pass takes one group's round trips, not the pool's.
     const freed = await Promise.all(
       start.leases.map(async (lease, i) => {
@@ -278,7 +229,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     );
     // The view is read again only when this pass freed a group; a retry that joined the queue stands ahead of the head read before.
     const [retries, settled] = await Promise.all([queueDueRetries(), freed.some(Boolean) ? store.viewWithHeads(1) : start]);
-    const first = retries.joined ? await readHeads(1) : settled === start ? early : sameHeads(headsOf(settled.heads), early);
+    const first = retries.joined ? await readHeads(1) : settled === start ? early : sameHeads(headsOf(store, settled.heads), early);
     // A group whose run's end this pass saw is dispatched on the read that saw it; the PUTs go out side by side.
     const sends: Array<Promise<void>> = [];
     try {
@@ -294,32 +245,10 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
   return () => deps.telemetry.span("reconcile", {}, pass);
 }
 
-/** One of the queue's oldest entries, and its run (undefined when gone), read once when asked. */
-interface Head {
-  entry: QueueEntry;
-  run: () => Promise<Stored<RunRecord> | undefined>;
-}
-
 interface Claimed {
   dispatched: number;
   /** whether any run is queued or holds a group once the claims are done */
   awake: boolean;
-}
-
-/** `fresh`, taking the read of a run already begun in `known` for the same entry. */
-function sameHeads(fresh: Head[], known: Head[]): Head[] {
-  return fresh.map((head) => known.find((other) => other.entry.seq === head.entry.seq && other.entry.runId === head.entry.runId) ?? head);
-}
-
-/** Whether the run no longer keeps its group (or is about to leave it: a retry's wait). */
-function freedBy(run: RunRecord): boolean {
-  return isTerminal(run.status) || run.status === "retrying";
-}
-
-/** The heads, their runs' reads begun. */
-function readingRuns(heads: Head[]): Head[] {
-  for (const head of heads) void head.run().catch(() => undefined);
-  return heads;
 }
 
 function ignoreConflict(error: unknown): void {
