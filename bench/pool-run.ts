@@ -8,13 +8,14 @@ import { measurePoolMakespan } from "./pool-makespan.js";
 import { buildBundleAt } from "./previous-bundle.js";
 import { summarize } from "./stats.js";
 
-// `npm run bench:pool -- [rounds] [commit]`: the pool phase of `npm run bench` alone, several
-// rounds (its figures stray far on a loaded machine), then one profile of a dispatch cycle. With
-// a commit, the service built at that commit takes a round before each round of this tree's, so
-// both meet the same load.
+// `npm run bench:pool -- [rounds] [commit] [interval ms]`: the pool phase of `npm run bench`
+// alone, several rounds (its figures stray far on a loaded machine), then one profile of a
+// dispatch cycle. With a commit ("-" for none), the service built at that commit takes a round
+// before each round of this tree's, so both meet the same load. The interval is the bench's 20 ms
+// unless given.
 const rounds = Number(process.argv[2] ?? 5);
-const baseCommit = process.argv[3];
-const pool = { groups: 5, runs: 100, runMs: 50, reconcileIntervalMs: 20 };
+const baseCommit = process.argv[3] === "-" ? undefined : process.argv[3];
+const pool = { groups: 5, runs: 100, runMs: 50, reconcileIntervalMs: Number(process.argv[4] ?? 20) };
 const reads = { queued: [10, 10_000], dispatches: 8, reconcileIntervalMs: 20 };
 
 const dir = await mkdtemp(join(tmpdir(), "aci-trigger-bench-pool-"));

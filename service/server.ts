@@ -117,7 +117,6 @@ export async function startServer(env: Record<string, string | undefined>, optio
     replica: randomUUID(),
     // Three intervals: a replica that stops observing hands its groups over within that.
     observeLeaseMs: 3 * config.reconcileIntervalMs,
-    observeEveryMs: config.reconcileIntervalMs,
     outbox: createOutboxDrain({
       store,
       logger,

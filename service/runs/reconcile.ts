@@ -1,4 +1,3 @@
-import { performance } from "node:perf_hooks";
 import { carriesRun } from "../core/carried-run.js";
 import type { RunRecord } from "../core/run.js";
 import { ServiceError } from "../core/service-error.js";
@@ -20,11 +19,6 @@ export interface ReconcileDeps extends DispatchDeps {
    * reads to it until then, so reads depend on the groups and the interval, not on the replicas.
    */
   observeLeaseMs: number;
-  /**
-   * Kicked passes come between the interval's: a group this replica read less than half of this
-   * ago is left to the next one, so ARM reads stay within the groups and the interval. 0: none left.
-   */
-  observeEveryMs?: number;
   /** Started after each pass's dispatch: it sends due webhook events detached, never holding up the pass. */
   outbox?: { drain(): void };
   /** Told after every pass whether any run is queued or active, to keep a replica awake. */
@@ -48,8 +42,6 @@ export interface ReconcileResult {
 export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileResult> {
   const { store } = deps;
   const watches = createGroupWatches(deps);
-  // When the pass that last read each group began (ms, monotonic).
-  const observedAt = new Map<string, number>();
   const past = (at: string | undefined) => at === undefined || deps.now().getTime() - Date.parse(at) >= deps.startDeadlineMs;
 
   /** The group as ARM shows it; undefined when it does not exist. */
@@ -63,15 +55,13 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
   }
 
   /** Settles the group of `view.leases[leaseIndex]`; answers whether its lease may have been freed. */
-  async function settleHeldGroup(view: PoolView, leaseIndex: number, began: number): Promise<boolean> {
+  async function settleHeldGroup(view: PoolView, leaseIndex: number): Promise<boolean> {
     const lease = view.leases[leaseIndex];
     if (!lease?.runId) return false;
     // Another replica's passes settle it, whatever its run's state, until its watch lapses.
     if (watches.watchedElsewhere(lease.group)) return false;
-    if (began - (observedAt.get(lease.group) ?? -Infinity) < (deps.observeEveryMs ?? 0) / 2) return false;
     const run = await store.getRun(lease.runId);
     if (run && !leftGroup(run)) {
-      observedAt.set(lease.group, began);
       return watches.observe(lease.group, run);
     }
     // The run ended (or vanished, or waits to retry an attempt stopped for its deadline) but still
@@ -210,7 +200,6 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
   }
 
   const pass = async (): Promise<ReconcileResult> => {
-    const began = performance.now();
     const since = deps.reads.mark();
     const start = await store.viewWithHeads(1);
     // The head's run is read beside the settling, so a group freed in this pass is handed on at once.
@@ -219,7 +208,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     const freed = await Promise.all(
       start.leases.map(async (lease, i) => {
         try {
-          return await deps.telemetry.span("reconcile.group", { group: lease.group, ...(lease.runId ? { runId: lease.runId } : {}) }, () => settleHeldGroup(start, i, began));
+          return await deps.telemetry.span("reconcile.group", { group: lease.group, ...(lease.runId ? { runId: lease.runId } : {}) }, () => settleHeldGroup(start, i));
         } catch (error) {
           // One group's trouble (ARM down, a lost race) must not stop the others' reconcile.
           if (!(error instanceof StoreConflict)) deps.logger.warn("reconcile of a group failed", { group: lease.group, err: error });
