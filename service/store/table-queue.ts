@@ -36,6 +36,20 @@ export function tableQueue(client: TableClient, pk: string) {
     seen = etags !== undefined && etag !== undefined && typeof written === "number" ? { dequeued: written, etag } : undefined;
   }
 
+  /**
+   * Submits one transaction of the partition and answers the ETag of each action, in their order
+   * (a change set answers its operations in order), or undefined when the answer does not match.
+   */
+  async function submit(actions: TransactionAction[]): Promise<Array<string | undefined> | undefined> {
+    const response = await storeCall(() => client.submitTransaction(actions), true).catch((error: unknown) => {
+      settled(actions, undefined);
+      throw error;
+    });
+    const etags = response.subResponses.length === actions.length ? response.subResponses.map((answer) => answer.etag) : undefined;
+    settled(actions, etags);
+    return etags;
+  }
+
   /** The queue entries, oldest first; `top` limits how many are read. */
   async function queueEntries(top?: number): Promise<QueueEntry[]> {
     const [from, to] = rowKeys.queueRange;
@@ -68,12 +82,7 @@ export function tableQueue(client: TableClient, pk: string) {
   async function removeQueueEntry(seq: number): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const actions: TransactionAction[] = [["delete", { partitionKey: pk, rowKey: rowKeys.queue(seq) }], ...(await countDequeued(1))];
-        const response = await storeCall(async () => client.submitTransaction(actions), true).catch((error: unknown) => {
-          settled(actions, undefined);
-          throw error;
-        });
-        settled(actions, response.subResponses.length === actions.length ? response.subResponses.map((answer) => answer.etag) : undefined);
+        await submit([["delete", { partitionKey: pk, rowKey: rowKeys.queue(seq) }], ...(await countDequeued(1))]);
         return;
       } catch (error) {
         if (!(error instanceof StoreConflict) || attempt >= 20) throw error;
@@ -87,7 +96,7 @@ export function tableQueue(client: TableClient, pk: string) {
     countersEntity,
     dequeuedEntity,
     countDequeued,
-    settled,
+    submit,
     /** What a view read of the count. */
     sawDequeued: (dequeued: number, etag: string) => {
       seen = { dequeued, etag };

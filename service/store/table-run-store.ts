@@ -29,19 +29,11 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
 
   /**
    * Submits one atomic write; answers the ETag the write gave the run's entity, the action at
-   * `runAction`: a change set answers its operations in their order, each with its ETag, so no
-   * read-back is needed. The answer names the row (URL-encoded) only for a create on Azurite.
+   * `runAction`, from the transaction's answer, so no read-back is needed.
    */
   async function transact(actions: TransactionAction[], runAction: number, run: RunRecord, keyHash: string | undefined): Promise<Stored<RunRecord>> {
     try {
-      const response = await storeCall(() => client.submitTransaction(actions), true).catch((error: unknown) => {
-        queue.settled(actions, undefined);
-        throw error;
-      });
-      const inOrder = response.subResponses.length === actions.length;
-      queue.settled(actions, inOrder ? response.subResponses.map((answer) => answer.etag) : undefined);
-      const answered = inOrder ? response.subResponses[runAction] : undefined;
-      const etag = answered?.rowKey === undefined || answeredKey(answered.rowKey) === rowKeys.run(run.id) ? answered?.etag : undefined;
+      const etag = (await queue.submit(actions))?.[runAction];
       if (etag !== undefined) return { ...run, etag };
       // An answer without the ETag: read it back.
       const stored = await getRun(run.id);
@@ -234,11 +226,3 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
   };
 }
 
-/** A row key as a change set's answer names it, in its URL. */
-function answeredKey(rowKey: string): string | undefined {
-  try {
-    return decodeURIComponent(rowKey);
-  } catch {
-    return undefined;
-  }
-}
