@@ -18,6 +18,8 @@ export interface DispatchReadsPlan {
   /** Dispatches measured at each length, after the first (which also pays the service's start). */
   dispatches: number;
   reconcileIntervalMs: number;
+  /** Told apart from another measurement's partitions in the same Azurite; default none. */
+  partitionPrefix?: string;
 }
 
 /** At one queue length, for each window between one PUT and the next: what the service did. */
@@ -57,8 +59,8 @@ export async function measureDispatchReads(options: {
   const { emulator, tableProxy, plan } = options;
   const results: DispatchReads[] = [];
   for (const queued of plan.queued) {
-    const partition = `benchqueue${queued}`;
-    const group = `job-queue-${queued}`;
+    const partition = `benchqueue${plan.partitionPrefix ?? ""}${queued}`;
+    const group = `job-queue-${plan.partitionPrefix ?? ""}${queued}`;
     emulator.putGroup(subscriptionId, resourceGroup, group, demoGroup(), { terminated: true });
     const table = openRunsTable(options.directConnectionString);
     const seedStarted = performance.now();

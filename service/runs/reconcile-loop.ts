@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import type { Logger } from "../logger.js";
 
 export interface ReconcileLoop {
@@ -10,8 +11,9 @@ export interface ReconcileLoop {
 }
 
 /**
- * Runs `pass` every `intervalMs` and whenever kicked, one pass at a time. The first pass runs at
- * once: a replica that wakes from zero catches up on every end that happened while none ran.
+ * Runs `pass` every `intervalMs` (from the start of one to the next) and whenever kicked, one
+ * pass at a time. The first pass runs at once: a replica that wakes from zero catches up on
+ * every end that happened while none ran.
  */
 export function startReconcileLoop(pass: () => Promise<unknown>, options: { intervalMs: number; logger: Logger }): ReconcileLoop {
   let running: Promise<void> | undefined;
@@ -20,10 +22,15 @@ export function startReconcileLoop(pass: () => Promise<unknown>, options: { inte
   let timer: NodeJS.Timeout | undefined;
   let waiters: Array<() => void> = [];
 
+  let began = 0;
+
+  // An interval after the last pass began, not after it ended: a pass that reads every watched
+  // group still reads each at most once an interval, and an end is noticed within an interval
+  // rather than within an interval and a pass.
   const schedule = () => {
     if (stopped) return;
     clearTimeout(timer);
-    timer = setTimeout(run, options.intervalMs);
+    timer = setTimeout(run, Math.max(0, began + options.intervalMs - performance.now()));
     timer.unref();
   };
 
@@ -33,6 +40,7 @@ export function startReconcileLoop(pass: () => Promise<unknown>, options: { inte
       again = true;
       return;
     }
+    began = performance.now();
     running = (async () => {
       try {
         await pass();

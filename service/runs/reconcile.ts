@@ -1,11 +1,13 @@
 import { carriesRun } from "../core/carried-run.js";
-import { isTerminal, type RunRecord } from "../core/run.js";
+import type { RunRecord } from "../core/run.js";
 import { ServiceError } from "../core/service-error.js";
 import { isRunActive } from "../core/status.js";
 import type { GroupLease, PoolView, Stored } from "../store/run-store.js";
 import { StoreConflict, StoreUnavailable } from "../store/store-errors.js";
 import { applyTransition } from "./apply-transition.js";
 import { prepareRun, sendRun, stopGroup, type DispatchDeps, type Prepared } from "./dispatch.js";
+import { createGroupWatches, leftGroup } from "./group-watches.js";
+import { headsOf, readingRuns, sameHeads, type Head } from "./queue-heads.js";
 import type { RunService } from "./run-service.js";
 import { settleStandbySlot } from "./standby-dispatch.js";
 
@@ -40,8 +42,7 @@ export interface ReconcileResult {
  */
 export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileResult> {
   const { store } = deps;
-  // The watches this replica holds, until when (ms): it observes those groups without asking.
-  const watching = new Map<string, number>();
+  const watches = createGroupWatches(deps);
   const past = (at: string | undefined) => at === undefined || deps.now().getTime() - Date.parse(at) >= deps.startDeadlineMs;
 
   /** The group as ARM shows it; undefined when it does not exist. */
@@ -54,51 +55,35 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     }
   }
 
-  /**
-   * Observes an active run's group unless another replica's watch of it holds. The watch is
-   * taken (compare-and-set) before ARM is read, so replicas whose passes meet read it once, and
-   * renewed once half of it is left, so a pass over a watched group costs no store request.
-   */
-  async function observe(group: string, run: Stored<RunRecord>): Promise<void> {
-    const now = deps.now().getTime();
-    if ((watching.get(group) ?? 0) - now <= deps.observeLeaseMs / 2) {
-      const watch = await store.watch(group);
-      if (watch && watch.replica !== deps.replica && Date.parse(watch.until) > now) return;
-      const until = now + deps.observeLeaseMs;
-      try {
-        await store.recordWatch(watch, { group, replica: deps.replica, until: new Date(until).toISOString() });
-      } catch (error) {
-        ignoreConflict(error);
-        return;
-      }
-      watching.set(group, until);
-    }
-    await deps.runs.refresh(run);
-  }
-
-  async function settleHeldGroup(view: PoolView, leaseIndex: number): Promise<void> {
+  /** Settles the group of `view.leases[leaseIndex]`; answers whether its lease may have been freed. */
+  async function settleHeldGroup(view: PoolView, leaseIndex: number): Promise<boolean> {
     const lease = view.leases[leaseIndex];
-    if (!lease?.runId) return;
+    if (!lease?.runId) return false;
+    // Another replica's passes settle it, whatever its run's state, until its watch lapses.
+    if (watches.watchedElsewhere(lease.group)) return false;
     const run = await store.getRun(lease.runId);
-    if (run && !isTerminal(run.status) && run.status !== "retrying") {
-      await observe(lease.group, run);
-      return;
+    if (run && !leftGroup(run)) {
+      return watches.observe(lease.group, run);
     }
-    if (deps.standby) return settleStandbySlot(deps, deps.standby, lease, run);
+    if (deps.standby) {
+      await settleStandbySlot(deps, deps.standby, lease, run);
+      return true;
+    }
     // The run ended (or vanished, or waits to retry an attempt stopped for its deadline) but still
     // holds the group: a cancel or a deadline records the run first and then stops and frees the
     // group itself, so that is left to it until the start deadline has passed; after that, the
     // replica died, its stop failed, or its PUT was in flight.
     if (!run) {
       await store.releaseLease(lease);
-      return;
+      return true;
     }
-    if (!past(run.finishedAt)) return;
+    if (!past(run.finishedAt)) return false;
     const group = await readGroup(lease.group);
     const carried = group !== undefined && carriesRun(group, run, deps.container);
     if (carried && isRunActive(group, deps.container)) await stopGroup(deps, lease.group);
-    if (!carried && run.confirmedAt === undefined && !past(run.claimedAt)) return;
+    if (!carried && run.confirmedAt === undefined && !past(run.claimedAt)) return false;
     await applyTransition(deps, run, { kind: "stop-confirmed" });
+    return true;
   }
 
   /** Prepares the head's run on `lease`'s group; a group's own failure is logged and skipped. */
@@ -115,13 +100,14 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
   /**
    * Moves each retry that is due into the queue (at its run's own place: see `retry-due`); a
    * compare-and-set, so of replicas meeting on one retry a single one queues it. Answers how many
-   * retries still wait.
+   * retries still wait, and whether one joined the queue (ahead of any head read before).
    */
-  async function queueDueRetries(): Promise<number> {
+  async function queueDueRetries(): Promise<{ waiting: number; joined: boolean }> {
     const retries = await store.retries();
     // A standby run joins the queue again only once its last group is deleted and its slot free.
     const held = deps.standby && retries.length > 0 ? new Set((await store.view()).leases.map((lease) => lease.runId)) : new Set<string | undefined>();
     let waiting = 0;
+    let joined = false;
     for (const entry of retries) {
       if (held.has(entry.runId)) {
         waiting += 1;
@@ -134,49 +120,59 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
       const run = await store.getRun(entry.runId);
       if (run === undefined) continue;
       try {
-        await applyTransition(deps, run, { kind: "retry-due" });
+        joined = (await applyTransition(deps, run, { kind: "retry-due" })).effects.length > 0 || joined;
       } catch (error) {
         ignoreConflict(error);
       }
     }
-    return waiting;
+    return { waiting, joined };
   }
 
-  /** Dispatches the queue's head while a group is free; the PUTs go out side by side. */
-  async function dispatchHead(since: number): Promise<number> {
-    const sends: Array<Promise<void>> = [];
-    try {
-      return await claimHeads(since, sends);
-    } finally {
-      await Promise.all(sends);
-    }
+  async function readHeads(top: number): Promise<Head[]> {
+    return headsOf(store, await store.queueHeads(top));
   }
 
-  async function claimHeads(since: number, sends: Array<Promise<void>>): Promise<number> {
-    const busy = new Set<string>();
+  /**
+   * Hands the queue's head to a free group, oldest first, while one is free, on `view` (read after
+   * the pass's ends were recorded) and the heads read beside it: as many as groups are free, so
+   * the claims of a pass share one read of the queue. A lost race reads both again. The view
+   * serves every claim of the pass: a claimed group is left out of it from then on.
+   */
+  async function claimHeads(since: number, sends: Array<Promise<void>>, first: PoolView, heads: Head[]): Promise<Claimed> {
+    const skip = new Set<string>();
     let dispatched = 0;
+    let view = first;
+    // Whether the queue may hold more than was read.
+    let more = heads.length > 0;
     for (let attempt = 0; attempt < 100; attempt += 1) {
-      const [view, head] = await Promise.all([store.view(), store.queueHead()]);
-      const free = view.leases.filter((lease) => !lease.runId && deps.groups.includes(lease.group) && !busy.has(lease.group));
-      if (!head) return dispatched;
-      const run = await store.getRun(head.runId);
+      const free = view.leases.filter((lease) => !lease.runId && deps.groups.includes(lease.group) && !skip.has(lease.group));
+      if (heads.length === 0 && more && free.length > 0) {
+        heads = await readHeads(free.length);
+        more = heads.length === free.length;
+      }
+      const head = heads[0];
+      if (!head) return { dispatched, awake: dispatched > 0 || view.queued > 0 || view.leases.some((lease) => lease.runId !== undefined) };
+      const run = await head.run();
+      readingRuns(heads.slice(1, 2));
       if (!run || run.status !== "queued") {
         // An entry whose run is gone (pruned, hand-edited) or moved on without it.
-        await store.removeQueueEntry(head.seq);
+        await store.removeQueueEntry(head.entry.seq);
+        heads = heads.slice(1);
+        more = true;
         continue;
       }
-      if (free.length === 0) return dispatched;
-      let progressed = false;
+      if (free.length === 0) return { dispatched, awake: true };
+      let outcome: "claimed" | "refused" | "lost" | undefined;
       for (const lease of free) {
         const prepared = await prepareOn(lease, run, since);
         if (prepared === undefined || (!prepared.ok && prepared.busy)) {
-          busy.add(lease.group);
+          skip.add(lease.group);
           continue;
         }
         if (!prepared.ok) {
           if (prepared.refusal.code === "ContainerNotFound") continue;
           await applyTransition(deps, run, { kind: "start-refused", message: `The run cannot start: ${prepared.refusal.code}.` });
-          progressed = true;
+          outcome = "refused";
           break;
         }
         let stored: Stored<RunRecord>;
@@ -184,11 +180,12 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
           stored = (await applyTransition(deps, run, { kind: "dispatched", group: prepared.group }, prepared.lease)).run;
         } catch (error) {
           ignoreConflict(error);
-          progressed = true;
+          outcome = "lost";
           break;
         }
         dispatched += 1;
-        progressed = true;
+        skip.add(lease.group);
+        outcome = "claimed";
         deps.logger.info("run dispatched", { runId: run.id, group: prepared.group });
         // A run that did not start is recorded by sendRun; its error is the caller's, and no caller waits.
         sends.push(
@@ -198,35 +195,60 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
         );
         break;
       }
-      if (!progressed) return dispatched;
+      if (outcome === undefined) return { dispatched, awake: true };
+      if (outcome === "lost") {
+        // Another replica moved the head (or took the group): what was read of both is stale.
+        const wanted = free.length;
+        const fresh = await store.viewWithHeads(wanted);
+        view = fresh;
+        heads = headsOf(store, fresh.heads);
+        more = heads.length === wanted;
+      } else {
+        heads = heads.slice(1);
+      }
     }
-    return dispatched;
+    return { dispatched, awake: true };
   }
 
   const pass = async (): Promise<ReconcileResult> => {
     const since = deps.reads.mark();
-    const view = await store.view();
+    const start = await store.viewWithHeads(1);
+    // The head's run is read beside the settling, so a group freed in this pass is handed on at once.
+    const early = readingRuns(headsOf(store, start.heads));
     // Groups are settled side by side: a pass takes one group's round trips, not the pool's.
-    await Promise.all(
-      view.leases.map(async (lease, i) => {
+    const freed = await Promise.all(
+      start.leases.map(async (lease, i) => {
         try {
-          await deps.telemetry.span("reconcile.group", { group: lease.group, ...(lease.runId ? { runId: lease.runId } : {}) }, () => settleHeldGroup(view, i));
+          return await deps.telemetry.span("reconcile.group", { group: lease.group, ...(lease.runId ? { runId: lease.runId } : {}) }, () => settleHeldGroup(start, i));
         } catch (error) {
           // One group's trouble (ARM down, a lost race) must not stop the others' reconcile.
           if (!(error instanceof StoreConflict)) deps.logger.warn("reconcile of a group failed", { group: lease.group, err: error });
+          return true;
         }
       }),
     );
-    const waiting = await queueDueRetries();
-    // A group whose run's end this pass saw is dispatched on the read that saw it.
-    const dispatched = await dispatchHead(since);
-    deps.outbox?.drain();
-    const after = await store.view();
-    const awake = waiting > 0 || after.queued > 0 || after.leases.some((lease) => lease.runId !== undefined);
-    await deps.setAwake?.(awake);
-    return { dispatched, awake };
+    // The view is read again only when this pass freed a group; a retry that joined the queue stands ahead of the head read before.
+    const [retries, settled] = await Promise.all([queueDueRetries(), freed.some(Boolean) ? store.viewWithHeads(1) : start]);
+    const first = retries.joined ? await readHeads(1) : settled === start ? early : sameHeads(headsOf(store, settled.heads), early);
+    // A group whose run's end this pass saw is dispatched on the read that saw it; the PUTs go out side by side.
+    const sends: Array<Promise<void>> = [];
+    try {
+      const claimed = await claimHeads(since, sends, settled, first);
+      deps.outbox?.drain();
+      const awake = retries.waiting > 0 || claimed.awake;
+      await deps.setAwake?.(awake);
+      return { dispatched: claimed.dispatched, awake };
+    } finally {
+      await Promise.all(sends);
+    }
   };
   return () => deps.telemetry.span("reconcile", {}, pass);
+}
+
+interface Claimed {
+  dispatched: number;
+  /** whether any run is queued or holds a group once the claims are done */
+  awake: boolean;
 }
 
 function ignoreConflict(error: unknown): void {

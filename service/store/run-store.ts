@@ -107,8 +107,12 @@ export interface RunStore {
   /** Creates what is missing (table, counters, a lease per group); idempotent. */
   prepare(groups: readonly string[]): Promise<void>;
   view(): Promise<PoolView>;
+  /** The view and the queue's `heads` oldest entries, in one read as long as the pool and the heads. */
+  viewWithHeads(heads: number): Promise<PoolView & { heads: QueueEntry[] }>;
   /** The queue's oldest entry (one entity read, `$top`), if any. */
   queueHead(): Promise<QueueEntry | undefined>;
+  /** The queue's `top` oldest entries, oldest first (one read, `$top`): as many as groups are free. */
+  queueHeads(top: number): Promise<QueueEntry[]>;
   getRun(id: string): Promise<Stored<RunRecord> | undefined>;
   /** The run an idempotency key (as its hash) started, if any. */
   runForKey(keyHash: string): Promise<string | undefined>;
@@ -133,8 +137,11 @@ export interface RunStore {
   retries(): Promise<RetryEntry[]>;
   /** The watch of a group, if any replica ever observed it. */
   watch(group: string): Promise<Stored<GroupWatch> | undefined>;
-  /** Records an observation (compare-and-set on `previous`, or a create); StoreConflict if another replica's came first. */
-  recordWatch(previous: Stored<GroupWatch> | undefined, next: GroupWatch): Promise<void>;
+  /**
+   * Records an observation (compare-and-set on `previous`, or a create) and answers it with its
+   * new ETag, so the replica renews it without reading it; StoreConflict if another replica's came first.
+   */
+  recordWatch(previous: Stored<GroupWatch> | undefined, next: GroupWatch): Promise<Stored<GroupWatch>>;
   /** Frees a group whose run already ended (a replica stopped between the two). */
   releaseLease(lease: Stored<GroupLease>): Promise<void>;
   /** Pending webhook deliveries due at `now`, oldest first, at most `limit`. */

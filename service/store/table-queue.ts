@@ -12,11 +12,42 @@ export function tableQueue(client: TableClient, pk: string) {
   const countersEntity = (counters: PoolCounters): Entity => ({ partitionKey: pk, rowKey: rowKeys.counters, ...counters });
   const dequeuedEntity = (dequeued: number): Entity => ({ partitionKey: pk, rowKey: rowKeys.dequeued, dequeued });
 
-  /** The write that counts `more` runs as left the queue, a compare-and-set on the count as read. */
+  // The count of runs that left the queue as this process last saw it (a view, or its own write's
+  // answer): a dispatch counts on it without reading it first. A compare-and-set on a count
+  // another replica moved fails, forgets it, and the next attempt reads it.
+  let seen: { dequeued: number; etag: string } | undefined;
+
+  /** The write that counts `more` runs as left the queue, a compare-and-set on the count as known. */
   async function countDequeued(more: number): Promise<TransactionAction[]> {
     if (more === 0) return [];
-    const entity = await storeCall(() => client.getEntity<Record<string, unknown>>(pk, rowKeys.dequeued));
-    return [updateAction(dequeuedEntity(Number(entity["dequeued"] ?? 0) + more), entity.etag)];
+    if (seen === undefined) {
+      const entity = await storeCall(() => client.getEntity<Record<string, unknown>>(pk, rowKeys.dequeued));
+      seen = { dequeued: Number(entity["dequeued"] ?? 0), etag: entity.etag };
+    }
+    return [updateAction(dequeuedEntity(seen.dequeued + more), seen.etag)];
+  }
+
+  /** Learns the count from a transaction's answer (its ETags, in the order of `actions`), or forgets it when the transaction failed. */
+  function settled(actions: readonly TransactionAction[], etags: ReadonlyArray<string | undefined> | undefined): void {
+    const at = actions.findIndex((action) => action[1].rowKey === rowKeys.dequeued);
+    if (at < 0) return;
+    const written = actions[at]![1]["dequeued"];
+    const etag = etags?.[at];
+    seen = etags !== undefined && etag !== undefined && typeof written === "number" ? { dequeued: written, etag } : undefined;
+  }
+
+  /**
+   * Submits one transaction of the partition and answers the ETag of each action, in their order
+   * (a change set answers its operations in order), or undefined when the answer does not match.
+   */
+  async function submit(actions: TransactionAction[]): Promise<Array<string | undefined> | undefined> {
+    const response = await storeCall(() => client.submitTransaction(actions), true).catch((error: unknown) => {
+      settled(actions, undefined);
+      throw error;
+    });
+    const etags = response.subResponses.length === actions.length ? response.subResponses.map((answer) => answer.etag) : undefined;
+    settled(actions, etags);
+    return etags;
   }
 
   /** The queue entries, oldest first; `top` limits how many are read. */
@@ -51,7 +82,7 @@ export function tableQueue(client: TableClient, pk: string) {
   async function removeQueueEntry(seq: number): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await storeCall(async () => client.submitTransaction([["delete", { partitionKey: pk, rowKey: rowKeys.queue(seq) }], ...(await countDequeued(1))]), true);
+        await submit([["delete", { partitionKey: pk, rowKey: rowKeys.queue(seq) }], ...(await countDequeued(1))]);
         return;
       } catch (error) {
         if (!(error instanceof StoreConflict) || attempt >= 20) throw error;
@@ -65,8 +96,14 @@ export function tableQueue(client: TableClient, pk: string) {
     countersEntity,
     dequeuedEntity,
     countDequeued,
+    submit,
+    /** What a view read of the count. */
+    sawDequeued: (dequeued: number, etag: string) => {
+      seen = { dequeued, etag };
+    },
     countQueue,
     queueHead: (): ReturnType<RunStore["queueHead"]> => storeCall(async () => (await queueEntries(1))[0]),
+    queueHeads: (top: number): ReturnType<RunStore["queueHeads"]> => storeCall(() => queueEntries(Math.max(1, top))),
     removeQueueEntry,
   };
 }

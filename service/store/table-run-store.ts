@@ -2,13 +2,14 @@ import { odata, RestError, TableClient, type TransactionAction } from "@azure/da
 import { terminalRunStatuses, type RunRecord } from "../core/run.js";
 import { openCursor, sealCursor } from "../core/run-cursor.js";
 import { rowKeys } from "./row-keys.js";
-import type { GroupLease, PoolView, RunPage, RunStore, Stored } from "./run-store.js";
+import type { RunPage, RunStore, Stored } from "./run-store.js";
 import { isAlreadyThere, storeCall, updateAction, type Entity } from "./table-calls.js";
 import { leaseEntity, leaseFrom, runEntity, runFrom, text } from "./table-entities.js";
 import { tableQueue } from "./table-queue.js";
 import { tableOutbox } from "./table-outbox.js";
 import { tableRetries } from "./table-retries.js";
 import { tableWatches } from "./table-watches.js";
+import { tablePoolView } from "./table-pool-view.js";
 import { IdempotencyKeyTaken, StoreConflict, StoreUnavailable } from "./store-errors.js";
 
 export interface TableRunStoreOptions {
@@ -26,13 +27,15 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
   const outbox = tableOutbox(client, pk);
   const { countersEntity, dequeuedEntity, countDequeued, countQueue } = queue;
 
-  /** Submits one atomic write; answers the ETag the write gave the run's entity. */
-  async function transact(actions: TransactionAction[], run: RunRecord, keyHash: string | undefined): Promise<Stored<RunRecord>> {
+  /**
+   * Submits one atomic write; answers the ETag the write gave the run's entity, the action at
+   * `runAction`, from the transaction's answer, so no read-back is needed.
+   */
+  async function transact(actions: TransactionAction[], runAction: number, run: RunRecord, keyHash: string | undefined): Promise<Stored<RunRecord>> {
     try {
-      const response = await storeCall(() => client.submitTransaction(actions), true);
-      const etag = response.getResponseForEntity(rowKeys.run(run.id) ?? "")?.etag;
+      const etag = (await queue.submit(actions))?.[runAction];
       if (etag !== undefined) return { ...run, etag };
-      // Azurite answers no ETag for an update inside a transaction (Azure does): read it back.
+      // An answer without the ETag: read it back.
       const stored = await getRun(run.id);
       if (!stored) throw new StoreUnavailable(undefined);
       return stored;
@@ -91,27 +94,10 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
       await countQueue();
     },
 
-    view: () =>
-      storeCall(async () => {
-        const [from, to] = rowKeys.poolRange;
-        const filter = odata`PartitionKey eq ${pk} and RowKey ge ${from} and RowKey lt ${to}`;
-        let counters: PoolView["counters"] | undefined;
-        let dequeued = 0;
-        const leases: Stored<GroupLease>[] = [];
-        for await (const entity of client.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
-          if (entity.rowKey === rowKeys.counters) {
-            counters = { seq: Number(entity["seq"]), enqueued: Number(entity["enqueued"] ?? 0), etag: entity.etag };
-          } else if (entity.rowKey === rowKeys.dequeued) {
-            dequeued = Number(entity["dequeued"] ?? 0);
-          } else if (entity.rowKey?.startsWith(rowKeys.leasePrefix)) {
-            leases.push(leaseFrom(entity));
-          }
-        }
-        if (!counters) throw new StoreUnavailable(undefined);
-        return { counters, leases, queued: Math.max(0, counters.enqueued - dequeued) };
-      }),
+    ...tablePoolView(client, pk, queue.sawDequeued),
 
     queueHead: queue.queueHead,
+    queueHeads: queue.queueHeads,
 
     getRun,
     runForKey,
@@ -151,6 +137,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
           update(leaseEntity(pk, { group: lease.group, runId: run.id, ...(lease.base ? { base: lease.base } : {}) }), lease.etag),
           ...idempotencyAction(run),
         ],
+        1,
         run,
         run.idempotencyKeyHash,
       );
@@ -165,6 +152,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
           ["create", { partitionKey: pk, rowKey: rowKeys.queue(run.seq), runId: run.id }],
           ...idempotencyAction(run),
         ],
+        1,
         run,
         run.idempotencyKeyHash,
       );
@@ -186,6 +174,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
           // A retry joining the queue again is counted as one fewer left: only starts write the counters.
           ...(await countDequeued(rows.filter((row) => row.kind === "dequeue").length - rows.filter((row) => row.kind === "enqueue").length)),
         ],
+        0,
         next,
         undefined,
       ),
@@ -241,3 +230,4 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
       }),
   };
 }
+

@@ -1,6 +1,7 @@
 import { RestError, type TableClient } from "@azure/data-tables";
 import type { GroupWatch, RunStore, Stored } from "./run-store.js";
 import { rowKeys } from "./row-keys.js";
+import { StoreUnavailable } from "./store-errors.js";
 import { storeCall } from "./table-calls.js";
 
 /** The run store's watch rows on Azure Tables, in the pool's partition. */
@@ -18,8 +19,9 @@ export function tableWatches(client: TableClient, pk: string): Pick<RunStore, "w
     recordWatch: (previous: Stored<GroupWatch> | undefined, next: GroupWatch) =>
       storeCall(async () => {
         const entity = { partitionKey: pk, rowKey: rowKeys.watch(next.group), replica: next.replica, until: next.until };
-        if (previous) await client.updateEntity(entity, "Replace", { etag: previous.etag });
-        else await client.createEntity(entity);
+        const written = previous ? await client.updateEntity(entity, "Replace", { etag: previous.etag }) : await client.createEntity(entity);
+        if (written.etag === undefined) throw new StoreUnavailable(undefined);
+        return { ...next, etag: written.etag };
       }, true),
   };
 }

@@ -1,0 +1,72 @@
+import { isTerminal, type RunRecord } from "../core/run.js";
+import type { GroupWatch, RunStore, Stored } from "../store/run-store.js";
+import { StoreConflict } from "../store/store-errors.js";
+import type { RunService } from "./run-service.js";
+
+export interface GroupWatches {
+  /**
+   * Observes an active run's group unless another replica's watch of it holds; answers whether
+   * the run no longer keeps its group.
+   */
+  observe(group: string, run: Stored<RunRecord>): Promise<boolean>;
+  /** Whether another replica's watch of the group held when this one last looked: its passes settle the group meanwhile. */
+  watchedElsewhere(group: string): boolean;
+}
+
+/**
+ * One replica's watches: which groups it observes (one replica at a time reads a group from ARM).
+ * A watch is taken (compare-and-set) before ARM is read, so replicas whose passes meet read it
+ * once, and renewed once half of it is left, beside the read and on the ETag this replica wrote
+ * it with, so a pass over a watched group costs at most one store request; a group another
+ * replica watches costs none until that watch lapses.
+ */
+export function createGroupWatches(deps: { store: RunStore; runs: Pick<RunService, "refresh">; replica: string; observeLeaseMs: number; now: () => Date }): GroupWatches {
+  const { store } = deps;
+  // The watches this replica holds, as it wrote them: it observes those groups without asking.
+  const watching = new Map<string, Stored<GroupWatch>>();
+  // Until when another replica's watch holds a group (ms).
+  const elsewhere = new Map<string, number>();
+  const freed = async (refreshed: Promise<RunRecord>) => leftGroup(await refreshed);
+
+  /** A watch this replica holds, extended; one changed meanwhile is no longer this replica's. */
+  async function renew(held: Stored<GroupWatch>, next: GroupWatch): Promise<void> {
+    try {
+      watching.set(next.group, await store.recordWatch(held, next));
+    } catch (error) {
+      watching.delete(next.group);
+      if (!(error instanceof StoreConflict)) throw error;
+    }
+  }
+
+  return {
+    observe: async (group, run) => {
+      const now = deps.now().getTime();
+      const held = watching.get(group);
+      const left = held === undefined ? 0 : Date.parse(held.until) - now;
+      const next = { group, replica: deps.replica, until: new Date(now + deps.observeLeaseMs).toISOString() };
+      if (left > deps.observeLeaseMs / 2) return freed(deps.runs.refresh(run));
+      if (held !== undefined && left > 0) {
+        const [after] = await Promise.all([freed(deps.runs.refresh(run)), renew(held, next)]);
+        return after;
+      }
+      const watch = await store.watch(group);
+      if (watch && watch.replica !== deps.replica && Date.parse(watch.until) > now) {
+        elsewhere.set(group, Date.parse(watch.until));
+        return false;
+      }
+      try {
+        watching.set(group, await store.recordWatch(watch, next));
+      } catch (error) {
+        if (!(error instanceof StoreConflict)) throw error;
+        return false;
+      }
+      return freed(deps.runs.refresh(run));
+    },
+    watchedElsewhere: (group) => (elsewhere.get(group) ?? 0) > deps.now().getTime(),
+  };
+}
+
+/** Whether the run no longer keeps its group (or is about to leave it: a retry's wait). */
+export function leftGroup(run: RunRecord): boolean {
+  return isTerminal(run.status) || run.status === "retrying";
+}
