@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AciHttpTrigger, type EntraCallers } from "./trigger.js";
+import type { LogArchiveArgs } from "./trigger-args.js";
 import type { TunableServiceSetting } from "./validate.js";
 
 // The stack's configuration, read once. Keys match the component's argument names, so a
@@ -26,6 +27,7 @@ const trigger = new AciHttpTrigger("trigger", {
   armEndpoint: config.get("armEndpoint"),
   serviceSettings: config.getObject<Partial<Record<TunableServiceSetting, string>>>("serviceSettings"),
   logRetentionInDays: config.getNumber("logRetentionInDays"),
+  logs: config.getObject<LogArchiveArgs>("logs"),
   entra: config.getObject<EntraCallers>("entra"),
   ...(webhookUrl !== undefined ? { webhook: { url: webhookUrl, secret: config.requireSecret("webhookSecret") } } : {}),
   tags: config.getObject<Record<string, string>>("tags"),

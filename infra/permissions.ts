@@ -32,6 +32,12 @@ export const storageTableDataContributorRoleGuid = "0a9a7e1f-b9d0-4cc4-a60d-0319
 /** Azure's built-in Storage Queue Data Contributor role: keep the wake queue's one message, and let the scale rule read its length. */
 export const storageQueueDataContributorRoleGuid = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
 
+/**
+ * Azure's built-in Storage Blob Data Contributor role: append to and read the run log archive's
+ * blobs. Assigned on the log container alone, so the identity reaches no other blob of the account.
+ */
+export const storageBlobDataContributorRoleGuid = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+
 /** The resource id of a role definition (built-in or custom) as a role assignment names it. */
 export function roleDefinitionResourceId(subscriptionId: pulumi.Input<string>, roleGuid: pulumi.Input<string>): pulumi.Output<string> {
   return pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`;

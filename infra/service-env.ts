@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { defaultArmEndpoint } from "../service/config.js";
 import { type ConfigName, configNames, secretConfigNames } from "../service/config-names.js";
-import type { AciHttpTriggerArgs } from "./trigger-args.js";
+import type { AciHttpTriggerArgs, LogArchiveArgs } from "./trigger-args.js";
 import { type TunableServiceSetting, tunableServiceSettings } from "./validate.js";
 
 /** The port the service listens on and the Container App's ingress targets. */
@@ -25,6 +25,7 @@ export interface ArgumentValues {
   };
   /** Where run events go, and the secret they are signed with (a Container App secret). */
   webhook?: { url: pulumi.Input<string>; secret: pulumi.Input<string> };
+  logs?: LogArchiveArgs;
 }
 
 /** The service's configuration as the component knows it; every name comes from `configNames`. */
@@ -96,6 +97,7 @@ export function argumentValues(args: AciHttpTriggerArgs, containerName: string):
         }
       : {}),
     ...(args.webhook ? { webhook: { url: args.webhook.url, secret: pulumi.secret(args.webhook.secret) } } : {}),
+    logs: args.logs,
   };
 }
 
@@ -112,6 +114,11 @@ export function containerBaseJson(
   const plainCommand = command === undefined || (Array.isArray(command) && command.every((part) => typeof part === "string"));
   if (plainEnv && plainCommand) return encode(environment as Record<string, string>, command as string[] | undefined);
   return pulumi.all([pulumi.output(environment), pulumi.output(command)]).apply(([env, cmd]) => encode(env, cmd));
+}
+
+/** A number as the service reads it from its env; undefined stays unset. */
+function text(value: number | undefined): string | undefined {
+  return value === undefined ? undefined : String(value);
 }
 
 /**
@@ -132,6 +139,9 @@ export function argumentEntries(values: ArgumentValues): [ConfigName, pulumi.Inp
     [configNames.entraAllowedClients, values.entra?.allowedClients],
     [configNames.webhookUrl, values.webhook?.url],
     [configNames.webhookSecret, values.webhook?.secret],
+    [configNames.logArchiveMaxBytes, text(values.logs?.archiveMaxBytes)],
+    [configNames.logCopyIntervalMs, text(values.logs?.copyIntervalMs)],
+    [configNames.logFinalCopyTimeoutMs, text(values.logs?.finalCopyTimeoutMs)],
     ...tunableServiceSettings.map((setting): [ConfigName, pulumi.Input<string> | undefined] => [configNames[setting], values.settings?.[setting]]),
   ];
 }

@@ -14,6 +14,16 @@ export interface EntraCallers {
   readonly allowedClients?: pulumi.Input<string>[];
 }
 
+/** The run log archive (see `AciHttpTriggerArgs.logs`); unset fields keep the service's defaults. */
+export interface LogArchiveArgs {
+  /** Most bytes one run's archive keeps; past it the head and the tail stay and the gap is marked. */
+  readonly archiveMaxBytes?: number;
+  /** How often an active run's new output is copied into its archive, in milliseconds. */
+  readonly copyIntervalMs?: number;
+  /** How long the last copy of an ended run may hold its group before dispatch moves on, in milliseconds. */
+  readonly finalCopyTimeoutMs?: number;
+}
+
 export interface AciHttpTriggerArgs {
   /** An existing resource group to deploy into; when absent, the component creates one. */
   readonly resourceGroupName?: pulumi.Input<string>;
@@ -60,6 +70,11 @@ export interface AciHttpTriggerArgs {
    * passes as a Container App secret.
    */
   readonly webhook?: { url: pulumi.Input<string>; secret: pulumi.Input<string> };
+  /**
+   * The run log archive: each run's output is copied into an append blob of the stack's
+   * `run-logs` container, so its log outlives the group. Tunes its limits and pace.
+   */
+  readonly logs?: LogArchiveArgs;
   /** Days the Log Analytics workspace keeps the worker's and the service's logs; 30 by default. */
   readonly logRetentionInDays?: number;
   /** The stack's own tags, put on every resource it creates. */

@@ -198,6 +198,7 @@ export class AciHttpTrigger extends pulumi.ComponentResource {
     const grantIds: Record<string, pulumi.Output<string>> = {
       "store-tables": store.grants.tables.id,
       "store-queues": store.grants.queues.id,
+      "store-log-blobs": store.grants.logBlobs.id,
       ...Object.fromEntries(pool.map((member, offset) => [`group-operator-${offset + 1}`, member.operator.id])),
       ...(built ? { "acr-pull": built.acrPull.id } : {}),
     };
@@ -216,7 +217,7 @@ export class AciHttpTrigger extends pulumi.ComponentResource {
       secrets: service.secrets,
       registryServer: built?.registry.loginServer,
       storageAccountName: store.account.name,
-      dependsOn: [grantsInForce, store.table, store.queue, ...pool.map((member) => member.group)],
+      dependsOn: [grantsInForce, store.table, store.queue, store.logContainer, ...pool.map((member) => member.group)],
       tags,
     });
 

@@ -51,6 +51,11 @@ function resourceState(args: pulumi.runtime.MockResourceArgs): { id: string; sta
       return { id: `${inputs.scope}/providers/Microsoft.Authorization/roleAssignments/${args.name}`, state: { ...inputs, name: args.name } };
     case "azure-native:storage:StorageAccount":
       return { id: `${rg}/providers/Microsoft.Storage/storageAccounts/${inputs.accountName}`, state: { ...inputs, name: inputs.accountName } };
+    case "azure-native:storage:BlobContainer":
+      return {
+        id: `${rg}/providers/Microsoft.Storage/storageAccounts/${inputs.accountName}/blobServices/default/containers/${inputs.containerName}`,
+        state: { ...inputs, name: inputs.containerName },
+      };
     case "azure-native:containerregistry:Registry":
       return { id: `${rg}/providers/Microsoft.ContainerRegistry/registries/${inputs.registryName}`, state: { ...inputs, name: inputs.registryName, loginServer: `${inputs.registryName}.azurecr.io` } };
     case "docker-build:index:Image":
