@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AciHttpTrigger, type EntraCallers } from "./trigger.js";
+import type { WebhookEventType } from "../service/core/webhook-event.js";
 import type { LogArchiveArgs } from "./trigger-args.js";
 import type { TunableServiceSetting } from "./validate.js";
 
@@ -9,6 +10,7 @@ const config = new pulumi.Config();
 const serviceImage = config.get("serviceImage");
 
 const webhookUrl = config.get("webhookUrl");
+const webhookAllowedOrigins = config.getObject<string[]>("webhookAllowedOrigins");
 const trigger = new AciHttpTrigger("trigger", {
   resourceGroupName: config.get("resourceGroupName"),
   location: config.get("location"),
@@ -29,7 +31,20 @@ const trigger = new AciHttpTrigger("trigger", {
   logRetentionInDays: config.getNumber("logRetentionInDays"),
   logs: config.getObject<LogArchiveArgs>("logs"),
   entra: config.getObject<EntraCallers>("entra"),
-  ...(webhookUrl !== undefined ? { webhook: { url: webhookUrl, secret: config.requireSecret("webhookSecret") } } : {}),
+  // A URL or per-run origins need the signing secret: requireSecret names the key when it is missing.
+  ...(webhookUrl !== undefined || webhookAllowedOrigins !== undefined
+    ? {
+        webhook: {
+          url: webhookUrl,
+          secret: config.requireSecret("webhookSecret"),
+          allowedOrigins: webhookAllowedOrigins,
+          events: config.getObject<WebhookEventType[]>("webhookEvents"),
+          backoffSeconds: config.getNumber("webhookBackoffSeconds"),
+          retryHours: config.getNumber("webhookRetryHours"),
+          timeoutMs: config.getNumber("webhookTimeoutMs"),
+        },
+      }
+    : {}),
   tags: config.getObject<Record<string, string>>("tags"),
 });
 

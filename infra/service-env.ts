@@ -3,6 +3,8 @@ import { defaultArmEndpoint } from "../service/config.js";
 import { type ConfigName, configNames, secretConfigNames } from "../service/config-names.js";
 import type { AciHttpTriggerArgs, LogArchiveArgs } from "./trigger-args.js";
 import { type TunableServiceSetting, tunableServiceSettings } from "./validate.js";
+import { settingText } from "./setting-text.js";
+import { type WebhookValues, webhookEntries, webhookValues } from "./webhook-settings.js";
 
 /** The port the service listens on and the Container App's ingress targets. */
 export const servicePort = 8080;
@@ -24,7 +26,7 @@ export interface ArgumentValues {
     allowedClients?: pulumi.Input<string>;
   };
   /** Where run events go, and the secret they are signed with (a Container App secret). */
-  webhook?: { url: pulumi.Input<string>; secret: pulumi.Input<string> };
+  webhook?: WebhookValues;
   logs?: LogArchiveArgs;
 }
 
@@ -96,7 +98,7 @@ export function argumentValues(args: AciHttpTriggerArgs, containerName: string):
           },
         }
       : {}),
-    ...(args.webhook ? { webhook: { url: args.webhook.url, secret: pulumi.secret(args.webhook.secret) } } : {}),
+    ...(args.webhook ? { webhook: webhookValues(args.webhook) } : {}),
     logs: args.logs,
   };
 }
@@ -116,11 +118,6 @@ export function containerBaseJson(
   return pulumi.all([pulumi.output(environment), pulumi.output(command)]).apply(([env, cmd]) => encode(env, cmd));
 }
 
-/** A number as the service reads it from its env; undefined stays unset. */
-function text(value: number | undefined): string | undefined {
-  return value === undefined ? undefined : String(value);
-}
-
 /**
  * Every variable the component derives from its arguments (and its constants), whether it sets
  * it or not: undefined leaves the variable unset, so the service applies its default. These are
@@ -137,11 +134,10 @@ export function argumentEntries(values: ArgumentValues): [ConfigName, pulumi.Inp
     [configNames.entraAudience, values.entra?.audience],
     [configNames.entraRequiredRole, values.entra?.requiredRole],
     [configNames.entraAllowedClients, values.entra?.allowedClients],
-    [configNames.webhookUrl, values.webhook?.url],
-    [configNames.webhookSecret, values.webhook?.secret],
-    [configNames.logArchiveMaxBytes, text(values.logs?.archiveMaxBytes)],
-    [configNames.logCopyIntervalMs, text(values.logs?.copyIntervalMs)],
-    [configNames.logFinalCopyTimeoutMs, text(values.logs?.finalCopyTimeoutMs)],
+    ...webhookEntries(values.webhook),
+    [configNames.logArchiveMaxBytes, settingText(values.logs?.archiveMaxBytes)],
+    [configNames.logCopyIntervalMs, settingText(values.logs?.copyIntervalMs)],
+    [configNames.logFinalCopyTimeoutMs, settingText(values.logs?.finalCopyTimeoutMs)],
     ...tunableServiceSettings.map((setting): [ConfigName, pulumi.Input<string> | undefined] => [configNames[setting], values.settings?.[setting]]),
   ];
 }

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ServiceBuild } from "./service-image.js";
 import type { TunableServiceSetting } from "./validate.js";
+import type { WebhookArgs } from "./webhook-settings.js";
 
 /*
  * The component's arguments, apart from the component so that the modules which derive the
@@ -65,11 +66,11 @@ export interface AciHttpTriggerArgs {
    */
   readonly entra?: EntraCallers;
   /**
-   * Signed completion webhooks (Standard Webhooks): run events go to `url`, signed with `secret`
-   * (`whsec_` and the base64 of at least 24 bytes), which the stack keeps as a Pulumi secret and
-   * passes as a Container App secret.
+   * Signed completion webhooks (Standard Webhooks): run events go to `url` and to per-run URLs of
+   * `allowedOrigins`, signed with `secret` (`whsec_` and the base64 of at least 24 bytes), which
+   * the stack keeps as a Pulumi secret and passes as a Container App secret.
    */
-  readonly webhook?: { url: pulumi.Input<string>; secret: pulumi.Input<string> };
+  readonly webhook?: WebhookArgs;
   /**
    * The run log archive: each run's output is copied into an append blob of the stack's
    * `run-logs` container, so its log outlives the group. Tunes its limits and pace.

@@ -9,7 +9,7 @@ import { grantSettle, propagationWait, roleDefinitionSettle, settled } from "./p
 import { deployRunStore } from "./run-store.js";
 import { deployServiceApp } from "./service-app.js";
 import { buildServiceImage } from "./service-image.js";
-import { serviceSettingProblems } from "./service-check.js";
+import { refuse, serviceSettingProblems } from "./service-check.js";
 import { argumentEntries, argumentValues, serviceEnvironment } from "./service-env.js";
 import { splitApiKeyEntry } from "../service/core/limits.js";
 import { apiKeyProblems, argumentProblems, environmentProblems } from "./validate.js";
@@ -17,11 +17,6 @@ import type { AciHttpTriggerArgs } from "./trigger-args.js";
 import { deployWorkerPool, type WireEnvironmentVariable } from "./worker-pool.js";
 
 export type { AciHttpTriggerArgs, EntraCallers } from "./trigger-args.js";
-
-/** Fails the deployment (not just this value) with `problems`, which name config keys and never values. */
-function refuse(problems: string[]): void {
-  if (problems.length > 0) throw new pulumi.RunError(problems.join("\n"));
-}
 
 /**
  * ACI container groups turned into an HTTP job endpoint: a pool of identical worker groups, a
