@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AciHttpTrigger, type EntraCallers } from "./trigger.js";
 import type { WebhookEventType } from "../service/core/webhook-event.js";
-import type { LogArchiveArgs } from "./trigger-args.js";
+import type { DispatchMode } from "../service/config-variables.js";
+import type { LogArchiveArgs, StandbyDispatchArgs } from "./trigger-args.js";
 import type { TunableServiceSetting } from "./validate.js";
 
 // The stack's configuration, read once. Keys match the component's argument names, so a
@@ -22,6 +23,8 @@ const trigger = new AciHttpTrigger("trigger", {
   environment: config.getObject<Record<string, string>>("environment"),
   secureEnvironment: config.getSecretObject<Record<string, string>>("secureEnvironment"),
   poolSize: config.getNumber("poolSize"),
+  dispatch: config.get("dispatch") as DispatchMode | undefined,
+  standby: config.getObject<StandbyDispatchArgs>("standby"),
   serviceImage,
   // Without a ready image, build this repository's Dockerfile (pulumi runs at the repository root).
   serviceBuild: serviceImage === undefined ? { context: "." } : undefined,
@@ -53,6 +56,8 @@ export const runsUrl = trigger.runsUrl;
 export const apiKey = trigger.apiKey;
 export const resourceGroupName = trigger.resourceGroupName;
 export const containerGroupNames = trigger.containerGroupNames;
+export const containerGroupProfileId = trigger.containerGroupProfileId;
+export const standbyPoolId = trigger.standbyPoolId;
 export const storageAccountName = trigger.storageAccountName;
 export const identityClientId = trigger.identityClientId;
 export const registryLoginServer = trigger.registryLoginServer;

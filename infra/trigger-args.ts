@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { DispatchMode } from "../service/config-variables.js";
 import type { ServiceBuild } from "./service-image.js";
 import type { TunableServiceSetting } from "./validate.js";
 import type { WebhookArgs } from "./webhook-settings.js";
@@ -25,6 +26,20 @@ export interface LogArchiveArgs {
   readonly finalCopyTimeoutMs?: number;
 }
 
+/** Standby dispatch (see `AciHttpTriggerArgs.dispatch`). */
+export interface StandbyDispatchArgs {
+  /**
+   * Object id of the "Standby Pool Resource Provider" service principal in your tenant (per
+   * tenant, so the stack cannot know it): `az ad sp list --display-name "Standby Pool Resource
+   * Provider" --query "[0].id" -o tsv`. It is granted what it needs to keep the pool filled.
+   */
+  readonly providerPrincipalId: pulumi.Input<string>;
+  /** Ready groups the pool keeps running; 3 by default (0 to 2000). Each costs as a running group. */
+  readonly maxReadyCapacity?: number;
+  /** Most groups the service holds at once, claimed or cold-created; beyond it runs queue. The service's default 100. */
+  readonly maxActiveGroups?: number;
+}
+
 export interface AciHttpTriggerArgs {
   /** An existing resource group to deploy into; when absent, the component creates one. */
   readonly resourceGroupName?: pulumi.Input<string>;
@@ -47,8 +62,17 @@ export interface AciHttpTriggerArgs {
   readonly environment?: Record<string, pulumi.Input<string>>;
   /** Secure env (ACI `secureValue`) the worker always carries; the service restores it on every run. */
   readonly secureEnvironment?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /** How many identical worker groups run jobs side by side; 1 by default. */
+  /** How many identical worker groups run jobs side by side; 1 by default (pool dispatch only). */
   readonly poolSize?: number;
+  /**
+   * How a run gets its container group: `pool` (the default) re-creates one of `poolSize` fixed
+   * groups; `standby` claims a new group per run from an ACI standby pool of the same worker
+   * (a container group profile kept warm), starting in seconds, and deletes it once its log is
+   * archived. Standby needs `command` (the launcher wraps it) and `standby.providerPrincipalId`.
+   */
+  readonly dispatch?: DispatchMode;
+  /** Standby dispatch's settings; only with `dispatch: "standby"`. */
+  readonly standby?: StandbyDispatchArgs;
   /** A ready image of the trigger service; when given, nothing is built and no registry is made. */
   readonly serviceImage?: pulumi.Input<string>;
   /** Build the trigger service from source instead (needs Docker where `pulumi up` runs). */
