@@ -159,6 +159,13 @@ describe("standby dispatch's arguments", () => {
     expect([...registered.keys()].filter((name) => name.startsWith("noprovider-"))).toEqual([]);
   });
 
+  it("check the group limit with the service's own schema at preview", async () => {
+    const { AciHttpTrigger } = await import("../../infra/trigger.js");
+    const args: AciHttpTriggerArgs = { ...standbyArgs, standby: { providerPrincipalId, maxActiveGroups: 0 } };
+    expect(() => new AciHttpTrigger("nogroups", args)).toThrow(`Invalid configuration: ${configNames.maxActiveGroups} must be an integer from 1 to 10000`);
+    expect([...registered.keys()].filter((name) => name.startsWith("nogroups-"))).toEqual([]);
+  });
+
   it("never name fixed groups beside the standby pool", () => {
     const values = {
       container: "worker",
