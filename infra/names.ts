@@ -81,18 +81,37 @@ export function storageAccountName(seed: NameSeed, scope: DeploymentScope): stri
 /** Longest part of a worker group name taken from the component's name (ACI allows 63 in all). */
 const maxGroupNamePrefix = 40;
 
+/** The component's name made safe for ACI and the standby pool: lowercase letters, digits, single hyphens. */
+function namePrefix(seed: NameSeed, maxLength: number): string {
+  return (
+    seed.name
+      .toLowerCase()
+      .replaceAll(/[^a-z0-9]+/g, "-")
+      .slice(0, maxLength)
+      .replaceAll(/^-+|-+$/g, "") || "trigger"
+  );
+}
+
+/** A digest of the seed and `purpose`: two stacks may share a resource group. */
+function seedDigest(seed: NameSeed, purpose: string): string {
+  return createHash("sha256").update(`${seedText(seed)}/${purpose}`).digest("hex").slice(0, 8);
+}
+
 /**
  * The container group name of pool member `index` (1-based): the component's name made
  * ACI-safe, a digest of the seed (two stacks may share a resource group), and the index. Growing
  * the pool adds names and never renames an existing group.
  */
 export function workerGroupName(seed: NameSeed, index: number): string {
-  const prefix =
-    seed.name
-      .toLowerCase()
-      .replaceAll(/[^a-z0-9]+/g, "-")
-      .slice(0, maxGroupNamePrefix)
-      .replaceAll(/^-+|-+$/g, "") || "trigger";
-  const digest = createHash("sha256").update(`${seedText(seed)}/worker-group`).digest("hex").slice(0, 8);
-  return `${prefix}-${digest}-${index}`;
+  return `${namePrefix(seed, maxGroupNamePrefix)}-${seedDigest(seed, "worker-group")}-${index}`;
+}
+
+/** The container group profile's name: at most 63 letters, digits, hyphens and underscores. */
+export function containerGroupProfileName(seed: NameSeed): string {
+  return `${namePrefix(seed, maxGroupNamePrefix)}-${seedDigest(seed, "worker-profile")}-profile`;
+}
+
+/** The standby container group pool's name: 3–24 letters, digits and hyphens. */
+export function standbyPoolName(seed: NameSeed): string {
+  return `${namePrefix(seed, 10)}-${seedDigest(seed, "standby-pool")}-sp`;
 }

@@ -3,6 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { storageNames } from "../service/config-names.js";
 import {
   roleDefinitionResourceId,
+  storageBlobDataContributorRoleGuid,
   storageQueueDataContributorRoleGuid,
   storageTableDataContributorRoleGuid,
 } from "./permissions.js";
@@ -23,15 +24,22 @@ export interface RunStore {
   account: azure.storage.StorageAccount;
   table: azure.storage.Table;
   queue: azure.storage.Queue;
-  /** The identity's data-plane grants on the account: the service needs both to be ready. */
-  grants: { tables: azure.authorization.RoleAssignment; queues: azure.authorization.RoleAssignment };
+  /** The blob container of the log archive: one append blob per run. */
+  logContainer: azure.storage.BlobContainer;
+  /** The identity's data-plane grants: the service needs all three to be ready. */
+  grants: {
+    tables: azure.authorization.RoleAssignment;
+    queues: azure.authorization.RoleAssignment;
+    logBlobs: azure.authorization.RoleAssignment;
+  };
 }
 
 /**
- * The storage account the service keeps its state in: the runs table and the wake queue the
- * scale rule watches. The account takes Entra tokens only (no shared key, so no key exists to
- * leak), TLS 1.2 and HTTPS, no public blob access; the identity may use its tables and queues
- * and nothing else of the subscription.
+ * The storage account the service keeps its state in: the runs table, the wake queue the scale
+ * rule watches and the log archive's blob container. The account takes Entra tokens only (no
+ * shared key, so no key exists to leak), TLS 1.2 and HTTPS, no public blob access; the identity
+ * may use its tables and queues, the blobs of the log container alone, and nothing else of the
+ * subscription.
  */
 export function deployRunStore(args: RunStoreArgs): RunStore {
   const { parent } = args;
@@ -56,11 +64,17 @@ export function deployRunStore(args: RunStoreArgs): RunStore {
   const table = new azure.storage.Table(`${args.name}-runs-table`, { ...inAccount, tableName: storageNames.runsTable }, { parent });
   const queue = new azure.storage.Queue(`${args.name}-wake-queue`, { ...inAccount, queueName: storageNames.wakeQueue }, { parent });
 
-  const grant = (suffix: string, roleGuid: string) =>
+  const logContainer = new azure.storage.BlobContainer(
+    `${args.name}-log-container`,
+    { ...inAccount, containerName: storageNames.logContainer, publicAccess: "None" },
+    { parent },
+  );
+
+  const grant = (suffix: string, roleGuid: string, scope: pulumi.Input<string>) =>
     new azure.authorization.RoleAssignment(
       `${args.name}-${suffix}`,
       {
-        scope: account.id,
+        scope,
         principalId: args.identityPrincipalId,
         principalType: "ServicePrincipal",
         roleDefinitionId: roleDefinitionResourceId(args.subscriptionId, roleGuid),
@@ -71,9 +85,12 @@ export function deployRunStore(args: RunStoreArgs): RunStore {
     account,
     table,
     queue,
+    logContainer,
     grants: {
-      tables: grant("store-tables", storageTableDataContributorRoleGuid),
-      queues: grant("store-queues", storageQueueDataContributorRoleGuid),
+      tables: grant("store-tables", storageTableDataContributorRoleGuid, account.id),
+      queues: grant("store-queues", storageQueueDataContributorRoleGuid, account.id),
+      // The container's own resource id, not the account's: its blobs only.
+      logBlobs: grant("store-log-blobs", storageBlobDataContributorRoleGuid, logContainer.id),
     },
   };
 }

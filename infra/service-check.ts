@@ -1,4 +1,4 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, configProblemsOf } from "../service/config.js";
 import type { ConfigName } from "../service/config-names.js";
 
@@ -16,4 +16,9 @@ export function serviceSettingProblems(entries: readonly [ConfigName, pulumi.Inp
   const env = Object.fromEntries(known.filter(([, value]) => value !== undefined));
   const problems = configProblemsOf(env, known.map(([name]) => name));
   return problems.length > 0 ? [new ConfigError(problems).message] : [];
+}
+
+/** Fails the deployment (not just this value) with `problems`, which name config keys and never values. */
+export function refuse(problems: string[]): void {
+  if (problems.length > 0) throw new pulumi.RunError(problems.join("\n"));
 }

@@ -1,8 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { defaultArmEndpoint } from "../service/config.js";
 import { type ConfigName, configNames, secretConfigNames } from "../service/config-names.js";
-import type { AciHttpTriggerArgs } from "./trigger-args.js";
+import type { AciHttpTriggerArgs, LogArchiveArgs } from "./trigger-args.js";
 import { type TunableServiceSetting, tunableServiceSettings } from "./validate.js";
+import { settingText } from "./setting-text.js";
+import { type WebhookValues, webhookEntries, webhookValues } from "./webhook-settings.js";
 
 /** The port the service listens on and the Container App's ingress targets. */
 export const servicePort = 8080;
@@ -24,15 +26,31 @@ export interface ArgumentValues {
     allowedClients?: pulumi.Input<string>;
   };
   /** Where run events go, and the secret they are signed with (a Container App secret). */
-  webhook?: { url: pulumi.Input<string>; secret: pulumi.Input<string> };
+  webhook?: WebhookValues;
+  logs?: LogArchiveArgs;
+  /** `standby` when runs claim groups from a standby pool; unset in pool mode (the service's default). */
+  dispatchMode?: "standby";
+  /** Most container groups the service holds at once in standby mode. */
+  maxActiveGroups?: string;
+}
+
+/** Where a standby-mode service claims its groups: the profile revision this deployment made, and its pool. */
+export interface StandbyServiceValues {
+  /** The region of the claimed and cold-created groups, as ARM spells it (`westeurope`). */
+  location: pulumi.Input<string>;
+  profileId: pulumi.Input<string>;
+  profileRevision: pulumi.Input<string>;
+  poolId: pulumi.Input<string>;
 }
 
 /** The service's configuration as the component knows it; every name comes from `configNames`. */
 export interface ServiceConfigValues extends ArgumentValues {
   subscriptionId: pulumi.Input<string>;
   resourceGroup: pulumi.Input<string>;
-  /** The pool's container group names, in order; at least one. */
+  /** The pool's container group names, in order; at least one in pool mode, none in standby mode. */
   containerGroups: readonly string[];
+  /** Set in standby mode. */
+  standby?: StandbyServiceValues;
   clientId: pulumi.Input<string>;
   /** Comma-separated bearer keys. */
   apiKeys: pulumi.Input<string>;
@@ -77,6 +95,19 @@ function groupsEntry(groups: readonly string[]): [ConfigName, string] {
   return groups.length === 1 ? [configNames.containerGroup, groups[0]!] : [configNames.containerGroups, groups.join(",")];
 }
 
+/** The pool's groups, or in standby mode where groups are claimed from (and no fixed group). */
+function dispatchEntries(values: ServiceConfigValues): [ConfigName, pulumi.Input<string>][] {
+  const standby = values.standby;
+  if (standby === undefined) return [groupsEntry(values.containerGroups)];
+  if (values.containerGroups.length > 0) throw new Error("A standby trigger has no fixed container groups.");
+  return [
+    [configNames.location, standby.location],
+    [configNames.containerGroupProfile, standby.profileId],
+    [configNames.containerGroupProfileRevision, standby.profileRevision],
+    [configNames.standbyPool, standby.poolId],
+  ];
+}
+
 /** The service's settings the component takes from its arguments; `containerName` already defaulted. */
 export function argumentValues(args: AciHttpTriggerArgs, containerName: string): ArgumentValues {
   const entra = args.entra;
@@ -95,7 +126,9 @@ export function argumentValues(args: AciHttpTriggerArgs, containerName: string):
           },
         }
       : {}),
-    ...(args.webhook ? { webhook: { url: args.webhook.url, secret: pulumi.secret(args.webhook.secret) } } : {}),
+    ...(args.webhook ? { webhook: webhookValues(args.webhook) } : {}),
+    logs: args.logs,
+    ...(args.dispatch === "standby" ? { dispatchMode: "standby" as const, maxActiveGroups: settingText(args.standby?.maxActiveGroups) } : {}),
   };
 }
 
@@ -130,8 +163,12 @@ export function argumentEntries(values: ArgumentValues): [ConfigName, pulumi.Inp
     [configNames.entraAudience, values.entra?.audience],
     [configNames.entraRequiredRole, values.entra?.requiredRole],
     [configNames.entraAllowedClients, values.entra?.allowedClients],
-    [configNames.webhookUrl, values.webhook?.url],
-    [configNames.webhookSecret, values.webhook?.secret],
+    ...webhookEntries(values.webhook),
+    [configNames.dispatchMode, values.dispatchMode],
+    [configNames.maxActiveGroups, values.maxActiveGroups],
+    [configNames.logArchiveMaxBytes, settingText(values.logs?.archiveMaxBytes)],
+    [configNames.logCopyIntervalMs, settingText(values.logs?.copyIntervalMs)],
+    [configNames.logFinalCopyTimeoutMs, settingText(values.logs?.finalCopyTimeoutMs)],
     ...tunableServiceSettings.map((setting): [ConfigName, pulumi.Input<string> | undefined] => [configNames[setting], values.settings?.[setting]]),
   ];
 }
@@ -145,7 +182,7 @@ export function serviceEnvironment(values: ServiceConfigValues): { env: Containe
   const entries: [ConfigName, pulumi.Input<string> | undefined][] = [
     [configNames.subscriptionId, values.subscriptionId],
     [configNames.resourceGroup, values.resourceGroup],
-    groupsEntry(values.containerGroups),
+    ...dispatchEntries(values),
     [configNames.clientId, values.clientId],
     [configNames.apiKeys, values.apiKeys],
     [configNames.secrets, values.secrets],

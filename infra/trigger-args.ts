@@ -1,6 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { DispatchMode } from "../service/config-variables.js";
 import type { ServiceBuild } from "./service-image.js";
 import type { TunableServiceSetting } from "./validate.js";
+import type { WebhookArgs } from "./webhook-settings.js";
 
 /*
  * The component's arguments, apart from the component so that the modules which derive the
@@ -12,6 +14,30 @@ export interface EntraCallers {
   readonly audience: pulumi.Input<string>;
   readonly requiredRole?: pulumi.Input<string>;
   readonly allowedClients?: pulumi.Input<string>[];
+}
+
+/** The run log archive (see `AciHttpTriggerArgs.logs`); unset fields keep the service's defaults. */
+export interface LogArchiveArgs {
+  /** Most bytes one run's archive keeps; past it the head and the tail stay and the gap is marked. */
+  readonly archiveMaxBytes?: number;
+  /** How often an active run's new output is copied into its archive, in milliseconds. */
+  readonly copyIntervalMs?: number;
+  /** How long the last copy of an ended run may hold its group before dispatch moves on, in milliseconds. */
+  readonly finalCopyTimeoutMs?: number;
+}
+
+/** Standby dispatch (see `AciHttpTriggerArgs.dispatch`). */
+export interface StandbyDispatchArgs {
+  /**
+   * Object id of the "Standby Pool Resource Provider" service principal in your tenant (per
+   * tenant, so the stack cannot know it): `az ad sp list --display-name "Standby Pool Resource
+   * Provider" --query "[0].id" -o tsv`. It is granted what it needs to keep the pool filled.
+   */
+  readonly providerPrincipalId: pulumi.Input<string>;
+  /** Ready groups the pool keeps running; 3 by default (0 to 2000). Each costs as a running group. */
+  readonly maxReadyCapacity?: number;
+  /** Most groups the service holds at once, claimed or cold-created; beyond it runs queue. The service's default 100. */
+  readonly maxActiveGroups?: number;
 }
 
 export interface AciHttpTriggerArgs {
@@ -36,8 +62,17 @@ export interface AciHttpTriggerArgs {
   readonly environment?: Record<string, pulumi.Input<string>>;
   /** Secure env (ACI `secureValue`) the worker always carries; the service restores it on every run. */
   readonly secureEnvironment?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /** How many identical worker groups run jobs side by side; 1 by default. */
+  /** How many identical worker groups run jobs side by side; 1 by default (pool dispatch only). */
   readonly poolSize?: number;
+  /**
+   * How a run gets its container group: `pool` (the default) re-creates one of `poolSize` fixed
+   * groups; `standby` claims a new group per run from an ACI standby pool of the same worker
+   * (a container group profile kept warm), starting in seconds, and deletes it once its log is
+   * archived. Standby needs `command` (the launcher wraps it) and `standby.providerPrincipalId`.
+   */
+  readonly dispatch?: DispatchMode;
+  /** Standby dispatch's settings; only with `dispatch: "standby"`. */
+  readonly standby?: StandbyDispatchArgs;
   /** A ready image of the trigger service; when given, nothing is built and no registry is made. */
   readonly serviceImage?: pulumi.Input<string>;
   /** Build the trigger service from source instead (needs Docker where `pulumi up` runs). */
@@ -55,11 +90,16 @@ export interface AciHttpTriggerArgs {
    */
   readonly entra?: EntraCallers;
   /**
-   * Signed completion webhooks (Standard Webhooks): run events go to `url`, signed with `secret`
-   * (`whsec_` and the base64 of at least 24 bytes), which the stack keeps as a Pulumi secret and
-   * passes as a Container App secret.
+   * Signed completion webhooks (Standard Webhooks): run events go to `url` and to per-run URLs of
+   * `allowedOrigins`, signed with `secret` (`whsec_` and the base64 of at least 24 bytes), which
+   * the stack keeps as a Pulumi secret and passes as a Container App secret.
    */
-  readonly webhook?: { url: pulumi.Input<string>; secret: pulumi.Input<string> };
+  readonly webhook?: WebhookArgs;
+  /**
+   * The run log archive: each run's output is copied into an append blob of the stack's
+   * `run-logs` container, so its log outlives the group. Tunes its limits and pace.
+   */
+  readonly logs?: LogArchiveArgs;
   /** Days the Log Analytics workspace keeps the worker's and the service's logs; 30 by default. */
   readonly logRetentionInDays?: number;
   /** The stack's own tags, put on every resource it creates. */

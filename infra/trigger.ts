@@ -4,36 +4,37 @@ import * as random from "@pulumi/random";
 import { configNames } from "../service/config-names.js";
 import { aciSecretsDocument } from "./aci-secrets.js";
 import { type DeploymentScope, type NameSeed, roleDefinitionGuid, roleName, storageAccountName } from "./names.js";
-import { containerGroupOperatorActions, roleDefinitionResourceId } from "./permissions.js";
+import { deployDispatch, operatorRole } from "./dispatch.js";
+import { roleDefinitionResourceId } from "./permissions.js";
 import { grantSettle, propagationWait, roleDefinitionSettle, settled } from "./propagation.js";
 import { deployRunStore } from "./run-store.js";
 import { deployServiceApp } from "./service-app.js";
 import { buildServiceImage } from "./service-image.js";
-import { serviceSettingProblems } from "./service-check.js";
+import { refuse, serviceSettingProblems } from "./service-check.js";
 import { argumentEntries, argumentValues, serviceEnvironment } from "./service-env.js";
 import { splitApiKeyEntry } from "../service/core/limits.js";
 import { apiKeyProblems, argumentProblems, environmentProblems } from "./validate.js";
 import type { AciHttpTriggerArgs } from "./trigger-args.js";
-import { deployWorkerPool, type WireEnvironmentVariable } from "./worker-pool.js";
+import type { WireEnvironmentVariable } from "./worker-definition.js";
 
 export type { AciHttpTriggerArgs, EntraCallers } from "./trigger-args.js";
 
-/** Fails the deployment (not just this value) with `problems`, which name config keys and never values. */
-function refuse(problems: string[]): void {
-  if (problems.length > 0) throw new pulumi.RunError(problems.join("\n"));
-}
-
 /**
- * ACI container groups turned into an HTTP job endpoint: a pool of identical worker groups, a
- * storage account holding the run store, and a Container App running the trigger service under
- * a user-assigned identity that may read, re-create, stop and read logs of those groups and use
- * that store, and nothing else.
+ * ACI container groups turned into an HTTP job endpoint: a pool of identical worker groups (or,
+ * in standby dispatch, a container group profile of the same worker kept warm by a standby
+ * pool), a storage account holding the run store, and a Container App running the trigger
+ * service under a user-assigned identity that may run those groups and use that store, and
+ * nothing else.
  */
 export class AciHttpTrigger extends pulumi.ComponentResource {
   public readonly resourceGroupName: pulumi.Output<string>;
-  /** The worker groups' names, in pool order. */
+  /** The worker groups' names, in pool order; none in standby dispatch. */
   public readonly containerGroupNames: pulumi.Output<string[]>;
   public readonly containerGroupIds: pulumi.Output<string[]>;
+  /** The worker's container group profile in standby dispatch; undefined in pool dispatch. */
+  public readonly containerGroupProfileId: pulumi.Output<string> | undefined;
+  /** The standby container group pool in standby dispatch; undefined in pool dispatch. */
+  public readonly standbyPoolId: pulumi.Output<string> | undefined;
   public readonly storageAccountName: pulumi.Output<string>;
   public readonly identityClientId: pulumi.Output<string>;
   public readonly roleDefinitionId: pulumi.Output<string>;
@@ -98,29 +99,32 @@ export class AciHttpTrigger extends pulumi.ComponentResource {
 
     const identity = new azure.managedidentity.UserAssignedIdentity(`${name}-identity`, { resourceGroupName, location, tags }, { parent });
 
+    const { actions, description } = operatorRole(args);
     const role = new azure.authorization.RoleDefinition(
       `${name}-role`,
       {
         roleDefinitionId: scope.apply((at) => roleDefinitionGuid(seed, at)),
         roleName: scope.apply((at) => roleName(seed, at)),
-        description: "Read, re-create, stop and read the logs of the ACI container groups of one aci-http-trigger.",
+        description,
         roleType: "CustomRole",
         scope: group.id,
         assignableScopes: [group.id],
-        permissions: [{ actions: [...containerGroupOperatorActions], notActions: [] }],
+        permissions: [{ actions: [...actions], notActions: [] }],
       },
       { parent },
     );
     const roleDefinitionId = roleDefinitionResourceId(clientConfig.subscriptionId, role.name);
     const roleInForce = propagationWait(`${name}-role-propagation`, roleDefinitionSettle, { roleDefinitionId }, parent);
 
-    const pool = deployWorkerPool({
+    const dispatch = deployDispatch({
       name,
       parent,
       seed,
-      poolSize: args.poolSize ?? 1,
+      args,
       resourceGroupName,
+      resourceGroupId: group.id,
       location,
+      subscriptionId: clientConfig.subscriptionId,
       definition: {
         containerName,
         image: args.image,
@@ -184,7 +188,8 @@ export class AciHttpTrigger extends pulumi.ComponentResource {
       ...otherArgumentValues,
       subscriptionId: clientConfig.subscriptionId,
       resourceGroup: resourceGroupName,
-      containerGroups: pool.map((member) => member.name),
+      containerGroups: dispatch.pool.map((member) => member.name),
+      standby: dispatch.standby?.values,
       clientId: identity.clientId,
       apiKeys,
       secrets: aciSecrets,
@@ -198,7 +203,8 @@ export class AciHttpTrigger extends pulumi.ComponentResource {
     const grantIds: Record<string, pulumi.Output<string>> = {
       "store-tables": store.grants.tables.id,
       "store-queues": store.grants.queues.id,
-      ...Object.fromEntries(pool.map((member, offset) => [`group-operator-${offset + 1}`, member.operator.id])),
+      "store-log-blobs": store.grants.logBlobs.id,
+      ...dispatch.grantIds,
       ...(built ? { "acr-pull": built.acrPull.id } : {}),
     };
     const grantsInForce = propagationWait(`${name}-grant-propagation`, grantSettle, grantIds, parent);
@@ -216,13 +222,15 @@ export class AciHttpTrigger extends pulumi.ComponentResource {
       secrets: service.secrets,
       registryServer: built?.registry.loginServer,
       storageAccountName: store.account.name,
-      dependsOn: [grantsInForce, store.table, store.queue, ...pool.map((member) => member.group)],
+      dependsOn: [grantsInForce, store.table, store.queue, store.logContainer, ...dispatch.resources],
       tags,
     });
 
     this.resourceGroupName = resourceGroupName;
-    this.containerGroupNames = pulumi.all(pool.map((member) => member.group.name));
-    this.containerGroupIds = pulumi.all(pool.map((member) => member.group.id));
+    this.containerGroupNames = pulumi.all(dispatch.pool.map((member) => member.group.name));
+    this.containerGroupIds = pulumi.all(dispatch.pool.map((member) => member.group.id));
+    this.containerGroupProfileId = dispatch.standby?.profile.id;
+    this.standbyPoolId = dispatch.standby?.pool.id;
     this.storageAccountName = store.account.name;
     this.identityClientId = identity.clientId;
     this.roleDefinitionId = roleDefinitionId;
@@ -236,6 +244,8 @@ export class AciHttpTrigger extends pulumi.ComponentResource {
       resourceGroupName: this.resourceGroupName,
       containerGroupNames: this.containerGroupNames,
       containerGroupIds: this.containerGroupIds,
+      containerGroupProfileId: this.containerGroupProfileId,
+      standbyPoolId: this.standbyPoolId,
       storageAccountName: this.storageAccountName,
       identityClientId: this.identityClientId,
       roleDefinitionId: this.roleDefinitionId,

@@ -4,6 +4,7 @@ import { serviceTagPrefix } from "../service/core/carried-run.js";
 import { isImageReference } from "../service/core/image-reference.js";
 import { minApiKeyLength, splitApiKeyEntry } from "../service/core/limits.js";
 import { reservedEnvNames } from "../service/core/run-request.js";
+import { type DispatchArgsToCheck, dispatchProblems } from "./validate-dispatch.js";
 
 /**
  * Pure checks of the component's arguments, run before any child resource exists so a bad stack
@@ -44,7 +45,7 @@ export type TunableServiceSetting = (typeof tunableServiceSettings)[number];
 export const maxPoolSize = 50;
 
 /** The argument values the checks look at, as the component receives them. */
-export interface ArgsToCheck {
+export interface ArgsToCheck extends DispatchArgsToCheck {
   image?: unknown;
   command?: unknown;
   cpu?: unknown;
@@ -244,5 +245,6 @@ export function argumentProblems(args: ArgsToCheck): string[] {
     ...checkServiceSettings(args.serviceSettings),
     ...checkPoolSize(args.poolSize),
     ...checkTags(args.tags),
+    ...dispatchProblems(args),
   ];
 }

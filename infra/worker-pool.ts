@@ -1,53 +1,8 @@
 import * as azure from "@pulumi/azure-native";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { aciApiVersion } from "../aci/api-version.js";
 import { type NameSeed, workerGroupName } from "./names.js";
-
-/** One env var of the worker as ARM's wire format spells it. */
-export interface WireEnvironmentVariable {
-  name: string;
-  value?: string;
-  secureValue?: string;
-}
-
-/** What every group of the pool runs: identical groups, so a run may go to any of them. */
-export interface WorkerDefinition {
-  containerName: string;
-  image: pulumi.Input<string>;
-  command?: pulumi.Input<pulumi.Input<string>[]>;
-  cpu: pulumi.Input<number>;
-  memoryInGB: pulumi.Input<number>;
-  /** The base env each run starts from (plain and secure). */
-  environmentVariables: pulumi.Input<WireEnvironmentVariable[]>;
-  workspaceId: pulumi.Input<string>;
-  /** Secret. */
-  workspaceKey: pulumi.Input<string>;
-}
-
-/**
- * The group's `properties` exactly as ARM takes them at the service's api-version: the group is
- * deployed as a generic resource pinned to `aciApiVersion`, so Pulumi and the service read and
- * write the same version and neither drops a property the other set.
- */
-export function workerGroupProperties(definition: WorkerDefinition): Record<string, unknown> {
-  return {
-    osType: "Linux",
-    restartPolicy: "Never",
-    sku: "Standard",
-    containers: [
-      {
-        name: definition.containerName,
-        properties: {
-          image: definition.image,
-          ...(definition.command === undefined ? {} : { command: definition.command }),
-          resources: { requests: { cpu: definition.cpu, memoryInGB: definition.memoryInGB } },
-          environmentVariables: definition.environmentVariables,
-        },
-      },
-    ],
-    diagnostics: { logAnalytics: { workspaceId: definition.workspaceId, workspaceKey: definition.workspaceKey } },
-  };
-}
+import { type WorkerDefinition, workerGroupProperties } from "./worker-definition.js";
 
 /**
  * What Pulumi leaves to others on a worker group. The service owns each run's env and command

@@ -22,8 +22,12 @@ beforeAll(async () => {
       "aci-http-trigger:poolSize": "2",
       "aci-http-trigger:tags": JSON.stringify({ team: "jobs" }),
       "aci-http-trigger:serviceSettings": JSON.stringify({ logLevel: "debug", maxQueued: "10" }),
+      "aci-http-trigger:webhookAllowedOrigins": JSON.stringify(["https://hooks.example"]),
+      "aci-http-trigger:webhookSecret": `whsec_${Buffer.alloc(24, 3).toString("base64")}`,
+      "aci-http-trigger:webhookBackoffSeconds": "2",
+      "aci-http-trigger:logs": JSON.stringify({ copyIntervalMs: 2000 }),
     },
-    ["aci-http-trigger:secureEnvironment", "aci-http-trigger:apiKeys"],
+    ["aci-http-trigger:secureEnvironment", "aci-http-trigger:apiKeys", "aci-http-trigger:webhookSecret"],
   );
   program = (await import("../../infra/index.js")) as unknown as Program;
   await valueOf(program.url!);
@@ -63,6 +67,10 @@ describe("the stack program", () => {
     const env = reveal(resource(registered, "trigger-service").inputs.template.containers[0].env);
     expect(env).toContainEqual({ name: "LOG_LEVEL", value: "debug" });
     expect(env).toContainEqual({ name: "TRIGGER_MAX_QUEUED", value: "10" });
+    expect(env).toContainEqual({ name: "TRIGGER_WEBHOOK_ALLOWED_ORIGINS", value: "https://hooks.example" });
+    expect(env).toContainEqual({ name: "TRIGGER_WEBHOOK_BACKOFF_SECONDS", value: "2" });
+    expect(env).toContainEqual({ name: "TRIGGER_WEBHOOK_SECRET", secretRef: "trigger-webhook-secret" });
+    expect(env).toContainEqual({ name: "TRIGGER_LOG_COPY_INTERVAL_MS", value: "2000" });
   });
 });
 

@@ -21,6 +21,22 @@ export const workspaceKey = "workspace-shared-key";
 export const insightsConnectionString = "InstrumentationKey=insights-ingestion-key;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/";
 export const environmentDomain = "kindsea-1a2b3c4d.westeurope.azurecontainerapps.io";
 
+/** The properties each container group profile was last deployed with, and the revision that made. */
+const profileRevisions = new Map<string, { properties: string; revision: number }>();
+
+/**
+ * ACI's rule for profile revisions: the first PUT makes revision 1, a PUT that changes the
+ * profile makes the next one, and an unchanged one keeps it; ARM answers with it in
+ * `properties.revision`, which the provider returns as an output.
+ */
+function profileRevision(id: string, properties: unknown): number {
+  const text = JSON.stringify(properties);
+  const last = profileRevisions.get(id.toLowerCase());
+  const revision = last === undefined ? 1 : last.properties === text ? last.revision : last.revision + 1;
+  profileRevisions.set(id.toLowerCase(), { properties: text, revision });
+  return revision;
+}
+
 function resourceState(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
   const inputs = args.inputs;
   const rg = `/subscriptions/${subscriptionId}/resourceGroups/${inputs.resourceGroupName ?? "rg"}`;
@@ -31,7 +47,8 @@ function resourceState(args: pulumi.runtime.MockResourceArgs): { id: string; sta
     }
     case "azure-native:resources:Resource": {
       const id = `${rg}/providers/${inputs.resourceProviderNamespace}/${inputs.resourceType}/${inputs.resourceName}`;
-      return { id, state: { ...inputs, name: inputs.resourceName } };
+      const properties = inputs.resourceType === "containerGroupProfiles" ? { ...inputs.properties, revision: profileRevision(id, inputs.properties) } : inputs.properties;
+      return { id, state: { ...inputs, properties, name: inputs.resourceName } };
     }
     case "azure-native:operationalinsights:Workspace":
       return { id: `${rg}/providers/Microsoft.OperationalInsights/workspaces/${args.name}`, state: { ...inputs, name: args.name, customerId: "workspace-customer-id" } };
@@ -51,6 +68,11 @@ function resourceState(args: pulumi.runtime.MockResourceArgs): { id: string; sta
       return { id: `${inputs.scope}/providers/Microsoft.Authorization/roleAssignments/${args.name}`, state: { ...inputs, name: args.name } };
     case "azure-native:storage:StorageAccount":
       return { id: `${rg}/providers/Microsoft.Storage/storageAccounts/${inputs.accountName}`, state: { ...inputs, name: inputs.accountName } };
+    case "azure-native:storage:BlobContainer":
+      return {
+        id: `${rg}/providers/Microsoft.Storage/storageAccounts/${inputs.accountName}/blobServices/default/containers/${inputs.containerName}`,
+        state: { ...inputs, name: inputs.containerName },
+      };
     case "azure-native:containerregistry:Registry":
       return { id: `${rg}/providers/Microsoft.ContainerRegistry/registries/${inputs.registryName}`, state: { ...inputs, name: inputs.registryName, loginServer: `${inputs.registryName}.azurecr.io` } };
     case "docker-build:index:Image":

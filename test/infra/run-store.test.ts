@@ -48,10 +48,10 @@ describe("the run store", () => {
       principalType: "ServicePrincipal",
       roleDefinitionId: role("974c5e8b-45b9-4653-ba55-5f855dd0fb88"),
     });
-    const grantsOnTheStore = [...registered.values()].filter(
-      (entry) => entry.name.startsWith("grants-") && entry.type === "azure-native:authorization:RoleAssignment" && entry.name.includes("store"),
+    const grantsOnTheAccount = [...registered.values()].filter(
+      (entry) => entry.name.startsWith("grants-") && entry.type === "azure-native:authorization:RoleAssignment" && inputsOf(entry.name).scope === accountId,
     );
-    expect(grantsOnTheStore.map((entry) => entry.name).sort()).toEqual(["grants-store-queues", "grants-store-tables"]);
+    expect(grantsOnTheAccount.map((entry) => entry.name).sort()).toEqual(["grants-store-queues", "grants-store-tables"]);
   });
 
   it("is named for the subscription and resource group, and is no secret", async () => {

@@ -162,7 +162,7 @@ describe("the trigger service's Container App", () => {
     await deploy("order");
     const wait = inputsOf("order-grant-propagation");
     expect(wait.createDuration).toBe("2m");
-    expect(Object.keys(wait.triggers).sort()).toEqual(["group-operator-1", "store-queues", "store-tables"]);
+    expect(Object.keys(wait.triggers).sort()).toEqual(["group-operator-1", "store-log-blobs", "store-queues", "store-tables"]);
     expect(wait.triggers["store-tables"]).toMatch(/\/storageAccounts\/acitrigger[0-9a-f]{14}\/providers\/Microsoft\.Authorization\/roleAssignments\/order-store-tables$/);
     expect(wait.triggers["group-operator-1"]).toMatch(/\/roleAssignments\/order-group-operator-1$/);
     const app = resource(registered, "order-service");
