@@ -56,6 +56,20 @@ describe("the service configuration the program deploys", () => {
     expect(parseConfig(containerEnvironment(env, secrets)).containerGroups).toEqual(containerGroups);
   });
 
+  it("in standby mode is one the service accepts: no fixed group, the profile revision and the pool it claims from", () => {
+    const profileId = `/subscriptions/${provisioned.subscriptionId}/resourceGroups/${provisioned.resourceGroup}/providers/Microsoft.ContainerInstance/containerGroupProfiles/trigger-profile`;
+    const poolId = `/subscriptions/${provisioned.subscriptionId}/resourceGroups/${provisioned.resourceGroup}/providers/Microsoft.StandbyPool/standbyContainerGroupPools/trigger-pool`;
+    const { env, secrets } = serviceEnvironment({
+      ...provisioned,
+      containerGroups: [],
+      dispatchMode: "standby",
+      maxActiveGroups: "25",
+      standby: { location: "westeurope", profileId, profileRevision: "3", poolId },
+    });
+    const config = parseConfig(containerEnvironment(env, secrets));
+    expect(config.dispatch).toEqual({ mode: "standby", location: "westeurope", profile: { id: profileId, revision: 3 }, pool: poolId, maxActiveGroups: 25 });
+  });
+
   it("carries every tunable setting into the service's own limits", () => {
     const { env, secrets } = serviceEnvironment({
       ...provisioned,
