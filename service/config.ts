@@ -57,6 +57,14 @@ export interface Config {
   runDefaults: RunDefaults;
   telemetry: TelemetryConfig;
   webhook: WebhookConfig;
+  logArchive: LogArchiveConfig;
+}
+
+/** The archive of runs' logs in Blob Storage: its cap per run, and the pace of its copies. */
+export interface LogArchiveConfig {
+  maxBytes: number;
+  copyIntervalMs: number;
+  finalCopyTimeoutMs: number;
 }
 
 /** Where and how run events are delivered (Standard Webhooks); no URL and no per-run URL: none. */
@@ -236,6 +244,11 @@ function toConfig(vars: ConfigVariables): Config {
     logLevel: vars[n.logLevel],
     telemetry: telemetryConfig(vars),
     webhook: webhookConfig(vars),
+    logArchive: {
+      maxBytes: vars[n.logArchiveMaxBytes],
+      copyIntervalMs: vars[n.logCopyIntervalMs],
+      finalCopyTimeoutMs: vars[n.logFinalCopyTimeoutMs],
+    },
     runDefaults: {
       ...(vars[n.defaultTimeoutSeconds] !== undefined ? { timeoutSeconds: vars[n.defaultTimeoutSeconds] } : {}),
       maxRetries: vars[n.defaultMaxRetries],

@@ -17,6 +17,8 @@ import { createReconciler } from "./runs/reconcile.js";
 import { startReconcileLoop } from "./runs/reconcile-loop.js";
 import { createRunDeliveries } from "./runs/run-deliveries.js";
 import { createRunService } from "./runs/run-service.js";
+import { createLogCopier } from "./runs/log-copier.js";
+import { pruneLogs } from "./runs/prune-logs.js";
 import { createOutboxDrain, webhookBackoff } from "./webhooks/deliver-outbox.js";
 import { connectStorage } from "./store/storage-clients.js";
 import { startTelemetry } from "./telemetry/start-telemetry.js";
@@ -87,8 +89,9 @@ export async function startServer(env: Record<string, string | undefined>, optio
     retry,
     ...(telemetry.enabled ? { onTry: telemetry.armCall } : {}),
   });
-  const { store, setAwake } = connectStorage(config, credential);
+  const { store, setAwake, archive } = connectStorage(config, credential);
   await store.prepare(config.containerGroups);
+  await archive.prepare();
   const now = () => new Date();
   telemetry.observeQueue(() => queueState(store, now));
   let loop: ReturnType<typeof startReconcileLoop> | undefined;
@@ -109,11 +112,15 @@ export async function startServer(env: Record<string, string | undefined>, optio
     runDefaults: config.runDefaults,
     ...(config.webhook.url !== undefined ? { webhook: { url: config.webhook.url, ...(config.webhook.events ? { events: config.webhook.events } : {}) } } : {}),
   };
+  const logCopier = createLogCopier({ ...dispatch, archive, ...config.logArchive });
+  dispatch.finalLogCopy = logCopier;
+  const logArchive = { archive, ...config.logArchive };
   // Status reads are served from the observing replica's records: polling callers cost no ARM reads.
-  const runs = createRunService({ ...dispatch, maxQueued: config.maxQueued, statusFromWatch: true, onWork: () => loop?.kick() });
+  const runs = createRunService({ ...dispatch, maxQueued: config.maxQueued, statusFromWatch: true, logArchive, onWork: () => loop?.kick() });
   const reconcile = createReconciler({
     ...dispatch,
     runs,
+    logCopier,
     replica: randomUUID(),
     // Three intervals: a replica that stops observing hands its groups over within that.
     observeLeaseMs: 3 * config.reconcileIntervalMs,
@@ -139,6 +146,8 @@ export async function startServer(env: Record<string, string | undefined>, optio
         prunedAt = Date.now();
         const pruned = await store.pruneRuns(new Date(Date.now() - config.runRetentionDays * 86_400_000));
         if (pruned > 0) logger.info("pruned runs past retention", { count: pruned });
+        const logs = await pruneLogs(store, archive, new Date(Date.now() - config.runRetentionDays * 86_400_000));
+        if (logs > 0) logger.info("pruned archived logs of pruned runs", { count: logs });
       }
     },
     { intervalMs: config.reconcileIntervalMs, logger },

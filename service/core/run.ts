@@ -12,6 +12,10 @@ export type ActiveRunStatus = (typeof activeRunStatuses)[number];
 export type TerminalRunStatus = (typeof terminalRunStatuses)[number];
 export type RunStatus = (typeof runStatuses)[number];
 
+/** What the archive of an ended run's log holds: all Azure kept of it, or not. */
+export const logStates = ["complete", "incomplete"] as const;
+export type LogState = (typeof logStates)[number];
+
 export function isTerminal(status: RunStatus): status is TerminalRunStatus {
   return (terminalRunStatuses as readonly string[]).includes(status);
 }
@@ -56,6 +60,10 @@ export const runViewSchema = z.object({
   retryAt: z.iso.datetime().describe("While `retrying`: when the next attempt joins the queue.").optional(),
   restartCount: z.int().describe("How often ACI restarted the current attempt's container on its own.").optional(),
   attempts: z.array(runAttemptSchema).describe("Every attempt dispatched so far, the current one last (at most 11)."),
+  log: z
+    .enum(logStates)
+    .describe("Once the run ended: whether its archived log holds all Azure kept of it (`complete`), or its last copy failed or came too late (`incomplete`).")
+    .optional(),
 });
 
 export type RunView = z.infer<typeof runViewSchema>;

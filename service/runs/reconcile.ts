@@ -1,11 +1,12 @@
 import { carriesRun } from "../core/carried-run.js";
-import { isTerminal, type RunRecord } from "../core/run.js";
+import { attemptOf, isTerminal, type RunRecord } from "../core/run.js";
 import { ServiceError } from "../core/service-error.js";
 import { isRunActive } from "../core/status.js";
 import type { GroupLease, PoolView, Stored } from "../store/run-store.js";
 import { StoreConflict, StoreUnavailable } from "../store/store-errors.js";
 import { applyTransition } from "./apply-transition.js";
 import { prepareRun, sendRun, stopGroup, type DispatchDeps, type Prepared } from "./dispatch.js";
+import type { LogCopier } from "./log-copier.js";
 import type { RunService } from "./run-service.js";
 
 export interface ReconcileDeps extends DispatchDeps {
@@ -19,6 +20,8 @@ export interface ReconcileDeps extends DispatchDeps {
   observeLeaseMs: number;
   /** Started after each pass's dispatch: it sends due webhook events detached, never holding up the pass. */
   outbox?: { drain(): void };
+  /** Copies the output of the runs this replica observes into their archives; unset: no archive. */
+  logCopier?: LogCopier;
   /** Told after every pass whether any run is queued or active, to keep a replica awake. */
   setAwake?: (awake: boolean) => Promise<void>;
 }
@@ -72,7 +75,28 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
       }
       watching.set(group, until);
     }
-    await deps.runs.refresh(run);
+    await copyLog(group, run, await deps.runs.refresh(run));
+  }
+
+  /**
+   * The observer copies the run's output: every interval while its attempt runs, and at once
+   * when the attempt ended (awaited, so this pass's dispatch finds it done).
+   */
+  async function copyLog(group: string, before: RunRecord, after: Stored<RunRecord>): Promise<void> {
+    const copier = deps.logCopier;
+    if (!copier) return;
+    if (attemptOf(after) === attemptOf(before) && (after.status === "starting" || after.status === "running")) {
+      if (after.confirmedAt !== undefined) copier.copyActive(group, after);
+      return;
+    }
+    await copier.settleOwed(group, { runId: before.id, attempt: attemptOf(before) }, { run: after });
+  }
+
+  /** The final copies owed by free groups this replica observed (a canceled run's, one whose observer died). */
+  async function settleOwedLogs(view: PoolView): Promise<void> {
+    const copier = deps.logCopier;
+    if (!copier) return;
+    await Promise.all(view.leases.map((lease) => (!lease.runId && lease.logOwed && watching.has(lease.group) ? copier.settleOwed(lease.group, lease.logOwed) : undefined)));
   }
 
   async function settleHeldGroup(view: PoolView, leaseIndex: number): Promise<void> {
@@ -209,6 +233,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
         }
       }),
     );
+    await settleOwedLogs(view);
     const waiting = await queueDueRetries();
     // A group whose run's end this pass saw is dispatched on the read that saw it.
     const dispatched = await dispatchHead(since);

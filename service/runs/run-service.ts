@@ -11,6 +11,7 @@ import { isRunActive } from "../core/status.js";
 import type { PoolView, Stored } from "../store/run-store.js";
 import { IdempotencyKeyTaken, StoreConflict, StoreUnavailable } from "../store/store-errors.js";
 import { refusalError } from "./refusal-error.js";
+import { archivedLog, followLog, type ArchivedLogDeps, type FollowEvent } from "./archived-logs.js";
 import { applyTransition, transitionContext } from "./apply-transition.js";
 import { prepareRun, sendRun, stopGroup, type DispatchDeps } from "./dispatch.js";
 
@@ -24,6 +25,8 @@ export interface RunServiceDeps extends DispatchDeps {
   statusFromWatch: boolean;
   /** Called when a group may have become free or a run was queued: the reconcile loop dispatches. */
   onWork?: () => void;
+  /** Where runs' logs are read from; unset: from ARM, while the run's group still holds them. */
+  logArchive?: Omit<ArchivedLogDeps, "store" | "now">;
 }
 
 export interface StartedRun {
@@ -51,6 +54,8 @@ export interface RunService {
   status(runId: string): Promise<RunView>;
   list(query: { status?: RunStatus; limit: number; cursor?: string }): Promise<RunList>;
   logs(runId: string, tail?: number): Promise<RunLogs>;
+  /** The run's log lines after line `after` as they are archived, then its end (see `followLog`). */
+  follow(runId: string, after: number, signal: AbortSignal): AsyncGenerator<FollowEvent>;
   cancel(runId: string): Promise<RunView>;
   /** Reads the group of an active run and records what changed; answers the run as it is now. */
   refresh(run: Stored<RunRecord>): Promise<Stored<RunRecord>>;
@@ -262,6 +267,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
     },
 
     logs: async (runId, tail) => {
+      const { logArchive } = deps;
+      if (logArchive) return { id: runId, content: await archivedLog({ ...logArchive, store, now: deps.now }, await getRun(runId), tail) };
       const run = await refresh(await getRun(runId));
       if (run.status === "queued" || run.status === "starting" || !run.group) return { id: runId, content: "" };
       const group = await arm.read(run.group);
@@ -270,6 +277,12 @@ export function createRunService(deps: RunServiceDeps): RunService {
       }
       const container = deps.container ?? group.properties.containers[0]?.name ?? "";
       return { id: runId, content: await arm.logs(run.group, container, tail) };
+    },
+
+    follow: (runId, after, signal) => {
+      const { logArchive } = deps;
+      if (!logArchive) throw new ServiceError("LogsUnavailable", "This service keeps no log archive to follow.");
+      return followLog({ ...logArchive, store, now: deps.now }, runId, after, signal);
     },
 
     cancel: async (runId) => {
