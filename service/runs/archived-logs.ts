@@ -16,13 +16,13 @@ export interface ArchivedLogDeps {
 /** What a follower of a run's log receives: its lines by their number in the archive, then the run's end. */
 export type FollowEvent = { kind: "line" | "notice"; id: number; text: string } | { kind: "end"; status: RunStatus };
 
-/** A run's whole archived log, or its last `tail` lines, as `GET /runs/{id}/logs` shows it. */
-export async function archivedLog(deps: ArchivedLogDeps, run: RunRecord, tail?: number): Promise<string> {
+/** A run's whole archived log, or its last `tail` lines, as `GET /runs/{id}/logs` shows it, and how many lines the archive holds. */
+export async function archivedLog(deps: ArchivedLogDeps, run: RunRecord, tail?: number): Promise<{ content: string; lines: number }> {
   const read = await deps.archive.read(run.id, 0);
-  if (read === undefined) return missingLog(run);
+  if (read === undefined) return { content: missingLog(run), lines: 0 };
   const lines = linesOf(read.text).map(shownLine);
   const kept = tail === undefined ? lines : lines.slice(Math.max(0, lines.length - tail));
-  return kept.map((line) => `${line}\n`).join("");
+  return { content: kept.map((line) => `${line}\n`).join(""), lines: lines.length };
 }
 
 /** An archive's lines; a line the archive cannot read (never written by it) is left out. */

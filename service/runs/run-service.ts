@@ -38,6 +38,8 @@ export interface StartedRun {
 export interface RunLogs {
   id: string;
   content: string;
+  /** how many lines the run's archive holds: a follow resumed after this line gets only newer ones */
+  lines?: number;
 }
 
 export interface RunList {
@@ -268,7 +270,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
 
     logs: async (runId, tail) => {
       const { logArchive } = deps;
-      if (logArchive) return { id: runId, content: await archivedLog({ ...logArchive, store, now: deps.now }, await getRun(runId), tail) };
+      if (logArchive) return { id: runId, ...(await archivedLog({ ...logArchive, store, now: deps.now }, await getRun(runId), tail)) };
       const run = await refresh(await getRun(runId));
       if (run.status === "queued" || run.status === "starting" || !run.group) return { id: runId, content: "" };
       const group = await arm.read(run.group);
