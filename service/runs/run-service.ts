@@ -270,7 +270,15 @@ export function createRunService(deps: RunServiceDeps): RunService {
 
     logs: async (runId, tail) => {
       const { logArchive } = deps;
-      if (logArchive) return { id: runId, ...(await archivedLog({ ...logArchive, store, now: deps.now }, await getRun(runId), tail)) };
+      if (logArchive) {
+        let run = await getRun(runId);
+        // An end this replica's status read saw first: the last copy is taken now, not a pass later.
+        if (isTerminal(run.status) && run.log === undefined && run.confirmedAt !== undefined && deps.finalLogCopy) {
+          await deps.finalLogCopy.finish(run);
+          run = await getRun(runId);
+        }
+        return { id: runId, ...(await archivedLog({ ...logArchive, store, now: deps.now }, run, tail)) };
+      }
       const run = await refresh(await getRun(runId));
       if (run.status === "queued" || run.status === "starting" || !run.group) return { id: runId, content: "" };
       const group = await arm.read(run.group);
