@@ -41,7 +41,10 @@ function missingLog(run: RunRecord): string {
   if (run.log === "incomplete") {
     throw new ServiceError("LogsUnavailable", `The log of run ${run.id} was never archived: Blob Storage failed or was out of reach until its container group was handed on, and Azure keeps no log after that.`);
   }
-  throw new ServiceError("LogsUnavailable", `Run ${run.id} has no archived log: it ended before this service archived logs, or its archive was deleted; Azure keeps a container's log only until its group is re-created.`);
+  throw new ServiceError(
+    "LogsUnavailable",
+    `Run ${run.id} has no archived log: it ran before this service archived logs, or its group was re-created outside the service before a copy; Azure keeps a container's log only until then.`,
+  );
 }
 
 /**

@@ -112,8 +112,9 @@ export function createLogCopier(deps: LogCopyDeps): LogCopier {
     if (run === undefined || (run.log !== undefined && attemptOf(run) === owed.attempt)) return;
     const read = await deps.reads.read(group, since);
     if (!carriesRun(read, { id: owed.runId, attempt: owed.attempt }, deps.container)) {
-      // Nothing of the attempt is left to copy: all of it, when it never started.
-      await record(run, owed.attempt, run.confirmedAt === undefined);
+      // Nothing of the attempt is left to copy: all there was, when it never started; otherwise
+      // the group was re-created by someone else, and what the archive lacks is not known.
+      if (run.confirmedAt === undefined) await record(run, owed.attempt, true);
       return;
     }
     const complete = await finalCopy(group, owed.runId, owed.attempt);
