@@ -50,6 +50,7 @@ describe("parseConfig", () => {
       telemetry: { otlp: false, otlpProtocol: "http/protobuf", metricsRoute: false },
       runDefaults: { maxRetries: 0, startTimeoutSeconds: 1_800, retryBackoffSeconds: 10 },
       webhook: { secrets: [], retryHours: 24, timeoutMs: 10_000, allowedOrigins: new Set() },
+      logArchive: { maxBytes: 100 * 1024 ** 2, copyIntervalMs: 5_000, finalCopyTimeoutMs: 10_000 },
     });
   });
 
@@ -100,6 +101,9 @@ describe("parseConfig", () => {
       [configNames.webhookSecret]: `${webhookSecret}, ${webhookSecret2}`,
       [configNames.webhookEvents]: "run.succeeded,run.failed",
       [configNames.webhookRetryHours]: "0.5",
+      [configNames.logArchiveMaxBytes]: "1048576",
+      [configNames.logCopyIntervalMs]: "250",
+      [configNames.logFinalCopyTimeoutMs]: "3000",
       [configNames.webhookTimeoutMs]: "2000",
       [configNames.webhookAllowedOrigins]: "http://127.0.0.1:9000",
     });
@@ -155,6 +159,7 @@ describe("parseConfig", () => {
         timeoutMs: 2_000,
         allowedOrigins: new Set(["http://127.0.0.1:9000", "https://hooks.example"]),
       },
+      logArchive: { maxBytes: 1_048_576, copyIntervalMs: 250, finalCopyTimeoutMs: 3_000 },
     });
   });
 
