@@ -83,8 +83,8 @@ export function createLogCopier(deps: LogCopyDeps): LogCopier {
     }
   }
 
-  /** The final copy within its deadline: whether it finished in time. */
-  async function finalCopy(group: string, runId: string, attempt: number): Promise<boolean> {
+  /** The final copy within its deadline: whether it finished in time, and whether it finished at all. */
+  async function finalCopy(group: string, runId: string, attempt: number): Promise<{ inTime: boolean; done: Promise<boolean> }> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), deps.finalCopyTimeoutMs)));
     const copied = copy(group, runId, attempt, true).then(
@@ -95,7 +95,7 @@ export function createLogCopier(deps: LogCopyDeps): LogCopier {
       },
     );
     try {
-      return await Promise.race([copied, late]);
+      return { inTime: await Promise.race([copied, late]), done: copied };
     } finally {
       clearTimeout(timer);
     }
@@ -117,9 +117,12 @@ export function createLogCopier(deps: LogCopyDeps): LogCopier {
       if (run.confirmedAt === undefined) await record(run, owed.attempt, true);
       return;
     }
-    const complete = await finalCopy(group, owed.runId, owed.attempt);
-    if (!complete) deps.logger.warn("run log incomplete: its final copy did not finish in time", { runId: owed.runId, group });
-    await record(run, owed.attempt, complete);
+    const { inTime, done } = await finalCopy(group, owed.runId, owed.attempt);
+    await record(run, owed.attempt, inTime);
+    if (inTime) return;
+    deps.logger.warn("run log incomplete: its final copy did not finish in time", { runId: owed.runId, group });
+    // A copy that finishes after its deadline still makes the log complete.
+    void done.then((late) => (late ? record(run, owed.attempt, true) : undefined)).catch(() => undefined);
   }
 
   async function settleOwed(group: string, owed: LogOwed, options: { run?: RunRecord; since?: number } = {}): Promise<void> {
