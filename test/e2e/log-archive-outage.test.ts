@@ -23,7 +23,10 @@ describe("Blob Storage out of reach while a run prints", () => {
       services: [{ TRIGGER_STORAGE_CONNECTION_STRING: throughLink, TRIGGER_LOG_COPY_INTERVAL_MS: "100", TRIGGER_LOG_FINAL_COPY_TIMEOUT_MS: String(finalCopyTimeoutMs) }],
     });
   });
-  afterAll(() => trigger?.close());
+  afterAll(async () => {
+    await link?.cut();
+    await trigger?.close();
+  });
 
   it("ends the run, hands its group on within the final copy's deadline, and marks its log incomplete", async () => {
     const client = runsClient(trigger.services[0]!.url, apiKey);
@@ -31,7 +34,8 @@ describe("Blob Storage out of reach while a run prints", () => {
     const second = await client.start({ env: { EMULATOR_EXIT_CODE: "0" } });
     expect(second.body.status).toBe("queued");
     await eventually(() => client.logs(first.body.id!), (answer: ApiAnswer) => /^line 1$/m.test(answer.body.content ?? ""));
-    await link.cut();
+    // Blob Storage hangs: no answer, no refusal, as long as the SDK waits (10 s a try).
+    link.stall();
 
     const ended = await client.waitFor(first.body.id!, ["succeeded"]);
     const handedOn = await client.waitFor(second.body.id!, ["succeeded"]);
@@ -39,6 +43,7 @@ describe("Blob Storage out of reach while a run prints", () => {
     // The group waits for the final copy at most its deadline, plus a pass or two of the loop.
     expect(Date.parse(handedOn.body.dispatchedAt!) - endedAt).toBeLessThan(finalCopyTimeoutMs + 2_500);
     expect((await client.status(first.body.id!)).body).toMatchObject({ status: "succeeded", log: "incomplete" });
+    await link.cut();
     expect((await client.logs(first.body.id!)).body.error).toMatchObject({ code: "StoreUnavailable" });
   });
 });
