@@ -1,6 +1,6 @@
 import type { ArmPort } from "../arm/arm-port.js";
 import { carriesRun, targetContainer } from "../core/carried-run.js";
-import { parseArchiveLine, parseWindow, formatArchiveLine, compareTimes } from "../core/log-lines.js";
+import { formatArchiveLine, parseArchiveLine, parseWindow } from "../core/log-lines.js";
 import { archiveTailOf, emptyArchive, mergeWindow, type ArchiveTail } from "../core/log-merge.js";
 import { attemptOf, isTerminal, type RunRecord } from "../core/run.js";
 import type { Logger } from "../logger.js";
@@ -76,8 +76,10 @@ export function createLogCopier(deps: LogCopyDeps): LogCopier {
         if (!(error instanceof StoreConflict) || round > 0) throw error;
         continue;
       }
+      // A replica's memory of where archives end only saves reads: a stale one fails its append's condition.
+      if (tails.size >= maxSettled) tails.clear();
       tails.set(runId, merged.tail);
-      const newest = merged.lines.filter((line) => line.kind === "output").sort((a, b) => compareTimes(b.at, a.at))[0];
+      const newest = merged.lines.filter((line) => line.kind === "output").at(-1);
       if (newest) deps.telemetry.logArchived(Math.max(0, deps.now().getTime() - Date.parse(newest.at)));
       return;
     }
