@@ -22,18 +22,16 @@ export function sseMessage(event: FollowEvent): string {
 }
 
 /**
- * Streams `events` as `text/event-stream`. The first event is awaited before the stream starts,
- * so a run that is not there is answered as an error, not as an empty stream.
+ * Streams `events` as `text/event-stream`. `follow` answers them once the run is found, so a run
+ * that is not there is answered as an error, not as an empty stream.
  */
-export async function followResponse(c: Context, follow: (signal: AbortSignal) => AsyncGenerator<FollowEvent>): Promise<Response> {
+export async function followResponse(c: Context, follow: (signal: AbortSignal) => Promise<AsyncGenerator<FollowEvent>>): Promise<Response> {
   const stop = new AbortController();
-  const events = follow(stop.signal);
-  const first = await events.next();
+  const events = await follow(stop.signal);
   return streamSSE(c, async (stream) => {
     stream.onAbort(() => stop.abort());
     const keepAlive = setInterval(() => void stream.write(": keep-alive\n\n").catch(() => stop.abort()), keepAliveMs);
     try {
-      if (!first.done) await stream.write(sseMessage(first.value));
       for await (const event of events) {
         if (stop.signal.aborted) break;
         await stream.write(sseMessage(event));

@@ -56,8 +56,8 @@ export interface RunService {
   status(runId: string): Promise<RunView>;
   list(query: { status?: RunStatus; limit: number; cursor?: string }): Promise<RunList>;
   logs(runId: string, tail?: number): Promise<RunLogs>;
-  /** The run's log lines after line `after` as they are archived, then its end (see `followLog`). */
-  follow(runId: string, after: number, signal: AbortSignal): AsyncGenerator<FollowEvent>;
+  /** The run's log lines after line `after` as they are archived, then its end (see `followLog`); RunNotFound at once. */
+  follow(runId: string, after: number, signal: AbortSignal): Promise<AsyncGenerator<FollowEvent>>;
   cancel(runId: string): Promise<RunView>;
   /** Reads the group of an active run and records what changed; answers the run as it is now. */
   refresh(run: Stored<RunRecord>): Promise<Stored<RunRecord>>;
@@ -289,9 +289,10 @@ export function createRunService(deps: RunServiceDeps): RunService {
       return { id: runId, content: await arm.logs(run.group, container, tail) };
     },
 
-    follow: (runId, after, signal) => {
+    follow: async (runId, after, signal) => {
       const { logArchive } = deps;
       if (!logArchive) throw new ServiceError("LogsUnavailable", "This service keeps no log archive to follow.");
+      await getRun(runId);
       return followLog({ ...logArchive, store, now: deps.now }, runId, after, signal);
     },
 

@@ -75,6 +75,21 @@ describe("a run's log from the archive", () => {
     expect(resumed.map((event) => event.data)).toEqual([lines.at(-1), '{"status":"succeeded"}']);
   });
 
+  it("opens the stream of a queued run at once, and answers a run that is not there 404", async () => {
+    const { app } = await archivingApp();
+    await postRun(app, { env: { EMULATOR_RUN_MS: "600000" } });
+    const queued = await bodyOf(await postRun(app, { env: {} }));
+    expect(queued.status).toBe("queued");
+    const open = await app.request(`/runs/${queued.id}/logs?follow=true`, { headers: auth });
+    expect(open.status).toBe(200);
+    expect(open.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    await open.body?.cancel();
+
+    const missing = await app.request(`/runs/0190c3a4-5b6d-7e8f-9a0b-1c2d3e4f5a6b/logs?follow=true`, { headers: auth });
+    expect(missing.status).toBe(404);
+    expect((await bodyOf(missing)).error).toMatchObject({ code: "RunNotFound" });
+  });
+
   it("has an empty log for a run that never started, and 410 for one that started before the service archived logs", async () => {
     const { app, groups, store } = await archivingApp();
     const queued = await bodyOf(await postRun(app, { env: { EMULATOR_RUN_MS: "600000" } }));
