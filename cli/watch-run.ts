@@ -64,6 +64,8 @@ async function* logStream(api: RunsApi, id: string, after: number, options: Watc
 export async function* watchRun(api: RunsApi, initial: Run, options: WatchOptions): AsyncGenerator<WatchEvent, void> {
   const deadline = options.timeoutMs === undefined ? Infinity : options.now() + options.timeoutMs;
   let run = initial;
+  // The last answer reported: a read that differs from it in anything is news.
+  let shown = initial;
   const stop = new AbortController();
   let after = 0;
   if (options.follow?.tail !== undefined) {
@@ -90,15 +92,19 @@ export async function* watchRun(api: RunsApi, initial: Run, options: WatchOption
         return;
       }
       const fresh = await api.get(run.id);
-      if (fresh.status !== run.status) yield { kind: "status", run: fresh };
+      if (fresh.status !== run.status) {
+        shown = fresh;
+        yield { kind: "status", run: fresh };
+      }
       run = fresh;
     }
   } finally {
     stop.abort();
   }
-  if (!hasEnded(run)) {
+  // The stream ends once the run's log is final: the run is read again, as it is now.
+  if (stream) {
     run = await api.get(run.id);
-    yield { kind: "status", run };
+    if (JSON.stringify(run) !== JSON.stringify(shown)) yield { kind: "status", run };
   }
   yield { kind: "ended", run };
 }
