@@ -1,3 +1,4 @@
+import { numberedDurationMs, type NumberedLines } from "./numbered-lines.js";
 import { containersOf, restartPolicyOf, type Container } from "./wire.js";
 
 /**
@@ -13,6 +14,8 @@ import { containersOf, restartPolicyOf, type Container } from "./wire.js";
  * env makes its image pull fail at the end of Creating: provisioning then reads Failed, nothing
  * starts, and the run's async operation fails (FACTS.md §2, §6). A restart provisions as
  * `Updating` instead of Pending and Creating, as ARM reads it after `POST .../restart`.
+ * `EMULATOR_LOG_LINES` / `EMULATOR_LOG_LINES_PER_SECOND` make a container print numbered lines
+ * (see numbered-lines.ts); its run then lasts at least until its last line.
  */
 export interface Timings {
   pendingMs: number;
@@ -33,6 +36,8 @@ export interface PlannedContainer extends Container {
   exitCode: number;
   /** Its image pull fails at the end of Creating, which fails the whole deployment. */
   pullFails: boolean;
+  /** The numbered lines it prints after its env lines, when it prints any. */
+  numbered?: NumberedLines;
   /** The container's last state in the run before this one. */
   previousState?: ContainerState;
 }
@@ -80,11 +85,14 @@ export function planRun(body: unknown, timings: Timings, exitCode: number, now: 
   const plan = (container: Container, list: "containers" | "initContainers"): PlannedContainer => {
     const before = previous?.[list].find((c) => c.name === container.name);
     const previousState = previous && before ? lastState(previous, before, now) : undefined;
+    const numbered = numberedLinesOf(container);
+    const runMs = envNumber(container, "EMULATOR_RUN_MS") ?? (list === "containers" ? timings.runMs : 0);
     return {
       ...container,
-      runMs: envNumber(container, "EMULATOR_RUN_MS") ?? (list === "containers" ? timings.runMs : 0),
+      runMs: Math.max(runMs, numbered ? numberedDurationMs(numbered) : 0),
       exitCode: attemptExitCode(container) ?? envNumber(container, "EMULATOR_EXIT_CODE") ?? (list === "containers" ? exitCode : 0),
       pullFails: envText(container, "EMULATOR_PULL_FAILURE") !== undefined,
+      ...(numbered ? { numbered } : {}),
       ...(previousState ? { previousState } : {}),
     };
   };
@@ -221,6 +229,12 @@ function envNumber(container: Container, name: string): number | undefined {
   const raw = envText(container, name);
   const value = raw !== undefined && raw.trim() !== "" ? Number(raw) : Number.NaN;
   return Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
+/** The numbered lines EMULATOR_LOG_LINES asks for, at EMULATOR_LOG_LINES_PER_SECOND (0: all at once). */
+function numberedLinesOf(container: Container): NumberedLines | undefined {
+  const count = envNumber(container, "EMULATOR_LOG_LINES") ?? 0;
+  return count > 0 ? { count, perSecond: envNumber(container, "EMULATOR_LOG_LINES_PER_SECOND") ?? 0 } : undefined;
 }
 
 /** The exit code EMULATOR_EXIT_CODES gives the container's TRIGGER_ATTEMPT (1 when it has none). */
