@@ -48,8 +48,9 @@ function seedGroups(fixture: BenchFixture, prefix: string, count: number): strin
 }
 
 /**
- * A line printed → readable through GET /logs: the job prints `line i` at its container's start
- * plus (i - 1) / rate seconds; the bench polls the log and notes when each line first shows.
+ * A line printed → readable through GET /logs: the emulator's job prints `line i` at its
+ * container's start plus ceil(i * 1000 / rate) ms; the bench polls the log and notes when each
+ * line first shows.
  */
 async function measureLag(bundle: string, fixture: BenchFixture): Promise<number[]> {
   const [group] = seedGroups(fixture, "job-lag", 1);
@@ -71,7 +72,7 @@ async function measureLag(bundle: string, fixture: BenchFixture): Promise<number
       await sleep(plan.lag.pollMs);
     }
     if (startedAt === undefined) throw new Error("the run never showed its start");
-    return [...seenAt].map(([i, at]) => at - (startedAt + ((i - 1) * 1000) / plan.lag.rate));
+    return [...seenAt].map(([i, at]) => at - (startedAt + Math.ceil((i * 1000) / plan.lag.rate)));
   } finally {
     await service!.stop();
   }
