@@ -4,6 +4,7 @@ import type { Connection } from "./connection.js";
 import { envNames } from "./env-names.js";
 import { defaultRetryOptions, kyRetry, type RetryOptions } from "./retry-policy.js";
 import type { Run, RunLogs, RunPage } from "./run-types.js";
+import { sseParser, type SseMessage } from "./sse.js";
 
 /** The body of `POST /runs`. */
 export interface RunRequest {
@@ -28,8 +29,13 @@ export interface RunsApi {
   get(id: string): Promise<Run>;
   list(query: ListQuery): Promise<RunPage>;
   logs(id: string, tail?: number): Promise<RunLogs>;
+  /** The run's log lines after line `after` as the service archives them, until the run's end (`follow=true`). */
+  follow(id: string, after: number, signal?: AbortSignal): AsyncGenerator<LogEvent>;
   cancel(id: string): Promise<Run>;
 }
+
+/** What following a run's log brings: a line (or a note of the service's log archive) by its number, then the run's end. */
+export type LogEvent = { kind: "line" | "notice"; id: number; text: string } | { kind: "end"; status: string };
 
 export interface ApiClientOptions {
   retry?: RetryOptions;
@@ -109,6 +115,40 @@ export function runsApi(connection: Connection, options: ApiClientOptions = {}):
     return parsed as T;
   }
 
+  /** The log's events from the service's stream; the stream's own retries are the caller's (it knows the last line). */
+  async function* follow(id: string, after: number, signal?: AbortSignal): AsyncGenerator<LogEvent> {
+    const path = `${runPath(id)}/logs?follow=true`;
+    let response: Response;
+    try {
+      response = await client(`${connection.url}${path}`, {
+        headers: { accept: "text/event-stream", ...(after > 0 ? { "last-event-id": String(after) } : {}) },
+        retry: 0,
+        timeout: timeoutMs,
+        ...(signal ? { signal } : {}),
+      });
+    } catch (error) {
+      throw apiError("GET", path, error);
+    }
+    const body = response.body;
+    if (!body || !(response.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
+      throw new ApiError("InvalidAnswer", `GET ${path} answered ${response.status} without an event stream.`, response.status);
+    }
+    const parser = sseParser();
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+        for (const message of parser.push(decoder.decode(chunk, { stream: true }))) {
+          const event = logEvent(message);
+          if (event) yield event;
+          if (event?.kind === "end") return;
+        }
+      }
+    } catch (error) {
+      if (signal?.aborted) return;
+      throw new ApiError("Unreachable", `the log stream from ${origin} broke: ${networkReason(error)}.`);
+    }
+  }
+
   const runPath = (id: string) => `/runs/${encodeURIComponent(id)}`;
   return {
     start: (request, idempotencyKey) => call("POST", "/runs", request, idempotencyKey === undefined ? {} : { "idempotency-key": idempotencyKey }),
@@ -122,6 +162,20 @@ export function runsApi(connection: Connection, options: ApiClientOptions = {}):
       return call("GET", `/runs${qs ? `?${qs}` : ""}`);
     },
     logs: (id, tail) => call("GET", `${runPath(id)}/logs${tail === undefined ? "" : `?tail=${tail}`}`),
+    follow,
     cancel: (id) => call("POST", `${runPath(id)}/cancel`),
   };
+}
+
+/** A message of the service's log stream as an event; one of a kind this client does not know is skipped. */
+function logEvent(message: SseMessage): LogEvent | undefined {
+  if (message.event === "end") {
+    const status = (parseJson(message.data) as { status?: unknown } | undefined)?.status;
+    return { kind: "end", status: typeof status === "string" ? status : "" };
+  }
+  const id = Number(message.id);
+  if (!Number.isSafeInteger(id)) return undefined;
+  if (message.event === "message") return { kind: "line", id, text: message.data };
+  if (message.event === "notice") return { kind: "notice", id, text: message.data };
+  return undefined;
 }

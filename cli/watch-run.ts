@@ -1,20 +1,20 @@
-import type { RunsApi } from "./api-client.js";
-import { lastLines, logFollower, type LogFollower } from "./log-follower.js";
-import { hasEnded, type Run, type RunLogs } from "./run-types.js";
+import type { LogEvent, RunsApi } from "./api-client.js";
+import { ApiError } from "./api-error.js";
+import { hasEnded, type Run } from "./run-types.js";
 
 /** What a watch reports, in the order it happened. */
 export type WatchEvent =
   /** The run's status changed (the last one is the status it ended in). */
   | { kind: "status"; run: Run }
-  /** New output of the run, and the whole answer it came from. */
-  | { kind: "logs"; text: string; answer: RunLogs }
-  /** The run ended; `logs` is the last logs answer when following. */
-  | { kind: "ended"; run: Run; logs?: RunLogs }
+  /** New output of the run: whole lines. */
+  | { kind: "logs"; text: string }
+  /** The run ended. */
+  | { kind: "ended"; run: Run }
   /** The timeout ran out while the run was still active: the watch stops, the run goes on. */
   | { kind: "wait-expired"; run: Run };
 
 export interface WatchOptions {
-  /** Pause between two polls. */
+  /** Pause between two polls of the status (and between reconnects of the log stream). */
   pollMs: number;
   /** Stop watching (event `wait-expired`) this long after the watch began; default never. */
   timeoutMs?: number;
@@ -24,45 +24,87 @@ export interface WatchOptions {
   now(): number;
 }
 
+// A stream that breaks this many times in a row without a new line is given up.
+const maxReconnects = 5;
+
+/** How a followed line is printed: the service's notes (a gap, the cap) marked as its archive's, as `logs` shows them. */
+const printed = (event: Exclude<LogEvent, { kind: "end" }>) => `${event.kind === "notice" ? "[log archive] " : ""}${event.text}\n`;
+
 /**
- * Polls a run from `initial` until it ends (or the timeout runs out), reporting each status
- * change and, when following, the run's new output. The service serves a run's whole current
- * log, so each poll asks for all of it and reports only what was not reported before.
+ * The run's log stream from line `after` on, reconnecting (with `Last-Event-ID`) when it breaks
+ * or closes before the run's end, so no line is lost or shown twice.
+ */
+async function* logStream(api: RunsApi, id: string, after: number, options: WatchOptions, signal: AbortSignal): AsyncGenerator<LogEvent> {
+  let last = after;
+  for (let failures = 0; ; ) {
+    try {
+      for await (const event of api.follow(id, last, signal)) {
+        if (event.kind === "end") {
+          yield event;
+          return;
+        }
+        last = event.id;
+        failures = 0;
+        yield event;
+      }
+    } catch (error) {
+      if (!(error instanceof ApiError) || (error.code !== "Unreachable" && error.code !== "Timeout")) throw error;
+    }
+    if (signal.aborted) return;
+    failures += 1;
+    if (failures > maxReconnects) throw new ApiError("Unreachable", `the log stream of run ${id} kept breaking; the run goes on.`);
+    await options.sleep(options.pollMs);
+  }
+}
+
+/**
+ * Watches a run from `initial` until it ends (or the timeout runs out), reporting each status
+ * change (polled) and, when following, the run's output as the service streams it.
  */
 export async function* watchRun(api: RunsApi, initial: Run, options: WatchOptions): AsyncGenerator<WatchEvent, void> {
   const deadline = options.timeoutMs === undefined ? Infinity : options.now() + options.timeoutMs;
   let run = initial;
-  let follower: LogFollower | undefined;
-  let lastLogs: RunLogs | undefined;
-
-  async function* pollLogs(final: boolean): AsyncGenerator<WatchEvent> {
-    lastLogs = await api.logs(run.id);
-    const text = follower!.next(lastLogs.content, final);
-    if (text !== "") yield { kind: "logs", text, answer: lastLogs };
+  // The last answer reported: a read that differs from it in anything is news.
+  let shown = initial;
+  const stop = new AbortController();
+  let after = 0;
+  if (options.follow?.tail !== undefined) {
+    const logs = await api.logs(run.id, options.follow.tail);
+    after = logs.lines ?? 0;
+    if (logs.content !== "") yield { kind: "logs", text: logs.content };
   }
-
-  if (options.follow) {
-    if (options.follow.tail === undefined) follower = logFollower();
-    else {
-      lastLogs = await api.logs(run.id);
-      follower = logFollower(lastLogs.content);
-      const text = lastLines(lastLogs.content, options.follow.tail);
-      if (text !== "") yield { kind: "logs", text, answer: lastLogs };
+  const stream = options.follow ? logStream(api, run.id, after, options, stop.signal) : undefined;
+  let line = stream?.next();
+  let tick: Promise<void> | undefined;
+  try {
+    while (line !== undefined || !hasEnded(run)) {
+      tick ??= options.sleep(Math.max(0, Math.min(options.pollMs, deadline - options.now())));
+      const next = await Promise.race([...(line ? [line.then((result) => ({ result }))] : []), tick.then(() => undefined)]);
+      if (next !== undefined) {
+        if (next.result.done || next.result.value.kind === "end") break;
+        yield { kind: "logs", text: printed(next.result.value) };
+        line = stream!.next();
+        continue;
+      }
+      tick = undefined;
+      if (options.now() >= deadline) {
+        yield { kind: "wait-expired", run };
+        return;
+      }
+      const fresh = await api.get(run.id);
+      if (fresh.status !== run.status) {
+        shown = fresh;
+        yield { kind: "status", run: fresh };
+      }
+      run = fresh;
     }
+  } finally {
+    stop.abort();
   }
-
-  while (!hasEnded(run)) {
-    if (follower) yield* pollLogs(false);
-    const remaining = deadline - options.now();
-    if (remaining <= 0) {
-      yield { kind: "wait-expired", run };
-      return;
-    }
-    await options.sleep(Math.min(options.pollMs, remaining));
-    const next = await api.get(run.id);
-    if (next.status !== run.status) yield { kind: "status", run: next };
-    run = next;
+  // The stream ends once the run's log is final: the run is read again, as it is now.
+  if (stream) {
+    run = await api.get(run.id);
+    if (JSON.stringify(run) !== JSON.stringify(shown)) yield { kind: "status", run };
   }
-  if (follower) yield* pollLogs(true);
-  yield { kind: "ended", run, ...(lastLogs ? { logs: lastLogs } : {}) };
+  yield { kind: "ended", run };
 }

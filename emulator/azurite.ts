@@ -7,18 +7,19 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
 
-/** A running Azurite (Microsoft's Azure Storage emulator) with its queue and table services. */
+/** A running Azurite (Microsoft's Azure Storage emulator) with its queue, table and blob services. */
 export interface Azurite {
   /** A connection string for the account it serves, with a key made for this process. */
   connectionString: string;
   tableEndpoint: string;
   queueEndpoint: string;
+  blobEndpoint: string;
   close(): Promise<void>;
 }
 
 const account = "trigger";
 const guard = join(dirname(fileURLToPath(import.meta.url)), "azurite-guard.cjs");
-const listening = /Azurite (Queue|Table) service is successfully listening at (http:\/\/\S+)/;
+const listening = /Azurite (Queue|Table|Blob) service is successfully listening at (http:\/\/\S+)/;
 
 function azuriteEntry(): string {
   const require = createRequire(import.meta.url);
@@ -28,7 +29,7 @@ function azuriteEntry(): string {
 }
 
 /**
- * Starts Azurite's queue and table services on ephemeral loopback ports, in memory, for one
+ * Starts Azurite's queue, table and blob services on ephemeral loopback ports, in memory, for one
  * account whose key is random (so no key is ever written down), and resolves once both print
  * where they listen. `close()` stops it; everything it held is gone.
  */
@@ -48,8 +49,8 @@ export async function startAzurite(options: { timeoutMs?: number } = {}): Promis
   const killOnExit = () => child.kill("SIGTERM");
   process.once("exit", killOnExit);
   let output = "";
-  const endpoints = await new Promise<{ queue: string; table: string }>((resolve, reject) => {
-    const found: { queue?: string; table?: string } = {};
+  const endpoints = await new Promise<{ queue: string; table: string; blob: string }>((resolve, reject) => {
+    const found: { queue?: string; table?: string; blob?: string } = {};
     const timeoutMs = options.timeoutMs ?? 30_000;
     const timer = setTimeout(() => reject(new Error(`Azurite did not listen within ${timeoutMs} ms:\n${output}`)), timeoutMs);
     void exited.then(() => {
@@ -61,10 +62,10 @@ export async function startAzurite(options: { timeoutMs?: number } = {}): Promis
         output += `${line}\n`;
         const match = listening.exec(line);
         if (!match) return;
-        found[match[1] === "Queue" ? "queue" : "table"] = match[2];
-        if (found.queue && found.table) {
+        found[match[1]!.toLowerCase() as "queue" | "table" | "blob"] = match[2];
+        if (found.queue && found.table && found.blob) {
           clearTimeout(timer);
-          resolve({ queue: found.queue, table: found.table });
+          resolve({ queue: found.queue, table: found.table, blob: found.blob });
         }
       });
     }
@@ -75,10 +76,12 @@ export async function startAzurite(options: { timeoutMs?: number } = {}): Promis
   });
   const tableEndpoint = `${endpoints.table}/${account}`;
   const queueEndpoint = `${endpoints.queue}/${account}`;
+  const blobEndpoint = `${endpoints.blob}/${account}`;
   return {
-    connectionString: `DefaultEndpointsProtocol=http;AccountName=${account};AccountKey=${key};TableEndpoint=${tableEndpoint};QueueEndpoint=${queueEndpoint};`,
+    connectionString: `DefaultEndpointsProtocol=http;AccountName=${account};AccountKey=${key};TableEndpoint=${tableEndpoint};QueueEndpoint=${queueEndpoint};BlobEndpoint=${blobEndpoint};`,
     tableEndpoint,
     queueEndpoint,
+    blobEndpoint,
     close: async () => {
       process.off("exit", killOnExit);
       if (child.exitCode === null) child.kill("SIGTERM");

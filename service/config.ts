@@ -59,6 +59,7 @@ export interface Config {
   webhook: WebhookConfig;
   /** How a run gets its group: the pool's fixed groups, or a group of its own claimed from a standby pool. */
   dispatch: DispatchConfig;
+  logArchive: LogArchiveConfig;
 }
 
 /** `pool`: runs re-create the groups of `containerGroups`; `standby`: each run claims a new group. */
@@ -74,6 +75,13 @@ export interface StandbyConfig {
   pool: string;
   /** the most groups held at once (ACI's quota); further runs wait in the queue */
   maxActiveGroups: number;
+}
+
+/** The archive of runs' logs in Blob Storage: its cap per run, and the pace of its copies. */
+export interface LogArchiveConfig {
+  maxBytes: number;
+  copyIntervalMs: number;
+  finalCopyTimeoutMs: number;
 }
 
 /** Where and how run events are delivered (Standard Webhooks); no URL and no per-run URL: none. */
@@ -284,6 +292,11 @@ function toConfig(vars: ConfigVariables): Config {
     telemetry: telemetryConfig(vars),
     webhook: webhookConfig(vars),
     dispatch: dispatchConfig(vars),
+    logArchive: {
+      maxBytes: vars[n.logArchiveMaxBytes],
+      copyIntervalMs: vars[n.logCopyIntervalMs],
+      finalCopyTimeoutMs: vars[n.logFinalCopyTimeoutMs],
+    },
     runDefaults: {
       ...(vars[n.defaultTimeoutSeconds] !== undefined ? { timeoutSeconds: vars[n.defaultTimeoutSeconds] } : {}),
       maxRetries: vars[n.defaultMaxRetries],

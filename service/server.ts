@@ -22,6 +22,8 @@ import { createStandbyDispatch, standbySlots } from "./runs/standby-dispatch.js"
 import { createStandbyPort, type StandbyPortOptions } from "./arm/standby-port.js";
 import { aciStandbyApiVersion } from "./core/aci-api-version.js";
 import type { StandbyConfig } from "./config.js";
+import { createLogCopier } from "./runs/log-copier.js";
+import { pruneLogs } from "./runs/prune-logs.js";
 import { createOutboxDrain, webhookBackoff } from "./webhooks/deliver-outbox.js";
 import { connectStorage } from "./store/storage-clients.js";
 import { startTelemetry } from "./telemetry/start-telemetry.js";
@@ -106,8 +108,9 @@ export async function startServer(env: Record<string, string | undefined>, optio
   // A standby run's group is read and claimed at the api-version that knows profiles and config maps.
   const arm = createArmPort({ ...armOptions, ...(standby ? { groupApiVersion: aciStandbyApiVersion } : {}) });
   const groups = standby ? standby.slots : config.containerGroups;
-  const { store, setAwake } = connectStorage(config, credential);
+  const { store, setAwake, archive } = connectStorage(config, credential);
   await store.prepare(groups);
+  await archive.prepare();
   const now = () => new Date();
   telemetry.observeQueue(() => queueState(store, now));
   let loop: ReturnType<typeof startReconcileLoop> | undefined;
@@ -130,11 +133,15 @@ export async function startServer(env: Record<string, string | undefined>, optio
     // The listed origins include TRIGGER_WEBHOOK_URL's: none listed, no webhooks at all.
     ...(config.webhook.allowedOrigins.size > 0 ? { webhook: webhookTarget(config.webhook) } : {}),
   };
+  const logCopier = createLogCopier({ ...dispatch, archive, ...config.logArchive });
+  dispatch.finalLogCopy = logCopier;
+  const logArchive = { archive, ...config.logArchive };
   // Status reads are served from the observing replica's records: polling callers cost no ARM reads.
-  const runs = createRunService({ ...dispatch, maxQueued: config.maxQueued, statusFromWatch: true, onWork: () => loop?.kick() });
+  const runs = createRunService({ ...dispatch, maxQueued: config.maxQueued, statusFromWatch: true, logArchive, onWork: () => loop?.kick() });
   const reconcile = createReconciler({
     ...dispatch,
     runs,
+    logCopier,
     replica: randomUUID(),
     // Three intervals: a replica that stops observing hands its groups over within that.
     observeLeaseMs: 3 * config.reconcileIntervalMs,
@@ -160,6 +167,8 @@ export async function startServer(env: Record<string, string | undefined>, optio
         prunedAt = Date.now();
         const pruned = await store.pruneRuns(new Date(Date.now() - config.runRetentionDays * 86_400_000));
         if (pruned > 0) logger.info("pruned runs past retention", { count: pruned });
+        const logs = await pruneLogs(store, archive, new Date(Date.now() - config.runRetentionDays * 86_400_000));
+        if (logs > 0) logger.info("pruned archived logs of pruned runs", { count: logs });
       }
     },
     { intervalMs: config.reconcileIntervalMs, logger },

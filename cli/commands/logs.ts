@@ -9,9 +9,9 @@ export interface LogsFlags {
 }
 
 /**
- * `logs ID`: the run's output so far; with `--follow`, then its new output as it comes, until
- * the run ends. With `--json`, stdout gets the service's logs answer (the last one when
- * following) and the streamed text goes to stderr.
+ * `logs ID`: the run's output so far; with `--follow`, its output as the service streams it,
+ * until the run ends. With `--json`, stdout gets the service's logs answer (read once the run
+ * ended when following) and the streamed text goes to stderr.
  */
 export async function logsCommand(id: string, flags: LogsFlags, ctx: CommandContext): Promise<number> {
   const api = await ctx.api();
@@ -24,7 +24,7 @@ export async function logsCommand(id: string, flags: LogsFlags, ctx: CommandCont
   const follow = flags.tail === undefined ? {} : { tail: flags.tail };
   for await (const event of watchRun(api, await api.get(id), { pollMs: ctx.pollMs, follow, sleep: ctx.sleep, now: ctx.now })) {
     if (event.kind === "logs") text.write(event.text);
-    else if (event.kind === "ended" && ctx.json) ctx.io.stdout.write(`${JSON.stringify(event.logs ?? (await api.logs(id)))}\n`);
+    else if (event.kind === "ended" && ctx.json) ctx.io.stdout.write(`${JSON.stringify(await api.logs(id))}\n`);
   }
   return exitCodes.ok;
 }

@@ -32,8 +32,11 @@ export interface ArmPort {
   put(group: string, body: WireContainerGroup | WireClaim, deadline?: number): Promise<PutOutcome>;
   /** Stop the group (synchronous in ARM); retried while the group is transitioning. */
   stop(group: string): Promise<void>;
-  /** The logs of one container; `tail` limits them to the last N lines. */
-  logs(group: string, container: string, tail?: number): Promise<string>;
+  /**
+   * The logs of one container; `tail` limits them to the last N lines, and `timestamps` starts
+   * each with the RFC 3339 time ACI received it (what the log archive finds its overlap by).
+   */
+  logs(group: string, container: string, tail?: number, timestamps?: boolean): Promise<string>;
 }
 
 export type { ArmClientOptions } from "./arm-client.js";
@@ -93,11 +96,12 @@ export function createArmPort(options: ArmPortOptions): ArmPort {
 
     stop: (group) => withinDeadline("stop", (signal) => client.containerGroups.stop(resourceGroup, group, sdkOptions(signal))),
 
-    logs: (group, container, tail) =>
+    logs: (group, container, tail, timestamps) =>
       withinDeadline("logs", async (signal) => {
         const logs = await client.containers.listLogs(resourceGroup, group, container, {
           ...sdkOptions(signal),
           ...(tail === undefined ? {} : { tail }),
+          ...(timestamps ? { timestamps } : {}),
         });
         return logs.content ?? "";
       }),

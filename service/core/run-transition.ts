@@ -46,7 +46,9 @@ export type RunEvent =
   /** the attempt outlived one of its limits (the transition checks it on every observation too) */
   | { kind: "deadline-passed"; limit: DeadlineLimit }
   /** a retrying run's `retryAt` has come: it joins the queue as its next attempt */
-  | { kind: "retry-due" };
+  | { kind: "retry-due" }
+  /** the final copy of an ended run's log finished (`complete`) or failed or came too late */
+  | { kind: "log-archived"; complete: boolean };
 
 /**
  * What a transition asks for besides the run's new record. The store rows (`claim-group`,
@@ -182,6 +184,10 @@ function decide(run: RunRecord, event: Exclude<RunEvent, { kind: "accepted" }>, 
       if (run.status !== "starting" && run.status !== "running") return undefined;
       // Recorded first, as a cancel is: the replica that commits it stops the group, once.
       return end("timed_out", limitMessages[event.limit](run, context), held("stop-group"));
+    case "log-archived":
+      // A later copy that succeeded mends an incomplete one; nothing makes a complete log incomplete.
+      if (!isTerminal(run.status) || run.log === "complete" || (run.log === "incomplete" && !event.complete)) return undefined;
+      return { run: { ...run, log: event.complete ? "complete" : "incomplete" }, effects: [] };
     case "retry-due": {
       if (run.status !== "retrying" || run.group !== undefined) return undefined;
       if (run.retryAt !== undefined && context.now.getTime() < Date.parse(run.retryAt)) return undefined;

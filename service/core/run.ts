@@ -16,6 +16,10 @@ export type RunStatus = (typeof runStatuses)[number];
 export const startPaths = ["standby", "cold"] as const;
 export type StartPath = (typeof startPaths)[number];
 
+/** What the archive of an ended run's log holds: all Azure kept of it, or not. */
+export const logStates = ["complete", "incomplete"] as const;
+export type LogState = (typeof logStates)[number];
+
 export function isTerminal(status: RunStatus): status is TerminalRunStatus {
   return (terminalRunStatuses as readonly string[]).includes(status);
 }
@@ -65,6 +69,10 @@ export const runViewSchema = z.object({
     .describe("Standby dispatch only: how the current attempt's group came to be, `standby` (claimed ready from the standby pool) or `cold` (the pool had none ready: created from the profile). Known once the group was seen carrying the run.")
     .optional(),
   attempts: z.array(runAttemptSchema).describe("Every attempt dispatched so far, the current one last (at most 11)."),
+  log: z
+    .enum(logStates)
+    .describe("Once the run ended: whether its archived log holds all Azure kept of it (`complete`), or its last copy failed or came too late (`incomplete`).")
+    .optional(),
 });
 
 export type RunView = z.infer<typeof runViewSchema>;

@@ -31,6 +31,7 @@ export const logsQuery = z.object({
     .max(maxLogTail, `must be at most ${maxLogTail}`)
     .optional()
     .openapi({ description: "Only the last lines of the output." }),
+  follow: z.enum(["true", "false"], "must be true or false").optional().openapi({ description: "`true`: stream new lines as server-sent events until the run ends." }),
 });
 
 export const listQuery = z.object({

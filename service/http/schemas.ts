@@ -26,7 +26,13 @@ export const runPageSchema = z
   .openapi("RunPage");
 export type PageIsRunList = Holds<Same<z.infer<typeof runPageSchema>, RunList>>;
 
-export const runLogsSchema = z.object({ id: z.string(), content: z.string() }).openapi("RunLogs");
+export const runLogsSchema = z
+  .object({
+    id: z.string(),
+    content: z.string(),
+    lines: z.int().optional().openapi({ description: "How many lines the run's log archive holds: `follow=true` with `Last-Event-ID` set to it streams only newer ones." }),
+  })
+  .openapi("RunLogs");
 export type LogsAreRunLogs = Holds<Same<z.infer<typeof runLogsSchema>, RunLogs>>;
 
 export const errorBodySchema = z

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { retryBackoffOf, type RunDefaults } from "../core/run-defaults.js";
-import type { RunRecord } from "../core/run.js";
+import { attemptOf, type RunRecord } from "../core/run.js";
 import { transition, type RunEffect, type RunEvent, type TransitionContext } from "../core/run-transition.js";
 import { webhookEventOf, type WebhookEventType } from "../core/webhook-event.js";
 import type { Logger } from "../logger.js";
@@ -104,7 +104,7 @@ async function rowsFor(deps: WriterDeps, run: RunRecord, effects: RunEffect[], c
     }
     if (effect.kind === "release-group") {
       const lease = await deps.store.getLease(effect.group);
-      if (lease?.runId === run.id) rows.push({ kind: "lease", lease, runId: undefined });
+      if (lease?.runId === run.id) rows.push({ kind: "lease", lease, runId: undefined, logOwed: { runId: run.id, attempt: attemptOf(run) } });
     }
   }
   return rows;

@@ -71,6 +71,8 @@ export type { Prepared } from "./prepared.js";
  */
 export async function prepareRun(deps: DispatchDeps, lease: Stored<GroupLease>, run: RunRecord, since: number): Promise<Prepared> {
   if (deps.standby) return prepareStandbyRun(deps, deps.standby, lease, run);
+  // The re-create below leaves nothing of the attempt before; its log is copied first, within its deadline.
+  if (lease.logOwed && deps.finalLogCopy) await deps.finalLogCopy.settleOwed(lease.group, lease.logOwed, { since });
   let group: WireContainerGroup;
   try {
     group = await deps.reads.read(lease.group, since);

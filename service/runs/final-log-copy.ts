@@ -1,4 +1,5 @@
 import type { RunRecord } from "../core/run.js";
+import type { LogOwed } from "../store/run-store.js";
 
 /**
  * The last copy of an ended run's log into its archive, taken before the run's group is handed to
@@ -11,4 +12,10 @@ export interface FinalLogCopy {
    * storage outage) records the run's log as incomplete, so the group is never held up longer.
    */
   finish(run: RunRecord): Promise<void>;
+  /**
+   * The same for the attempt a free group's lease still owes (`GroupLease.logOwed`: the end was
+   * committed, its copy may not have been), awaited before the group is re-created; `since` lets
+   * the copy's read of the group serve the dispatch's (see `GroupReads`).
+   */
+  settleOwed(group: string, owed: LogOwed, options?: { run?: RunRecord; since?: number }): Promise<void>;
 }

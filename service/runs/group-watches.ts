@@ -11,7 +11,12 @@ export interface GroupWatches {
   observe(group: string, run: Stored<RunRecord>): Promise<boolean>;
   /** Whether another replica's watch of the group held when this one last looked: its passes settle the group meanwhile. */
   watchedElsewhere(group: string): boolean;
+  /** Whether this replica has observed the group under its own watch. */
+  holds(group: string): boolean;
 }
+
+/** Told of each observation of a group's run: the run before it, and as it recorded it. */
+export type ObservedRun = (group: string, before: Stored<RunRecord>, after: RunRecord) => Promise<void>;
 
 /**
  * One replica's watches: which groups it observes (one replica at a time reads a group from ARM).
@@ -20,13 +25,20 @@ export interface GroupWatches {
  * it with, so a pass over a watched group costs at most one store request; a group another
  * replica watches costs none until that watch lapses.
  */
-export function createGroupWatches(deps: { store: RunStore; runs: Pick<RunService, "refresh">; replica: string; observeLeaseMs: number; now: () => Date }): GroupWatches {
+export function createGroupWatches(
+  deps: { store: RunStore; runs: Pick<RunService, "refresh">; replica: string; observeLeaseMs: number; now: () => Date },
+  observed?: ObservedRun,
+): GroupWatches {
   const { store } = deps;
   // The watches this replica holds, as it wrote them: it observes those groups without asking.
   const watching = new Map<string, Stored<GroupWatch>>();
   // Until when another replica's watch holds a group (ms).
   const elsewhere = new Map<string, number>();
-  const freed = async (refreshed: Promise<RunRecord>) => leftGroup(await refreshed);
+  const refresh = async (group: string, run: Stored<RunRecord>) => {
+    const after = await deps.runs.refresh(run);
+    await observed?.(group, run, after);
+    return leftGroup(after);
+  };
 
   /** A watch this replica holds, extended; one changed meanwhile is no longer this replica's. */
   async function renew(held: Stored<GroupWatch>, next: GroupWatch): Promise<void> {
@@ -44,9 +56,9 @@ export function createGroupWatches(deps: { store: RunStore; runs: Pick<RunServic
       const held = watching.get(group);
       const left = held === undefined ? 0 : Date.parse(held.until) - now;
       const next = { group, replica: deps.replica, until: new Date(now + deps.observeLeaseMs).toISOString() };
-      if (left > deps.observeLeaseMs / 2) return freed(deps.runs.refresh(run));
+      if (left > deps.observeLeaseMs / 2) return refresh(group, run);
       if (held !== undefined && left > 0) {
-        const [after] = await Promise.all([freed(deps.runs.refresh(run)), renew(held, next)]);
+        const [after] = await Promise.all([refresh(group, run), renew(held, next)]);
         return after;
       }
       const watch = await store.watch(group);
@@ -60,9 +72,10 @@ export function createGroupWatches(deps: { store: RunStore; runs: Pick<RunServic
         if (!(error instanceof StoreConflict)) throw error;
         return false;
       }
-      return freed(deps.runs.refresh(run));
+      return refresh(group, run);
     },
     watchedElsewhere: (group) => (elsewhere.get(group) ?? 0) > deps.now().getTime(),
+    holds: (group) => watching.has(group),
   };
 }
 

@@ -1,5 +1,5 @@
 import { carriesRun } from "../core/carried-run.js";
-import type { RunRecord } from "../core/run.js";
+import { attemptOf, type RunRecord } from "../core/run.js";
 import { ServiceError } from "../core/service-error.js";
 import { isRunActive } from "../core/status.js";
 import type { GroupLease, PoolView, Stored } from "../store/run-store.js";
@@ -8,6 +8,7 @@ import { applyTransition } from "./apply-transition.js";
 import { prepareRun, sendRun, stopGroup, type DispatchDeps, type Prepared } from "./dispatch.js";
 import { createGroupWatches, leftGroup } from "./group-watches.js";
 import { headsOf, readingRuns, sameHeads, type Head } from "./queue-heads.js";
+import type { LogCopier } from "./log-copier.js";
 import type { RunService } from "./run-service.js";
 import { settleStandbySlot } from "./standby-dispatch.js";
 
@@ -22,6 +23,8 @@ export interface ReconcileDeps extends DispatchDeps {
   observeLeaseMs: number;
   /** Started after each pass's dispatch: it sends due webhook events detached, never holding up the pass. */
   outbox?: { drain(): void };
+  /** Copies the output of the runs this replica observes into their archives; unset: no archive. */
+  logCopier?: LogCopier;
   /** Told after every pass whether any run is queued or active, to keep a replica awake. */
   setAwake?: (awake: boolean) => Promise<void>;
 }
@@ -42,7 +45,31 @@ export interface ReconcileResult {
  */
 export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileResult> {
   const { store } = deps;
-  const watches = createGroupWatches(deps);
+  const watches = createGroupWatches(deps, copyLog);
+
+  /**
+   * The observer copies the run's output: every interval while its attempt runs, and at once
+   * when the attempt ended (awaited, so this pass's dispatch finds it done).
+   */
+  async function copyLog(watched: string, before: RunRecord, after: RunRecord): Promise<void> {
+    const copier = deps.logCopier;
+    if (!copier) return;
+    // A standby run's watch is on its slot; its output is in the group it claimed.
+    const group = before.group ?? watched;
+    if (attemptOf(after) === attemptOf(before) && (after.status === "starting" || after.status === "running")) {
+      if (after.confirmedAt !== undefined) copier.copyActive(group, after);
+      return;
+    }
+    await copier.settleOwed(group, { runId: before.id, attempt: attemptOf(before) }, { run: after });
+  }
+
+  /** The final copies owed by free groups this replica observed (a canceled run's, one whose observer died). */
+  async function settleOwedLogs(view: PoolView): Promise<void> {
+    const copier = deps.logCopier;
+    // A standby group is deleted only after its final copy (`settleStandbySlot`): no slot owes one.
+    if (!copier || deps.standby) return;
+    await Promise.all(view.leases.map((lease) => (!lease.runId && lease.logOwed && watches.holds(lease.group) ? copier.settleOwed(lease.group, lease.logOwed) : undefined)));
+  }
   const past = (at: string | undefined) => at === undefined || deps.now().getTime() - Date.parse(at) >= deps.startDeadlineMs;
 
   /** The group as ARM shows it; undefined when it does not exist. */
@@ -227,6 +254,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
         }
       }),
     );
+    await settleOwedLogs(start);
     // The view is read again only when this pass freed a group; a retry that joined the queue stands ahead of the head read before.
     const [retries, settled] = await Promise.all([queueDueRetries(), freed.some(Boolean) ? store.viewWithHeads(1) : start]);
     const first = retries.joined ? await readHeads(1) : settled === start ? early : sameHeads(headsOf(store, settled.heads), early);

@@ -12,6 +12,7 @@ import { webhookUrlRefusal } from "../core/webhook-url.js";
 import type { PoolView, Stored } from "../store/run-store.js";
 import { IdempotencyKeyTaken, StoreConflict, StoreUnavailable } from "../store/store-errors.js";
 import { refusalError } from "./refusal-error.js";
+import { archivedLog, followLog, type ArchivedLogDeps, type FollowEvent } from "./archived-logs.js";
 import { applyTransition, transitionContext } from "./apply-transition.js";
 import { prepareRun, sendRun, stopGroup, type DispatchDeps } from "./dispatch.js";
 
@@ -25,6 +26,8 @@ export interface RunServiceDeps extends DispatchDeps {
   statusFromWatch: boolean;
   /** Called when a group may have become free or a run was queued: the reconcile loop dispatches. */
   onWork?: () => void;
+  /** Where runs' logs are read from; unset: from ARM, while the run's group still holds them. */
+  logArchive?: Omit<ArchivedLogDeps, "store" | "now">;
 }
 
 export interface StartedRun {
@@ -36,6 +39,8 @@ export interface StartedRun {
 export interface RunLogs {
   id: string;
   content: string;
+  /** how many lines the run's archive holds: a follow resumed after this line gets only newer ones */
+  lines?: number;
 }
 
 export interface RunList {
@@ -52,6 +57,8 @@ export interface RunService {
   status(runId: string): Promise<RunView>;
   list(query: { status?: RunStatus; limit: number; cursor?: string }): Promise<RunList>;
   logs(runId: string, tail?: number): Promise<RunLogs>;
+  /** The run's log lines after line `after` as they are archived, then its end (see `followLog`); RunNotFound at once. */
+  follow(runId: string, after: number, signal: AbortSignal): Promise<AsyncGenerator<FollowEvent>>;
   cancel(runId: string): Promise<RunView>;
   /** Reads the group of an active run and records what changed; answers the run as it is now. */
   refresh(run: Stored<RunRecord>): Promise<Stored<RunRecord>>;
@@ -269,6 +276,16 @@ export function createRunService(deps: RunServiceDeps): RunService {
     },
 
     logs: async (runId, tail) => {
+      const { logArchive } = deps;
+      if (logArchive) {
+        let run = await getRun(runId);
+        // An end this replica's status read saw first: the last copy is taken now, not a pass later.
+        if (isTerminal(run.status) && run.log === undefined && run.confirmedAt !== undefined && deps.finalLogCopy) {
+          await deps.finalLogCopy.finish(run);
+          run = await getRun(runId);
+        }
+        return { id: runId, ...(await archivedLog({ ...logArchive, store, now: deps.now }, run, tail)) };
+      }
       const run = await refresh(await getRun(runId));
       if (run.status === "queued" || run.status === "starting" || !run.group) return { id: runId, content: "" };
       const group = await arm.read(run.group);
@@ -277,6 +294,13 @@ export function createRunService(deps: RunServiceDeps): RunService {
       }
       const container = deps.container ?? group.properties.containers[0]?.name ?? "";
       return { id: runId, content: await arm.logs(run.group, container, tail) };
+    },
+
+    follow: async (runId, after, signal) => {
+      const { logArchive } = deps;
+      if (!logArchive) throw new ServiceError("LogsUnavailable", "This service keeps no log archive to follow.");
+      await getRun(runId);
+      return followLog({ ...logArchive, store, now: deps.now }, runId, after, signal);
     },
 
     cancel: async (runId) => {

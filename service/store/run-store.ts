@@ -20,6 +20,14 @@ export interface GroupLease {
   /** the run holding the group; undefined when it is free */
   runId?: string;
   base?: BaseEnv;
+  /** the attempt whose log the free group still holds until its final copy; a claim clears it */
+  logOwed?: LogOwed;
+}
+
+/** A run's attempt whose container output only its group still holds. */
+export interface LogOwed {
+  runId: string;
+  attempt: number;
 }
 
 export interface QueueEntry {
@@ -47,8 +55,8 @@ export interface GroupWatch {
 
 /** A row written in the same transaction as a run. */
 export type RunRow =
-  /** the lease set to `runId`, or freed when undefined */
-  | { kind: "lease"; lease: Stored<GroupLease>; runId: string | undefined }
+  /** the lease set to `runId`, or freed when undefined (still owing the freed attempt's log) */
+  | { kind: "lease"; lease: Stored<GroupLease>; runId: string | undefined; logOwed?: LogOwed }
   /** the run's queue entry deleted, and counted as left */
   | { kind: "dequeue"; seq: number }
   /** a retry's queue entry, at the run's own `seq`, counted as in the queue again */

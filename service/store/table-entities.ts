@@ -3,7 +3,7 @@ import type { BaseEnv } from "../core/base-env.js";
 import { runStatuses, startPaths, type RunRecord, type RunStatus, type StartPath } from "../core/run.js";
 import { joinText, splitText } from "./entity-fields.js";
 import { rowKeys } from "./row-keys.js";
-import type { GroupLease, Stored } from "./run-store.js";
+import type { GroupLease, LogOwed, Stored } from "./run-store.js";
 import type { Entity } from "./table-calls.js";
 
 /** The table entities of runs and leases, and back. */
@@ -43,6 +43,7 @@ export function runEntity(partition: string, run: RunRecord): Entity {
     ...(run.retryAt ? { retryAt: run.retryAt } : {}),
     ...(run.restartCount !== undefined ? { restartCount: run.restartCount } : {}),
     ...(run.startPath ? { startPath: run.startPath } : {}),
+    ...(run.log ? { log: run.log } : {}),
     ...(run.earlierAttempts?.length ? splitText("attempts", JSON.stringify(run.earlierAttempts)) : {}),
   };
 }
@@ -80,6 +81,7 @@ export function runFrom(entity: TableEntityResult<Record<string, unknown>>): Sto
     ...integer("timeoutSeconds"),
     ...integer("maxRetries"),
     ...integer("restartCount"),
+    ...(entity["log"] === "complete" || entity["log"] === "incomplete" ? { log: entity["log"] } : {}),
     ...(typeof entity["retryOnTimeout"] === "boolean" ? { retryOnTimeout: entity["retryOnTimeout"] } : {}),
     ...(attempts ? { earlierAttempts: JSON.parse(attempts) as RunRecord["earlierAttempts"] } : {}),
     etag: entity.etag,
@@ -92,6 +94,7 @@ export function leaseEntity(partition: string, lease: GroupLease): Entity {
     rowKey: rowKeys.lease(lease.group),
     group: lease.group,
     runId: lease.runId ?? "",
+    ...(lease.logOwed ? { logOwed: JSON.stringify(lease.logOwed) } : {}),
     ...(lease.base ? splitText("base", JSON.stringify(lease.base)) : {}),
   };
 }
@@ -99,9 +102,11 @@ export function leaseEntity(partition: string, lease: GroupLease): Entity {
 export function leaseFrom(entity: TableEntityResult<Record<string, unknown>>): Stored<GroupLease> {
   const runId = text(entity["runId"]);
   const base = joinText(entity, "base");
+  const logOwed = text(entity["logOwed"]);
   return {
     group: String(entity["group"]),
     ...(runId ? { runId } : {}),
+    ...(logOwed ? { logOwed: JSON.parse(logOwed) as LogOwed } : {}),
     ...(base ? { base: JSON.parse(base) as BaseEnv } : {}),
     etag: entity.etag,
   };

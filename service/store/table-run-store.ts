@@ -166,7 +166,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
           update(runEntity(pk, next), run.etag),
           ...rows.flatMap((row): TransactionAction[] =>
             row.kind === "lease"
-              ? [update(leaseEntity(pk, { group: row.lease.group, ...(row.runId ? { runId: row.runId } : {}), ...(row.lease.base ? { base: row.lease.base } : {}) }), row.lease.etag)]
+              ? [update(leaseEntity(pk, { group: row.lease.group, ...(row.runId ? { runId: row.runId } : {}), ...(row.logOwed ? { logOwed: row.logOwed } : {}), ...(row.lease.base ? { base: row.lease.base } : {}) }), row.lease.etag)]
               : row.kind === "outbox"
                 ? [outbox.createAction(row.delivery)]
                 : retryRows.actions(row),

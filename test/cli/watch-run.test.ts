@@ -1,16 +1,30 @@
 import { describe, expect, it } from "vitest";
-import type { RunsApi } from "../../cli/api-client.js";
+import type { LogEvent, RunsApi } from "../../cli/api-client.js";
+import { ApiError } from "../../cli/api-error.js";
 import type { Run } from "../../cli/run-types.js";
 import { watchRun, type WatchEvent, type WatchOptions } from "../../cli/watch-run.js";
 
-/** A service that answers each status read and each logs read with the next of its answers (the last one from then on). */
-function scriptedApi(statuses: string[], logs: string[] = [""]): RunsApi & { reads: string[] } {
+/**
+ * A service that answers each status read and each logs read with the next of its answers (the
+ * last one from then on), and each log stream with the next of `streams` (an error in it breaks it).
+ */
+function scriptedApi(statuses: string[], logs: string[] = [""], streams: Array<Array<LogEvent | Error>> = []): RunsApi & { reads: string[]; follows: number[] } {
   const reads: string[] = [];
+  const follows: number[] = [];
   const next = <T>(list: T[], counter: { n: number }) => list[Math.min(counter.n++, list.length - 1)]!;
   const statusAt = { n: 0 };
   const logsAt = { n: 0 };
   return {
     reads,
+    follows,
+    follow: async function* (_id, after) {
+      const stream = streams[follows.length] ?? [];
+      follows.push(after);
+      for (const event of stream) {
+        if (event instanceof Error) throw event;
+        yield event;
+      }
+    },
     start: () => Promise.reject(new Error("not used")),
     list: () => Promise.reject(new Error("not used")),
     cancel: () => Promise.reject(new Error("not used")),
@@ -21,7 +35,8 @@ function scriptedApi(statuses: string[], logs: string[] = [""]): RunsApi & { rea
     },
     logs: async (id) => {
       reads.push("logs");
-      return { id, content: next(logs, logsAt) };
+      const content = next(logs, logsAt);
+      return { id, content, lines: content.split("\n").length };
     },
   };
 }
@@ -75,26 +90,39 @@ describe("watchRun", () => {
     expect(clock.slept).toEqual([100, 100, 50]);
   });
 
-  it("streams the new whole lines of the log while it runs and the rest once it ended", async () => {
-    const api = scriptedApi(["running", "running", "succeeded"], ["", "a\nb", "a\nb\nc\n", "a\nb\nc\nd"]);
+  it("prints the lines of the log as the service streams them, its archive's notes marked, and ends with the run", async () => {
+    const api = scriptedApi(["running", "succeeded"], [""], [
+      [
+        { kind: "line", id: 1, text: "a" },
+        { kind: "notice", id: 2, text: "lines may be missing here" },
+        { kind: "line", id: 3, text: "b" },
+        { kind: "end", status: "succeeded" },
+      ],
+    ]);
     const events = await collect(watchRun(api, started, { pollMs: 1, follow: {}, ...fakeClock() }));
 
-    expect(events.filter((e) => e.kind === "logs").map((e) => (e.kind === "logs" ? e.text : ""))).toEqual(["a\n", "b\nc\n", "d"]);
-    expect(events.at(-1)).toEqual({ kind: "ended", run: { id: "r1", status: "succeeded" }, logs: { id: "r1", content: "a\nb\nc\nd" } });
+    expect(events.filter((e) => e.kind === "logs").map((e) => (e.kind === "logs" ? e.text : ""))).toEqual(["a\n", "[log archive] lines may be missing here\n", "b\n"]);
+    expect(events.at(-1)).toEqual({ kind: "ended", run: { id: "r1", status: "succeeded" } });
+    expect(api.follows).toEqual([0]);
   });
 
-  it("with a tail, starts from the last lines of the output so far", async () => {
-    const api = scriptedApi(["succeeded"], ["1\n2\n3\n", "1\n2\n3\n4\n"]);
+  it("with a tail, prints the last lines so far and follows from the line after them", async () => {
+    const api = scriptedApi(["succeeded"], ["2\n3\n"], [[{ kind: "line", id: 4, text: "4" }, { kind: "end", status: "succeeded" }]]);
     const events = await collect(watchRun(api, { id: "r1", status: "running" }, { pollMs: 1, follow: { tail: 2 }, ...fakeClock() }));
 
     expect(events.filter((e) => e.kind === "logs").map((e) => (e.kind === "logs" ? e.text : ""))).toEqual(["2\n3\n", "4\n"]);
+    expect(api.follows).toEqual([3]);
   });
 
-  it("reads nothing but the final logs of a run that has already ended", async () => {
-    const api = scriptedApi(["succeeded"], ["done\n"]);
-    const events = await collect(watchRun(api, { id: "r1", status: "succeeded" }, { pollMs: 1, follow: {}, ...fakeClock() }));
+  it("reconnects a broken stream from the last line it received, showing no line twice", async () => {
+    const broken = new ApiError("Unreachable", "the log stream broke");
+    const api = scriptedApi(["running"], [""], [
+      [{ kind: "line", id: 1, text: "one" }, { kind: "line", id: 2, text: "two" }, broken],
+      [{ kind: "line", id: 3, text: "three" }, { kind: "end", status: "failed" }],
+    ]);
+    const events = await collect(watchRun(api, started, { pollMs: 1, follow: {}, ...fakeClock() }));
 
-    expect(api.reads).toEqual(["logs"]);
-    expect(events.map((e) => e.kind)).toEqual(["logs", "ended"]);
+    expect(events.filter((e) => e.kind === "logs").map((e) => (e.kind === "logs" ? e.text : ""))).toEqual(["one\n", "two\n", "three\n"]);
+    expect(api.follows).toEqual([0, 2]);
   });
 });

@@ -51,6 +51,7 @@ describe("parseConfig", () => {
       runDefaults: { maxRetries: 0, startTimeoutSeconds: 1_800, retryBackoffSeconds: 10 },
       webhook: { secrets: [], retryHours: 24, timeoutMs: 10_000, backoffSeconds: 5, allowedOrigins: new Set() },
       dispatch: { mode: "pool" },
+      logArchive: { maxBytes: 100 * 1024 ** 2, copyIntervalMs: 5_000, finalCopyTimeoutMs: 10_000 },
     });
   });
 
@@ -101,6 +102,9 @@ describe("parseConfig", () => {
       [configNames.webhookSecret]: `${webhookSecret}, ${webhookSecret2}`,
       [configNames.webhookEvents]: "run.succeeded,run.failed",
       [configNames.webhookRetryHours]: "0.5",
+      [configNames.logArchiveMaxBytes]: "1048576",
+      [configNames.logCopyIntervalMs]: "250",
+      [configNames.logFinalCopyTimeoutMs]: "3000",
       [configNames.webhookTimeoutMs]: "2000",
       [configNames.webhookBackoffSeconds]: "0.25",
       [configNames.webhookAllowedOrigins]: "http://127.0.0.1:9000",
@@ -159,6 +163,7 @@ describe("parseConfig", () => {
         allowedOrigins: new Set(["http://127.0.0.1:9000", "https://hooks.example"]),
       },
       dispatch: { mode: "pool" },
+      logArchive: { maxBytes: 1_048_576, copyIntervalMs: 250, finalCopyTimeoutMs: 3_000 },
     });
   });
 

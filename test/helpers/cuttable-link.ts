@@ -7,18 +7,26 @@ export interface CuttableLink {
   url: string;
   /** Drops every open connection and refuses new ones. */
   cut(): Promise<void>;
+  /** Stops relaying bytes, on open connections and new ones, without closing any: a peer that hangs. */
+  stall(): void;
 }
 
 /** Starts a byte-for-byte TCP relay to the origin of `target` (an http URL) on an ephemeral port. */
 export async function startCuttableLink(target: string): Promise<CuttableLink> {
   const upstream = new URL(target);
   const sockets = new Set<Socket>();
+  let stalled = false;
   const track = (socket: Socket) => {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
     socket.on("error", () => socket.destroy());
   };
   const server = createServer((client) => {
+    if (stalled) {
+      track(client);
+      client.pause();
+      return;
+    }
     const origin = connect(Number(upstream.port), upstream.hostname);
     track(client);
     track(origin);
@@ -31,6 +39,13 @@ export async function startCuttableLink(target: string): Promise<CuttableLink> {
   url.host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url: url.toString(),
+    stall: () => {
+      stalled = true;
+      for (const socket of sockets) {
+        socket.unpipe();
+        socket.pause();
+      }
+    },
     cut: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -11,6 +11,8 @@ import { createRunService, type RunService } from "../../service/runs/run-servic
 import type { WebhookTarget } from "../../service/runs/apply-transition.js";
 import { createRunDeliveries } from "../../service/runs/run-deliveries.js";
 import type { RunStore } from "../../service/store/run-store.js";
+import type { LogArchive } from "../../service/store/log-archive.js";
+import { createLogCopier } from "../../service/runs/log-copier.js";
 import type { Emulator } from "../../emulator/index.js";
 import { testArmPort, testRetryOptions } from "./arm-port.js";
 import { jobGroup, testResourceGroup, testSubscriptionId } from "./emulator.js";
@@ -91,6 +93,8 @@ export interface BuildOptions {
   webhook?: WebhookTarget;
   /** The webhook drain each pass starts; default none. */
   outbox?: ReconcileDeps["outbox"];
+  /** Archive runs' logs here (copies every pass by default); default none: logs are read from ARM. */
+  logArchive?: { archive: LogArchive; copyIntervalMs?: number; finalCopyTimeoutMs?: number; maxBytes?: number };
 }
 
 /**
@@ -121,8 +125,18 @@ export async function buildApp(emulator: Emulator, options: BuildOptions = {}): 
     logger,
     ...(options.webhook ? { webhook: options.webhook } : {}),
   };
-  const runs = createRunService({ ...dispatch, maxQueued: options.maxQueued ?? 100, statusFromWatch: options.statusFromWatch ?? false });
-  const reconcile = createReconciler({ ...dispatch, runs, replica: randomUUID(), observeLeaseMs: options.observeLeaseMs ?? 60_000, ...(options.outbox ? { outbox: options.outbox } : {}) });
+  const archiving = options.logArchive && { copyIntervalMs: 0, finalCopyTimeoutMs: 10_000, maxBytes: 1024 ** 2, ...options.logArchive };
+  const logCopier = archiving && createLogCopier({ ...dispatch, ...archiving });
+  if (logCopier) dispatch.finalLogCopy = logCopier;
+  const runs = createRunService({ ...dispatch, maxQueued: options.maxQueued ?? 100, statusFromWatch: options.statusFromWatch ?? false, ...(archiving ? { logArchive: archiving } : {}) });
+  const reconcile = createReconciler({
+    ...dispatch,
+    runs,
+    replica: randomUUID(),
+    observeLeaseMs: options.observeLeaseMs ?? 60_000,
+    ...(options.outbox ? { outbox: options.outbox } : {}),
+    ...(logCopier ? { logCopier } : {}),
+  });
   const readiness = createReadiness({ store, arm, groups, config, cacheMs: 0, armWaitMs: 60_000 });
   const deliveries = createRunDeliveries({ store, now: dispatch.now });
   const app = createApp({ runs: options.wrapRuns ? options.wrapRuns(runs) : runs, deliveries, config, logger, readiness, ...options.app });

@@ -9,8 +9,12 @@ import { idempotencyKey, listQuery, logsQuery, runIdParams } from "../run-parame
 import { json, runLogsSchema, runPageSchema, runSchema } from "../schemas.js";
 import { openApiRoutes, validate, validated } from "../validate.js";
 import { emptyBodyAsObject } from "../empty-body.js";
+import { followResponse, lastEventId } from "../log-stream.js";
 import { runRequestSchema } from "../../core/run-request.js";
 import type { RunService } from "../../runs/run-service.js";
+
+/** Whether `Accept` prefers text/plain to JSON (no q-values weighed: text named without JSON). */
+const wantsText = (accept: string | undefined) => /\btext\/plain\b/i.test(accept ?? "") && !/\bapplication\/json\b/i.test(accept ?? "");
 
 const jsonMediaType = /^application\/(?:[\w.-]+\+)?json\s*(?:;.*)?$/i;
 
@@ -56,10 +60,22 @@ const getRunLogs = createRoute({
   method: "get",
   path: "/{id}/logs",
   operationId: "getRunLogs",
-  summary: "The logs of the run's target container.",
-  request: { params: runIdParams, query: logsQuery },
+  summary: "The logs of the run's target container, from the run's log archive.",
+  description:
+    "All of the run's output the archive holds (`tail`: its last lines): as JSON, or as the bare text when `Accept` asks for `text/plain`. " +
+    "With `follow=true`, server-sent events instead: each new line as `id: <n>` (its number in the archive) and `data: <text>`, " +
+    "a note of the archive (a gap, the cap) as `event: notice`, and the run's end as `event: end` with `data: {\"status\": ...}`, after which the stream closes. " +
+    "A reconnect with `Last-Event-ID: <n>` resumes at line n+1.",
+  request: { params: runIdParams, query: logsQuery, headers: z.object({ "last-event-id": z.string().optional().openapi({ description: "With `follow=true`: the last line received; the stream resumes after it." }) }) },
   responses: {
-    200: { description: "The logs.", content: json(runLogsSchema) },
+    200: {
+      description: "The logs.",
+      content: {
+        ...json(runLogsSchema),
+        "text/plain": { schema: z.string().openapi({ description: "The lines, each ending with a newline." }) },
+        "text/event-stream": { schema: z.string().openapi({ description: "With `follow=true`: the lines as server-sent events, until the run ends." }) },
+      },
+    },
     ...errorResponses([...runLookupCodes, "ContainerNotFound", "LogsUnavailable"]),
   },
 });
@@ -145,7 +161,10 @@ export function runRoutes({ runs, limits, admitStart }: RunRoutesOptions) {
     .openapi(getRunLogs, async (c) => {
       const { id } = c.req.valid("param");
       c.set("runId", id);
-      return c.json(await runs.logs(id, c.req.valid("query").tail), 200);
+      const { tail, follow } = c.req.valid("query");
+      if (follow === "true") return followResponse(c, (signal) => runs.follow(id, lastEventId(c.req.header("Last-Event-ID")), signal));
+      const logs = await runs.logs(id, tail);
+      return wantsText(c.req.header("Accept")) ? c.text(logs.content, 200) : c.json(logs, 200);
     })
     .openapi(cancelRun, async (c) => {
       const { id } = c.req.valid("param");
