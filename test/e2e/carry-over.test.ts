@@ -73,9 +73,11 @@ describe("nothing carries over between runs of the bundle", () => {
     expect(logs.body.content).not.toContain("FOO=");
   });
 
-  it("keeps run A's own status after run B re-created the group, and says its logs are gone", async () => {
-    expect((await runs.status(runA)).body).toMatchObject({ id: runA, status: "succeeded", env: { FOO: "a" } });
-    expect((await runs.logs(runA)).body.error?.code).toBe("LogsUnavailable");
+  it("keeps run A's own status and log after run B re-created the group: the log from its archive", async () => {
+    expect((await runs.status(runA)).body).toMatchObject({ id: runA, status: "succeeded", env: { FOO: "a" }, log: "complete" });
+    const logs = (await runs.logs(runA)).body;
+    expect(logs.content).toContain("FOO=a");
+    expect(logs.content).not.toContain("BAR=b");
     expect((await runs.cancel(runA)).body.error).toMatchObject({ code: "RunNotActive", status: "succeeded" });
   });
 

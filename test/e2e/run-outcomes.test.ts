@@ -41,7 +41,7 @@ describe("run outcomes through the bundle: failure, failed provisioning, cancel,
     expect(done.body).toMatchObject({ id, status: "failed" });
     expect(done.body.message).toMatch(/Failed to pull image "registry\.example\/job:1": .*not found/);
     expect(done.body).not.toHaveProperty("exitCode");
-    expect((await runs.logs(id)).body).toEqual({ id, content: "" });
+    expect((await runs.logs(id)).body).toEqual({ id, content: "", lines: 0 });
 
     const next = await runs.start({});
     expect(next.status).toBe(202);

@@ -105,9 +105,9 @@ describe("standby dispatch: two replicas claim a group per run from a standby po
         "/mnt/configmap/job/TRIGGER_RUN_ID": id,
         "/mnt/configmap/job/TRIGGER_ATTEMPT": "1",
       });
-      const logs = await a.logs(id);
+      // The log is served from the run's archive, which the observing replica fills as it copies.
+      const logs = await eventually(() => a.logs(id), (answer) => answer.body.content?.includes(`TRIGGER_RUN_ID=${id}`) === true);
       expect(logs.body.content).toContain("GREETING=hello from the config map");
-      expect(logs.body.content).toContain(`TRIGGER_RUN_ID=${id}`);
       expect((await b.cancel(id)).body.status).toBe("canceled");
 
       const exit = await b.start({ env: { EMULATOR_EXIT_CODE: "3" } });
