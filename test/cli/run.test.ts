@@ -90,7 +90,8 @@ describe("aci-trigger against the service bundle and the emulator, on pipes", ()
     const follow = spawnCli(home, ["run", "--env", "EMULATOR_RUN_MS=600000", "--follow"], env());
     await follow.waitForOutput(({ stdout }) => stdout.includes("EMULATOR_RUN_MS=600000\n"));
     const id = /^run (\S+) /.exec(follow.stderr())![1]!;
-    expect((await runs.status(id)).body.status).toBe("running");
+    // The copy may read a line the moment the container runs, before an observation records it running.
+    expect((await runs.waitFor(id, ["running"])).body.status).toBe("running");
     expect(lines(follow.stdout())[0]).toBe("run started");
 
     await cancelRun(id);
