@@ -87,6 +87,11 @@ describe("standby dispatch: two replicas claim a group per run from a standby po
       expect(groupCalls(emulator, "PUT").sort()).toStrictEqual([...groups].sort());
       await eventually(async () => groups.filter((group) => emulator.getStoredGroup(testSubscriptionId, testResourceGroup, group) !== undefined), (left) => left.length === 0);
       expect(new Set(groupCalls(emulator, "DELETE"))).toStrictEqual(new Set(groups));
+      // Each group went only after its run's last copy: the log outlives it, whole.
+      for (const id of idsOf(answers)) {
+        expect((await b.status(id)).body).toMatchObject({ log: "complete" });
+        expect((await b.logs(id)).body.content).toContain(`TRIGGER_RUN_ID=${id}`);
+      }
     });
 
     it("reports the profile and the pool readable at /readyz, with no fixed group to read", async () => {
