@@ -5,7 +5,7 @@ import { archiveTailOf, emptyArchive, mergeWindow, type ArchiveTail } from "../c
 import { attemptOf, isTerminal, type RunRecord } from "../core/run.js";
 import type { Logger } from "../logger.js";
 import type { LogArchive } from "../store/log-archive.js";
-import type { LogOwed } from "../store/run-store.js";
+import type { LogOwed, Stored } from "../store/run-store.js";
 import { StoreConflict } from "../store/store-errors.js";
 import type { Telemetry } from "../telemetry/telemetry.js";
 import { applyTransition, type WriterDeps } from "./apply-transition.js";
@@ -105,7 +105,9 @@ export function createLogCopier(deps: LogCopyDeps): LogCopier {
 
   async function record(run: RunRecord, attempt: number, complete: boolean): Promise<void> {
     if (!isTerminal(run.status) || attemptOf(run) !== attempt) return;
-    const stored = await deps.store.getRun(run.id);
+    // The run as its observer just stored it saves a read; were it stale, the writer's
+    // compare-and-set fails and it reads the run again.
+    const stored = "etag" in run ? (run as Stored<RunRecord>) : await deps.store.getRun(run.id);
     if (stored) await applyTransition(deps, stored, { kind: "log-archived", complete });
   }
 
