@@ -11,6 +11,7 @@ import { parseConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
 import type { WebhookTarget } from "./runs/apply-transition.js";
 import type { DispatchDeps } from "./runs/dispatch.js";
+import { createDispatchPause } from "./runs/dispatch-pause.js";
 import { createGroupReads } from "./runs/group-reads.js";
 import { createReadiness } from "./runs/readiness.js";
 import { queueState } from "./runs/queue-state.js";
@@ -124,6 +125,7 @@ export async function startServer(env: Record<string, string | undefined>, optio
     ...(config.containerImage ? { containerImage: config.containerImage } : {}),
     ...(config.containerBase ? { containerBase: config.containerBase } : {}),
     reads: createGroupReads(arm),
+    pause: createDispatchPause(),
     retry,
     startDeadlineMs: startDeadlineMs(retry),
     now,

@@ -7,11 +7,13 @@ import { attemptOf, currentAttempt, isTerminal, type RunRecord, type RunStatus, 
  * Where a status may go next: the one table of a run's life. Nothing moves backwards within an
  * attempt, a failed attempt with retries left waits in `retrying` and joins the queue again as
  * the next attempt, and a final status goes nowhere. Staying in the same status is always
- * allowed (an observation that records a start time, a stop confirmed after an end).
+ * allowed (an observation that records a start time, a stop confirmed after an end). A start whose
+ * PUT ARM refused as throttled, with nothing of it applied, goes back to `queued`: a PUT refused
+ * for now is no attempt, so the run keeps its attempt and its place.
  */
 export const allowedMoves: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
   queued: ["starting", "failed", "canceled"],
-  starting: ["running", "succeeded", "failed", "canceled", "lost", "timed_out", "retrying"],
+  starting: ["queued", "running", "succeeded", "failed", "canceled", "lost", "timed_out", "retrying"],
   running: ["succeeded", "failed", "canceled", "lost", "timed_out", "retrying"],
   retrying: ["queued", "canceled"],
   succeeded: [],
@@ -34,6 +36,8 @@ export type RunEvent =
   | { kind: "put-applied" }
   /** the PUT was refused or its outcome read back as not applied */
   | { kind: "put-failed"; message: string }
+  /** ARM throttled the PUT (429) and the group does not carry the run: nothing applied, try later */
+  | { kind: "put-deferred" }
   /** a queued run that can never start (its definition is refused) */
   | { kind: "start-refused"; message: string }
   /** the run's group as ARM shows it now */
@@ -59,7 +63,7 @@ export type RunEffect =
   | { kind: "claim-group"; group: string }
   | { kind: "release-group"; group: string }
   | { kind: "dequeue"; seq: number }
-  /** the run's queue entry, at its own `seq`: a retry keeps its place */
+  /** the run's queue entry, at its own `seq`: a retry, or a start ARM deferred, keeps its place */
   | { kind: "enqueue"; seq: number }
   /** the row that tells every replica a retry is due at `retryAt` */
   | { kind: "schedule-retry"; seq: number; retryAt: string }
@@ -145,6 +149,11 @@ function decide(run: RunRecord, event: Exclude<RunEvent, { kind: "accepted" }>, 
     case "put-failed":
       if (run.status !== "starting" || run.confirmedAt !== undefined) return undefined;
       return end("failed", event.message, held("release-group"));
+    case "put-deferred": {
+      if (run.status !== "starting" || run.confirmedAt !== undefined) return undefined;
+      const { group: _held, claimedAt: _claimed, ...rest } = run;
+      return { run: { ...rest, status: "queued" }, effects: [...held("release-group"), { kind: "enqueue", seq: run.seq }] };
+    }
     case "start-refused":
       if (run.status !== "queued") return undefined;
       return end("failed", event.message, [{ kind: "dequeue", seq: run.seq }]);

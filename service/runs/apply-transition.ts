@@ -61,7 +61,8 @@ const maxAttempts = 20;
  * stored, and commits the new record together with the rows its effects ask for (a lease claimed
  * or freed, a queue entry deleted) in one compare-and-set transaction. A lost race reads the run
  * again and decides again. A claim (`dispatched`) is not retried: its lease was taken on a view
- * that may be stale, so the conflict goes back to the caller to decide on a fresh one.
+ * that may be stale, so the conflict goes back to the caller to decide on a fresh one. `claim`
+ * is the lease a claim takes, or the standby slot a run frees when its group is named for it.
  * A committed end is logged here, once.
  */
 export async function applyTransition(
@@ -103,7 +104,8 @@ async function rowsFor(deps: WriterDeps, run: RunRecord, effects: RunEffect[], c
       rows.push({ kind: "lease", lease: claim, runId: run.id });
     }
     if (effect.kind === "release-group") {
-      const lease = await deps.store.getLease(effect.group);
+      // A standby run's group is named for it: the lease it frees is its slot, handed in as `lease`.
+      const lease = (await deps.store.getLease(effect.group)) ?? claim;
       if (lease?.runId === run.id) rows.push({ kind: "lease", lease, runId: undefined, logOwed: { runId: run.id, attempt: attemptOf(run) } });
     }
   }

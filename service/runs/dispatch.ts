@@ -1,6 +1,6 @@
 import type { FinalLogCopy } from "./final-log-copy.js";
 import type { WireContainerGroup } from "../core/arm-types.js";
-import type { ArmPort } from "../arm/arm-port.js";
+import type { ArmPort, PutOutcome } from "../arm/arm-port.js";
 import { backoffMs, type ArmRetryOptions } from "../arm/arm-retry.js";
 import { baseDefinition } from "../core/base-definition.js";
 import { carriesRun, targetContainer } from "../core/carried-run.js";
@@ -20,6 +20,7 @@ import type { GroupReads } from "./group-reads.js";
 import type { Prepared } from "./prepared.js";
 import { prepareStandbyRun, type StandbyDispatch } from "./standby-dispatch.js";
 import type { WireClaim } from "../core/standby-claim.js";
+import type { DispatchPause } from "./dispatch-pause.js";
 
 /**
  * What the run service and the reconcile loop share, built once by the entry point and passed to
@@ -57,6 +58,8 @@ export interface DispatchDeps {
   finalLogCopy?: FinalLogCopy;
   /** Set in standby mode: `groups` are slots, and each run claims a group of its own (runs/standby-dispatch.ts). */
   standby?: StandbyDispatch;
+  /** Until when the reconcile loop claims nothing: ARM throttled a start; unset, never paused. */
+  pause?: DispatchPause;
 }
 
 export type { Prepared } from "./prepared.js";
@@ -116,17 +119,20 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * Sends the one PUT of a run that holds its group in the store, and settles what came of it:
  * accepted; an unclear outcome read back from ARM (the group carries the run: started; it does
  * not: not started, recorded, 502); a transitioning group read again and decided again, until the
- * start's deadline (the retry design's, counted from the claim); a refusal recorded as the run's
- * failure. Throws the caller-facing error when the run did not start.
+ * start's deadline (the retry design's, counted from the claim); a PUT throttled past that
+ * deadline with nothing applied sent back to the queue (answered: the run as queued again, and the
+ * dispatch paused for ARM's Retry-After); a refusal recorded as the run's failure. Throws the
+ * caller-facing error when the run did not start and was not queued again.
  */
-export async function sendRun(deps: DispatchDeps, run: Stored<RunRecord>, body: WireContainerGroup | WireClaim): Promise<void> {
+export async function sendRun(deps: DispatchDeps, run: Stored<RunRecord>, body: WireContainerGroup | WireClaim): Promise<Stored<RunRecord> | undefined> {
   const group = run.group ?? "";
   const attributes = { runId: run.id, group, ...(run.attempt !== undefined ? { attempt: run.attempt } : {}) };
-  await deps.telemetry.span("dispatch", attributes, () => putRun(deps, run, body, group));
-  deps.telemetry.dispatched(Math.max(0, Date.now() - Date.parse(run.createdAt)), attributes);
+  const deferred = await deps.telemetry.span("dispatch", attributes, () => putRun(deps, run, body, group));
+  if (deferred === undefined) deps.telemetry.dispatched(Math.max(0, Date.now() - Date.parse(run.createdAt)), attributes);
+  return deferred;
 }
 
-async function putRun(deps: DispatchDeps, run: Stored<RunRecord>, body: WireContainerGroup | WireClaim, group: string): Promise<void> {
+async function putRun(deps: DispatchDeps, run: Stored<RunRecord>, body: WireContainerGroup | WireClaim, group: string): Promise<Stored<RunRecord> | undefined> {
   // Counted from the claim, so that `startDeadlineMs` bounds every PUT of the run.
   const deadline = (run.claimedAt ? Date.parse(run.claimedAt) : Date.now()) + deps.retry.deadlineMs;
   try {
@@ -135,10 +141,11 @@ async function putRun(deps: DispatchDeps, run: Stored<RunRecord>, body: WireCont
     if (Date.now() >= deadline) throw new StoreUnavailable(undefined);
     for (let retry = 0; ; retry += 1) {
       deps.reads.forget(group);
-      const outcome = await deps.arm.put(group, body, deadline);
-      if (outcome.kind === "accepted") return;
+      const outcome = await putOrDefer(deps, run, body, group, deadline);
+      if (outcome.kind === "deferred") return outcome.run;
+      if (outcome.kind === "accepted") return undefined;
       const read = await deps.arm.read(group);
-      if (carriesRun(read, run, deps.container)) return;
+      if (carriesRun(read, run, deps.container)) return undefined;
       if (outcome.kind === "unclear") {
         throw new ServiceError("ArmUnavailable", "Azure Resource Manager did not confirm the start, and the group does not carry the run: it did not start.");
       }
@@ -155,6 +162,36 @@ async function putRun(deps: DispatchDeps, run: Stored<RunRecord>, body: WireCont
     const reason = error instanceof ServiceError ? error.message : "The service failed while starting the run.";
     deps.logger.warn("run not started", { runId: run.id, group, code: error instanceof ServiceError ? error.code : "InternalError" });
     await recordNotStarted(deps, run, reason);
+    throw error;
+  }
+}
+
+/**
+ * The PUT; one ARM throttled (429, the only `ArmBusy` a PUT throws) past the deadline, with the
+ * group not carrying the run, goes back to the queue at its own place instead of failing: a
+ * creates quota is met with the queue. The dispatch pauses for ARM's Retry-After meanwhile.
+ */
+async function putOrDefer(deps: DispatchDeps, run: Stored<RunRecord>, body: WireContainerGroup | WireClaim, group: string, deadline: number): Promise<PutOutcome | { kind: "deferred"; run: Stored<RunRecord> }> {
+  try {
+    return await deps.arm.put(group, body, deadline);
+  } catch (error) {
+    if (!(error instanceof ServiceError) || error.code !== "ArmBusy" || (await carriedNow(deps, group, run))) throw error;
+    const slot = deps.standby ? (await deps.store.view()).leases.find((lease) => lease.runId === run.id) : undefined;
+    const applied = await applyTransition(deps, run, { kind: "put-deferred" }, slot);
+    if (applied.effects.length === 0) throw error;
+    const wait = error.retryAfterMs ?? 0;
+    deps.pause?.pauseUntil(deps.now().getTime() + wait);
+    deps.logger.warn("run start deferred: ARM throttled its PUT", { runId: run.id, group, retryAfterMs: wait });
+    return { kind: "deferred", run: applied.run };
+  }
+}
+
+/** Whether `group` carries the run now; a group that does not exist carries nothing. */
+async function carriedNow(deps: DispatchDeps, group: string, run: RunRecord): Promise<boolean> {
+  try {
+    return carriesRun(await deps.arm.read(group), run, deps.container);
+  } catch (error) {
+    if (error instanceof ServiceError && error.code === "ContainerGroupNotFound") return false;
     throw error;
   }
 }

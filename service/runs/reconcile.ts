@@ -216,9 +216,12 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
         deps.logger.info("run dispatched", { runId: run.id, group: prepared.group });
         // A run that did not start is recorded by sendRun; its error is the caller's, and no caller waits.
         sends.push(
-          sendRun(deps, stored, prepared.body).catch((error: unknown) => {
-            if (!(error instanceof ServiceError)) deps.logger.warn("dispatch failed", { runId: run.id, group: prepared.group, err: error });
-          }),
+          sendRun(deps, stored, prepared.body).then(
+            () => undefined,
+            (error: unknown) => {
+              if (!(error instanceof ServiceError)) deps.logger.warn("dispatch failed", { runId: run.id, group: prepared.group, err: error });
+            },
+          ),
         );
         break;
       }
@@ -261,7 +264,9 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     // A group whose run's end this pass saw is dispatched on the read that saw it; the PUTs go out side by side.
     const sends: Array<Promise<void>> = [];
     try {
-      const claimed = await claimHeads(since, sends, settled, first);
+      // ARM throttled a start of this process's: nothing is claimed until its Retry-After has passed.
+      const paused = deps.pause?.paused(deps.now().getTime()) === true;
+      const claimed = paused ? { dispatched: 0, awake: true } : await claimHeads(since, sends, settled, first);
       deps.outbox?.drain();
       const awake = retries.waiting > 0 || claimed.awake;
       await deps.setAwake?.(awake);

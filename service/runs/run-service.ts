@@ -145,8 +145,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
         deps.telemetry.storeConflict("startOnGroup");
         return "conflict";
       }
-      await sendRun(deps, stored, prepared.body);
-      return stored;
+      // A start ARM throttled is queued again: the caller is answered the run as queued.
+      return (await sendRun(deps, stored, prepared.body)) ?? stored;
     }
     if (lacking > 0 && lacking === deps.groups.length) {
       throw new ServiceError("ContainerNotFound", `The configured container "${deps.container ?? ""}" is in no container group of the pool.`);

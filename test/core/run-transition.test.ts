@@ -65,6 +65,7 @@ const eventArb: fc.Arbitrary<RunEvent> = fc.oneof(
   fc.constantFrom("job-0", "job-1").map((name): RunEvent => ({ kind: "dispatched", group: name })),
   fc.constant<RunEvent>({ kind: "put-applied" }),
   fc.constant<RunEvent>({ kind: "put-failed", message: "refused" }),
+  fc.constant<RunEvent>({ kind: "put-deferred" }),
   fc.constant<RunEvent>({ kind: "start-refused", message: "cannot start" }),
   fc.record({ carries: fc.constantFrom(runId, "another-run", undefined), target: fc.constantFrom(...states), attempt: fc.integer({ min: 1, max: 3 }) }).map(
     ({ carries, target, attempt }): RunEvent => ({ kind: "observed", group: group(carries, target, attempt) }),
@@ -103,12 +104,22 @@ describe("the transition function", () => {
             const ends = next.effects.filter((effect) => effect.kind === "run-ended");
             expect(ends).toHaveLength(isTerminal(next.run.status) && !isTerminal(run.status) ? 1 : 0);
           }
-          // A group is freed only by a run that has ended or waits to retry.
-          if (next.effects.some((effect) => effect.kind === "release-group")) expect(isTerminal(next.run.status) || next.run.status === "retrying").toBe(true);
-          // A retry is scheduled exactly when a run moves to retrying, and joins the queue only from there.
+          // A start ARM deferred goes back to the queue, unconfirmed, as the same attempt, holding nothing.
+          const deferred = run?.status === "starting" && next.run.status === "queued";
+          if (deferred) {
+            expect(run?.confirmedAt).toBeUndefined();
+            expect(attemptOf(next.run)).toBe(attemptOf(run!));
+            expect(next.run.group).toBeUndefined();
+            expect(next.run.earlierAttempts).toEqual(run?.earlierAttempts);
+          }
+          // A group is freed only by a run that has ended, waits to retry, or had its start deferred.
+          if (next.effects.some((effect) => effect.kind === "release-group")) expect(isTerminal(next.run.status) || next.run.status === "retrying" || deferred).toBe(true);
+          // A retry is scheduled exactly when a run moves to retrying; a run joins the queue again only from there or a deferred start.
           const scheduled = next.effects.filter((effect) => effect.kind === "schedule-retry");
           expect(scheduled).toHaveLength(next.run.status === "retrying" && run?.status !== "retrying" ? 1 : 0);
-          if (next.effects.some((effect) => effect.kind === "enqueue")) expect(run?.status).toBe("retrying");
+          const enqueued = next.effects.filter((effect) => effect.kind === "enqueue");
+          if (enqueued.length > 0) expect(run?.status === "retrying" || deferred).toBe(true);
+          expect(enqueued).toEqual(next.run.status === "queued" && run !== undefined && run.status !== "queued" ? [{ kind: "enqueue", seq: next.run.seq }] : []);
           // No more attempts than allowed; each earlier one is kept once.
           expect(attemptOf(next.run)).toBeLessThanOrEqual((next.run.maxRetries ?? 0) + 1);
           const earlier = next.run.earlierAttempts ?? [];
@@ -122,7 +133,7 @@ describe("the transition function", () => {
           if (next.run.status === "retrying" && run?.status !== "retrying") {
             expect(next.run.group !== undefined).toBe(next.effects.some((effect) => effect.kind === "stop-group"));
           }
-          if (next.effects.some((effect) => effect.kind === "enqueue")) expect(run?.group).toBeUndefined();
+          if (run?.status === "retrying" && enqueued.length > 0) expect(run.group).toBeUndefined();
           run = next.run;
         }
       }),
@@ -227,6 +238,21 @@ describe("the transition function", () => {
     const last = transition(run, { kind: "observed", group: group(runId, states[5], 3) }, contextAt(300_000))!;
     expect(last.run).toMatchObject({ status: "failed", attempt: 3 });
     expect(last.effects).toEqual([{ kind: "release-group", group: "job-1" }, { kind: "run-ended", status: "failed" }]);
+  });
+
+  it("sends a start ARM throttled back to the queue at its own place, as the same attempt, and only an unconfirmed one", () => {
+    const queued = transition(undefined, acceptedWithLimits(false), contextAt(0))!.run;
+    const starting = transition(queued, { kind: "dispatched", group: "job-0" }, contextAt(0))!.run;
+    const deferred = transition(starting, { kind: "put-deferred" }, contextAt(1_000))!;
+    expect(deferred.run).toStrictEqual(queued);
+    expect(deferred.effects).toEqual([{ kind: "release-group", group: "job-0" }, { kind: "enqueue", seq: 7 }]);
+    expect(transition(deferred.run, { kind: "put-deferred" }, contextAt(1_000))).toBeUndefined();
+    const again = transition(deferred.run, { kind: "dispatched", group: "job-1" }, contextAt(2_000))!.run;
+    expect(again).toMatchObject({ status: "starting", attempt: 1, group: "job-1" });
+    // A run ARM has shown carrying its attempt started: its PUT was applied, nothing defers it.
+    const confirmed = transition(again, { kind: "observed", group: group(runId, states[1]) }, contextAt(3_000))!.run;
+    expect(confirmed.confirmedAt).toBeDefined();
+    expect(transition(confirmed, { kind: "put-deferred" }, contextAt(4_000))).toBeUndefined();
   });
 
   it("retries a timed-out attempt only with retryOnTimeout", () => {

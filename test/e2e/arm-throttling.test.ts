@@ -47,22 +47,25 @@ describe("ARM throttling and server errors, seen by the bundle", () => {
     await runs.waitFor(answer.body.id!, ["succeeded"]);
   });
 
-  it("answers 503 ArmBusy with ARM's Retry-After when a 429 asks for a wait beyond the budget, sending one PUT", async () => {
+  it("queues the run again when a 429 asks for a wait beyond the budget, sending one PUT: a throttled start is no failure", async () => {
     emulator.faults.add({ status: 429, retryAfterSeconds: 600, method: "PUT" });
     const answer = await runs.start({});
 
-    expect(answer.status).toBe(503);
-    expect(answer.body.error?.code).toBe("ArmBusy");
-    expect(answer.headers.get("retry-after")).toBe("600");
+    expect(answer.status).toBe(202);
+    expect(answer.body).toMatchObject({ status: "queued", attempt: 1 });
     expect(calls("PUT")).toEqual([429]);
+    // Leaves the queue empty for the tests after.
+    expect((await runs.cancel(answer.body.id!)).body.status).toBe("canceled");
   });
 
-  it("answers 503 ArmBusy when every PUT is throttled past the budget", async () => {
+  it("queues the run again when every PUT is throttled past the budget", async () => {
     emulator.faults.add({ status: 429, retryAfterSeconds: 1, method: "PUT", count: 100 });
-    const answer = await runsClient(impatient.url, apiKey).start({});
+    const impatientRuns = runsClient(impatient.url, apiKey);
+    const answer = await impatientRuns.start({});
 
-    expect(answer.body.error?.code).toBe("ArmBusy");
+    expect(answer.body).toMatchObject({ status: "queued", attempt: 1 });
     expect(calls("PUT").every((status) => status === 429)).toBe(true);
+    expect((await impatientRuns.cancel(answer.body.id!)).body.status).toBe("canceled");
   });
 
   describe("while a run is active", () => {
