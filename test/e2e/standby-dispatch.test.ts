@@ -1,19 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/index.js";
-import { armClient, eventually, startTestEmulator, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
+import { armClient, eventually, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
 import { printedSecrets } from "../helpers/printed-secrets.js";
 import { runsClient, type ApiAnswer, type RunsClient } from "../helpers/runs-client.js";
 import { startServiceProcess, type ServiceProcess } from "../helpers/service-process.js";
-import { poolBody, poolId, profileBody, profileId, standbyCalls } from "../helpers/standby.js";
-import { triggerEnv } from "../helpers/trigger-env.js";
+import { runGroupPath, standbyCalls, standbyTriggerEnv, startStandbyEmulator } from "../helpers/standby.js";
 
 const apiKey = "standby-dispatch-key-0123456789";
-const refillMs = 3_600_000;
-const claimPath = /\/containerGroups\/(run-[0-9a-f-]+-\d+)$/;
 
 /** The run groups' PUTs and DELETEs the emulator answered, in arrival order. */
 function groupCalls(emulator: Emulator, method: "PUT" | "DELETE") {
-  return emulator.requests.filter((r) => r.method === method && claimPath.test(r.path) && r.status < 300).map((r) => claimPath.exec(r.path)?.[1] ?? "");
+  return emulator.requests.filter((r) => r.method === method && runGroupPath.test(r.path) && r.status < 300).map((r) => runGroupPath.exec(r.path)?.[1] ?? "");
 }
 
 /** The most run groups that existed at once, by the emulator's accepted claims and deletes. */
@@ -21,7 +18,7 @@ function mostGroupsAtOnce(emulator: Emulator): number {
   let now = 0;
   let most = 0;
   for (const r of emulator.requests) {
-    if (!claimPath.test(r.path) || r.status >= 300) continue;
+    if (!runGroupPath.test(r.path) || r.status >= 300) continue;
     if (r.method === "PUT" && r.status === 201) most = Math.max(most, ++now);
     if (r.method === "DELETE" && r.status !== 204) now -= 1;
   }
@@ -30,7 +27,6 @@ function mostGroupsAtOnce(emulator: Emulator): number {
 
 describe("standby dispatch: two replicas claim a group per run from a standby pool", () => {
   let emulator: Emulator;
-  let offset = 0;
   const services: ServiceProcess[] = [];
   let env: Record<string, string>;
 
@@ -43,21 +39,8 @@ describe("standby dispatch: two replicas claim a group per run from a standby po
   const idsOf = (answers: ApiAnswer[]) => answers.map((answer) => answer.body.id ?? "");
 
   beforeAll(async () => {
-    emulator = await startTestEmulator({ clock: () => Date.now() + offset, standby: { claimMs: 50, coldCreateMs: 300, refillMs } });
-    emulator.standby.putProfile(testSubscriptionId, testResourceGroup, "worker", profileBody());
-    emulator.standby.putPool(testSubscriptionId, testResourceGroup, "worker-pool", poolBody("worker", { maxReadyCapacity: 3 }));
-    // The pool's three instances are ready a refill after its PUT, and none is refilled during the
-    // file; the clock moves before any token is issued, so no cached token expires on it.
-    offset += refillMs;
-    env = triggerEnv(emulator, "", {
-      TRIGGER_API_KEYS: apiKey,
-      TRIGGER_DISPATCH_MODE: "standby",
-      ACI_LOCATION: "westeurope",
-      ACI_CONTAINER_GROUP_PROFILE: profileId("worker"),
-      ACI_CONTAINER_GROUP_PROFILE_REVISION: "1",
-      ACI_STANDBY_POOL: poolId("worker-pool"),
-      TRIGGER_RETRY_BACKOFF_SECONDS: "0.05",
-    });
+    emulator = await startStandbyEmulator(3);
+    env = standbyTriggerEnv(emulator, apiKey, { TRIGGER_RETRY_BACKOFF_SECONDS: "0.05" });
   });
 
   afterAll(async () => {
@@ -136,7 +119,7 @@ describe("standby dispatch: two replicas claim a group per run from a standby po
       // The second attempt was claimed only after the first one's group was deleted.
       // (a replica that deletes a group another one deleted first gets 204, and deleted nothing)
       const calls = emulator.requests.filter((r) => groups.some((group) => r.path.endsWith(`/${group}`)) && (r.method === "PUT" ? r.status < 300 : r.method === "DELETE" && r.status < 204));
-      expect(calls.map((r) => `${r.method} ${claimPath.exec(r.path)?.[1]}`).slice(0, 3)).toStrictEqual([`PUT ${groups[0]}`, `DELETE ${groups[0]}`, `PUT ${groups[1]}`]);
+      expect(calls.map((r) => `${r.method} ${runGroupPath.exec(r.path)?.[1]}`).slice(0, 3)).toStrictEqual([`PUT ${groups[0]}`, `DELETE ${groups[0]}`, `PUT ${groups[1]}`]);
     });
 
     it("ends `lost` a run whose group is deleted under it, and frees its slot", async () => {

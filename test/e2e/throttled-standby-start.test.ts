@@ -1,36 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/index.js";
-import { eventually, startTestEmulator, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
+import { eventually } from "../helpers/emulator.js";
 import { runsClient, type RunsClient } from "../helpers/runs-client.js";
 import { startServiceProcess, type ServiceProcess } from "../helpers/service-process.js";
-import { poolBody, poolId, profileBody, profileId } from "../helpers/standby.js";
-import { triggerEnv } from "../helpers/trigger-env.js";
+import { runGroupPath, standbyTriggerEnv, startStandbyEmulator } from "../helpers/standby.js";
 
 const apiKey = "throttled-standby-key-0123456789";
-const refillMs = 3_600_000;
-const claimPath = /\/containerGroups\/(run-[0-9a-f-]+-\d+)$/;
 
 describe("standby: a claim ARM throttles past its budget frees its slot and goes back to the queue", () => {
   let emulator: Emulator;
   let service: ServiceProcess;
   let runs: RunsClient;
-  let offset = 0;
 
-  const claims = () => emulator.requests.filter((r) => r.method === "PUT" && claimPath.test(r.path)).map((r) => ({ group: claimPath.exec(r.path)?.[1], status: r.status }));
+  const claims = () => emulator.requests.filter((r) => r.method === "PUT" && runGroupPath.test(r.path)).map((r) => ({ group: runGroupPath.exec(r.path)?.[1], status: r.status }));
 
   beforeAll(async () => {
-    emulator = await startTestEmulator({ clock: () => Date.now() + offset, standby: { claimMs: 50, coldCreateMs: 300, refillMs } });
-    emulator.standby.putProfile(testSubscriptionId, testResourceGroup, "worker", profileBody());
-    emulator.standby.putPool(testSubscriptionId, testResourceGroup, "worker-pool", poolBody("worker", { maxReadyCapacity: 1 }));
-    offset += refillMs;
+    emulator = await startStandbyEmulator(1);
     service = await startServiceProcess(
-      triggerEnv(emulator, "", {
-        TRIGGER_API_KEYS: apiKey,
-        TRIGGER_DISPATCH_MODE: "standby",
-        ACI_LOCATION: "westeurope",
-        ACI_CONTAINER_GROUP_PROFILE: profileId("worker"),
-        ACI_CONTAINER_GROUP_PROFILE_REVISION: "1",
-        ACI_STANDBY_POOL: poolId("worker-pool"),
+      standbyTriggerEnv(emulator, apiKey, {
         // One slot: the run behind can only start once the throttled one's slot is free again.
         TRIGGER_MAX_ACTIVE_GROUPS: "1",
         TRIGGER_ARM_RETRY_TIMEOUT_MS: "1000",
@@ -46,7 +33,7 @@ describe("standby: a claim ARM throttles past its budget frees its slot and goes
   });
 
   it("never fails the throttled run, keeps its place, and claims its group with one applied PUT once ARM lets it", async () => {
-    emulator.faults.add({ status: 429, retryAfterSeconds: 2, method: "PUT", path: claimPath, count: 1000 });
+    emulator.faults.add({ status: 429, retryAfterSeconds: 2, method: "PUT", path: runGroupPath, count: 1000 });
     const first = await runs.start({});
     expect(first.body).toMatchObject({ status: "queued", attempt: 1 });
     const second = await runs.start({});

@@ -1,7 +1,8 @@
 import type { ContainerInstanceManagementClient } from "@azure/arm-containerinstance";
 import { launcherCommand } from "../../aci/config-map.js";
 import type { Emulator } from "../../emulator/index.js";
-import { groupPath, rawArm, testResourceGroup, testSubscriptionId, type ManualClock } from "./emulator.js";
+import { groupPath, rawArm, startTestEmulator, testResourceGroup, testSubscriptionId, type ManualClock } from "./emulator.js";
+import { triggerEnv } from "./trigger-env.js";
 
 /**
  * Plain-REST access to the emulator's standby feature, through the SDK client's pipeline (bearer
@@ -107,4 +108,37 @@ export function groupAt(name: string, version = aciVersion, suffix = ""): string
 /** The runtime view's count of pool instances in `state` (matched ignoring case, as the facts advise). */
 export function countOf(view: { properties: { instanceCountSummary: Array<{ instanceCountsByState: Array<{ state: string; count: number }> }> } }, state: string): number {
   return view.properties.instanceCountSummary.flatMap((s) => s.instanceCountsByState).filter((c) => c.state.toLowerCase() === state.toLowerCase()).reduce((sum, c) => sum + c.count, 0);
+}
+
+/** A refill longer than any test file: the pool's first instances are the only ones it gets. */
+const standbyRefillMs = 3_600_000;
+
+/** The path of a run's own group (`run-<run id>-<attempt>`), the group named in match 1. */
+export const runGroupPath = /\/containerGroups\/(run-[0-9a-f-]+-\d+)$/;
+
+/**
+ * An emulator holding the profile `worker` (revision 1) and its pool `worker-pool` with `ready`
+ * instances, all of them ready at once: its clock is moved past the refill before any token is
+ * issued, so no cached token expires on it.
+ */
+export async function startStandbyEmulator(ready: number): Promise<Emulator> {
+  let offset = 0;
+  const emulator = await startTestEmulator({ clock: () => Date.now() + offset, standby: { claimMs: 50, coldCreateMs: 300, refillMs: standbyRefillMs } });
+  emulator.standby.putProfile(testSubscriptionId, testResourceGroup, "worker", profileBody());
+  emulator.standby.putPool(testSubscriptionId, testResourceGroup, "worker-pool", poolBody("worker", { maxReadyCapacity: ready }));
+  offset += standbyRefillMs;
+  return emulator;
+}
+
+/** A service's env in standby mode on that emulator's profile and pool, plus `overrides`. */
+export function standbyTriggerEnv(emulator: Emulator, apiKey: string, overrides: Record<string, string> = {}): Record<string, string> {
+  return triggerEnv(emulator, "", {
+    TRIGGER_API_KEYS: apiKey,
+    TRIGGER_DISPATCH_MODE: "standby",
+    ACI_LOCATION: "westeurope",
+    ACI_CONTAINER_GROUP_PROFILE: profileId("worker"),
+    ACI_CONTAINER_GROUP_PROFILE_REVISION: "1",
+    ACI_STANDBY_POOL: poolId("worker-pool"),
+    ...overrides,
+  });
 }
