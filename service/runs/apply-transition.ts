@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { storedRequestBytes } from "../core/limits.js";
 import { retryBackoffOf, type RunDefaults } from "../core/run-defaults.js";
 import { attemptOf, type RunRecord } from "../core/run.js";
 import { transition, type RunEffect, type RunEvent, type TransitionContext } from "../core/run-transition.js";
 import { webhookEventOf, type WebhookEventType } from "../core/webhook-event.js";
 import type { Logger } from "../logger.js";
-import type { GroupLease, RunRow, RunStore, Stored, WebhookDeliveryRow } from "../store/run-store.js";
+import { transactionLimits, type GroupLease, type RunChange, type RunRow, type RunStore, type Stored, type WebhookDeliveryRow } from "../store/run-store.js";
 import { StoreConflict } from "../store/store-errors.js";
 import type { Telemetry } from "../telemetry/telemetry.js";
 import { reportRunEnd } from "./log-run-end.js";
@@ -70,13 +71,16 @@ export async function applyTransition(
   run: Stored<RunRecord>,
   event: RunEvent,
   claim?: Stored<GroupLease>,
+  /** The lease of the run's group as a view just read it: a group freed on it needs no read of the lease. */
+  known?: Stored<GroupLease>,
 ): Promise<Applied> {
   let current = run;
+  let lease = known;
   for (let attempt = 1; ; attempt += 1) {
     const decided = transition(current, event, transitionContext(deps));
     if (decided === undefined) return { run: current, effects: [] };
     try {
-      const rows = [...(await rowsFor(deps, current, decided.effects, claim)), ...outboxRows(deps, current, decided.run)];
+      const rows = [...(await rowsFor(deps, current, decided.effects, claim, lease)), ...outboxRows(deps, current, decided.run)];
       const stored = await deps.store.commitRun(current, decided.run, rows);
       if (decided.effects.some((effect) => effect.kind === "run-ended")) reportRunEnd(deps, current, stored);
       return { run: stored, effects: decided.effects };
@@ -86,12 +90,74 @@ export async function applyTransition(
       const fresh = await deps.store.getRun(current.id);
       if (!fresh) throw error;
       current = fresh;
+      lease = undefined;
     }
   }
 }
 
+/** A queue head to claim, and the free lease of the group prepared for it. */
+export interface Claim {
+  run: Stored<RunRecord>;
+  lease: Stored<GroupLease>;
+}
+
+// A run's entity beside its request (see `storedRequestBytes`), and a transaction's framing.
+const runEntityBytes = 16 * 1024;
+const transactionBytes = transactionLimits.bytes - 512 * 1024;
+
+/**
+ * Claims queue heads, oldest first, each for its lease's group: the claims go into as few
+ * transactions as the store's limits allow, committed one after another, so the heads leave the
+ * queue in their order and a pass's claims cost one write, not one each. A transaction that lost
+ * a race (another replica claimed a head or a group first) ends the claims: the caller reads the
+ * queue and the pool again. Answers the runs claimed, in order, and whether a race was lost.
+ */
+export async function commitClaims(deps: WriterDeps, claims: readonly Claim[]): Promise<{ claimed: Stored<RunRecord>[]; lost: boolean }> {
+  const changes: RunChange[] = [];
+  for (const { run, lease } of claims) {
+    const decided = transition(run, { kind: "dispatched", group: lease.group }, transitionContext(deps));
+    if (decided === undefined) continue;
+    const rows = [...(await rowsFor(deps, run, decided.effects, lease, undefined)), ...outboxRows(deps, run, decided.run)];
+    changes.push({ run, next: decided.run, rows });
+  }
+  const claimed: Stored<RunRecord>[] = [];
+  for (const chunk of transactions(changes)) {
+    try {
+      claimed.push(...(await deps.store.commitRuns(chunk)));
+    } catch (error) {
+      if (!(error instanceof StoreConflict)) throw error;
+      deps.telemetry.storeConflict("commitRun");
+      return { claimed, lost: true };
+    }
+  }
+  return { claimed, lost: false };
+}
+
+/** `changes` cut into transactions the store takes: each run's update, its rows, and one count of the queue. */
+function transactions(changes: readonly RunChange[]): RunChange[][] {
+  const chunks: RunChange[][] = [];
+  let chunk: RunChange[] = [];
+  let actions = 1;
+  let bytes = 0;
+  for (const change of changes) {
+    const size = storedRequestBytes(change.next) + runEntityBytes;
+    const count = 1 + change.rows.length;
+    if (chunk.length > 0 && (actions + count > transactionLimits.actions || bytes + size > transactionBytes)) {
+      chunks.push(chunk);
+      chunk = [];
+      actions = 1;
+      bytes = 0;
+    }
+    chunk.push(change);
+    actions += count;
+    bytes += size;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
 /** The store rows of `effects`: a group is freed only while its lease still names the run. */
-async function rowsFor(deps: WriterDeps, run: RunRecord, effects: RunEffect[], claim: Stored<GroupLease> | undefined): Promise<RunRow[]> {
+async function rowsFor(deps: WriterDeps, run: RunRecord, effects: RunEffect[], claim: Stored<GroupLease> | undefined, known: Stored<GroupLease> | undefined): Promise<RunRow[]> {
   const rows: RunRow[] = [];
   for (const effect of effects) {
     if (effect.kind === "dequeue") rows.push({ kind: "dequeue", seq: effect.seq });
@@ -105,7 +171,7 @@ async function rowsFor(deps: WriterDeps, run: RunRecord, effects: RunEffect[], c
     }
     if (effect.kind === "release-group") {
       // A standby run's group is named for it: the lease it frees is its slot, handed in as `lease`.
-      const lease = (await deps.store.getLease(effect.group)) ?? claim;
+      const lease = (known?.group === effect.group && known.runId === run.id ? known : await deps.store.getLease(effect.group)) ?? claim;
       if (lease?.runId === run.id) rows.push({ kind: "lease", lease, runId: undefined, logOwed: { runId: run.id, attempt: attemptOf(run) } });
     }
   }

@@ -14,8 +14,10 @@ export interface FinalLogCopy {
   finish(run: RunRecord): Promise<void>;
   /**
    * The same for the attempt a free group's lease still owes (`GroupLease.logOwed`: the end was
-   * committed, its copy may not have been), awaited before the group is re-created; `since` lets
-   * the copy's read of the group serve the dispatch's (see `GroupReads`).
+   * committed, its copy may not have been), awaited before the group is re-created: it resolves
+   * once the copy is in the archive (or past its deadline), joining a copy already under way, and
+   * the run's `log` is recorded after. `since` lets the copy's read of the group serve the
+   * dispatch's (see `GroupReads`).
    */
   settleOwed(group: string, owed: LogOwed, options?: { run?: RunRecord; since?: number }): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { isTerminal, type RunRecord } from "../core/run.js";
-import type { GroupWatch, RunStore, Stored } from "../store/run-store.js";
+import type { GroupLease, GroupWatch, RunStore, Stored } from "../store/run-store.js";
 import { StoreConflict } from "../store/store-errors.js";
 import type { RunService } from "./run-service.js";
 
@@ -8,7 +8,7 @@ export interface GroupWatches {
    * Observes an active run's group unless another replica's watch of it holds; answers whether
    * the run no longer keeps its group.
    */
-  observe(group: string, run: Stored<RunRecord>): Promise<boolean>;
+  observe(group: string, run: Stored<RunRecord>, lease?: Stored<GroupLease>): Promise<boolean>;
   /** Whether another replica's watch of the group held when this one last looked: its passes settle the group meanwhile. */
   watchedElsewhere(group: string): boolean;
   /** Whether this replica has observed the group under its own watch. */
@@ -34,8 +34,9 @@ export function createGroupWatches(
   const watching = new Map<string, Stored<GroupWatch>>();
   // Until when another replica's watch holds a group (ms).
   const elsewhere = new Map<string, number>();
-  const refresh = async (group: string, run: Stored<RunRecord>) => {
-    const after = await deps.runs.refresh(run);
+  // `lease`, the group's as the pass read it, saves the read of it when the run ends.
+  const refresh = async (group: string, run: Stored<RunRecord>, lease: Stored<GroupLease> | undefined) => {
+    const after = await deps.runs.refresh(run, lease);
     await observed?.(group, run, after);
     return leftGroup(after);
   };
@@ -51,14 +52,14 @@ export function createGroupWatches(
   }
 
   return {
-    observe: async (group, run) => {
+    observe: async (group, run, lease) => {
       const now = deps.now().getTime();
       const held = watching.get(group);
       const left = held === undefined ? 0 : Date.parse(held.until) - now;
       const next = { group, replica: deps.replica, until: new Date(now + deps.observeLeaseMs).toISOString() };
-      if (left > deps.observeLeaseMs / 2) return refresh(group, run);
+      if (left > deps.observeLeaseMs / 2) return refresh(group, run, lease);
       if (held !== undefined && left > 0) {
-        const [after] = await Promise.all([refresh(group, run), renew(held, next)]);
+        const [after] = await Promise.all([refresh(group, run, lease), renew(held, next)]);
         return after;
       }
       const watch = await store.watch(group);
@@ -72,7 +73,7 @@ export function createGroupWatches(
         if (!(error instanceof StoreConflict)) throw error;
         return false;
       }
-      return refresh(group, run);
+      return refresh(group, run, lease);
     },
     watchedElsewhere: (group) => (elsewhere.get(group) ?? 0) > deps.now().getTime(),
     holds: (group) => watching.has(group),

@@ -44,6 +44,7 @@ export function createLogCopier(deps: LogCopyDeps): LogCopier {
   const copiedAt = new Map<string, number>();
   const copying = new Set<string>();
   const settled = new Set<string>();
+  const settling = new Map<string, Promise<void>>();
   const containers = new Map<string, string>();
 
   async function tailOf(runId: string, attempt: number): Promise<ArchiveTail> {
@@ -63,10 +64,12 @@ export function createLogCopier(deps: LogCopyDeps): LogCopier {
 
   /** One copy of what ACI holds of an attempt; a replica that lost the append's race reads the archive again, once. */
   async function copy(group: string, runId: string, attempt: number, final: boolean): Promise<void> {
+    const readWindow = async () => deps.arm.logs(group, await containerOf(group), undefined, true);
     for (let round = 0; ; round += 1) {
-      const tail = await tailOf(runId, attempt);
+      // A final copy holds up its group's next run: it reads ACI's window beside the archive's end.
+      const [tail, window] = final ? await Promise.all([tailOf(runId, attempt), readWindow()]) : [await tailOf(runId, attempt), undefined];
       if (tail.full && !final) return;
-      const content = await deps.arm.logs(group, await containerOf(group), undefined, true);
+      const content = window ?? (await readWindow());
       const merged = mergeWindow(tail, parseWindow(content, final), { attempt, final, maxBytes: deps.maxBytes, now: deps.now().toISOString() });
       try {
         // A final copy creates an archive that is still missing, so a run that printed nothing has an empty one.
@@ -122,27 +125,48 @@ export function createLogCopier(deps: LogCopyDeps): LogCopier {
       return;
     }
     const { inTime, done } = await finalCopy(group, owed.runId, owed.attempt);
-    await record(run, owed.attempt, inTime);
-    if (inTime) return;
-    deps.logger.warn("run log incomplete: its final copy did not finish in time", { runId: owed.runId, group });
-    // A copy that finishes after its deadline still makes the log complete.
-    void done.then((late) => (late ? record(run, owed.attempt, true) : undefined)).catch(() => undefined);
+    // The group may be handed on now: the run's `log` is recorded after, off the next run's path.
+    void recordCopy(run, owed, inTime, done);
+    if (!inTime) deps.logger.warn("run log incomplete: its final copy did not finish in time", { runId: owed.runId, group });
   }
 
-  async function settleOwed(group: string, owed: LogOwed, options: { run?: RunRecord; since?: number } = {}): Promise<void> {
-    const key = `${owed.runId}/${owed.attempt}`;
-    if (settled.has(key)) return;
+  async function recordCopy(run: RunRecord, owed: LogOwed, inTime: boolean, done: Promise<boolean>): Promise<void> {
     try {
-      await settle(group, owed, options.run, options.since);
-      // Remembered so that a group's lease owing an archived log costs no store read per pass.
-      if (settled.size >= maxSettled) settled.clear();
-      settled.add(key);
-      tails.delete(owed.runId);
-      copiedAt.delete(owed.runId);
+      await record(run, owed.attempt, inTime);
+      // A copy that finishes after its deadline still makes the log complete.
+      if (!inTime && (await done)) await record(run, owed.attempt, true);
     } catch (error) {
-      // ARM or the store out of reach: the next pass or dispatch settles it.
-      deps.logger.warn("final log copy not settled", { runId: owed.runId, group, err: error });
+      // The store out of reach: the next pass or dispatch copies again and records it.
+      settled.delete(keyOf(owed));
+      deps.logger.warn("final log copy not recorded", { runId: owed.runId, err: error });
     }
+  }
+
+  const keyOf = (owed: LogOwed) => `${owed.runId}/${owed.attempt}`;
+
+  async function settleOwed(group: string, owed: LogOwed, options: { run?: RunRecord; since?: number } = {}): Promise<void> {
+    const key = keyOf(owed);
+    if (settled.has(key)) return;
+    // The observer that saw the end began the copy: a dispatch of the group waits for that one.
+    const begun = settling.get(key);
+    if (begun) return begun;
+    const settlingNow = (async () => {
+      try {
+        await settle(group, owed, options.run, options.since);
+        // Remembered so that a group's lease owing an archived log costs no store read per pass.
+        if (settled.size >= maxSettled) settled.clear();
+        settled.add(key);
+        tails.delete(owed.runId);
+        copiedAt.delete(owed.runId);
+      } catch (error) {
+        // ARM or the store out of reach: the next pass or dispatch settles it.
+        deps.logger.warn("final log copy not settled", { runId: owed.runId, group, err: error });
+      } finally {
+        settling.delete(key);
+      }
+    })();
+    settling.set(key, settlingNow);
+    return settlingNow;
   }
 
   return {

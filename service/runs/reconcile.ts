@@ -49,7 +49,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
 
   /**
    * The observer copies the run's output: every interval while its attempt runs, and at once
-   * when the attempt ended (awaited, so this pass's dispatch finds it done).
+   * when the attempt ended (not awaited: the group's next dispatch waits for that copy).
    */
   async function copyLog(watched: string, before: RunRecord, after: RunRecord): Promise<void> {
     const copier = deps.logCopier;
@@ -60,7 +60,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
       if (after.confirmedAt !== undefined) copier.copyActive(group, after);
       return;
     }
-    await copier.settleOwed(group, { runId: before.id, attempt: attemptOf(before) }, { run: after });
+    void copier.settleOwed(group, { runId: before.id, attempt: attemptOf(before) }, { run: after });
   }
 
   /** The final copies owed by free groups this replica observed (a canceled run's, one whose observer died). */
@@ -90,7 +90,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     if (watches.watchedElsewhere(lease.group)) return false;
     const run = await store.getRun(lease.runId);
     if (run && !leftGroup(run)) {
-      return watches.observe(lease.group, run);
+      return watches.observe(lease.group, run, lease);
     }
     if (deps.standby) {
       await settleStandbySlot(deps, deps.standby, lease, run);

@@ -9,7 +9,7 @@ import type { RunDefaults } from "../core/run-defaults.js";
 import type { RunRequest } from "../core/run-request.js";
 import { isRunActive } from "../core/status.js";
 import { webhookUrlRefusal } from "../core/webhook-url.js";
-import type { PoolView, Stored } from "../store/run-store.js";
+import type { GroupLease, PoolView, Stored } from "../store/run-store.js";
 import { IdempotencyKeyTaken, StoreConflict, StoreUnavailable } from "../store/store-errors.js";
 import { refusalError } from "./refusal-error.js";
 import { archivedLog, followLog, type ArchivedLogDeps, type FollowEvent } from "./archived-logs.js";
@@ -61,7 +61,7 @@ export interface RunService {
   follow(runId: string, after: number, signal: AbortSignal): Promise<AsyncGenerator<FollowEvent>>;
   cancel(runId: string): Promise<RunView>;
   /** Reads the group of an active run and records what changed; answers the run as it is now. */
-  refresh(run: Stored<RunRecord>): Promise<Stored<RunRecord>>;
+  refresh(run: Stored<RunRecord>, lease?: Stored<GroupLease>): Promise<Stored<RunRecord>>;
 }
 
 /** A new run's limits: the request's, else the deployment's defaults; and its first attempt. */
@@ -156,7 +156,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     return undefined;
   }
 
-  async function refresh(run: Stored<RunRecord>): Promise<Stored<RunRecord>> {
+  async function refresh(run: Stored<RunRecord>, lease?: Stored<GroupLease>): Promise<Stored<RunRecord>> {
     if (isTerminal(run.status) || run.status === "queued" || run.status === "retrying" || !run.group) return run;
     let event: RunEvent;
     try {
@@ -165,7 +165,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
       if (!(error instanceof ServiceError && error.code === "ContainerGroupNotFound")) throw error;
       event = { kind: "group-missing" };
     }
-    const applied = await applyTransition(deps, run, event);
+    const applied = await applyTransition(deps, run, event, undefined, lease);
     // A deadline passed: this replica committed the end, so it alone stops the group, once.
     for (const effect of applied.effects) {
       if (effect.kind === "stop-group") {

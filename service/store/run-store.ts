@@ -53,6 +53,19 @@ export interface GroupWatch {
   until: string;
 }
 
+/**
+ * What one transaction of the store may hold: Azure Tables takes at most 100 operations and a
+ * 4 MiB payload in an entity group transaction.
+ */
+export const transactionLimits = { actions: 100, bytes: 4 * 1024 * 1024 };
+
+/** One run's change within a transaction: `next` over `run` (compare-and-set), with its rows. */
+export interface RunChange {
+  run: Stored<RunRecord>;
+  next: RunRecord;
+  rows: readonly RunRow[];
+}
+
 /** A row written in the same transaction as a run. */
 export type RunRow =
   /** the lease set to `runId`, or freed when undefined (still owing the freed attempt's log) */
@@ -137,6 +150,11 @@ export interface RunStore {
    * queue entry deleted.
    */
   commitRun(run: Stored<RunRecord>, next: RunRecord, rows: readonly RunRow[]): Promise<Stored<RunRecord>>;
+  /**
+   * Several runs' changes in one transaction (all or none): the claims of one pass, so the queue's
+   * heads leave it together and in order. At most `transactionLimits` of actions and bytes.
+   */
+  commitRuns(changes: readonly RunChange[]): Promise<Stored<RunRecord>[]>;
   /** One group's lease, read by key. */
   getLease(group: string): Promise<Stored<GroupLease> | undefined>;
   /** Deletes (and counts as left) a queue entry whose run is gone or moved on; one already gone is fine. */

@@ -2,7 +2,7 @@ import { odata, RestError, TableClient, type TransactionAction } from "@azure/da
 import { terminalRunStatuses, type RunRecord } from "../core/run.js";
 import { openCursor, sealCursor } from "../core/run-cursor.js";
 import { rowKeys } from "./row-keys.js";
-import type { RunPage, RunStore, Stored } from "./run-store.js";
+import { transactionLimits, type RunChange, type RunPage, type RunRow, type RunStore, type Stored } from "./run-store.js";
 import { isAlreadyThere, storeCall, updateAction, type Entity } from "./table-calls.js";
 import { leaseEntity, leaseFrom, runEntity, runFrom, text } from "./table-entities.js";
 import { tableQueue } from "./table-queue.js";
@@ -68,6 +68,39 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
       if (error instanceof RestError && error.statusCode === 404) return undefined;
       return storeCall(() => Promise.reject(error));
     }
+  }
+
+  const rowActions = (row: RunRow): TransactionAction[] =>
+    row.kind === "lease"
+      ? [update(leaseEntity(pk, { group: row.lease.group, ...(row.runId ? { runId: row.runId } : {}), ...(row.logOwed ? { logOwed: row.logOwed } : {}), ...(row.lease.base ? { base: row.lease.base } : {}) }), row.lease.etag)]
+      : row.kind === "outbox"
+        ? [outbox.createAction(row.delivery)]
+        : retryRows.actions(row);
+
+  /**
+   * The runs' compare-and-sets come first: a replica that lost a run to another's dispatch or
+   * cancel fails on it (a conflict), before the delete of a queue entry that is gone. One count
+   * of the runs that left the queue covers them all.
+   */
+  async function commitRuns(changes: readonly RunChange[]): Promise<Stored<RunRecord>[]> {
+    const rows = changes.flatMap((change) => change.rows);
+    const actions: TransactionAction[] = [
+      ...changes.map((change) => update(runEntity(pk, change.next), change.run.etag)),
+      ...rows.flatMap(rowActions),
+      // A retry joining the queue again is counted as one fewer left: only starts write the counters.
+      ...(await countDequeued(rows.filter((row) => row.kind === "dequeue").length - rows.filter((row) => row.kind === "enqueue").length)),
+    ];
+    const etags = await queue.submit(actions);
+    return Promise.all(
+      changes.map(async (change, i) => {
+        const etag = etags?.[i];
+        if (etag !== undefined) return { ...change.next, etag };
+        // An answer without the ETags: read the run back.
+        const stored = await getRun(change.next.id);
+        if (!stored) throw new StoreUnavailable(undefined);
+        return stored;
+      }),
+    );
   }
 
   const idempotencyAction = (run: RunRecord): TransactionAction[] =>
@@ -158,26 +191,8 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
       );
     },
 
-    // The run's compare-and-set comes first: a replica that lost the run to another's dispatch or
-    // cancel fails on it (a conflict), before the delete of the queue entry that is gone.
-    commitRun: async (run, next, rows) =>
-      transact(
-        [
-          update(runEntity(pk, next), run.etag),
-          ...rows.flatMap((row): TransactionAction[] =>
-            row.kind === "lease"
-              ? [update(leaseEntity(pk, { group: row.lease.group, ...(row.runId ? { runId: row.runId } : {}), ...(row.logOwed ? { logOwed: row.logOwed } : {}), ...(row.lease.base ? { base: row.lease.base } : {}) }), row.lease.etag)]
-              : row.kind === "outbox"
-                ? [outbox.createAction(row.delivery)]
-                : retryRows.actions(row),
-          ),
-          // A retry joining the queue again is counted as one fewer left: only starts write the counters.
-          ...(await countDequeued(rows.filter((row) => row.kind === "dequeue").length - rows.filter((row) => row.kind === "enqueue").length)),
-        ],
-        0,
-        next,
-        undefined,
-      ),
+    commitRun: async (run, next, rows) => (await commitRuns([{ run, next, rows }]))[0]!,
+    commitRuns,
 
     getLease: async (group) => {
       try {
@@ -217,13 +232,13 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
           // A run's events go before or with the run: a prune cut short leaves a run to prune again, never orphan events.
           for (const action of await outbox.deleteActions(String(entity["id"]))) {
             batch.push(action);
-            if (batch.length >= 98) await flush();
+            if (batch.length >= transactionLimits.actions - 2) await flush();
           }
           batch.push(["delete", { partitionKey: pk, rowKey: entity.rowKey ?? "" }]);
           const keyHash = text(entity["idempotencyKeyHash"]);
           if (keyHash) batch.push(["delete", { partitionKey: pk, rowKey: rowKeys.idempotency(keyHash) }]);
           deleted += 1;
-          if (batch.length >= 98) await flush();
+          if (batch.length >= transactionLimits.actions - 2) await flush();
         }
         await flush();
         return deleted;
