@@ -98,6 +98,8 @@ export async function applyTransition(
 /** A queue head to claim, and the free lease of the group prepared for it. */
 export interface Claim {
   run: Stored<RunRecord>;
+  /** the group the run starts on: the lease's, or in standby mode the group it claims */
+  group: string;
   lease: Stored<GroupLease>;
 }
 
@@ -112,18 +114,19 @@ const transactionBytes = transactionLimits.bytes - 512 * 1024;
  * a race (another replica claimed a head or a group first) ends the claims: the caller reads the
  * queue and the pool again. Answers the runs claimed, in order, and whether a race was lost.
  */
-export async function commitClaims(deps: WriterDeps, claims: readonly Claim[]): Promise<{ claimed: Stored<RunRecord>[]; lost: boolean }> {
-  const changes: RunChange[] = [];
-  for (const { run, lease } of claims) {
-    const decided = transition(run, { kind: "dispatched", group: lease.group }, transitionContext(deps));
+export async function commitClaims<C extends Claim>(deps: WriterDeps, claims: readonly C[]): Promise<{ claimed: Array<{ claim: C; run: Stored<RunRecord> }>; lost: boolean }> {
+  const changes: Array<RunChange & { claim: C }> = [];
+  for (const claim of claims) {
+    const decided = transition(claim.run, { kind: "dispatched", group: claim.group }, transitionContext(deps));
     if (decided === undefined) continue;
-    const rows = [...(await rowsFor(deps, run, decided.effects, lease, undefined)), ...outboxRows(deps, run, decided.run)];
-    changes.push({ run, next: decided.run, rows });
+    const rows = [...(await rowsFor(deps, claim.run, decided.effects, claim.lease, undefined)), ...outboxRows(deps, claim.run, decided.run)];
+    changes.push({ run: claim.run, next: decided.run, rows, claim });
   }
-  const claimed: Stored<RunRecord>[] = [];
+  const claimed: Array<{ claim: C; run: Stored<RunRecord> }> = [];
   for (const chunk of transactions(changes)) {
     try {
-      claimed.push(...(await deps.store.commitRuns(chunk)));
+      const stored = await deps.store.commitRuns(chunk);
+      chunk.forEach((change, i) => claimed.push({ claim: change.claim, run: stored[i]! }));
     } catch (error) {
       if (!(error instanceof StoreConflict)) throw error;
       deps.telemetry.storeConflict("commitRun");
@@ -134,9 +137,9 @@ export async function commitClaims(deps: WriterDeps, claims: readonly Claim[]): 
 }
 
 /** `changes` cut into transactions the store takes: each run's update, its rows, and one count of the queue. */
-function transactions(changes: readonly RunChange[]): RunChange[][] {
-  const chunks: RunChange[][] = [];
-  let chunk: RunChange[] = [];
+function transactions<T extends RunChange>(changes: readonly T[]): T[][] {
+  const chunks: T[][] = [];
+  let chunk: T[] = [];
   let actions = 1;
   let bytes = 0;
   for (const change of changes) {

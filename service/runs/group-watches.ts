@@ -16,7 +16,7 @@ export interface GroupWatches {
 }
 
 /** Told of each observation of a group's run: the run before it, and as it recorded it. */
-export type ObservedRun = (group: string, before: Stored<RunRecord>, after: RunRecord) => Promise<void>;
+export type ObservedRun = (group: string, before: Stored<RunRecord>, after: Stored<RunRecord>) => Promise<void>;
 
 /**
  * One replica's watches: which groups it observes (one replica at a time reads a group from ARM).

@@ -66,8 +66,11 @@ export function createLogCopier(deps: LogCopyDeps): LogCopier {
   async function copy(group: string, runId: string, attempt: number, final: boolean): Promise<void> {
     const readWindow = async () => deps.arm.logs(group, await containerOf(group), undefined, true);
     for (let round = 0; ; round += 1) {
+      // An archive this replica has not written to is taken as empty at first, which saves a read
+      // of it for most runs: were it not, the append's position condition fails and it is read.
+      const archiveEnd = round === 0 && !tails.has(runId) ? Promise.resolve(emptyArchive) : tailOf(runId, attempt);
       // A final copy holds up its group's next run: it reads ACI's window beside the archive's end.
-      const [tail, window] = final ? await Promise.all([tailOf(runId, attempt), readWindow()]) : [await tailOf(runId, attempt), undefined];
+      const [tail, window] = final ? await Promise.all([archiveEnd, readWindow()]) : [await archiveEnd, undefined];
       if (tail.full && !final) return;
       const content = window ?? (await readWindow());
       const merged = mergeWindow(tail, parseWindow(content, final), { attempt, final, maxBytes: deps.maxBytes, now: deps.now().toISOString() });

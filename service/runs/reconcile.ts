@@ -2,9 +2,9 @@ import { carriesRun } from "../core/carried-run.js";
 import { attemptOf, type RunRecord } from "../core/run.js";
 import { ServiceError } from "../core/service-error.js";
 import { isRunActive } from "../core/status.js";
-import type { GroupLease, PoolView, Stored } from "../store/run-store.js";
+import type { GroupLease, PoolView, QueueEntry, Stored } from "../store/run-store.js";
 import { StoreConflict, StoreUnavailable } from "../store/store-errors.js";
-import { applyTransition } from "./apply-transition.js";
+import { applyTransition, commitClaims, type Claim } from "./apply-transition.js";
 import { prepareRun, sendRun, stopGroup, type DispatchDeps, type Prepared } from "./dispatch.js";
 import { createGroupWatches, leftGroup } from "./group-watches.js";
 import { headsOf, readingRuns, sameHeads, type Head } from "./queue-heads.js";
@@ -45,7 +45,31 @@ export interface ReconcileResult {
  */
 export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileResult> {
   const { store } = deps;
-  const watches = createGroupWatches(deps, copyLog);
+  const watches = createGroupWatches(deps, observed);
+
+  /*
+   * The runs this replica observes, as it last read or wrote them, and when. Another replica
+   * changes an active run only by a cancel, which stops and frees the group itself, and any write
+   * on a stale copy fails its compare-and-set and reads the run again: so a pass reads a held run
+   * from the store only once its copy is older than half a watch, not every pass.
+   */
+  const heldRuns = new Map<string, { run: Stored<RunRecord>; at: number }>();
+
+  async function heldRun(runId: string): Promise<Stored<RunRecord> | undefined> {
+    const now = deps.now().getTime();
+    const known = heldRuns.get(runId);
+    if (known && now - known.at < deps.observeLeaseMs / 2) return known.run;
+    const run = await store.getRun(runId);
+    if (run) heldRuns.set(runId, { run, at: now });
+    else heldRuns.delete(runId);
+    return run;
+  }
+
+  async function observed(watched: string, before: Stored<RunRecord>, after: Stored<RunRecord>): Promise<void> {
+    if (leftGroup(after)) heldRuns.delete(after.id);
+    else if (after !== before) heldRuns.set(after.id, { run: after, at: deps.now().getTime() });
+    await copyLog(watched, before, after);
+  }
 
   /**
    * The observer copies the run's output: every interval while its attempt runs, and at once
@@ -88,7 +112,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     if (!lease?.runId) return false;
     // Another replica's passes settle it, whatever its run's state, until its watch lapses.
     if (watches.watchedElsewhere(lease.group)) return false;
-    const run = await store.getRun(lease.runId);
+    const run = await heldRun(lease.runId);
     if (run && !leftGroup(run)) {
       return watches.observe(lease.group, run, lease);
     }
@@ -160,10 +184,11 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
   }
 
   /**
-   * Hands the queue's head to a free group, oldest first, while one is free, on `view` (read after
-   * the pass's ends were recorded) and the heads read beside it: as many as groups are free, so
-   * the claims of a pass share one read of the queue. A lost race reads both again. The view
-   * serves every claim of the pass: a claimed group is left out of it from then on.
+   * Hands the queue's heads to the free groups, oldest first, on `first` (read after the pass's
+   * ends were recorded) and the heads read beside it: as many heads as groups are free, their runs
+   * read side by side, each prepared on a group, and all claims committed together (see
+   * `commitClaims`), so a pass's claims cost one read of the queue and one write. A lost race
+   * reads both again. A claimed group is left out of the view from then on.
    */
   async function claimHeads(since: number, sends: Array<Promise<void>>, first: PoolView, heads: Head[]): Promise<Claimed> {
     const skip = new Set<string>();
@@ -171,96 +196,121 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     let view = first;
     // Whether the queue may hold more than was read.
     let more = heads.length > 0;
-    for (let attempt = 0; attempt < 100; attempt += 1) {
+    for (let round = 0; round < 100; round += 1) {
       const free = view.leases.filter((lease) => !lease.runId && deps.groups.includes(lease.group) && !skip.has(lease.group));
-      if (heads.length === 0 && more && free.length > 0) {
-        heads = await readHeads(free.length);
+      if (heads.length < free.length && more) {
+        heads = sameHeads(await readHeads(free.length), heads);
         more = heads.length === free.length;
       }
-      const head = heads[0];
-      if (!head) return { dispatched, awake: dispatched > 0 || view.queued > 0 || view.leases.some((lease) => lease.runId !== undefined) };
-      const run = await head.run();
-      readingRuns(heads.slice(1, 2));
-      if (!run || run.status !== "queued") {
-        // An entry whose run is gone (pruned, hand-edited) or moved on without it.
-        await store.removeQueueEntry(head.entry.seq);
-        heads = heads.slice(1);
-        more = true;
-        continue;
-      }
-      if (free.length === 0) return { dispatched, awake: true };
-      let outcome: "claimed" | "refused" | "lost" | undefined;
-      for (const lease of free) {
-        const prepared = await prepareOn(lease, run, since);
-        if (prepared === undefined || (!prepared.ok && prepared.busy)) {
-          skip.add(lease.group);
-          continue;
-        }
-        if (!prepared.ok) {
-          if (prepared.refusal.code === "ContainerNotFound") continue;
-          await applyTransition(deps, run, { kind: "start-refused", message: `The run cannot start: ${prepared.refusal.code}.` });
-          outcome = "refused";
-          break;
-        }
-        let stored: Stored<RunRecord>;
-        try {
-          stored = (await applyTransition(deps, run, { kind: "dispatched", group: prepared.group }, prepared.lease)).run;
-        } catch (error) {
-          ignoreConflict(error);
-          outcome = "lost";
-          break;
-        }
+      if (heads.length === 0) return { dispatched, awake: dispatched > 0 || view.queued > 0 || view.leases.some((lease) => lease.runId !== undefined) };
+      // With no group free, the head is still looked at: an orphan entry is removed all the same.
+      const batch = heads.slice(0, Math.max(1, free.length));
+      const runs = await Promise.all(batch.map((head) => head.run()));
+      const plan = await planClaims(batch, runs, free, since);
+      for (const group of plan.busy) skip.add(group);
+      for (const entry of plan.orphans) await store.removeQueueEntry(entry.seq);
+      for (const refused of plan.refused) await applyTransition(deps, refused.run, { kind: "start-refused", message: `The run cannot start: ${refused.code}.` });
+      const committed = await commitClaims(deps, plan.claims);
+      for (const { claim, run: stored } of committed.claimed) {
+        const { prepared, lease } = claim;
+        heldRuns.set(stored.id, { run: stored, at: deps.now().getTime() });
         dispatched += 1;
         skip.add(lease.group);
-        outcome = "claimed";
-        deps.logger.info("run dispatched", { runId: run.id, group: prepared.group });
+        deps.logger.info("run dispatched", { runId: stored.id, group: prepared.group });
         // A run that did not start is recorded by sendRun; its error is the caller's, and no caller waits.
         sends.push(
           sendRun(deps, stored, prepared.body).then(
             () => undefined,
             (error: unknown) => {
-              if (!(error instanceof ServiceError)) deps.logger.warn("dispatch failed", { runId: run.id, group: prepared.group, err: error });
+              if (!(error instanceof ServiceError)) deps.logger.warn("dispatch failed", { runId: stored.id, group: prepared.group, err: error });
             },
           ),
         );
-        break;
       }
-      if (outcome === undefined) return { dispatched, awake: true };
-      if (outcome === "lost") {
-        // Another replica moved the head (or took the group): what was read of both is stale.
-        const wanted = free.length;
-        const fresh = await store.viewWithHeads(wanted);
+      if (committed.lost) {
+        // Another replica moved a head (or took a group): what was read of both is stale.
+        const fresh = await store.viewWithHeads(free.length);
         view = fresh;
         heads = headsOf(store, fresh.heads);
-        more = heads.length === wanted;
-      } else {
-        heads = heads.slice(1);
+        more = heads.length === free.length;
+        continue;
       }
+      if (plan.taken === 0) return { dispatched, awake: true };
+      heads = heads.slice(plan.taken);
     }
     return { dispatched, awake: true };
+  }
+
+  /**
+   * Pairs heads with free groups in order: a head whose run is gone or moved on is an orphan
+   * entry; a group busy or failing is skipped; a run the groups refuse fails. Stops at the first
+   * head no group can take, so claims never pass over an older run. `taken` counts the heads
+   * settled one way or another.
+   */
+  async function planClaims(heads: Head[], runs: Array<Stored<RunRecord> | undefined>, free: Stored<GroupLease>[], since: number): Promise<ClaimPlan> {
+    const plan: ClaimPlan = { claims: [], orphans: [], refused: [], busy: [], taken: 0 };
+    let groups = free;
+    for (const [i, head] of heads.entries()) {
+      const run = runs[i];
+      if (!run || run.status !== "queued") {
+        // An entry whose run is gone (pruned, hand-edited) or moved on without it.
+        plan.orphans.push(head.entry);
+        plan.taken += 1;
+        continue;
+      }
+      let settled = false;
+      for (const lease of groups) {
+        const prepared = await prepareOn(lease, run, since);
+        if (prepared === undefined || (!prepared.ok && prepared.busy)) {
+          plan.busy.push(lease.group);
+          groups = groups.filter((other) => other !== lease);
+          continue;
+        }
+        if (!prepared.ok) {
+          if (prepared.refusal.code === "ContainerNotFound") continue;
+          plan.refused.push({ run, code: prepared.refusal.code });
+          settled = true;
+          break;
+        }
+        plan.claims.push({ run, group: prepared.group, lease: prepared.lease, prepared });
+        groups = groups.filter((other) => other !== lease);
+        settled = true;
+        break;
+      }
+      if (!settled) return plan;
+      plan.taken += 1;
+    }
+    return plan;
   }
 
   const pass = async (): Promise<ReconcileResult> => {
     const since = deps.reads.mark();
     const start = await store.viewWithHeads(1);
+    const holding = new Set(start.leases.map((lease) => lease.runId));
+    for (const runId of heldRuns.keys()) if (!holding.has(runId)) heldRuns.delete(runId);
     // The head's run is read beside the settling, so a group freed in this pass is handed on at once.
     const early = readingRuns(headsOf(store, start.heads));
-    // Groups are settled side by side: a pass takes one group's round trips, not the pool's.
-    const freed = await Promise.all(
-      start.leases.map(async (lease, i) => {
-        try {
-          return await deps.telemetry.span("reconcile.group", { group: lease.group, ...(lease.runId ? { runId: lease.runId } : {}) }, () => settleHeldGroup(start, i));
-        } catch (error) {
-          // One group's trouble (ARM down, a lost race) must not stop the others' reconcile.
-          if (!(error instanceof StoreConflict)) deps.logger.warn("reconcile of a group failed", { group: lease.group, err: error });
-          return true;
-        }
-      }),
-    );
+    // Groups are settled side by side, and the retries due beside them: a pass takes one group's round trips, not the pool's.
+    const [freed, retries] = await Promise.all([
+      Promise.all(
+        start.leases.map(async (lease, i) => {
+          try {
+            return await deps.telemetry.span("reconcile.group", { group: lease.group, ...(lease.runId ? { runId: lease.runId } : {}) }, () => settleHeldGroup(start, i));
+          } catch (error) {
+            // One group's trouble (ARM down, a lost race) must not stop the others' reconcile.
+            if (!(error instanceof StoreConflict)) deps.logger.warn("reconcile of a group failed", { group: lease.group, err: error });
+            return true;
+          }
+        }),
+      ),
+      queueDueRetries(),
+    ]);
     await settleOwedLogs(start);
-    // The view is read again only when this pass freed a group; a retry that joined the queue stands ahead of the head read before.
-    const [retries, settled] = await Promise.all([queueDueRetries(), freed.some(Boolean) ? store.viewWithHeads(1) : start]);
-    const first = retries.joined ? await readHeads(1) : settled === start ? early : sameHeads(headsOf(store, settled.heads), early);
+    // The view is read again only when this pass freed a group or a retry joined the queue (ahead
+    // of the head read before), with as many heads as groups may be free.
+    const free = start.leases.filter((lease, i) => !lease.runId || freed[i]).length;
+    const settled = freed.some(Boolean) || retries.joined ? await store.viewWithHeads(Math.max(1, free)) : start;
+    const first = settled === start ? early : sameHeads(headsOf(store, settled.heads), early);
     // A group whose run's end this pass saw is dispatched on the read that saw it; the PUTs go out side by side.
     const sends: Array<Promise<void>> = [];
     try {
@@ -276,6 +326,14 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     }
   };
   return () => deps.telemetry.span("reconcile", {}, pass);
+}
+
+interface ClaimPlan {
+  claims: Array<Claim & { prepared: Extract<Prepared, { ok: true }> }>;
+  orphans: QueueEntry[];
+  refused: Array<{ run: Stored<RunRecord>; code: string }>;
+  busy: string[];
+  taken: number;
 }
 
 interface Claimed {
