@@ -2,12 +2,15 @@ import { carriesRun } from "../core/carried-run.js";
 import { attemptOf, type RunRecord } from "../core/run.js";
 import { ServiceError } from "../core/service-error.js";
 import { isRunActive } from "../core/status.js";
-import type { GroupLease, PoolView, QueueEntry, Stored } from "../store/run-store.js";
-import { StoreConflict, StoreUnavailable } from "../store/store-errors.js";
-import { applyTransition, commitClaims, type Claim } from "./apply-transition.js";
-import { prepareRun, sendRun, stopGroup, type DispatchDeps, type Prepared } from "./dispatch.js";
+import type { PoolView, Stored } from "../store/run-store.js";
+import { StoreConflict } from "../store/store-errors.js";
+import { applyTransition } from "./apply-transition.js";
+import { claimHeads } from "./claim-heads.js";
+import { stopGroup, type DispatchDeps } from "./dispatch.js";
+import { queueDueRetries } from "./due-retries.js";
+import { createHeldRuns } from "./held-runs.js";
 import { createGroupWatches, leftGroup } from "./group-watches.js";
-import { headsOf, readingRuns, sameHeads, type Head } from "./queue-heads.js";
+import { headsOf, readingRuns, sameHeads } from "./queue-heads.js";
 import type { LogCopier } from "./log-copier.js";
 import type { RunService } from "./run-service.js";
 import { settleStandbySlot } from "./standby-dispatch.js";
@@ -46,28 +49,11 @@ export interface ReconcileResult {
 export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileResult> {
   const { store } = deps;
   const watches = createGroupWatches(deps, observed);
-
-  /*
-   * The runs this replica observes, as it last read or wrote them, and when. Another replica
-   * changes an active run only by a cancel, which stops and frees the group itself, and any write
-   * on a stale copy fails its compare-and-set and reads the run again: so a pass reads a held run
-   * from the store only once its copy is older than half a watch, not every pass.
-   */
-  const heldRuns = new Map<string, { run: Stored<RunRecord>; at: number }>();
-
-  async function heldRun(runId: string): Promise<Stored<RunRecord> | undefined> {
-    const now = deps.now().getTime();
-    const known = heldRuns.get(runId);
-    if (known && now - known.at < deps.observeLeaseMs / 2) return known.run;
-    const run = await store.getRun(runId);
-    if (run) heldRuns.set(runId, { run, at: now });
-    else heldRuns.delete(runId);
-    return run;
-  }
+  const heldRuns = createHeldRuns({ store, now: deps.now, maxAgeMs: deps.observeLeaseMs / 2 });
 
   async function observed(watched: string, before: Stored<RunRecord>, after: Stored<RunRecord>): Promise<void> {
-    if (leftGroup(after)) heldRuns.delete(after.id);
-    else if (after !== before) heldRuns.set(after.id, { run: after, at: deps.now().getTime() });
+    if (leftGroup(after)) heldRuns.forget(after.id);
+    else if (after !== before) heldRuns.wrote(after);
     await copyLog(watched, before, after);
   }
 
@@ -112,7 +98,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     if (!lease?.runId) return false;
     // Another replica's passes settle it, whatever its run's state, until its watch lapses.
     if (watches.watchedElsewhere(lease.group)) return false;
-    const run = await heldRun(lease.runId);
+    const run = await heldRuns.get(lease.runId);
     if (run && !leftGroup(run)) {
       return watches.observe(lease.group, run, lease);
     }
@@ -137,157 +123,10 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     return true;
   }
 
-  /** Prepares the head's run on `lease`'s group; a group's own failure is logged and skipped. */
-  async function prepareOn(lease: Stored<GroupLease>, run: RunRecord, since: number): Promise<Prepared | undefined> {
-    try {
-      return await prepareRun(deps, lease, run, since);
-    } catch (error) {
-      if (!(error instanceof ServiceError) || error instanceof StoreUnavailable) throw error;
-      deps.logger.warn("container group failing", { group: lease.group, code: error.code });
-      return undefined;
-    }
-  }
-
-  /**
-   * Moves each retry that is due into the queue (at its run's own place: see `retry-due`); a
-   * compare-and-set, so of replicas meeting on one retry a single one queues it. Answers how many
-   * retries still wait, and whether one joined the queue (ahead of any head read before).
-   */
-  async function queueDueRetries(): Promise<{ waiting: number; joined: boolean }> {
-    const retries = await store.retries();
-    // A standby run joins the queue again only once its last group is deleted and its slot free.
-    const held = deps.standby && retries.length > 0 ? new Set((await store.view()).leases.map((lease) => lease.runId)) : new Set<string | undefined>();
-    let waiting = 0;
-    let joined = false;
-    for (const entry of retries) {
-      if (held.has(entry.runId)) {
-        waiting += 1;
-        continue;
-      }
-      if (Date.parse(entry.retryAt) > deps.now().getTime()) {
-        waiting += 1;
-        continue;
-      }
-      const run = await store.getRun(entry.runId);
-      if (run === undefined) continue;
-      try {
-        joined = (await applyTransition(deps, run, { kind: "retry-due" })).effects.length > 0 || joined;
-      } catch (error) {
-        ignoreConflict(error);
-      }
-    }
-    return { waiting, joined };
-  }
-
-  async function readHeads(top: number): Promise<Head[]> {
-    return headsOf(store, await store.queueHeads(top));
-  }
-
-  /**
-   * Hands the queue's heads to the free groups, oldest first, on `first` (read after the pass's
-   * ends were recorded) and the heads read beside it: as many heads as groups are free, their runs
-   * read side by side, each prepared on a group, and all claims committed together (see
-   * `commitClaims`), so a pass's claims cost one read of the queue and one write. A lost race
-   * reads both again. A claimed group is left out of the view from then on.
-   */
-  async function claimHeads(since: number, sends: Array<Promise<void>>, first: PoolView, heads: Head[]): Promise<Claimed> {
-    const skip = new Set<string>();
-    let dispatched = 0;
-    let view = first;
-    // Whether the queue may hold more than was read.
-    let more = heads.length > 0;
-    for (let round = 0; round < 100; round += 1) {
-      const free = view.leases.filter((lease) => !lease.runId && deps.groups.includes(lease.group) && !skip.has(lease.group));
-      if (heads.length < free.length && more) {
-        heads = sameHeads(await readHeads(free.length), heads);
-        more = heads.length === free.length;
-      }
-      if (heads.length === 0) return { dispatched, awake: dispatched > 0 || view.queued > 0 || view.leases.some((lease) => lease.runId !== undefined) };
-      // With no group free, the head is still looked at: an orphan entry is removed all the same.
-      const batch = heads.slice(0, Math.max(1, free.length));
-      const runs = await Promise.all(batch.map((head) => head.run()));
-      const plan = await planClaims(batch, runs, free, since);
-      for (const group of plan.busy) skip.add(group);
-      for (const entry of plan.orphans) await store.removeQueueEntry(entry.seq);
-      for (const refused of plan.refused) await applyTransition(deps, refused.run, { kind: "start-refused", message: `The run cannot start: ${refused.code}.` });
-      const committed = await commitClaims(deps, plan.claims);
-      for (const { claim, run: stored } of committed.claimed) {
-        const { prepared, lease } = claim;
-        heldRuns.set(stored.id, { run: stored, at: deps.now().getTime() });
-        dispatched += 1;
-        skip.add(lease.group);
-        deps.logger.info("run dispatched", { runId: stored.id, group: prepared.group });
-        // A run that did not start is recorded by sendRun; its error is the caller's, and no caller waits.
-        sends.push(
-          sendRun(deps, stored, prepared.body).then(
-            () => undefined,
-            (error: unknown) => {
-              if (!(error instanceof ServiceError)) deps.logger.warn("dispatch failed", { runId: stored.id, group: prepared.group, err: error });
-            },
-          ),
-        );
-      }
-      if (committed.lost) {
-        // Another replica moved a head (or took a group): what was read of both is stale.
-        const fresh = await store.viewWithHeads(free.length);
-        view = fresh;
-        heads = headsOf(store, fresh.heads);
-        more = heads.length === free.length;
-        continue;
-      }
-      if (plan.taken === 0) return { dispatched, awake: true };
-      heads = heads.slice(plan.taken);
-    }
-    return { dispatched, awake: true };
-  }
-
-  /**
-   * Pairs heads with free groups in order: a head whose run is gone or moved on is an orphan
-   * entry; a group busy or failing is skipped; a run the groups refuse fails. Stops at the first
-   * head no group can take, so claims never pass over an older run. `taken` counts the heads
-   * settled one way or another.
-   */
-  async function planClaims(heads: Head[], runs: Array<Stored<RunRecord> | undefined>, free: Stored<GroupLease>[], since: number): Promise<ClaimPlan> {
-    const plan: ClaimPlan = { claims: [], orphans: [], refused: [], busy: [], taken: 0 };
-    let groups = free;
-    for (const [i, head] of heads.entries()) {
-      const run = runs[i];
-      if (!run || run.status !== "queued") {
-        // An entry whose run is gone (pruned, hand-edited) or moved on without it.
-        plan.orphans.push(head.entry);
-        plan.taken += 1;
-        continue;
-      }
-      let settled = false;
-      for (const lease of groups) {
-        const prepared = await prepareOn(lease, run, since);
-        if (prepared === undefined || (!prepared.ok && prepared.busy)) {
-          plan.busy.push(lease.group);
-          groups = groups.filter((other) => other !== lease);
-          continue;
-        }
-        if (!prepared.ok) {
-          if (prepared.refusal.code === "ContainerNotFound") continue;
-          plan.refused.push({ run, code: prepared.refusal.code });
-          settled = true;
-          break;
-        }
-        plan.claims.push({ run, group: prepared.group, lease: prepared.lease, prepared });
-        groups = groups.filter((other) => other !== lease);
-        settled = true;
-        break;
-      }
-      if (!settled) return plan;
-      plan.taken += 1;
-    }
-    return plan;
-  }
-
   const pass = async (): Promise<ReconcileResult> => {
     const since = deps.reads.mark();
     const start = await store.viewWithHeads(1);
-    const holding = new Set(start.leases.map((lease) => lease.runId));
-    for (const runId of heldRuns.keys()) if (!holding.has(runId)) heldRuns.delete(runId);
+    heldRuns.keepOnly(new Set(start.leases.map((lease) => lease.runId)));
     // The head's run is read beside the settling, so a group freed in this pass is handed on at once.
     const early = readingRuns(headsOf(store, start.heads));
     // Groups are settled side by side, and the retries due beside them: a pass takes one group's round trips, not the pool's.
@@ -303,7 +142,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
           }
         }),
       ),
-      queueDueRetries(),
+      queueDueRetries(deps),
     ]);
     await settleOwedLogs(start);
     // The view is read again only when this pass freed a group or a retry joined the queue (ahead
@@ -316,7 +155,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     try {
       // ARM throttled a start of this process's: nothing is claimed until its Retry-After has passed.
       const paused = deps.pause?.paused(deps.now().getTime()) === true;
-      const claimed = paused ? { dispatched: 0, awake: true } : await claimHeads(since, sends, settled, first);
+      const claimed = paused ? { dispatched: 0, awake: true } : await claimHeads(deps, { since, sends, claimed: heldRuns.wrote }, settled, first);
       deps.outbox?.drain();
       const awake = retries.waiting > 0 || claimed.awake;
       await deps.setAwake?.(awake);
@@ -328,20 +167,3 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
   return () => deps.telemetry.span("reconcile", {}, pass);
 }
 
-interface ClaimPlan {
-  claims: Array<Claim & { prepared: Extract<Prepared, { ok: true }> }>;
-  orphans: QueueEntry[];
-  refused: Array<{ run: Stored<RunRecord>; code: string }>;
-  busy: string[];
-  taken: number;
-}
-
-interface Claimed {
-  dispatched: number;
-  /** whether any run is queued or holds a group once the claims are done */
-  awake: boolean;
-}
-
-function ignoreConflict(error: unknown): void {
-  if (!(error instanceof StoreConflict)) throw error;
-}

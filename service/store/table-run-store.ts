@@ -2,7 +2,7 @@ import { odata, RestError, TableClient, type TransactionAction } from "@azure/da
 import { terminalRunStatuses, type RunRecord } from "../core/run.js";
 import { openCursor, sealCursor } from "../core/run-cursor.js";
 import { rowKeys } from "./row-keys.js";
-import { transactionLimits, type RunChange, type RunPage, type RunRow, type RunStore, type Stored } from "./run-store.js";
+import { transactionLimits, type RunChange, type RunRow, type RunStore, type Stored } from "./run-store.js";
 import { isAlreadyThere, storeCall, updateAction, type Entity } from "./table-calls.js";
 import { leaseEntity, leaseFrom, runEntity, runFrom, text } from "./table-entities.js";
 import { tableQueue } from "./table-queue.js";
