@@ -67,13 +67,13 @@ export async function seedEndedRuns(client: TableClient, partition: string, grou
  * layout; the others are copies (their own id, row key, sequence number and time) inserted 100
  * entities per transaction, and the counters then count them as joined, as `enqueue` would have.
  */
-export async function seedQueuedRuns(client: TableClient, partition: string, count: number, oldestMs: number): Promise<void> {
+export async function seedQueuedRuns(client: TableClient, partition: string, count: number, oldestMs: number, env: Record<string, string> = { BENCH_QUEUE: "seeded" }): Promise<void> {
   const store = createTableRunStore({ client, partition });
   const view = await store.view();
   const first = await store.enqueue(view, {
     id: newRunId(new Date(oldestMs)),
     status: "queued",
-    env: { BENCH_QUEUE: "seeded" },
+    env,
     createdAt: new Date(oldestMs).toISOString(),
     requestHash: "0".repeat(64),
     seq: view.counters.seq + 1,
