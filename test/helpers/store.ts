@@ -1,4 +1,6 @@
 import { TableClient } from "@azure/data-tables";
+import { withTableEndpoint } from "../../bench/connection-string.js";
+import { startCountingProxy, type CountingProxy } from "../../bench/counting-proxy.js";
 import { randomUUID } from "node:crypto";
 import { storageNames } from "../../service/config-names.js";
 import { createTableRunStore } from "../../service/store/table-run-store.js";
@@ -27,4 +29,17 @@ export async function testStore(partition = freshPartition(), groups: readonly s
   const store = createTableRunStore({ client, partition });
   await store.prepare(groups);
   return store;
+}
+
+/**
+ * A table client of the shared Azurite whose every request passes a counting proxy (the bench's),
+ * and the proxy; close the proxy when done.
+ */
+export async function countedTableClient(): Promise<{ client: TableClient; proxy: CountingProxy }> {
+  const endpoint = new URL(/TableEndpoint=([^;]+)/.exec(testConnectionString())?.[1] ?? "");
+  const proxy = await startCountingProxy(endpoint.origin);
+  const client = TableClient.fromConnectionString(withTableEndpoint(testConnectionString(), `${proxy.origin}${endpoint.pathname}`), storageNames.runsTable, {
+    allowInsecureConnection: true,
+  });
+  return { client, proxy };
 }

@@ -1,14 +1,12 @@
 import { TableClient } from "@azure/data-tables";
 import { describe, expect, it } from "vitest";
-import { withTableEndpoint } from "../../bench/connection-string.js";
-import { startCountingProxy } from "../../bench/counting-proxy.js";
 import { seedQueuedRuns } from "../../bench/seed-runs.js";
 import { storageNames } from "../../service/config-names.js";
 import { rowKeys } from "../../service/store/row-keys.js";
 import { createTableRunStore } from "../../service/store/table-run-store.js";
 import { useArmEmulator } from "../helpers/emulator.js";
 import { buildApp, seedGroups } from "../helpers/service-app.js";
-import { freshPartition, testConnectionString } from "../helpers/store.js";
+import { countedTableClient, freshPartition, testConnectionString } from "../helpers/store.js";
 
 const arm = useArmEmulator();
 
@@ -18,12 +16,8 @@ const arm = useArmEmulator();
  * as a start reads it.
  */
 async function dispatchCost(queued: number): Promise<{ requests: number; length: number; dispatchedSeq: number }> {
-  const endpoint = new URL(/TableEndpoint=([^;]+)/.exec(testConnectionString())?.[1] ?? "");
-  const proxy = await startCountingProxy(endpoint.origin);
+  const { client, proxy } = await countedTableClient();
   try {
-    const client = TableClient.fromConnectionString(withTableEndpoint(testConnectionString(), `${proxy.origin}${endpoint.pathname}`), storageNames.runsTable, {
-      allowInsecureConnection: true,
-    });
     const partition = freshPartition();
     const groups = seedGroups(arm.emulator, 1);
     const store = createTableRunStore({ client, partition });
