@@ -26,6 +26,19 @@ export interface PoolFigures {
   ratio: number;
   /** For each group, from the end of each of its runs to the arrival of its next PUT. */
   dispatchLatenciesMs: number[];
+  /**
+   * Each dispatch latency cut at the first ARM read of the group at or after the run's end: the
+   * wait for a pass to read the group (`endToReadMs`), and that pass's path from the read to the
+   * next PUT (`readToPutMs`). Empty when no reads were given.
+   */
+  endToReadMs: number[];
+  readToPutMs: number[];
+}
+
+/** An ARM read (GET) of a group the emulator received, and when. */
+export interface PoolRead {
+  group: string;
+  atMs: number;
 }
 
 /**
@@ -33,7 +46,7 @@ export interface PoolFigures {
  * gap a group sat idle between the end of one run and the PUT of the next. Throws when the
  * record is inconsistent (a PUT for a run the service does not report, or on another group).
  */
-export function poolFigures(input: { submittedAtMs: number; runMs: number; groups: number; runs: readonly PoolRun[]; puts: readonly PoolPut[] }): PoolFigures {
+export function poolFigures(input: { submittedAtMs: number; runMs: number; groups: number; runs: readonly PoolRun[]; puts: readonly PoolPut[]; reads?: readonly PoolRead[] }): PoolFigures {
   const { runs, puts } = input;
   if (runs.length === 0 || puts.length === 0) throw new Error("a pool measurement needs runs and PUTs");
   const unended = runs.find((run) => !Number.isFinite(run.finishedAtMs));
@@ -45,13 +58,22 @@ export function poolFigures(input: { submittedAtMs: number; runMs: number; group
     if (run.group !== put.group) throw new Error(`run ${put.runId} was PUT on ${put.group} but reported on ${run.group}`);
   }
   const dispatchLatenciesMs: number[] = [];
+  const endToReadMs: number[] = [];
+  const readToPutMs: number[] = [];
   const perGroup = new Map<string, PoolPut[]>();
   for (const put of puts) perGroup.set(put.group, [...(perGroup.get(put.group) ?? []), put]);
-  for (const groupPuts of perGroup.values()) {
+  for (const [group, groupPuts] of perGroup) {
     const ordered = [...groupPuts].sort((a, b) => a.atMs - b.atMs);
+    const reads = (input.reads ?? []).filter((read) => read.group === group).map((read) => read.atMs);
     for (let i = 1; i < ordered.length; i++) {
       const previous = byId.get(ordered[i - 1]!.runId)!;
-      dispatchLatenciesMs.push(ordered[i]!.atMs - previous.finishedAtMs);
+      const next = ordered[i]!.atMs;
+      dispatchLatenciesMs.push(next - previous.finishedAtMs);
+      const seen = reads.filter((at) => at >= previous.finishedAtMs && at <= next);
+      if (seen.length > 0) {
+        endToReadMs.push(Math.min(...seen) - previous.finishedAtMs);
+        readToPutMs.push(next - Math.min(...seen));
+      }
     }
   }
   const firstDispatchMs = Math.min(...puts.map((put) => put.atMs)) - input.submittedAtMs;
@@ -66,5 +88,7 @@ export function poolFigures(input: { submittedAtMs: number; runMs: number; group
     idealMs,
     ratio: makespanMs / idealMs,
     dispatchLatenciesMs,
+    endToReadMs,
+    readToPutMs,
   };
 }

@@ -7,7 +7,7 @@ import { stampArrivals } from "./arrivals.js";
 import { spawnBundle } from "./bundle-process.js";
 import { groupPath, resourceGroup, subscriptionId } from "./fixture.js";
 import { sleep } from "./pool.js";
-import { poolFigures, type PoolFigures, type PoolPut } from "./pool-figures.js";
+import { poolFigures, type PoolFigures, type PoolPut, type PoolRead } from "./pool-figures.js";
 import { listRuns, startRun } from "./service-client.js";
 
 export interface PoolPlan {
@@ -77,6 +77,11 @@ export async function measurePoolMakespan(options: {
       const atMs = stamps.arrivals.get(request);
       return request.method === "PUT" && group && runId && atMs !== undefined ? [{ runId, group, atMs }] : [];
     });
+    const reads: PoolRead[] = emulator.requests.flatMap((request) => {
+      const group = paths.get(request.path);
+      const atMs = stamps.arrivals.get(request);
+      return request.method === "GET" && group && atMs !== undefined ? [{ group, atMs }] : [];
+    });
     const statuses: Record<string, number> = {};
     for (const run of runs) statuses[run.status] = (statuses[run.status] ?? 0) + 1;
     const figures = poolFigures({
@@ -85,6 +90,7 @@ export async function measurePoolMakespan(options: {
       groups: plan.groups,
       runs: runs.map((run) => ({ id: run.id, group: run.group ?? "", finishedAtMs: Date.parse(run.finishedAt ?? "") })),
       puts,
+      reads,
     });
     return { ...figures, statuses };
   } finally {

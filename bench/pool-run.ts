@@ -31,9 +31,10 @@ try {
       const serviceEnv = { ...fixture.serviceEnv, ...fixture.directStorageEnv(`bench-pool-${partition}`) };
       const m = await measurePoolMakespan({ bundle: build.path, emulator: fixture.emulator, serviceEnv, plan: pool });
       const gaps = summarize(m.dispatchLatenciesMs);
+      const [wait, path] = [summarize(m.endToReadMs), summarize(m.readToPutMs)];
       process.stdout.write(
         `pool, ${build.name}, round ${round} (load ${load}): makespan ${m.makespanMs} / ideal ${m.idealMs} ms = ${m.ratio.toFixed(2)} x; first dispatch ${m.firstDispatchMs} ms; ` +
-          `gap median ${gaps.median} p99 ${gaps.p99} min ${gaps.min} ms; PUTs ${m.puts}; ${JSON.stringify(m.statuses)}\n`,
+          `gap median ${gaps.median} p99 ${gaps.p99} min ${gaps.min} ms (end → read ${wait.median}, read → PUT ${path.median}); PUTs ${m.puts}; ${JSON.stringify(m.statuses)}\n`,
       );
     }
   }

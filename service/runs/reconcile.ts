@@ -50,6 +50,8 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
   const { store } = deps;
   const watches = createGroupWatches(deps, observed);
   const heldRuns = createHeldRuns({ store, now: deps.now, maxAgeMs: deps.observeLeaseMs / 2 });
+  // Where the pass under way began reading groups (see `GroupReads`).
+  let passSince: number | undefined;
 
   async function observed(watched: string, before: Stored<RunRecord>, after: Stored<RunRecord>): Promise<void> {
     if (leftGroup(after)) heldRuns.forget(after.id);
@@ -70,7 +72,8 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
       if (after.confirmedAt !== undefined) copier.copyActive(group, after);
       return;
     }
-    void copier.settleOwed(group, { runId: before.id, attempt: attemptOf(before) }, { run: after });
+    // The pass's read that saw the end serves the copy's check of the group.
+    void copier.settleOwed(group, { runId: before.id, attempt: attemptOf(before) }, { run: after, ...(passSince !== undefined ? { since: passSince } : {}) });
   }
 
   /** The final copies owed by free groups this replica observed (a canceled run's, one whose observer died). */
@@ -125,6 +128,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
 
   const pass = async (): Promise<ReconcileResult> => {
     const since = deps.reads.mark();
+    passSince = since;
     const start = await store.viewWithHeads(1);
     heldRuns.keepOnly(new Set(start.leases.map((lease) => lease.runId)));
     // The head's run is read beside the settling, so a group freed in this pass is handed on at once.

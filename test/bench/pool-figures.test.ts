@@ -26,6 +26,15 @@ describe("pool figures", () => {
     expect(poolFigures({ submittedAtMs: 0, runMs: 50, groups: 2, runs, puts: [...puts].reverse() }).dispatchLatenciesMs).toEqual([15]);
   });
 
+  it("cuts each dispatch latency at the first read of the group at or after the run's end", () => {
+    // g1 is read at 40 (before a's end), 68 and 72; the first read that can see the end is at 68.
+    const reads = [40, 68, 72].map((atMs) => ({ group: "g1", atMs }));
+    const figures = poolFigures({ submittedAtMs: 0, runMs: 50, groups: 2, runs, puts, reads: [...reads, { group: "g2", atMs: 64 }] });
+    expect(figures.endToReadMs).toEqual([8]);
+    expect(figures.readToPutMs).toEqual([7]);
+    expect(poolFigures({ submittedAtMs: 0, runMs: 50, groups: 2, runs, puts }).endToReadMs).toEqual([]);
+  });
+
   it("refuses a PUT of a run the service does not report, or on another group than the service says", () => {
     expect(() => poolFigures({ submittedAtMs: 0, runMs: 50, groups: 2, runs, puts: [...puts, { runId: "x", group: "g2", atMs: 80 }] })).toThrow(
       "a PUT carried run x, which the service does not report",
