@@ -1,3 +1,4 @@
+import type { WireContainerGroup } from "../core/arm-types.js";
 import { isTerminal, type RunRecord } from "../core/run.js";
 import type { GroupLease, GroupWatch, RunStore, Stored } from "../store/run-store.js";
 import { StoreConflict } from "../store/store-errors.js";
@@ -18,6 +19,9 @@ export interface GroupWatches {
 /** Told of each observation of a group's run: the run before it, and as it recorded it. */
 export type ObservedRun = (group: string, before: Stored<RunRecord>, after: Stored<RunRecord>) => Promise<void>;
 
+/** Told of the group as an observation read it, before what it shows is recorded. */
+export type ReadGroup = (group: string, run: Stored<RunRecord>, read: WireContainerGroup) => void;
+
 /**
  * One replica's watches: which groups it observes (one replica at a time reads a group from ARM).
  * A watch is taken (compare-and-set) before ARM is read, so replicas whose passes meet read it
@@ -28,6 +32,7 @@ export type ObservedRun = (group: string, before: Stored<RunRecord>, after: Stor
 export function createGroupWatches(
   deps: { store: RunStore; runs: Pick<RunService, "refresh">; replica: string; observeLeaseMs: number; now: () => Date },
   observed?: ObservedRun,
+  read?: ReadGroup,
 ): GroupWatches {
   const { store } = deps;
   // The watches this replica holds, as it wrote them: it observes those groups without asking.
@@ -36,7 +41,7 @@ export function createGroupWatches(
   const elsewhere = new Map<string, number>();
   // `lease`, the group's as the pass read it, saves the read of it when the run ends.
   const refresh = async (group: string, run: Stored<RunRecord>, lease: Stored<GroupLease> | undefined) => {
-    const after = await deps.runs.refresh(run, lease);
+    const after = await deps.runs.refresh(run, lease, read && ((wire) => read(group, run, wire)));
     await observed?.(group, run, after);
     return leftGroup(after);
   };

@@ -33,6 +33,11 @@ export interface LogCopyDeps extends WriterDeps {
 export interface LogCopier extends FinalLogCopy {
   /** Starts a copy of an observed run's output when its interval has passed; never waits for it. */
   copyActive(group: string, run: RunRecord): void;
+  /**
+   * Begins the final copy of an attempt its observer has just read ended, beside the write that
+   * records the end: `settleOwed` takes up the copy under way instead of starting one.
+   */
+  beginFinal(group: string, owed: LogOwed): void;
 }
 
 // How much of an archive's end a replica reads to learn where it stands (its last lines).
@@ -45,6 +50,7 @@ export function createLogCopier(deps: LogCopyDeps): LogCopier {
   const copying = new Set<string>();
   const settled = new Set<string>();
   const settling = new Map<string, Promise<void>>();
+  const beginning = new Map<string, ReturnType<typeof finalCopy>>();
   const containers = new Map<string, string>();
 
   async function tailOf(runId: string, attempt: number): Promise<ArchiveTail> {
@@ -127,7 +133,10 @@ export function createLogCopier(deps: LogCopyDeps): LogCopier {
       if (run.confirmedAt === undefined) await record(run, owed.attempt, true);
       return;
     }
-    const { inTime, done } = await finalCopy(group, owed.runId, owed.attempt);
+    const key = keyOf(owed);
+    const begun = beginning.get(key);
+    beginning.delete(key);
+    const { inTime, done } = await (begun ?? finalCopy(group, owed.runId, owed.attempt));
     // The group may be handed on now: the run's `log` is recorded after, off the next run's path.
     void recordCopy(run, owed, inTime, done);
     if (!inTime) deps.logger.warn("run log incomplete: its final copy did not finish in time", { runId: owed.runId, group });
@@ -183,6 +192,13 @@ export function createLogCopier(deps: LogCopyDeps): LogCopier {
         .finally(() => copying.delete(run.id));
     },
     settleOwed,
+    beginFinal: (group, owed) => {
+      const key = keyOf(owed);
+      if (settled.has(key) || beginning.has(key)) return;
+      // Taken up by the settling that follows the end; one never taken (the end not recorded) is dropped with the rest.
+      if (beginning.size >= maxSettled) beginning.clear();
+      beginning.set(key, finalCopy(group, owed.runId, owed.attempt));
+    },
     finish: (run) => (run.group ? settleOwed(run.group, { runId: run.id, attempt: attemptOf(run) }, { run }) : Promise.resolve()),
   };
 }

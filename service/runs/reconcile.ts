@@ -1,3 +1,4 @@
+import type { WireContainerGroup } from "../core/arm-types.js";
 import { carriesRun } from "../core/carried-run.js";
 import { attemptOf, type RunRecord } from "../core/run.js";
 import { ServiceError } from "../core/service-error.js";
@@ -48,7 +49,7 @@ export interface ReconcileResult {
  */
 export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileResult> {
   const { store } = deps;
-  const watches = createGroupWatches(deps, observed);
+  const watches = createGroupWatches(deps, observed, beginFinalCopy);
   const heldRuns = createHeldRuns({ store, now: deps.now, maxAgeMs: deps.observeLeaseMs / 2 });
   // Where the pass under way began reading groups (see `GroupReads`).
   let passSince: number | undefined;
@@ -74,6 +75,12 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     }
     // The pass's read that saw the end serves the copy's check of the group.
     void copier.settleOwed(group, { runId: before.id, attempt: attemptOf(before) }, { run: after, ...(passSince !== undefined ? { since: passSince } : {}) });
+  }
+
+  /** An attempt the observation read ended: its final copy begins beside the write of its end, which the group's next PUT waits for. */
+  function beginFinalCopy(watched: string, run: RunRecord, read: WireContainerGroup): void {
+    const group = run.group ?? watched;
+    if (deps.logCopier && carriesRun(read, run, deps.container) && !isRunActive(read, deps.container)) deps.logCopier.beginFinal(group, { runId: run.id, attempt: attemptOf(run) });
   }
 
   /** The final copies owed by free groups this replica observed (a canceled run's, one whose observer died). */

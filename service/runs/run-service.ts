@@ -1,3 +1,4 @@
+import type { WireContainerGroup } from "../core/arm-types.js";
 import { carriesRun } from "../core/carried-run.js";
 import { maxStoredRequestBytes, storedRequestBytes } from "../core/limits.js";
 import { hashIdempotencyKey, hashRequest } from "../core/request-hash.js";
@@ -61,7 +62,7 @@ export interface RunService {
   follow(runId: string, after: number, signal: AbortSignal): Promise<AsyncGenerator<FollowEvent>>;
   cancel(runId: string): Promise<RunView>;
   /** Reads the group of an active run and records what changed; answers the run as it is now. */
-  refresh(run: Stored<RunRecord>, lease?: Stored<GroupLease>): Promise<Stored<RunRecord>>;
+  refresh(run: Stored<RunRecord>, lease?: Stored<GroupLease>, read?: (group: WireContainerGroup) => void): Promise<Stored<RunRecord>>;
 }
 
 /** A new run's limits: the request's, else the deployment's defaults; and its first attempt. */
@@ -156,11 +157,13 @@ export function createRunService(deps: RunServiceDeps): RunService {
     return undefined;
   }
 
-  async function refresh(run: Stored<RunRecord>, lease?: Stored<GroupLease>): Promise<Stored<RunRecord>> {
+  async function refresh(run: Stored<RunRecord>, lease?: Stored<GroupLease>, read?: (group: WireContainerGroup) => void): Promise<Stored<RunRecord>> {
     if (isTerminal(run.status) || run.status === "queued" || run.status === "retrying" || !run.group) return run;
     let event: RunEvent;
     try {
-      event = { kind: "observed", group: await deps.reads.read(run.group) };
+      const group = await deps.reads.read(run.group);
+      read?.(group);
+      event = { kind: "observed", group };
     } catch (error) {
       if (!(error instanceof ServiceError && error.code === "ContainerGroupNotFound")) throw error;
       event = { kind: "group-missing" };
