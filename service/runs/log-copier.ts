@@ -74,9 +74,11 @@ export function createLogCopier(deps: LogCopyDeps): LogCopier {
     for (let round = 0; ; round += 1) {
       // An archive this replica has not written to is taken as empty at first, which saves a read
       // of it for most runs: were it not, the append's position condition fails and it is read.
-      const archiveEnd = round === 0 && !tails.has(runId) ? Promise.resolve(emptyArchive) : tailOf(runId, attempt);
-      // A final copy holds up its group's next run: it reads ACI's window beside the archive's end.
-      const [tail, window] = final ? await Promise.all([archiveEnd, readWindow()]) : [await archiveEnd, undefined];
+      const assumed = round === 0 && !tails.has(runId);
+      const archiveEnd = assumed ? Promise.resolve(emptyArchive) : tailOf(runId, attempt);
+      // A final copy holds up its group's next run: it reads ACI's window beside the archive's end
+      // (or beside creating the archive it takes as empty, so the append is one request).
+      const [tail, window] = final ? await Promise.all([archiveEnd, readWindow(), assumed ? deps.archive.create(runId) : undefined]) : [await archiveEnd, undefined];
       if (tail.full && !final) return;
       const content = window ?? (await readWindow());
       const merged = mergeWindow(tail, parseWindow(content, final), { attempt, final, maxBytes: deps.maxBytes, now: deps.now().toISOString() });
@@ -184,7 +186,9 @@ export function createLogCopier(deps: LogCopyDeps): LogCopier {
   return {
     copyActive: (group, run) => {
       const now = deps.now().getTime();
-      if (copying.has(run.id) || now - (copiedAt.get(run.id) ?? 0) < deps.copyIntervalMs) return;
+      // The first copy comes an interval after the start: a run shorter than that has only its final copy.
+      const since = copiedAt.get(run.id) ?? Date.parse(run.startedAt ?? run.confirmedAt ?? "");
+      if (copying.has(run.id) || now - (Number.isNaN(since) ? 0 : since) < deps.copyIntervalMs) return;
       copying.add(run.id);
       copiedAt.set(run.id, now);
       void copy(group, run.id, attemptOf(run), false)

@@ -21,6 +21,9 @@ async function blobCall<T>(operation: () => Promise<T>): Promise<T> {
 
 const isMissing = (error: unknown) => error instanceof RestError && error.statusCode === 404;
 
+// How many created archives a process remembers; forgetting one costs a create that finds it there.
+const maxRemembered = 10_000;
+
 /** Whole lines in blocks of at most `maxBlockBytes`. */
 function blocks(lines: readonly string[]): Buffer[] {
   const out: Buffer[] = [];
@@ -65,6 +68,19 @@ export function createBlobLogArchive(container: ContainerClient, partition: stri
     }
   }
 
+  // The archives this process created (or found there): an append to one needs no create first.
+  const created = new Set<string>();
+  async function create(runId: string): Promise<void> {
+    try {
+      await blob(runId).create({ conditions: { ifNoneMatch: "*" } });
+    } catch (error) {
+      // Created by another replica, or by this one before: an append's position decides.
+      if (!(error instanceof RestError && error.statusCode === 409)) throw error;
+    }
+    if (created.size >= maxRemembered) created.clear();
+    created.add(runId);
+  }
+
   const size = async (runId: string): Promise<number | undefined> => {
     try {
       return (await blob(runId).getProperties()).contentLength ?? 0;
@@ -91,17 +107,12 @@ export function createBlobLogArchive(container: ContainerClient, partition: stri
         return { bytes: from + read.data.length, lines, fromStart: from === 0 };
       }),
 
+    create: (runId) => blobCall(() => create(runId)),
+
     append: (runId, lines, position) =>
       blobCall(async () => {
         const client = blob(runId);
-        if (position === 0) {
-          try {
-            await client.create({ conditions: { ifNoneMatch: "*" } });
-          } catch (error) {
-            // Created by another replica, or by this one before: the position decides below.
-            if (!(error instanceof RestError && error.statusCode === 409)) throw error;
-          }
-        }
+        if (position === 0 && !created.has(runId)) await create(runId);
         let at = position;
         for (const block of blocks(lines)) {
           await client.appendBlock(block, block.length, { conditions: { appendPosition: at } });

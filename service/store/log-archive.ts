@@ -9,6 +9,8 @@ export interface LogArchive {
   prepare(): Promise<void>;
   /** The archive's size and its last lines (up to about `maxBytes` of them); undefined when there is none. */
   tail(runId: string, maxBytes: number): Promise<ArchiveEnd | undefined>;
+  /** Creates a run's archive, empty, unless it is there; an append at 0 then needs no create. */
+  create(runId: string): Promise<void>;
   /**
    * Appends whole lines at `position` (the archive's size as known; 0 creates it). Throws
    * `StoreConflict` when the archive is not that size any more.
