@@ -14,6 +14,8 @@ export interface RunRequest {
   timeoutSeconds?: number;
   maxRetries?: number;
   retryOnTimeout?: boolean;
+  /** where the service sends this run's events too (an origin it allows) */
+  webhookUrl?: string;
 }
 
 /** `GET /runs` filters and paging. */

@@ -92,6 +92,7 @@ export function buildProgram(deps: ProgramDeps): { program: Command; exitCode():
       .option("--run-timeout <duration>", "the service stops the run once it ran this long (90s, 10m, 2h; whole seconds) and it ends timed_out")
       .option("--max-retries <n>", "the service runs a failed attempt again, up to n times (0 to 10)", retryCount)
       .option("--retry-on-timeout", "retry an attempt stopped at --run-timeout too")
+      .option("--webhook-url <url>", "the service also sends this run's events (signed) to this URL, on an origin it allows")
       .option("--wait-timeout <duration>", "stop this client's wait after this long (implies --wait); the run goes on")
       .addOption(new Option("--timeout <duration>").hideHelp())
       .action(async (flags: RunFlags, command: Command) => {

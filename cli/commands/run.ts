@@ -21,6 +21,7 @@ export interface RunFlags {
   runTimeout?: string;
   maxRetries?: number;
   retryOnTimeout?: boolean;
+  webhookUrl?: string;
   wait?: boolean;
   follow?: boolean;
 }
@@ -66,6 +67,7 @@ export async function runCommand(flags: RunFlags, ctx: CommandContext, readFile:
   const request = {
     ...runRequest({ env: flags.env ?? [], ...(envFile === undefined ? {} : { envFile }), ...(flags.command === undefined ? {} : { command: flags.command }), args: flags.arg ?? [] }, ctx.io.env),
     ...limits,
+    ...(flags.webhookUrl === undefined ? {} : { webhookUrl: flags.webhookUrl }),
   };
   const wait = flags.wait === true || flags.follow === true || timeoutMs !== undefined;
   const api = await ctx.api();

@@ -178,6 +178,13 @@ describe("aci-trigger against the service bundle and the emulator, on pipes", ()
     expect((await runs.status(lines(stopped.stdout)[0]!)).body.status).toBe("timed_out");
   });
 
+  it("--webhook-url goes with the start: an origin the service does not allow is refused, and no run is started", async () => {
+    const refused = await cli(["run", "--webhook-url", "https://hooks.example.test/runs", "--wait"]);
+    expect(refused.code).toBe(125);
+    expect(refused.stderr).toContain("WebhookUrlNotAllowed");
+    expect(refused.stdout).toBe("");
+  });
+
   it("--wait-timeout stops waiting with exit 124 and leaves the run going; cancel stops a run, and a second cancel names RunNotActive", async () => {
     const result = await cli(["run", "--env", "EMULATOR_RUN_MS=600000", "--wait-timeout", "1s"]);
 
