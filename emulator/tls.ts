@@ -29,8 +29,10 @@ export function generateTlsMaterial(validDays = 30): TlsMaterial {
     extension("2.5.29.14", false, tlv(0x04, keyId)),
     extension("2.5.29.35", false, seq(tlv(0x80, keyId))),
   ];
+  // A DER INTEGER is positive and minimal: a first byte of 0x01–0x7f is neither negative nor padding
+  // (a first byte of 0 made about one certificate in 500 unreadable: "ASN1 lib", illegal padding).
   const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f;
+  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x01;
   const tbs = seq(
     tlv(0xa0, tlv(0x02, Buffer.from([2]))),
     tlv(0x02, serial),
