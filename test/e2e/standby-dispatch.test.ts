@@ -109,18 +109,20 @@ describe("standby dispatch: two replicas claim a group per run from a standby po
     it("runs a retry in a group of its own, once the failed attempt's group is deleted", async () => {
       const started = await a.start({ env: { EMULATOR_EXIT_CODES: "4,0" }, maxRetries: 1 });
       const id = started.body.id ?? "";
-      const ended = await b.waitFor(id, ["succeeded", "failed", "lost", "canceled", "timed_out"]);
+      // Bounded generously: under a full suite's load this test was once seen still waiting at 20 s
+      // (the cause is not known; see the closing note of 2026-12-04), and it decides on states only.
+      const ended = await b.waitFor(id, ["succeeded", "failed", "lost", "canceled", "timed_out"], 60_000);
       expect(ended.body).toMatchObject({ status: "succeeded", attempt: 2 });
       const groups = (ended.body.attempts ?? []).map((attempt) => attempt.group ?? "");
       expect(groups).toHaveLength(2);
       expect(groups[0]).not.toBe(groups[1]);
       expect(ended.body.attempts?.[0]).toMatchObject({ status: "failed", exitCode: 4 });
-      await eventually(async () => groups.filter((group) => emulator.getStoredGroup(testSubscriptionId, testResourceGroup, group) !== undefined), (left) => left.length === 0);
+      await eventually(async () => groups.filter((group) => emulator.getStoredGroup(testSubscriptionId, testResourceGroup, group) !== undefined), (left) => left.length === 0, 60_000);
       // The second attempt was claimed only after the first one's group was deleted.
       // (a replica that deletes a group another one deleted first gets 204, and deleted nothing)
       const calls = emulator.requests.filter((r) => groups.some((group) => r.path.endsWith(`/${group}`)) && (r.method === "PUT" ? r.status < 300 : r.method === "DELETE" && r.status < 204));
       expect(calls.map((r) => `${r.method} ${runGroupPath.exec(r.path)?.[1]}`).slice(0, 3)).toStrictEqual([`PUT ${groups[0]}`, `DELETE ${groups[0]}`, `PUT ${groups[1]}`]);
-    });
+    }, 150_000);
 
     it("ends `lost` a run whose group is deleted under it, and frees its slot", async () => {
       const started = await b.start({ env: { EMULATOR_RUN_MS: "600000" } });
