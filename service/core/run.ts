@@ -104,6 +104,14 @@ export function attemptOf(run: Pick<RunRecord, "attempt">): number {
   return run.attempt ?? 1;
 }
 
+/**
+ * Whether two copies of a run are of the same claim: the same attempt, dispatched at the same
+ * moment (or not dispatched at all). What was read of one claim's group says nothing of another's.
+ */
+export function sameClaim(a: Pick<RunRecord, "attempt" | "claimedAt">, b: Pick<RunRecord, "attempt" | "claimedAt">): boolean {
+  return attemptOf(a) === attemptOf(b) && a.claimedAt === b.claimedAt;
+}
+
 /** The current attempt as the run's own fields tell it; undefined before its dispatch. */
 export function currentAttempt(record: RunRecord): RunAttempt | undefined {
   if (record.claimedAt === undefined) return undefined;

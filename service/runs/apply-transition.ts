@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { storedRequestBytes } from "../core/limits.js";
 import { retryBackoffOf, type RunDefaults } from "../core/run-defaults.js";
-import { attemptOf, type RunRecord } from "../core/run.js";
+import { attemptOf, sameClaim, type RunRecord } from "../core/run.js";
 import { transition, type RunEffect, type RunEvent, type TransitionContext } from "../core/run-transition.js";
 import { webhookEventOf, type WebhookEventType } from "../core/webhook-event.js";
 import type { Logger } from "../logger.js";
@@ -62,7 +62,8 @@ const maxAttempts = 20;
  * stored, and commits the new record together with the rows its effects ask for (a lease claimed
  * or freed, a queue entry deleted) in one compare-and-set transaction. A lost race reads the run
  * again and decides again. A claim (`dispatched`) is not retried: its lease was taken on a view
- * that may be stale, so the conflict goes back to the caller to decide on a fresh one. `claim`
+ * that may be stale, so the conflict goes back to the caller to decide on a fresh one; nor is an
+ * event of a claim the run has left (see `sameClaim`). `claim`
  * is the lease a claim takes, or the standby slot a run frees when its group is named for it.
  * A committed end is logged here, once.
  */
@@ -89,6 +90,9 @@ export async function applyTransition(
       if (!(error instanceof StoreConflict) || claim !== undefined || attempt >= maxAttempts) throw error;
       const fresh = await deps.store.getRun(current.id);
       if (!fresh) throw error;
+      // An event decided on one claim of the run (a read of its group, a stop, a copy of its log)
+      // is not decided again on another: a cancel is the caller's wish for the run, whatever its attempt.
+      if (event.kind !== "cancel-requested" && !sameClaim(fresh, run)) return { run: fresh, effects: [] };
       current = fresh;
       lease = undefined;
     }

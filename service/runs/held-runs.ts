@@ -1,13 +1,12 @@
 import type { RunRecord } from "../core/run.js";
 import type { RunStore, Stored } from "../store/run-store.js";
+import { leftGroup } from "./group-watches.js";
 
 export interface HeldRuns {
   /** The run as this replica last read or wrote it, read again once that copy is older than `maxAgeMs`. */
   get(runId: string): Promise<Stored<RunRecord> | undefined>;
-  /** The run as this replica just wrote it (a claim, an observation). */
+  /** The run as this replica just wrote it (a claim, an observation); one that left its group is forgotten. */
   wrote(run: Stored<RunRecord>): void;
-  /** Forgets a run that left its group. */
-  forget(runId: string): void;
   /** Forgets every run no lease names any more. */
   keepOnly(runIds: ReadonlySet<string | undefined>): void;
 }
@@ -15,23 +14,29 @@ export interface HeldRuns {
 /**
  * The runs that hold the groups a replica observes, as it last read or wrote them, and when.
  * Another replica changes an active run only by a cancel, which stops and frees the group itself,
- * and any write on a stale copy fails its compare-and-set and reads the run again: so a pass
+ * and any write on a stale copy fails its compare-and-set and reads the run again (dropping an
+ * event of a claim the run has left, see `applyTransition`): so a pass
  * reads a held run from the store only once its copy is older than `maxAgeMs`, not every pass.
  */
 export function createHeldRuns(deps: { store: Pick<RunStore, "getRun">; now: () => Date; maxAgeMs: number }): HeldRuns {
   const known = new Map<string, { run: Stored<RunRecord>; at: number }>();
+  // Only a copy of a run that holds its group is kept: a lease names a run, not its attempt, so
+  // the next lease naming a run that left its group (a retry's) may be another attempt's, and
+  // settling that one on the copy of the last would free a group that still runs.
+  const keep = (runId: string, run: Stored<RunRecord> | undefined, at: number) => {
+    if (run && !leftGroup(run)) known.set(runId, { run, at });
+    else known.delete(runId);
+  };
   return {
     get: async (runId) => {
       const now = deps.now().getTime();
       const held = known.get(runId);
       if (held && now - held.at < deps.maxAgeMs) return held.run;
       const run = await deps.store.getRun(runId);
-      if (run) known.set(runId, { run, at: now });
-      else known.delete(runId);
+      keep(runId, run, now);
       return run;
     },
-    wrote: (run) => void known.set(run.id, { run, at: deps.now().getTime() }),
-    forget: (runId) => void known.delete(runId),
+    wrote: (run) => keep(run.id, run, deps.now().getTime()),
     keepOnly: (runIds) => {
       for (const runId of known.keys()) if (!runIds.has(runId)) known.delete(runId);
     },

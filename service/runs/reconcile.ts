@@ -55,8 +55,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
   let passSince: number | undefined;
 
   async function observed(watched: string, before: Stored<RunRecord>, after: Stored<RunRecord>): Promise<void> {
-    if (leftGroup(after)) heldRuns.forget(after.id);
-    else if (after !== before) heldRuns.wrote(after);
+    if (after !== before) heldRuns.wrote(after);
     await copyLog(watched, before, after);
   }
 

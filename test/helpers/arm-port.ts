@@ -1,4 +1,4 @@
-import { createArmPort, type ArmPort } from "../../service/arm/arm-port.js";
+import { createArmPort, type ArmPort, type ArmPortOptions } from "../../service/arm/arm-port.js";
 import { armRetryOptions, type ArmRetryOptions } from "../../service/arm/arm-retry.js";
 import type { Emulator } from "../../emulator/index.js";
 import { armClient, testResourceGroup, testSubscriptionId } from "./emulator.js";
@@ -11,8 +11,9 @@ export function testRetryOptions(overrides: Partial<ArmRetryOptions> = {}): ArmR
 }
 
 /** The service's real ARM port on the emulator, with `retry` (default `testRetryOptions()`). */
-export function testArmPort(emulator: Emulator, retry: ArmRetryOptions = testRetryOptions()): { arm: ArmPort } {
+export function testArmPort(emulator: Emulator, retry: ArmRetryOptions = testRetryOptions(), groupApiVersion?: string): { arm: ArmPort; options: ArmPortOptions } {
   const { credential } = armClient(emulator);
-  const arm = createArmPort({ credential, subscriptionId: testSubscriptionId, endpoint: emulator.url, resourceGroup: testResourceGroup, retry });
-  return { arm };
+  const options = { credential, subscriptionId: testSubscriptionId, endpoint: emulator.url, resourceGroup: testResourceGroup, retry };
+  const arm = createArmPort({ ...options, ...(groupApiVersion ? { groupApiVersion } : {}) });
+  return { arm, options };
 }

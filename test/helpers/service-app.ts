@@ -15,6 +15,12 @@ import type { LogArchive } from "../../service/store/log-archive.js";
 import { createLogCopier } from "../../service/runs/log-copier.js";
 import type { Emulator } from "../../emulator/index.js";
 import { testArmPort, testRetryOptions } from "./arm-port.js";
+import { poolId, profileId } from "./standby.js";
+import { createStandbyDispatch, standbySlots } from "../../service/runs/standby-dispatch.js";
+import { createStandbyPort } from "../../service/arm/standby-port.js";
+import { aciStandbyApiVersion } from "../../service/core/aci-api-version.js";
+import type { ArmRetryOptions } from "../../service/arm/arm-retry.js";
+import type { RunDefaults } from "../../service/core/run-defaults.js";
 import { jobGroup, testResourceGroup, testSubscriptionId } from "./emulator.js";
 import { testStore } from "./store.js";
 
@@ -93,6 +99,10 @@ export interface BuildOptions {
   webhook?: WebhookTarget;
   /** The webhook drain each pass starts; default none. */
   outbox?: ReconcileDeps["outbox"];
+  /** The retries' backoff and a run's limits; default none: a retry is due at once. */
+  runDefaults?: RunDefaults;
+  /** Standby mode: each run's attempt claims a group of its own from this profile and pool, within `slots` groups at once. */
+  standby?: { slots: number; profile: string; pool: string };
   /** Archive runs' logs here (copies every pass by default); default none: logs are read from ARM. */
   logArchive?: { archive: LogArchive; copyIntervalMs?: number; finalCopyTimeoutMs?: number; maxBytes?: number };
 }
@@ -103,18 +113,21 @@ export interface BuildOptions {
  * captured. No reconcile loop runs; `reconcile()` runs one pass.
  */
 export async function buildApp(emulator: Emulator, options: BuildOptions = {}): Promise<TestApp> {
-  const groups = options.groups ?? seedGroups(emulator);
+  const standby = options.standby && standbyDispatchOf(emulator, options.standby);
+  const groups = standby?.slots ?? options.groups ?? seedGroups(emulator);
   const store = options.store ?? (await testStore(undefined, groups));
   if (options.store) await store.prepare(groups);
   const raw: string[] = [];
   const logger = createLogger({ level: "debug", write: (line) => raw.push(line) });
   const config = testConfig(options.config);
   const retry = testRetryOptions(options.armDeadlineMs === undefined ? {} : { deadlineMs: options.armDeadlineMs });
-  const { arm } = testArmPort(emulator, retry);
+  const { arm } = testArmPort(emulator, retry, standby ? aciStandbyApiVersion : undefined);
   const dispatch: DispatchDeps = {
     store,
     arm,
     groups,
+    ...(standby ? { standby: standby.dispatch(retry) } : {}),
+    ...(options.runDefaults ? { runDefaults: options.runDefaults } : {}),
     secrets: config.secrets,
     ...(options.container ? { container: options.container } : {}),
     reads: createGroupReads(arm),
@@ -142,6 +155,18 @@ export async function buildApp(emulator: Emulator, options: BuildOptions = {}): 
   const app = createApp({ runs: options.wrapRuns ? options.wrapRuns(runs) : runs, deliveries, config, logger, readiness, ...options.app });
   const lines = () => raw.map((line) => JSON.parse(line) as Record<string, unknown>);
   return { app, runs, store, groups, reconcile, readiness, raw, lines };
+}
+
+/** A standby dispatch on the emulator's `profile` (revision 1) and `pool`, with its slots. */
+function standbyDispatchOf(emulator: Emulator, options: NonNullable<BuildOptions["standby"]>) {
+  const profile = { id: profileId(options.profile), revision: 1 };
+  return {
+    slots: standbySlots(options.slots),
+    dispatch: (retry: ArmRetryOptions) => {
+      const port = createStandbyPort({ ...testArmPort(emulator, retry).options, profile, pool: poolId(options.pool) });
+      return createStandbyDispatch(port, { location: "westeurope", profile, pool: poolId(options.pool) });
+    },
+  };
 }
 
 export const auth = { Authorization: `Bearer ${apiKeys[0]}` };
