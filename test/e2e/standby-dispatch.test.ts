@@ -109,8 +109,8 @@ describe("standby dispatch: two replicas claim a group per run from a standby po
     it("runs a retry in a group of its own, once the failed attempt's group is deleted", async () => {
       const started = await a.start({ env: { EMULATOR_EXIT_CODES: "4,0" }, maxRetries: 1 });
       const id = started.body.id ?? "";
-      // Bounded generously: under a full suite's load this test was once seen still waiting at 20 s
-      // (the cause is not known; see the closing note of 2026-12-04), and it decides on states only.
+      // A slot freed on a stale copy of the first attempt once left the retry's group for ever
+      // (test/service/standby-retry-slots.test.ts); the bound is only where a state that never comes is reported.
       const ended = await b.waitFor(id, ["succeeded", "failed", "lost", "canceled", "timed_out"], 60_000);
       expect(ended.body).toMatchObject({ status: "succeeded", attempt: 2 });
       const groups = (ended.body.attempts ?? []).map((attempt) => attempt.group ?? "");
