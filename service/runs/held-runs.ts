@@ -7,16 +7,19 @@ export interface HeldRuns {
   get(runId: string): Promise<Stored<RunRecord> | undefined>;
   /** The run as this replica just wrote it (a claim, an observation); one that left its group is forgotten. */
   wrote(run: Stored<RunRecord>): void;
+  /** Forgets a run's copy: one the group did not confirm may be of an attempt the run has left. */
+  forget(runId: string): void;
   /** Forgets every run no lease names any more. */
   keepOnly(runIds: ReadonlySet<string | undefined>): void;
 }
 
 /**
- * The runs that hold the groups a replica observes, as it last read or wrote them, and when.
- * Another replica changes an active run only by a cancel, which stops and frees the group itself,
- * and any write on a stale copy fails its compare-and-set and reads the run again (dropping an
- * event of a claim the run has left, see `applyTransition`): so a pass
- * reads a held run from the store only once its copy is older than `maxAgeMs`, not every pass.
+ * The runs that hold the groups a replica observes, as it last read or wrote them, and when. A
+ * copy may be stale (another replica observed or canceled the run meanwhile): a write on it fails
+ * its compare-and-set and reads the run again, dropping an event of a claim the run has left (see
+ * `applyTransition`), and a copy no write would correct (one its group did not confirm) is
+ * forgotten by the observer. So a pass reads a held run from the store only once its copy is older
+ * than `maxAgeMs`, not every pass.
  */
 export function createHeldRuns(deps: { store: Pick<RunStore, "getRun">; now: () => Date; maxAgeMs: number }): HeldRuns {
   const known = new Map<string, { run: Stored<RunRecord>; at: number }>();
@@ -37,6 +40,7 @@ export function createHeldRuns(deps: { store: Pick<RunStore, "getRun">; now: () 
       return run;
     },
     wrote: (run) => keep(run.id, run, deps.now().getTime()),
+    forget: (runId) => void known.delete(runId),
     keepOnly: (runIds) => {
       for (const runId of known.keys()) if (!runIds.has(runId)) known.delete(runId);
     },

@@ -56,6 +56,9 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
 
   async function observed(watched: string, before: Stored<RunRecord>, after: Stored<RunRecord>): Promise<void> {
     if (after !== before) heldRuns.wrote(after);
+    // Nothing recorded of a run not yet confirmed: its PUT may be in flight, or the copy is of an
+    // attempt another replica has since ended (whose group is gone), which no write would correct.
+    else if (after.confirmedAt === undefined) heldRuns.forget(after.id);
     await copyLog(watched, before, after);
   }
 

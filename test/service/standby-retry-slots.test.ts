@@ -3,7 +3,7 @@ import type { Emulator } from "../../emulator/index.js";
 import type { RunRecord } from "../../service/core/run.js";
 import type { RunStore } from "../../service/store/run-store.js";
 import { eventually, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
-import { bodyOf, buildApp, getWithKey, postRun, type TestApp } from "../helpers/service-app.js";
+import { auth, bodyOf, buildApp, getWithKey, postRun, type TestApp } from "../helpers/service-app.js";
 import { startStandbyEmulator } from "../helpers/standby.js";
 import { testStore } from "../helpers/store.js";
 
@@ -66,4 +66,35 @@ describe("standby slots of a run that retries, across two replicas", () => {
     expect(deletes.map((r) => r.path.split("/").at(-1))).toStrictEqual([first, second]);
     expect(await bodyOf(await getWithKey(b.app, `/runs/${id}`))).toMatchObject({ status: "succeeded", attempt: 2 });
   });
+
+  it("observes a retry on the slot of a replica that last saw its first attempt unconfirmed, not only once that copy is old", async () => {
+    const store = await testStore();
+    // Watches that outlast the test: a replica's copy of a run would be trusted for 5 minutes.
+    const options = { store, standby, runDefaults: { ...runDefaults, retryBackoffSeconds: 0 }, observeLeaseMs: 600_000 };
+    const a = await buildApp(emulator, options);
+    const b = await buildApp(emulator, options);
+    const long = { env: { EMULATOR_RUN_MS: "600000" } };
+    const x = String((await bodyOf(await postRun(a.app, long))).id);
+    const y = String((await bodyOf(await postRun(a.app, long))).id);
+    const id = String((await bodyOf(await postRun(a.app, { env: { EMULATOR_EXIT_CODES: "4,0" }, maxRetries: 1 }))).id);
+    expect((await runOf(store, id)).status).toBe("queued");
+
+    // The first replica watches x's slot, settles canceled y's, and claims the run's first attempt there:
+    // its copy of the run is the claim's, not yet confirmed.
+    await b.app.request(`/runs/${y}/cancel`, { method: "POST", headers: auth });
+    await a.reconcile();
+    expect(await runOf(store, id)).toMatchObject({ status: "starting", group: `run-${id}-1` });
+    // The second replica frees canceled x's slot, observes the first attempt fail, and claims the second on x's old slot.
+    await b.app.request(`/runs/${x}/cancel`, { method: "POST", headers: auth });
+    await passUntil(b, id, (run) => run.attempt === 2 && run.status !== "retrying");
+    expect((await store.view()).leases.map((lease) => lease.runId)).toStrictEqual([id, undefined]);
+
+    // The first replica still watches that slot: it must observe the second attempt, not its copy of the first.
+    const ended = await eventually(async () => {
+      await a.reconcile();
+      await b.reconcile();
+      return runOf(store, id);
+    }, (run) => run.status === "succeeded", 60_000);
+    expect(ended).toMatchObject({ status: "succeeded", attempt: 2 });
+  }, 90_000);
 });

@@ -1,0 +1,128 @@
+import { BlobServiceClient } from "@azure/storage-blob";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Emulator } from "../../emulator/index.js";
+import { storageNames } from "../../service/config-names.js";
+import { isTerminal, type RunRecord } from "../../service/core/run.js";
+import { createBlobLogArchive } from "../../service/store/blob-log-archive.js";
+import { eventually, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
+import { runIdTagName } from "../../service/core/carried-run.js";
+import { bodyOf, buildApp, postRun, seedGroups, type BuildOptions, type TestApp } from "../helpers/service-app.js";
+import { runGroupPath, startStandbyEmulator } from "../helpers/standby.js";
+import { freshPartition, testConnectionString, testStore } from "../helpers/store.js";
+
+const slots = 3;
+const runDefaults = { maxRetries: 0, startTimeoutSeconds: 600, retryBackoffSeconds: 0 };
+
+/** A run's plan: its attempts' exit codes (the last repeats) and how many retries it may take. */
+const runPlanArb = fc.record({ exitCodes: fc.array(fc.constantFrom(0, 3, 7), { minLength: 1, maxLength: 3 }), maxRetries: fc.integer({ min: 0, max: 2 }), runMs: fc.integer({ min: 0, max: 150 }) });
+/** Who runs the next pass: one replica, the other, or both at once (their passes meet). */
+const stepArb = fc.constantFrom("a", "b", "both");
+
+type RunPlan = { exitCodes: number[]; maxRetries: number; runMs: number };
+
+/** The attempts a plan takes and how it ends: the first zero within its retries succeeds. */
+function expectedEnd(plan: RunPlan): { status: "succeeded" | "failed"; attempts: number } {
+  const codeOf = (attempt: number) => plan.exitCodes[Math.min(attempt, plan.exitCodes.length) - 1]!;
+  for (let attempt = 1; attempt <= plan.maxRetries + 1; attempt += 1) if (codeOf(attempt) === 0) return { status: "succeeded", attempts: attempt };
+  return { status: "failed", attempts: plan.maxRetries + 1 };
+}
+
+describe("two replicas whose passes interleave at random over runs that fail and retry", () => {
+  let emulator: Emulator;
+  beforeAll(async () => {
+    emulator = await startStandbyEmulator(2);
+  });
+  afterAll(async () => {
+    await emulator?.close();
+  });
+
+  const groupExists = (name: string) => emulator.getStoredGroup(testSubscriptionId, testResourceGroup, name) !== undefined;
+
+  async function replicas(mode: Pick<BuildOptions, "groups" | "standby">): Promise<[TestApp, TestApp]> {
+    const partition = freshPartition();
+    const store = await testStore(partition);
+    const container = BlobServiceClient.fromConnectionString(testConnectionString()).getContainerClient(storageNames.logContainer);
+    const archive = createBlobLogArchive(container, partition);
+    await archive.prepare();
+    const build = () => buildApp(emulator, { store, ...mode, runDefaults, logArchive: { archive } });
+    return [await build(), await build()];
+  }
+
+  /**
+   * Starts `plans` on the two replicas in turn, then runs passes as `steps` say (round and round)
+   * until every run has ended with its log complete and no group is held; answers the runs and
+   * the emulator's group calls meanwhile, each checked to end as its attempts say.
+   */
+  async function interleave([a, b]: [TestApp, TestApp], plans: RunPlan[], steps: string[]) {
+    const first = emulator.requests.length;
+    const ids: string[] = [];
+    for (const [i, plan] of plans.entries()) {
+      const env = { EMULATOR_EXIT_CODES: plan.exitCodes.join(","), EMULATOR_RUN_MS: String(plan.runMs) };
+      const answer = await bodyOf(await postRun((i % 2 === 0 ? a : b).app, { env, maxRetries: plan.maxRetries }));
+      ids.push(String(answer.id));
+    }
+    let step = 0;
+    const { runs } = await eventually(
+      async () => {
+        const who = steps[step++ % steps.length];
+        await Promise.all([who !== "b" ? a.reconcile() : undefined, who !== "a" ? b.reconcile() : undefined]);
+        const runs = (await Promise.all(ids.map((id) => a.store.getRun(id)))) as RunRecord[];
+        const leases = (await a.store.view()).leases;
+        return { runs, held: leases.filter((lease) => lease.runId !== undefined).length };
+      },
+      ({ runs, held }) => held === 0 && runs.every((run) => isTerminal(run.status) && run.log !== undefined),
+      90_000,
+    );
+    for (const [i, run] of runs.entries()) {
+      const end = expectedEnd(plans[i]!);
+      expect({ id: run.id, status: run.status, attempt: run.attempt ?? 1, log: run.log }).toStrictEqual({ id: ids[i], status: end.status, attempt: end.attempts, log: "complete" });
+    }
+    for (const replica of [a, b]) expect(replica.lines().filter((line) => line["msg"] === "reconcile of a group failed" || line["level"] === "error")).toEqual([]);
+    return { runs, calls: emulator.requests.slice(first).filter((r) => r.status < 300) };
+  }
+
+  it("standby: claims each attempt's group once, deletes each after its log, never holds more groups than slots, and frees every slot", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(runPlanArb, { minLength: 4, maxLength: 7 }), fc.array(stepArb, { minLength: 5, maxLength: 20 }), async (plans, steps) => {
+        const { runs, calls } = await interleave(await replicas({ standby: { slots, profile: "worker", pool: "worker-pool" } }), plans, steps);
+        const groupCalls = calls.filter((r) => runGroupPath.test(r.path));
+        let live = 0;
+        let most = 0;
+        for (const r of groupCalls) {
+          if (r.method === "PUT" && r.status === 201) most = Math.max(most, ++live);
+          if (r.method === "DELETE" && r.status === 200) live -= 1;
+        }
+        expect(most).toBeLessThanOrEqual(slots);
+        for (const run of runs) {
+          for (let attempt = 1; attempt <= (run.attempt ?? 1); attempt += 1) {
+            const group = `run-${run.id}-${attempt}`;
+            const mine = groupCalls.filter((r) => runGroupPath.exec(r.path)?.[1] === group);
+            expect(mine.filter((r) => r.method === "PUT").length, `${group} claimed once`).toBe(1);
+            expect(mine.filter((r) => r.method === "DELETE" && r.status === 200).length, `${group} deleted once`).toBe(1);
+            expect(groupExists(group)).toBe(false);
+          }
+        }
+      }),
+      { numRuns: 6, endOnFailure: true },
+    );
+  }, 400_000);
+
+  it("pool: re-creates a group once per attempt, and frees every group", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(runPlanArb, { minLength: 4, maxLength: 7 }), fc.array(stepArb, { minLength: 5, maxLength: 20 }), async (plans, steps) => {
+        const groups = seedGroups(emulator, slots);
+        const { runs, calls } = await interleave(await replicas({ groups }), plans, steps);
+        const puts = calls.filter((r) => r.method === "PUT" && groups.some((group) => r.path.endsWith(`/containerGroups/${group}`)));
+        const attemptsPut = puts.map((r) => {
+          const body = r.body as { tags?: Record<string, string>; properties: { containers: Array<{ properties: { environmentVariables?: Array<{ name: string; value?: string }> } }> } };
+          const env = body.properties.containers[0]?.properties.environmentVariables ?? [];
+          return `${body.tags?.[runIdTagName]}/${env.find((v) => v.name === "TRIGGER_ATTEMPT")?.value ?? "1"}`;
+        });
+        const wanted = runs.flatMap((run) => Array.from({ length: run.attempt ?? 1 }, (_, i) => `${run.id}/${i + 1}`));
+        expect(attemptsPut.sort()).toStrictEqual(wanted.sort());
+      }),
+      { numRuns: 6, endOnFailure: true },
+    );
+  }, 400_000);
+});
