@@ -7,25 +7,39 @@ import { isTerminal, type RunRecord } from "../../service/core/run.js";
 import { createBlobLogArchive } from "../../service/store/blob-log-archive.js";
 import { eventually, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
 import { runIdTagName } from "../../service/core/carried-run.js";
-import { bodyOf, buildApp, postRun, seedGroups, type BuildOptions, type TestApp } from "../helpers/service-app.js";
+import { auth, bodyOf, buildApp, postRun, seedGroups, type BuildOptions, type TestApp } from "../helpers/service-app.js";
 import { runGroupPath, startStandbyEmulator } from "../helpers/standby.js";
 import { freshPartition, testConnectionString, testStore } from "../helpers/store.js";
 
 const slots = 3;
 const runDefaults = { maxRetries: 0, startTimeoutSeconds: 600, retryBackoffSeconds: 0 };
 
-/** A run's plan: its attempts' exit codes (the last repeats) and how many retries it may take. */
-const runPlanArb = fc.record({ exitCodes: fc.array(fc.constantFrom(0, 3, 7), { minLength: 1, maxLength: 3 }), maxRetries: fc.integer({ min: 0, max: 2 }), runMs: fc.integer({ min: 0, max: 150 }) });
+/**
+ * A run's plan: its attempts' exit codes (the last repeats), how many retries it may take, and
+ * maybe the step at which the other replica cancels it (queued, running, retrying or already ended).
+ */
+const runPlanArb = fc.record({
+  exitCodes: fc.array(fc.constantFrom(0, 3, 7), { minLength: 1, maxLength: 3 }),
+  maxRetries: fc.integer({ min: 0, max: 2 }),
+  runMs: fc.integer({ min: 0, max: 150 }),
+  cancelAt: fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined, freq: 3 }),
+});
 /** Who runs the next pass: one replica, the other, or both at once (their passes meet). */
 const stepArb = fc.constantFrom("a", "b", "both");
 
-type RunPlan = { exitCodes: number[]; maxRetries: number; runMs: number };
+type RunPlan = { exitCodes: number[]; maxRetries: number; runMs: number; cancelAt?: number | undefined };
 
 /** The attempts a plan takes and how it ends: the first zero within its retries succeeds. */
 function expectedEnd(plan: RunPlan): { status: "succeeded" | "failed"; attempts: number } {
   const codeOf = (attempt: number) => plan.exitCodes[Math.min(attempt, plan.exitCodes.length) - 1]!;
   for (let attempt = 1; attempt <= plan.maxRetries + 1; attempt += 1) if (codeOf(attempt) === 0) return { status: "succeeded", attempts: attempt };
   return { status: "failed", attempts: plan.maxRetries + 1 };
+}
+
+/** The attempts of `run` that were dispatched: its earlier ones, and its current one once claimed. */
+function dispatchedAttempts(run: RunRecord): number[] {
+  const earlier = (run.earlierAttempts ?? []).map((attempt) => attempt.attempt);
+  return run.claimedAt === undefined || earlier.includes(run.attempt ?? 1) ? earlier : [...earlier, run.attempt ?? 1];
 }
 
 describe("two replicas whose passes interleave at random over runs that fail and retry", () => {
@@ -63,19 +77,29 @@ describe("two replicas whose passes interleave at random over runs that fail and
       ids.push(String(answer.id));
     }
     let step = 0;
+    const cancel = (i: number) => (i % 2 === 0 ? b : a).app.request(`/runs/${ids[i]}/cancel`, { method: "POST", headers: auth });
     const { runs } = await eventually(
       async () => {
-        const who = steps[step++ % steps.length];
-        await Promise.all([who !== "b" ? a.reconcile() : undefined, who !== "a" ? b.reconcile() : undefined]);
+        const who = steps[step % steps.length];
+        const cancels = plans.flatMap((plan, i) => (plan.cancelAt === step ? [cancel(i)] : []));
+        step += 1;
+        await Promise.all([who !== "b" ? a.reconcile() : undefined, who !== "a" ? b.reconcile() : undefined, ...cancels]);
         const runs = (await Promise.all(ids.map((id) => a.store.getRun(id)))) as RunRecord[];
         const leases = (await a.store.view()).leases;
         return { runs, held: leases.filter((lease) => lease.runId !== undefined).length };
       },
-      ({ runs, held }) => held === 0 && runs.every((run) => isTerminal(run.status) && run.log !== undefined),
+      // A run canceled before its attempt was seen running (queued, starting, waiting for a retry) may have no log to settle.
+      ({ runs, held }) => held === 0 && step > Math.max(0, ...plans.map((plan) => plan.cancelAt ?? 0)) && runs.every((run) => isTerminal(run.status) && (run.log !== undefined || (run.status === "canceled" && run.confirmedAt === undefined))),
       90_000,
     );
     for (const [i, run] of runs.entries()) {
       const end = expectedEnd(plans[i]!);
+      if (run.status === "canceled") {
+        expect(plans[i]!.cancelAt, `${run.id} canceled only when asked`).toBeDefined();
+        expect(run.attempt ?? 1).toBeLessThanOrEqual(end.attempts);
+        if (run.log !== undefined) expect(run.log).toBe("complete");
+        continue;
+      }
       expect({ id: run.id, status: run.status, attempt: run.attempt ?? 1, log: run.log }).toStrictEqual({ id: ids[i], status: end.status, attempt: end.attempts, log: "complete" });
     }
     for (const replica of [a, b]) expect(replica.lines().filter((line) => line["msg"] === "reconcile of a group failed" || line["level"] === "error")).toEqual([]);
@@ -95,7 +119,7 @@ describe("two replicas whose passes interleave at random over runs that fail and
         }
         expect(most).toBeLessThanOrEqual(slots);
         for (const run of runs) {
-          for (let attempt = 1; attempt <= (run.attempt ?? 1); attempt += 1) {
+          for (const attempt of dispatchedAttempts(run)) {
             const group = `run-${run.id}-${attempt}`;
             const mine = groupCalls.filter((r) => runGroupPath.exec(r.path)?.[1] === group);
             expect(mine.filter((r) => r.method === "PUT").length, `${group} claimed once`).toBe(1);
@@ -119,7 +143,7 @@ describe("two replicas whose passes interleave at random over runs that fail and
           const env = body.properties.containers[0]?.properties.environmentVariables ?? [];
           return `${body.tags?.[runIdTagName]}/${env.find((v) => v.name === "TRIGGER_ATTEMPT")?.value ?? "1"}`;
         });
-        const wanted = runs.flatMap((run) => Array.from({ length: run.attempt ?? 1 }, (_, i) => `${run.id}/${i + 1}`));
+        const wanted = runs.flatMap((run) => dispatchedAttempts(run).map((attempt) => `${run.id}/${attempt}`));
         expect(attemptsPut.sort()).toStrictEqual(wanted.sort());
       }),
       { numRuns: 6, endOnFailure: true },
