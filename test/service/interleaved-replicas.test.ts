@@ -1,7 +1,7 @@
 import { BlobServiceClient } from "@azure/storage-blob";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Emulator } from "../../emulator/index.js";
+import type { Emulator, Fault } from "../../emulator/index.js";
 import { storageNames } from "../../service/config-names.js";
 import { isTerminal, type RunRecord } from "../../service/core/run.js";
 import { createBlobLogArchive } from "../../service/store/blob-log-archive.js";
@@ -24,8 +24,16 @@ const runPlanArb = fc.record({
   runMs: fc.integer({ min: 0, max: 150 }),
   cancelAt: fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined, freq: 3 }),
 });
-/** Who runs the next pass: one replica, the other, or both at once (their passes meet). */
-const stepArb = fc.constantFrom("a", "b", "both");
+/**
+ * A step: who runs the next pass (one replica, the other, or both at once, so their passes meet),
+ * and maybe a transient ARM failure of the next read or delete of a group (a 5xx, or no answer),
+ * which the ARM calls' retries must absorb: a run's outcome never depends on it.
+ */
+const stepArb = fc.record({
+  who: fc.constantFrom("a", "b", "both"),
+  fault: fc.option(fc.oneof(fc.record({ status: fc.constantFrom(500, 502, 503), method: fc.constantFrom("GET", "DELETE") }), fc.constant({ drop: true, method: "GET" })), { nil: undefined, freq: 3 }),
+});
+type Step = { who: string; fault?: Fault | undefined };
 
 type RunPlan = { exitCodes: number[]; maxRetries: number; runMs: number; cancelAt?: number | undefined };
 
@@ -42,7 +50,7 @@ function dispatchedAttempts(run: RunRecord): number[] {
   return run.claimedAt === undefined || earlier.includes(run.attempt ?? 1) ? earlier : [...earlier, run.attempt ?? 1];
 }
 
-describe("two replicas whose passes interleave at random over runs that fail and retry", () => {
+describe("two replicas whose passes interleave at random over runs that fail, retry and are canceled, with ARM failing now and then", () => {
   let emulator: Emulator;
   beforeAll(async () => {
     emulator = await startStandbyEmulator(2);
@@ -68,7 +76,7 @@ describe("two replicas whose passes interleave at random over runs that fail and
    * until every run has ended with its log complete and no group is held; answers the runs and
    * the emulator's group calls meanwhile, each checked to end as its attempts say.
    */
-  async function interleave([a, b]: [TestApp, TestApp], plans: RunPlan[], steps: string[]) {
+  async function interleave([a, b]: [TestApp, TestApp], plans: RunPlan[], steps: Step[]) {
     const first = emulator.requests.length;
     const ids: string[] = [];
     for (const [i, plan] of plans.entries()) {
@@ -80,7 +88,12 @@ describe("two replicas whose passes interleave at random over runs that fail and
     const cancel = (i: number) => (i % 2 === 0 ? b : a).app.request(`/runs/${ids[i]}/cancel`, { method: "POST", headers: auth });
     const { runs } = await eventually(
       async () => {
-        const who = steps[step % steps.length];
+        const { who, fault } = steps[step % steps.length]!;
+        // One armed at a time (an unused one is dropped), so a call's retries always outlast it.
+        if (fault) {
+          emulator.faults.clear();
+          emulator.faults.add({ ...fault, path: "/containerGroups/" });
+        }
         const cancels = plans.flatMap((plan, i) => (plan.cancelAt === step ? [cancel(i)] : []));
         step += 1;
         await Promise.all([who !== "b" ? a.reconcile() : undefined, who !== "a" ? b.reconcile() : undefined, ...cancels]);
@@ -92,6 +105,7 @@ describe("two replicas whose passes interleave at random over runs that fail and
       ({ runs, held }) => held === 0 && step > Math.max(0, ...plans.map((plan) => plan.cancelAt ?? 0)) && runs.every((run) => isTerminal(run.status) && (run.log !== undefined || (run.status === "canceled" && run.confirmedAt === undefined))),
       90_000,
     );
+    emulator.faults.clear();
     for (const [i, run] of runs.entries()) {
       const end = expectedEnd(plans[i]!);
       if (run.status === "canceled") {
