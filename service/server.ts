@@ -69,7 +69,7 @@ const shutdownGraceMs = 20_000;
 const pruneEveryMs = 60 * 60 * 1000;
 
 /** The standby dispatch of `config`: its port on the process's pipeline settings, and its slots. */
-function standbyDispatchOf(config: StandbyConfig, armOptions: Omit<StandbyPortOptions, "profile" | "pool">) {
+export function standbyDispatchOf(config: Omit<StandbyConfig, "mode">, armOptions: Omit<StandbyPortOptions, "profile" | "pool">) {
   const port = createStandbyPort({ ...armOptions, profile: config.profile, pool: config.pool });
   return { dispatch: createStandbyDispatch(port, { location: config.location, profile: config.profile, pool: config.pool }), slots: standbySlots(config.maxActiveGroups) };
 }

@@ -16,10 +16,8 @@ import { createLogCopier } from "../../service/runs/log-copier.js";
 import type { Emulator } from "../../emulator/index.js";
 import { testArmPort, testRetryOptions } from "./arm-port.js";
 import { poolId, profileId } from "./standby.js";
-import { createStandbyDispatch, standbySlots } from "../../service/runs/standby-dispatch.js";
-import { createStandbyPort } from "../../service/arm/standby-port.js";
+import { standbyDispatchOf } from "../../service/server.js";
 import { aciStandbyApiVersion } from "../../service/core/aci-api-version.js";
-import type { ArmRetryOptions } from "../../service/arm/arm-retry.js";
 import type { RunDefaults } from "../../service/core/run-defaults.js";
 import { jobGroup, testResourceGroup, testSubscriptionId } from "./emulator.js";
 import { testStore } from "./store.js";
@@ -113,20 +111,20 @@ export interface BuildOptions {
  * captured. No reconcile loop runs; `reconcile()` runs one pass.
  */
 export async function buildApp(emulator: Emulator, options: BuildOptions = {}): Promise<TestApp> {
-  const standby = options.standby && standbyDispatchOf(emulator, options.standby);
+  const retry = testRetryOptions(options.armDeadlineMs === undefined ? {} : { deadlineMs: options.armDeadlineMs });
+  const standby = options.standby && standbyDispatchOf(standbyConfig(options.standby), testArmPort(emulator, retry).options);
   const groups = standby?.slots ?? options.groups ?? seedGroups(emulator);
   const store = options.store ?? (await testStore(undefined, groups));
   if (options.store) await store.prepare(groups);
   const raw: string[] = [];
   const logger = createLogger({ level: "debug", write: (line) => raw.push(line) });
   const config = testConfig(options.config);
-  const retry = testRetryOptions(options.armDeadlineMs === undefined ? {} : { deadlineMs: options.armDeadlineMs });
   const { arm } = testArmPort(emulator, retry, standby ? aciStandbyApiVersion : undefined);
   const dispatch: DispatchDeps = {
     store,
     arm,
     groups,
-    ...(standby ? { standby: standby.dispatch(retry) } : {}),
+    ...(standby ? { standby: standby.dispatch } : {}),
     ...(options.runDefaults ? { runDefaults: options.runDefaults } : {}),
     secrets: config.secrets,
     ...(options.container ? { container: options.container } : {}),
@@ -157,16 +155,9 @@ export async function buildApp(emulator: Emulator, options: BuildOptions = {}): 
   return { app, runs, store, groups, reconcile, readiness, raw, lines };
 }
 
-/** A standby dispatch on the emulator's `profile` (revision 1) and `pool`, with its slots. */
-function standbyDispatchOf(emulator: Emulator, options: NonNullable<BuildOptions["standby"]>) {
-  const profile = { id: profileId(options.profile), revision: 1 };
-  return {
-    slots: standbySlots(options.slots),
-    dispatch: (retry: ArmRetryOptions) => {
-      const port = createStandbyPort({ ...testArmPort(emulator, retry).options, profile, pool: poolId(options.pool) });
-      return createStandbyDispatch(port, { location: "westeurope", profile, pool: poolId(options.pool) });
-    },
-  };
+/** The standby settings of a deployment on the emulator's `profile` (revision 1) and `pool`. */
+function standbyConfig(options: NonNullable<BuildOptions["standby"]>) {
+  return { location: "westeurope", profile: { id: profileId(options.profile), revision: 1 }, pool: poolId(options.pool), maxActiveGroups: options.slots };
 }
 
 export const auth = { Authorization: `Bearer ${apiKeys[0]}` };

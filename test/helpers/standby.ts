@@ -1,6 +1,7 @@
 import type { ContainerInstanceManagementClient } from "@azure/arm-containerinstance";
 import { launcherCommand } from "../../aci/config-map.js";
 import type { Emulator } from "../../emulator/index.js";
+import { afterAll, beforeAll } from "vitest";
 import { groupPath, rawArm, startTestEmulator, testResourceGroup, testSubscriptionId, type ManualClock } from "./emulator.js";
 import { triggerEnv } from "./trigger-env.js";
 
@@ -141,4 +142,26 @@ export function standbyTriggerEnv(emulator: Emulator, apiKey: string, overrides:
     ACI_STANDBY_POOL: poolId("worker-pool"),
     ...overrides,
   });
+}
+
+/**
+ * `startStandbyEmulator(ready)` for a test file, as `useArmEmulator` is: started before its tests,
+ * closed after them; `hasGroup` says whether a group exists in the test resource group.
+ */
+export function useStandbyEmulator(ready: number): { readonly emulator: Emulator; hasGroup(name: string): boolean } {
+  let started: Emulator | undefined;
+  beforeAll(async () => {
+    started = await startStandbyEmulator(ready);
+  });
+  afterAll(() => started?.close());
+  const get = () => {
+    if (!started) throw new Error("useStandbyEmulator: read it inside a test or hook, after beforeAll");
+    return started;
+  };
+  return {
+    get emulator() {
+      return get();
+    },
+    hasGroup: (name) => get().getStoredGroup(testSubscriptionId, testResourceGroup, name) !== undefined,
+  };
 }

@@ -1,16 +1,17 @@
 import { BlobServiceClient } from "@azure/storage-blob";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Emulator, Fault } from "../../emulator/index.js";
+import { describe, expect, it } from "vitest";
+import type { Fault } from "../../emulator/index.js";
 import { storageNames } from "../../service/config-names.js";
 import { isTerminal, type RunRecord } from "../../service/core/run.js";
 import { createBlobLogArchive } from "../../service/store/blob-log-archive.js";
-import { eventually, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
+import { eventually } from "../helpers/emulator.js";
 import { runIdTagName } from "../../service/core/carried-run.js";
 import { auth, bodyOf, buildApp, postRun, seedGroups, type BuildOptions, type TestApp } from "../helpers/service-app.js";
-import { runGroupPath, startStandbyEmulator } from "../helpers/standby.js";
+import { runGroupPath, useStandbyEmulator } from "../helpers/standby.js";
 import { freshPartition, testConnectionString, testStore } from "../helpers/store.js";
 
+const arm = useStandbyEmulator(2);
 const slots = 3;
 const runDefaults = { maxRetries: 0, startTimeoutSeconds: 600, retryBackoffSeconds: 0 };
 
@@ -51,23 +52,13 @@ function dispatchedAttempts(run: RunRecord): number[] {
 }
 
 describe("two replicas whose passes interleave at random over runs that fail, retry and are canceled, with ARM failing now and then", () => {
-  let emulator: Emulator;
-  beforeAll(async () => {
-    emulator = await startStandbyEmulator(2);
-  });
-  afterAll(async () => {
-    await emulator?.close();
-  });
-
-  const groupExists = (name: string) => emulator.getStoredGroup(testSubscriptionId, testResourceGroup, name) !== undefined;
-
   async function replicas(mode: Pick<BuildOptions, "groups" | "standby">): Promise<[TestApp, TestApp]> {
     const partition = freshPartition();
     const store = await testStore(partition);
     const container = BlobServiceClient.fromConnectionString(testConnectionString()).getContainerClient(storageNames.logContainer);
     const archive = createBlobLogArchive(container, partition);
     await archive.prepare();
-    const build = () => buildApp(emulator, { store, ...mode, runDefaults, logArchive: { archive } });
+    const build = () => buildApp(arm.emulator, { store, ...mode, runDefaults, logArchive: { archive } });
     return [await build(), await build()];
   }
 
@@ -77,7 +68,7 @@ describe("two replicas whose passes interleave at random over runs that fail, re
    * the emulator's group calls meanwhile, each checked to end as its attempts say.
    */
   async function interleave([a, b]: [TestApp, TestApp], plans: RunPlan[], steps: Step[]) {
-    const first = emulator.requests.length;
+    const first = arm.emulator.requests.length;
     const ids: string[] = [];
     for (const [i, plan] of plans.entries()) {
       const env = { EMULATOR_EXIT_CODES: plan.exitCodes.join(","), EMULATOR_RUN_MS: String(plan.runMs) };
@@ -91,8 +82,8 @@ describe("two replicas whose passes interleave at random over runs that fail, re
         const { who, fault } = steps[step % steps.length]!;
         // One armed at a time (an unused one is dropped), so a call's retries always outlast it.
         if (fault) {
-          emulator.faults.clear();
-          emulator.faults.add({ ...fault, path: "/containerGroups/" });
+          arm.emulator.faults.clear();
+          arm.emulator.faults.add({ ...fault, path: "/containerGroups/" });
         }
         const cancels = plans.flatMap((plan, i) => (plan.cancelAt === step ? [cancel(i)] : []));
         step += 1;
@@ -105,7 +96,7 @@ describe("two replicas whose passes interleave at random over runs that fail, re
       ({ runs, held }) => held === 0 && step > Math.max(0, ...plans.map((plan) => plan.cancelAt ?? 0)) && runs.every((run) => isTerminal(run.status) && (run.log !== undefined || (run.status === "canceled" && run.confirmedAt === undefined))),
       90_000,
     );
-    emulator.faults.clear();
+    arm.emulator.faults.clear();
     for (const [i, run] of runs.entries()) {
       const end = expectedEnd(plans[i]!);
       if (run.status === "canceled") {
@@ -117,7 +108,7 @@ describe("two replicas whose passes interleave at random over runs that fail, re
       expect({ id: run.id, status: run.status, attempt: run.attempt ?? 1, log: run.log }).toStrictEqual({ id: ids[i], status: end.status, attempt: end.attempts, log: "complete" });
     }
     for (const replica of [a, b]) expect(replica.lines().filter((line) => line["msg"] === "reconcile of a group failed" || line["level"] === "error")).toEqual([]);
-    return { runs, calls: emulator.requests.slice(first).filter((r) => r.status < 300) };
+    return { runs, calls: arm.emulator.requests.slice(first).filter((r) => r.status < 300) };
   }
 
   it("standby: claims each attempt's group once, deletes each after its log, never holds more groups than slots, and frees every slot", async () => {
@@ -138,7 +129,7 @@ describe("two replicas whose passes interleave at random over runs that fail, re
             const mine = groupCalls.filter((r) => runGroupPath.exec(r.path)?.[1] === group);
             expect(mine.filter((r) => r.method === "PUT").length, `${group} claimed once`).toBe(1);
             expect(mine.filter((r) => r.method === "DELETE" && r.status === 200).length, `${group} deleted once`).toBe(1);
-            expect(groupExists(group)).toBe(false);
+            expect(arm.hasGroup(group)).toBe(false);
           }
         }
       }),
@@ -149,7 +140,7 @@ describe("two replicas whose passes interleave at random over runs that fail, re
   it("pool: re-creates a group once per attempt, and frees every group", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(runPlanArb, { minLength: 4, maxLength: 7 }), fc.array(stepArb, { minLength: 5, maxLength: 20 }), async (plans, steps) => {
-        const groups = seedGroups(emulator, slots);
+        const groups = seedGroups(arm.emulator, slots);
         const { runs, calls } = await interleave(await replicas({ groups }), plans, steps);
         const puts = calls.filter((r) => r.method === "PUT" && groups.some((group) => r.path.endsWith(`/containerGroups/${group}`)));
         const attemptsPut = puts.map((r) => {

@@ -1,28 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Emulator } from "../../emulator/index.js";
+import { describe, expect, it } from "vitest";
 import type { RunRecord } from "../../service/core/run.js";
 import type { RunStore } from "../../service/store/run-store.js";
-import { eventually, testResourceGroup, testSubscriptionId } from "../helpers/emulator.js";
+import { eventually } from "../helpers/emulator.js";
 import { auth, bodyOf, buildApp, getWithKey, postRun, type TestApp } from "../helpers/service-app.js";
-import { startStandbyEmulator } from "../helpers/standby.js";
+import { useStandbyEmulator } from "../helpers/standby.js";
 import { testStore } from "../helpers/store.js";
 
+const arm = useStandbyEmulator(2);
 const standby = { slots: 2, profile: "worker", pool: "worker-pool" };
 // A retry is due a minute after its attempt failed, by the clock of the replica that recorded the failure.
 const runDefaults = { maxRetries: 0, startTimeoutSeconds: 600, retryBackoffSeconds: 60 };
 
 describe("standby slots of a run that retries, across two replicas", () => {
-  let emulator: Emulator;
-  beforeAll(async () => {
-    emulator = await startStandbyEmulator(2);
-  });
-  afterAll(async () => {
-    await emulator?.close();
-  });
-
   const runOf = async (store: RunStore, id: string) => (await store.getRun(id)) as RunRecord;
   const slotsOf = async (store: RunStore) => (await store.view()).leases.map((lease) => lease.runId);
-  const groupExists = (name: string) => emulator.getStoredGroup(testSubscriptionId, testResourceGroup, name) !== undefined;
   const passUntil = async (replica: TestApp, id: string, done: (run: RunRecord) => boolean) =>
     eventually(async () => {
       await replica.reconcile();
@@ -31,9 +22,9 @@ describe("standby slots of a run that retries, across two replicas", () => {
 
   it("keeps the slot of a retry another replica claimed while this one still remembers the failed attempt, and deletes each attempt's group once", async () => {
     const store = await testStore();
-    const a = await buildApp(emulator, { store, standby, runDefaults });
+    const a = await buildApp(arm.emulator, { store, standby, runDefaults });
     // The second replica's clock is past the retry's backoff: the retry is due for it, not for the first.
-    const b = await buildApp(emulator, { store, standby, runDefaults, now: () => new Date(Date.now() + 10 * 60_000) });
+    const b = await buildApp(arm.emulator, { store, standby, runDefaults, now: () => new Date(Date.now() + 10 * 60_000) });
 
     const started = await bodyOf(await postRun(a.app, { env: { EMULATOR_EXIT_CODES: "4,0" }, maxRetries: 1 }));
     const id = String(started.id);
@@ -42,7 +33,7 @@ describe("standby slots of a run that retries, across two replicas", () => {
     // The first replica observes the first attempt fail, then settles its slot: its group deleted, the slot freed.
     await passUntil(a, id, (run) => run.status === "retrying");
     await a.reconcile();
-    expect(groupExists(first)).toBe(false);
+    expect(arm.hasGroup(first)).toBe(false);
     expect(await slotsOf(store)).toStrictEqual([undefined, undefined]);
 
     // The retry is due on the second replica's clock: it claims the second attempt's group.
@@ -54,15 +45,15 @@ describe("standby slots of a run that retries, across two replicas", () => {
     // is of the failed attempt, so it must not settle (free) the slot of the one that runs now.
     await a.reconcile();
     expect(await slotsOf(store)).toContain(id);
-    expect(groupExists(second)).toBe(true);
+    expect(arm.hasGroup(second)).toBe(true);
 
     const ended = await passUntil(a, id, (run) => run.status === "succeeded");
     expect(ended).toMatchObject({ status: "succeeded", attempt: 2 });
     await eventually(async () => {
       await Promise.all([a.reconcile(), b.reconcile()]);
-      return { slots: await slotsOf(store), second: groupExists(second) };
+      return { slots: await slotsOf(store), second: arm.hasGroup(second) };
     }, (state) => state.slots.every((slot) => slot === undefined) && !state.second);
-    const deletes = emulator.requests.filter((r) => r.method === "DELETE" && r.status === 200 && (r.path.endsWith(`/${first}`) || r.path.endsWith(`/${second}`)));
+    const deletes = arm.emulator.requests.filter((r) => r.method === "DELETE" && r.status === 200 && (r.path.endsWith(`/${first}`) || r.path.endsWith(`/${second}`)));
     expect(deletes.map((r) => r.path.split("/").at(-1))).toStrictEqual([first, second]);
     expect(await bodyOf(await getWithKey(b.app, `/runs/${id}`))).toMatchObject({ status: "succeeded", attempt: 2 });
   });
@@ -71,8 +62,8 @@ describe("standby slots of a run that retries, across two replicas", () => {
     const store = await testStore();
     // Watches that outlast the test: a replica's copy of a run would be trusted for 5 minutes.
     const options = { store, standby, runDefaults: { ...runDefaults, retryBackoffSeconds: 0 }, observeLeaseMs: 600_000 };
-    const a = await buildApp(emulator, options);
-    const b = await buildApp(emulator, options);
+    const a = await buildApp(arm.emulator, options);
+    const b = await buildApp(arm.emulator, options);
     const long = { env: { EMULATOR_RUN_MS: "600000" } };
     const x = String((await bodyOf(await postRun(a.app, long))).id);
     const y = String((await bodyOf(await postRun(a.app, long))).id);
