@@ -41,6 +41,8 @@ export interface Applied {
   run: Stored<RunRecord>;
   /** the effects of the committed transition (none when the event changed nothing) */
   effects: RunEffect[];
+  /** the leases the transition's write claimed or freed, as stored now (none when unknown) */
+  leases: Stored<GroupLease>[];
 }
 
 /** The context the transition function decides in: now, and the start's rules. */
@@ -79,12 +81,12 @@ export async function applyTransition(
   let lease = known;
   for (let attempt = 1; ; attempt += 1) {
     const decided = transition(current, event, transitionContext(deps));
-    if (decided === undefined) return { run: current, effects: [] };
+    if (decided === undefined) return { run: current, effects: [], leases: [] };
     try {
       const rows = [...(await rowsFor(deps, current, decided.effects, claim, lease)), ...outboxRows(deps, current, decided.run)];
-      const stored = await deps.store.commitRun(current, decided.run, rows);
+      const { run: stored, leases } = await deps.store.commitRun(current, decided.run, rows);
       if (decided.effects.some((effect) => effect.kind === "run-ended")) reportRunEnd(deps, current, stored);
-      return { run: stored, effects: decided.effects };
+      return { run: stored, effects: decided.effects, leases };
     } catch (error) {
       if (error instanceof StoreConflict) deps.telemetry.storeConflict("commitRun");
       if (!(error instanceof StoreConflict) || claim !== undefined || attempt >= maxAttempts) throw error;
@@ -92,7 +94,7 @@ export async function applyTransition(
       if (!fresh) throw error;
       // An event decided on one claim of the run (a read of its group, a stop, a copy of its log)
       // is not decided again on another: a cancel is the caller's wish for the run, whatever its attempt.
-      if (event.kind !== "cancel-requested" && !sameClaim(fresh, run)) return { run: fresh, effects: [] };
+      if (event.kind !== "cancel-requested" && !sameClaim(fresh, run)) return { run: fresh, effects: [], leases: [] };
       current = fresh;
       lease = undefined;
     }
@@ -129,8 +131,8 @@ export async function commitClaims<C extends Claim>(deps: WriterDeps, claims: re
   const claimed: Array<{ claim: C; run: Stored<RunRecord> }> = [];
   for (const chunk of transactions(changes)) {
     try {
-      const stored = await deps.store.commitRuns(chunk);
-      chunk.forEach((change, i) => claimed.push({ claim: change.claim, run: stored[i]! }));
+      const { runs } = await deps.store.commitRuns(chunk);
+      chunk.forEach((change, i) => claimed.push({ claim: change.claim, run: runs[i]! }));
     } catch (error) {
       if (!(error instanceof StoreConflict)) throw error;
       deps.telemetry.storeConflict("commitRun");

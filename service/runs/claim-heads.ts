@@ -21,20 +21,34 @@ interface ClaimPlan {
   taken: number;
 }
 
+/** A pass's claims, made as its groups come free. */
+export interface PassClaims {
+  /** Lets the claims begin, on the pool and the queue's `heads` oldest entries read again when given. */
+  open(reread?: { view: PoolView & { heads: QueueEntry[] }; asked: number }): void;
+  /** A group this pass freed, its lease as the write that freed it stored it: its claim begins now (once open). */
+  freed(lease: Stored<GroupLease>): void;
+  /** The pool and the queue's `asked` oldest entries read again, after groups were freed whose leases are not known. */
+  reread(view: PoolView & { heads: QueueEntry[] }, asked: number): void;
+  /** Resolves once every claim begun is committed (its PUT pushed on `sends`); throws what a claim threw. */
+  done(): Promise<Claimed>;
+}
+
 /**
- * Hands the queue's heads to the free groups, oldest first, on `first` (read after the pass's
- * ends were recorded) and the heads read beside it: as many heads as groups are free, their runs
- * read side by side, each prepared on a group, and all claims committed together (see
- * `commitClaims`), so a pass's claims cost one read of the queue and one write. A lost race reads
- * both again. A claimed group is left out of the view from then on. Each claimed run is told to
- * `claimed` and its PUT pushed on `sends`.
+ * Hands the queue's heads to the free groups, oldest first, as a pass frees them: a group whose
+ * end the pass committed is claimed on the lease that write answered, without reading the pool
+ * again, while the pass still reads its other groups. Claims go one round at a time: the groups
+ * freed while a round commits are claimed together in the next, so a pass's claims stay few
+ * writes. A round takes as many heads as groups are free (reading more only past those read),
+ * their runs read side by side, each prepared on a group, and commits every claim at once (see
+ * `commitClaims`). A lost race reads both again. A claimed group is left out of the view from then
+ * on. Each claimed run is told to `claimed` and its PUT pushed on `sends`.
  */
-export async function claimHeads(
+export function passClaims(
   deps: DispatchDeps,
   pass: { since: number; sends: Array<Promise<void>>; claimed: (run: Stored<RunRecord>) => void },
   first: PoolView,
   firstHeads: Head[],
-): Promise<Claimed> {
+): PassClaims {
   const { store } = deps;
   const skip = new Set<string>();
   let dispatched = 0;
@@ -42,39 +56,100 @@ export async function claimHeads(
   let heads = firstHeads;
   // Whether the queue may hold more than was read.
   let more = heads.length > 0;
-  for (let round = 0; round < 100; round += 1) {
-    const free = view.leases.filter((lease) => !lease.runId && deps.groups.includes(lease.group) && !skip.has(lease.group));
-    if (heads.length < free.length && more) {
-      heads = sameHeads(headsOf(store, await store.queueHeads(free.length)), heads);
-      more = heads.length === free.length;
+  let awake = true;
+  let opened = false;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let failure: unknown;
+
+  // The queue entries this pass's claims settled: a read begun before a claim committed still lists them.
+  const settled = new Set<number>();
+
+  const reread = (next: PoolView & { heads: QueueEntry[] }, asked: number) => {
+    view = next;
+    heads = sameHeads(headsOf(store, next.heads.filter((entry) => !settled.has(entry.seq))), heads);
+    more = next.heads.length === asked;
+  };
+
+  function start(): void {
+    if (!opened) return;
+    if (running) {
+      again = true;
+      return;
     }
-    if (heads.length === 0) return { dispatched, awake: dispatched > 0 || view.queued > 0 || view.leases.some((lease) => lease.runId !== undefined) };
-    // With no group free, the head is still looked at: an orphan entry is removed all the same.
-    const batch = heads.slice(0, Math.max(1, free.length));
-    const runs = await Promise.all(batch.map((head) => head.run()));
-    const plan = await planClaims(deps, batch, runs, free, pass.since);
-    for (const group of plan.busy) skip.add(group);
-    for (const entry of plan.orphans) await store.removeQueueEntry(entry.seq);
-    for (const refused of plan.refused) await applyTransition(deps, refused.run, { kind: "start-refused", message: `The run cannot start: ${refused.code}.` });
-    const committed = await commitClaims(deps, plan.claims);
-    for (const { claim, run } of committed.claimed) {
-      pass.claimed(run);
-      dispatched += 1;
-      skip.add(claim.lease.group);
-      pass.sends.push(send(deps, run, claim.prepared));
-    }
-    if (committed.lost) {
-      // Another replica moved a head (or took a group): what was read of both is stale.
-      const fresh = await store.viewWithHeads(free.length);
-      view = fresh;
-      heads = headsOf(store, fresh.heads);
-      more = heads.length === free.length;
-      continue;
-    }
-    if (plan.taken === 0) return { dispatched, awake: true };
-    heads = heads.slice(plan.taken);
+    running = rounds()
+      .catch((error: unknown) => {
+        failure ??= error;
+      })
+      .finally(() => {
+        running = undefined;
+        if (again && failure === undefined) {
+          again = false;
+          start();
+        }
+      });
   }
-  return { dispatched, awake: true };
+
+  async function rounds(): Promise<void> {
+    for (let round = 0; round < 100; round += 1) {
+      const free = view.leases.filter((lease) => !lease.runId && deps.groups.includes(lease.group) && !skip.has(lease.group));
+      if (heads.length < free.length && more) {
+        heads = sameHeads(headsOf(store, await store.queueHeads(free.length)), heads);
+        more = heads.length === free.length;
+      }
+      if (heads.length === 0) {
+        awake = dispatched > 0 || view.queued > 0 || view.leases.some((lease) => lease.runId !== undefined);
+        return;
+      }
+      // With no group free, the head is still looked at: an orphan entry is removed all the same.
+      const batch = heads.slice(0, Math.max(1, free.length));
+      const runs = await Promise.all(batch.map((head) => head.run()));
+      const plan = await planClaims(deps, batch, runs, free, pass.since);
+      for (const group of plan.busy) skip.add(group);
+      for (const entry of plan.orphans) await store.removeQueueEntry(entry.seq);
+      for (const refused of plan.refused) await applyTransition(deps, refused.run, { kind: "start-refused", message: `The run cannot start: ${refused.code}.` });
+      const committed = await commitClaims(deps, plan.claims);
+      for (const { claim, run } of committed.claimed) {
+        pass.claimed(run);
+        dispatched += 1;
+        skip.add(claim.lease.group);
+        pass.sends.push(send(deps, run, claim.prepared));
+      }
+      if (committed.lost) {
+        // Another replica moved a head (or took a group): what was read of both is stale.
+        const fresh = await store.viewWithHeads(free.length);
+        view = fresh;
+        heads = headsOf(store, fresh.heads);
+        more = heads.length === free.length;
+        continue;
+      }
+      awake = true;
+      if (plan.taken === 0) return;
+      for (const head of heads.slice(0, plan.taken)) settled.add(head.entry.seq);
+      heads = heads.slice(plan.taken);
+    }
+  }
+
+  return {
+    open: (fresh) => {
+      if (fresh) reread(fresh.view, fresh.asked);
+      opened = true;
+      start();
+    },
+    freed: (lease) => {
+      view = { ...view, leases: view.leases.map((known) => (known.group === lease.group ? lease : known)) };
+      start();
+    },
+    reread: (next, asked) => {
+      reread(next, asked);
+      start();
+    },
+    done: async () => {
+      while (running) await running;
+      if (failure !== undefined) throw failure;
+      return { dispatched, awake };
+    },
+  };
 }
 
 /** The PUT of a claimed run. One that did not start is recorded by sendRun; its error is the caller's, and no caller waits. */

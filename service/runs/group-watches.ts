@@ -7,14 +7,20 @@ import type { RunService } from "./run-service.js";
 export interface GroupWatches {
   /**
    * Observes an active run's group unless another replica's watch of it holds; answers whether
-   * the run no longer keeps its group.
+   * the run no longer keeps its group (see `GroupLeft`).
    */
-  observe(group: string, run: Stored<RunRecord>, lease?: Stored<GroupLease>): Promise<boolean>;
+  observe(group: string, run: Stored<RunRecord>, lease?: Stored<GroupLease>): Promise<GroupLeft>;
   /** Whether another replica's watch of the group held when this one last looked: its passes settle the group meanwhile. */
   watchedElsewhere(group: string): boolean;
   /** Whether this replica has observed the group under its own watch. */
   holds(group: string): boolean;
 }
+
+/**
+ * Whether a held group's run left it: false, it holds the group still; true, it left or may have
+ * (its lease not known); a lease, the group freed by this replica's write, as that write stored it.
+ */
+export type GroupLeft = boolean | Stored<GroupLease>;
 
 /** Told of each observation of a group's run: the run before it, and as it recorded it. */
 export type ObservedRun = (group: string, before: Stored<RunRecord>, after: Stored<RunRecord>) => Promise<void>;
@@ -40,10 +46,10 @@ export function createGroupWatches(
   // Until when another replica's watch holds a group (ms).
   const elsewhere = new Map<string, number>();
   // `lease`, the group's as the pass read it, saves the read of it when the run ends.
-  const refresh = async (group: string, run: Stored<RunRecord>, lease: Stored<GroupLease> | undefined) => {
-    const after = await deps.runs.refresh(run, lease, read && ((wire) => read(group, run, wire)));
+  const refresh = async (group: string, run: Stored<RunRecord>, lease: Stored<GroupLease> | undefined): Promise<GroupLeft> => {
+    const { run: after, freed } = await deps.runs.refresh(run, lease, read && ((wire) => read(group, run, wire)));
     await observed?.(group, run, after);
-    return leftGroup(after);
+    return leftGroup(after) && (freed ?? true);
   };
 
   /** A watch this replica holds, extended; one changed meanwhile is no longer this replica's. */

@@ -6,12 +6,12 @@ import { isRunActive } from "../core/status.js";
 import type { PoolView, Stored } from "../store/run-store.js";
 import { StoreConflict } from "../store/store-errors.js";
 import { applyTransition } from "./apply-transition.js";
-import { claimHeads } from "./claim-heads.js";
+import { passClaims } from "./claim-heads.js";
 import { stopGroup, type DispatchDeps } from "./dispatch.js";
 import { queueDueRetries } from "./due-retries.js";
 import { createHeldRuns } from "./held-runs.js";
-import { createGroupWatches, leftGroup } from "./group-watches.js";
-import { headsOf, readingRuns, sameHeads } from "./queue-heads.js";
+import { createGroupWatches, leftGroup, type GroupLeft } from "./group-watches.js";
+import { headsOf, readingRuns } from "./queue-heads.js";
 import type { LogCopier } from "./log-copier.js";
 import type { RunService } from "./run-service.js";
 import { settleStandbySlot } from "./standby-dispatch.js";
@@ -104,8 +104,8 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     }
   }
 
-  /** Settles the group of `view.leases[leaseIndex]`; answers whether its lease may have been freed. */
-  async function settleHeldGroup(view: PoolView, leaseIndex: number): Promise<boolean> {
+  /** Settles the group of `view.leases[leaseIndex]`; answers whether its lease was (or may have been) freed. */
+  async function settleHeldGroup(view: PoolView, leaseIndex: number): Promise<GroupLeft> {
     const lease = view.leases[leaseIndex];
     if (!lease?.runId) return false;
     // Another replica's passes settle it, whatever its run's state, until its watch lapses.
@@ -142,38 +142,52 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     heldRuns.keepOnly(new Set(start.leases.map((lease) => lease.runId)));
     // The head's run is read beside the settling, so a group freed in this pass is handed on at once.
     const early = readingRuns(headsOf(store, start.heads));
-    // Groups are settled side by side, and the retries due beside them: a pass takes one group's round trips, not the pool's.
-    const [freed, retries] = await Promise.all([
-      Promise.all(
-        start.leases.map(async (lease, i) => {
-          try {
-            return await deps.telemetry.span("reconcile.group", { group: lease.group, ...(lease.runId ? { runId: lease.runId } : {}) }, () => settleHeldGroup(start, i));
-          } catch (error) {
-            // One group's trouble (ARM down, a lost race) must not stop the others' reconcile.
-            if (!(error instanceof StoreConflict)) deps.logger.warn("reconcile of a group failed", { group: lease.group, err: error });
-            return true;
-          }
-        }),
-      ),
-      queueDueRetries(deps),
-    ]);
-    await settleOwedLogs(start);
-    // The view is read again only when this pass freed a group or a retry joined the queue (ahead
-    // of the head read before), with as many heads as groups may be free.
-    const free = start.leases.filter((lease, i) => !lease.runId || freed[i]).length;
-    const settled = freed.some(Boolean) || retries.joined ? await store.viewWithHeads(Math.max(1, free)) : start;
-    const first = settled === start ? early : sameHeads(headsOf(store, settled.heads), early);
-    // A group whose run's end this pass saw is dispatched on the read that saw it; the PUTs go out side by side.
     const sends: Array<Promise<void>> = [];
+    // ARM throttled a start of this process's: nothing is claimed until its Retry-After has passed.
+    const paused = deps.pause?.paused(deps.now().getTime()) === true;
+    // A group whose run's end this pass saw is claimed on the write that recorded the end, while
+    // the other groups are still read; the PUTs go out side by side.
+    const claims = paused ? undefined : passClaims(deps, { since, sends, claimed: heldRuns.wrote }, start, early);
+    // As many heads as groups may be free: those free at the start, and those `left` (if given) says were freed.
+    const freeAfter = (left?: readonly GroupLeft[]) => Math.max(1, start.leases.filter((lease, i) => !lease.runId || (left !== undefined && left[i] !== false)).length);
     try {
-      // ARM throttled a start of this process's: nothing is claimed until its Retry-After has passed.
-      const paused = deps.pause?.paused(deps.now().getTime()) === true;
-      const claimed = paused ? { dispatched: 0, awake: true } : await claimHeads(deps, { since, sends, claimed: heldRuns.wrote }, settled, first);
+      // Claims begin once the retries due have joined the queue (ahead of the head read before).
+      const retrying = queueDueRetries(deps).then(async (retries) => {
+        const asked = freeAfter();
+        claims?.open(retries.joined ? { view: await store.viewWithHeads(asked), asked } : undefined);
+        return retries;
+      });
+      // Groups are settled side by side, and the retries due beside them: a pass takes one group's round trips, not the pool's.
+      const [left, retries] = await Promise.all([
+        Promise.all(
+          start.leases.map(async (lease, i): Promise<GroupLeft> => {
+            try {
+              const settled = await deps.telemetry.span("reconcile.group", { group: lease.group, ...(lease.runId ? { runId: lease.runId } : {}) }, () => settleHeldGroup(start, i));
+              if (typeof settled === "object") claims?.freed(settled);
+              return settled;
+            } catch (error) {
+              // One group's trouble (ARM down, a lost race) must not stop the others' reconcile.
+              if (!(error instanceof StoreConflict)) deps.logger.warn("reconcile of a group failed", { group: lease.group, err: error });
+              return true;
+            }
+          }),
+        ),
+        retrying,
+      ]);
+      await settleOwedLogs(start);
+      // Groups freed whose leases this pass does not know: the pool and the heads are read again.
+      if (claims && left.some((settled) => settled === true)) {
+        const asked = freeAfter(left);
+        claims.reread(await store.viewWithHeads(asked), asked);
+      }
+      const claimed = claims ? await claims.done() : { dispatched: 0, awake: true };
       deps.outbox?.drain();
       const awake = retries.waiting > 0 || claimed.awake;
       await deps.setAwake?.(awake);
       return { dispatched: claimed.dispatched, awake };
     } finally {
+      // A pass that failed still ends only after its claims, so passes never overlap.
+      await claims?.done().catch(() => undefined);
       await Promise.all(sends);
     }
   };

@@ -49,7 +49,13 @@ export interface RunService {
   follow(runId: string, after: number, signal: AbortSignal): Promise<AsyncGenerator<FollowEvent>>;
   cancel(runId: string): Promise<RunView>;
   /** Reads the group of an active run and records what changed; answers the run as it is now. */
-  refresh(run: Stored<RunRecord>, lease?: Stored<GroupLease>, read?: (group: WireContainerGroup) => void): Promise<Stored<RunRecord>>;
+  refresh(run: Stored<RunRecord>, lease?: Stored<GroupLease>, read?: (group: WireContainerGroup) => void): Promise<Refreshed>;
+}
+
+/** A run as an observation of its group left it, and the group's lease as stored now when that observation freed it. */
+export interface Refreshed {
+  run: Stored<RunRecord>;
+  freed?: Stored<GroupLease>;
 }
 
 export function createRunService(deps: RunServiceDeps): RunService {
@@ -60,8 +66,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
     return run;
   }
 
-  async function refresh(run: Stored<RunRecord>, lease?: Stored<GroupLease>, read?: (group: WireContainerGroup) => void): Promise<Stored<RunRecord>> {
-    if (isTerminal(run.status) || run.status === "queued" || run.status === "retrying" || !run.group) return run;
+  async function refresh(run: Stored<RunRecord>, lease?: Stored<GroupLease>, read?: (group: WireContainerGroup) => void): Promise<Refreshed> {
+    if (isTerminal(run.status) || run.status === "queued" || run.status === "retrying" || !run.group) return { run };
     let event: RunEvent;
     try {
       const group = await deps.reads.read(run.group);
@@ -81,7 +87,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
       }
     }
     if (applied.effects.some((effect) => effect.kind === "release-group" || effect.kind === "stop-group")) deps.onWork?.();
-    return applied.run;
+    const freed = applied.leases.find((written) => written.group === run.group && written.runId === undefined);
+    return { run: applied.run, ...(freed ? { freed } : {}) };
   }
 
   /** True when a replica's reconcile passes observe the run's group now (see `statusFromWatch`). */
@@ -114,7 +121,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     start: (request, idempotencyKey, startedBy) => startRun(deps, request, idempotencyKey, startedBy),
     status: async (runId) => {
       const run = await getRun(runId);
-      return runView((await observedLately(run)) ? run : await refresh(run));
+      return runView((await observedLately(run)) ? run : (await refresh(run)).run);
     },
 
     list: async (query) => {
@@ -133,7 +140,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
         }
         return { id: runId, ...(await archivedLog({ ...logArchive, store, now: deps.now }, run, tail)) };
       }
-      const run = await refresh(await getRun(runId));
+      const { run } = await refresh(await getRun(runId));
       if (run.status === "queued" || run.status === "starting" || !run.group) return { id: runId, content: "" };
       const group = await arm.read(run.group);
       if (!carriesRun(group, run, deps.container)) {
@@ -153,8 +160,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
     cancel: async (runId) => {
       const stored = await getRun(runId);
       // ARM out of reach does not hold the cancel up: it is recorded, and the loop stops the group.
-      const run = await refresh(stored).catch((error: unknown) => {
-        if (error instanceof ServiceError && !(error instanceof StoreUnavailable)) return stored;
+      const { run } = await refresh(stored).catch((error: unknown) => {
+        if (error instanceof ServiceError && !(error instanceof StoreUnavailable)) return { run: stored };
         throw error;
       });
       const { run: after, effects } = await applyTransition(deps, run, { kind: "cancel-requested" });

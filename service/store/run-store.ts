@@ -66,6 +66,16 @@ export interface RunChange {
   rows: readonly RunRow[];
 }
 
+/**
+ * A run as a transaction stored it, and the leases it wrote with the ETags the transaction's answer
+ * gave them: a group freed by the write can be claimed next without reading its lease back (none
+ * when the answer carried no ETags).
+ */
+export interface Committed {
+  run: Stored<RunRecord>;
+  leases: Stored<GroupLease>[];
+}
+
 /** A row written in the same transaction as a run. */
 export type RunRow =
   /** the lease set to `runId`, or freed when undefined (still owing the freed attempt's log) */
@@ -149,12 +159,12 @@ export interface RunStore {
    * its transition asks for: a lease claimed or freed (compare-and-set on the lease's ETag), its
    * queue entry deleted.
    */
-  commitRun(run: Stored<RunRecord>, next: RunRecord, rows: readonly RunRow[]): Promise<Stored<RunRecord>>;
+  commitRun(run: Stored<RunRecord>, next: RunRecord, rows: readonly RunRow[]): Promise<Committed>;
   /**
    * Several runs' changes in one transaction (all or none): the claims of one pass, so the queue's
    * heads leave it together and in order. At most `transactionLimits` of actions and bytes.
    */
-  commitRuns(changes: readonly RunChange[]): Promise<Stored<RunRecord>[]>;
+  commitRuns(changes: readonly RunChange[]): Promise<{ runs: Stored<RunRecord>[]; leases: Stored<GroupLease>[] }>;
   /** One group's lease, read by key. */
   getLease(group: string): Promise<Stored<GroupLease> | undefined>;
   /** Deletes (and counts as left) a queue entry whose run is gone or moved on; one already gone is fine. */

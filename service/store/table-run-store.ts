@@ -2,7 +2,7 @@ import { odata, RestError, TableClient, type TransactionAction } from "@azure/da
 import { terminalRunStatuses, type RunRecord } from "../core/run.js";
 import { openCursor, sealCursor } from "../core/run-cursor.js";
 import { rowKeys } from "./row-keys.js";
-import { transactionLimits, type RunChange, type RunRow, type RunStore, type Stored } from "./run-store.js";
+import { transactionLimits, type GroupLease, type RunChange, type RunRow, type RunStore, type Stored } from "./run-store.js";
 import { isAlreadyThere, storeCall, updateAction, type Entity } from "./table-calls.js";
 import { leaseEntity, leaseFrom, runEntity, runFrom, text } from "./table-entities.js";
 import { tableQueue } from "./table-queue.js";
@@ -70,28 +70,33 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
     }
   }
 
+  /** What a lease row writes: the group's lease as it will be stored. */
+  const leaseOf = (row: Extract<RunRow, { kind: "lease" }>): GroupLease => ({
+    group: row.lease.group,
+    ...(row.runId ? { runId: row.runId } : {}),
+    ...(row.logOwed ? { logOwed: row.logOwed } : {}),
+    ...(row.lease.base ? { base: row.lease.base } : {}),
+  });
+
   const rowActions = (row: RunRow): TransactionAction[] =>
-    row.kind === "lease"
-      ? [update(leaseEntity(pk, { group: row.lease.group, ...(row.runId ? { runId: row.runId } : {}), ...(row.logOwed ? { logOwed: row.logOwed } : {}), ...(row.lease.base ? { base: row.lease.base } : {}) }), row.lease.etag)]
-      : row.kind === "outbox"
-        ? [outbox.createAction(row.delivery)]
-        : retryRows.actions(row);
+    row.kind === "lease" ? [update(leaseEntity(pk, leaseOf(row)), row.lease.etag)] : row.kind === "outbox" ? [outbox.createAction(row.delivery)] : retryRows.actions(row);
 
   /**
    * The runs' compare-and-sets come first: a replica that lost a run to another's dispatch or
    * cancel fails on it (a conflict), before the delete of a queue entry that is gone. One count
    * of the runs that left the queue covers them all.
    */
-  async function commitRuns(changes: readonly RunChange[]): Promise<Stored<RunRecord>[]> {
+  async function commitRuns(changes: readonly RunChange[]): Promise<{ runs: Stored<RunRecord>[]; leases: Stored<GroupLease>[] }> {
     const rows = changes.flatMap((change) => change.rows);
+    const rowsActions = rows.map(rowActions);
     const actions: TransactionAction[] = [
       ...changes.map((change) => update(runEntity(pk, change.next), change.run.etag)),
-      ...rows.flatMap(rowActions),
+      ...rowsActions.flat(),
       // A retry joining the queue again is counted as one fewer left: only starts write the counters.
       ...(await countDequeued(rows.filter((row) => row.kind === "dequeue").length - rows.filter((row) => row.kind === "enqueue").length)),
     ];
     const etags = await queue.submit(actions);
-    return Promise.all(
+    const runs = await Promise.all(
       changes.map(async (change, i) => {
         const etag = etags?.[i];
         if (etag !== undefined) return { ...change.next, etag };
@@ -101,6 +106,14 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
         return stored;
       }),
     );
+    const leases: Stored<GroupLease>[] = [];
+    let at = changes.length;
+    rows.forEach((row, i) => {
+      const etag = etags?.[at];
+      if (row.kind === "lease" && etag !== undefined) leases.push({ ...leaseOf(row), etag });
+      at += rowsActions[i]!.length;
+    });
+    return { runs, leases };
   }
 
   const idempotencyAction = (run: RunRecord): TransactionAction[] =>
@@ -191,7 +204,10 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
       );
     },
 
-    commitRun: async (run, next, rows) => (await commitRuns([{ run, next, rows }]))[0]!,
+    commitRun: async (run, next, rows) => {
+      const { runs, leases } = await commitRuns([{ run, next, rows }]);
+      return { run: runs[0]!, leases };
+    },
     commitRuns,
 
     getLease: async (group) => {

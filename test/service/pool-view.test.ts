@@ -71,9 +71,27 @@ describe("writes that need no read", () => {
     const run = (await store.getRun(head!.runId))!;
     const committed = await cost(() => store.commitRun(run, { ...run, env: { CHANGED: "1" } }, []));
     expect(committed.requests).toBe(1);
-    expect(committed.result.etag).toBe((await store.getRun(run.id))!.etag);
+    expect(committed.result.run.etag).toBe((await store.getRun(run.id))!.etag);
     // The answered ETag holds for the next compare-and-set.
-    await expect(store.commitRun(committed.result, { ...run, env: { CHANGED: "2" } }, [])).resolves.toMatchObject({ env: { CHANGED: "2" } });
+    await expect(store.commitRun(committed.result.run, { ...run, env: { CHANGED: "2" } }, [])).resolves.toMatchObject({ run: { env: { CHANGED: "2" } } });
+  });
+
+  it("answers the leases a commit claimed or freed with the ETags the store holds, so the next claim needs no read of them", async () => {
+    const { store } = await countedStore(2);
+    const view = await store.view();
+    const [first, second] = await store.queueHeads(2);
+    const run = (await store.getRun(first!.runId))!;
+    const lease = view.leases.find((l) => l.group === "g-2")!;
+    const claimed = await cost(() => store.commitRun(run, { ...run, status: "starting", group: "g-2" }, [{ kind: "dequeue", seq: first!.seq }, { kind: "lease", lease, runId: run.id }]));
+    expect(claimed.requests).toBe(1);
+    expect(claimed.result.leases).toEqual([{ ...(await store.getLease("g-2"))!, runId: run.id }]);
+    const freed = await store.commitRun(claimed.result.run, { ...claimed.result.run, status: "succeeded" }, [{ kind: "lease", lease: claimed.result.leases[0]!, runId: undefined, logOwed: { runId: run.id, attempt: 1 } }]);
+    expect(freed.leases).toEqual([await store.getLease("g-2")]);
+    expect(freed.leases[0]).toMatchObject({ group: "g-2", logOwed: { runId: run.id, attempt: 1 } });
+    expect(freed.leases[0]!.runId).toBeUndefined();
+    // The freed lease's answered ETag takes the next claim.
+    const next = (await store.getRun(second!.runId))!;
+    await expect(store.commitRun(next, { ...next, status: "starting", group: "g-2" }, [{ kind: "dequeue", seq: second!.seq }, { kind: "lease", lease: freed.leases[0]!, runId: next.id }])).resolves.toMatchObject({ run: { status: "starting" } });
   });
 
   it("counts a run out of the queue on the count its view saw, and reads the count again after another writer moved it", async () => {

@@ -18,13 +18,13 @@ async function runningFirstAttempt(store: RunStore): Promise<Stored<RunRecord>> 
   const queued = await store.enqueue(view, { id: newRunId(now), status: "queued", env: {}, createdAt: now.toISOString(), requestHash: "a".repeat(64), seq: view.counters.seq + 1, maxRetries: 1 });
   const lease = (await store.view()).leases.find((l) => l.group === "g-1");
   const claimed = await applyTransition(writer(store), queued, { kind: "dispatched", group: "g-1" }, lease);
-  return store.commitRun(claimed.run, { ...claimed.run, status: "running", confirmedAt: now.toISOString(), startedAt: now.toISOString() }, []);
+  return (await store.commitRun(claimed.run, { ...claimed.run, status: "running", confirmedAt: now.toISOString(), startedAt: now.toISOString() }, [])).run;
 }
 
 /** Another replica's writes since: the first attempt failed, and the second was claimed on the same group and runs. */
 async function secondAttemptRunning(store: RunStore, first: Stored<RunRecord>): Promise<Stored<RunRecord>> {
   const later = new Date(Date.now() + 5_000).toISOString();
-  return store.commitRun(first, { ...first, attempt: 2, status: "running", claimedAt: later, confirmedAt: later, startedAt: later, earlierAttempts: [{ attempt: 1, status: "failed", group: "g-1", exitCode: 4 }] }, []);
+  return (await store.commitRun(first, { ...first, attempt: 2, status: "running", claimedAt: later, confirmedAt: later, startedAt: later, earlierAttempts: [{ attempt: 1, status: "failed", group: "g-1", exitCode: 4 }] }, [])).run;
 }
 
 describe("an event decided on a copy of a run that another replica has moved on", () => {

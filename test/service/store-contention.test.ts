@@ -27,7 +27,7 @@ describe("the run store under a burst of starts", () => {
 
     const lease = view.leases[0]!;
     const claimed = await store.commitRun(head, { ...head, status: "starting", group: "g-1", claimedAt: new Date().toISOString() }, claim(head, lease));
-    expect(claimed.status).toBe("starting");
+    expect(claimed.run.status).toBe("starting");
     const after = await store.view();
     expect((await store.queueHead())?.runId).not.toBe(head.id);
     expect(after.queued).toBe(2);
