@@ -1,7 +1,7 @@
 import type { WireContainerGroup } from "./arm-types.js";
 import { observeRun, type ObserveContext } from "./observe-run.js";
 import { maxRetriesCap, retryDelayMs, type RetryBackoff } from "./retry-backoff.js";
-import { attemptOf, currentAttempt, isTerminal, type RunRecord, type RunStatus, type TerminalRunStatus } from "./run.js";
+import { attemptEnded, attemptOf, currentAttempt, isTerminal, type RunRecord, type RunStatus, type TerminalRunStatus } from "./run.js";
 
 /**
  * Where a status may go next: the one table of a run's life. Nothing moves backwards within an
@@ -195,12 +195,13 @@ function decide(run: RunRecord, event: Exclude<RunEvent, { kind: "accepted" }>, 
       return end("timed_out", limitMessages[event.limit](run, context), held("stop-group"));
     case "log-archived":
       // A later copy that succeeded mends an incomplete one; nothing makes a complete log incomplete.
-      if (!isTerminal(run.status) || run.log === "complete" || (run.log === "incomplete" && !event.complete)) return undefined;
+      // A run waiting to retry keeps its last attempt's: a cancel then leaves it ended with it.
+      if (!attemptEnded(run) || run.log === "complete" || (run.log === "incomplete" && !event.complete)) return undefined;
       return { run: { ...run, log: event.complete ? "complete" : "incomplete" }, effects: [] };
     case "retry-due": {
       if (run.status !== "retrying" || run.group !== undefined) return undefined;
       if (run.retryAt !== undefined && context.now.getTime() < Date.parse(run.retryAt)) return undefined;
-      const { retryAt: _due, message: _why, finishedAt: _ended, ...rest } = run;
+      const { retryAt: _due, message: _why, finishedAt: _ended, log: _archived, ...rest } = run;
       return {
         run: { ...rest, status: "queued", attempt: attemptOf(run) + 1 },
         effects: [{ kind: "unschedule-retry", seq: run.seq }, { kind: "enqueue", seq: run.seq }],

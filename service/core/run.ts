@@ -24,6 +24,11 @@ export function isTerminal(status: RunStatus): status is TerminalRunStatus {
   return (terminalRunStatuses as readonly string[]).includes(status);
 }
 
+/** Whether the run's current attempt is over: the run ended, or it waits to retry. It no longer keeps its group (or is about to leave it). */
+export function attemptEnded(run: Pick<RunRecord, "status">): boolean {
+  return isTerminal(run.status) || run.status === "retrying";
+}
+
 /**
  * The run as the API shows it. The type is inferred from this schema, and the OpenAPI document
  * is generated from it, so the shape is written once.
@@ -71,7 +76,7 @@ export const runViewSchema = z.object({
   attempts: z.array(runAttemptSchema).describe("Every attempt dispatched so far, the current one last (at most 11)."),
   log: z
     .enum(logStates)
-    .describe("Once the run ended: whether its archived log holds all Azure kept of it (`complete`), or its last copy failed or came too late (`incomplete`).")
+    .describe("Once the run ended (or, while it waits to retry, its last attempt): whether its archived log holds all Azure kept of it (`complete`), or its last copy failed or came too late (`incomplete`).")
     .optional(),
 });
 

@@ -1,5 +1,5 @@
 import type { WireContainerGroup } from "../core/arm-types.js";
-import { isTerminal, type RunRecord } from "../core/run.js";
+import { attemptEnded, type RunRecord } from "../core/run.js";
 import type { GroupLease, GroupWatch, RunStore, Stored } from "../store/run-store.js";
 import { StoreConflict } from "../store/store-errors.js";
 import type { RunService } from "./run-service.js";
@@ -49,7 +49,7 @@ export function createGroupWatches(
   const refresh = async (group: string, run: Stored<RunRecord>, lease: Stored<GroupLease> | undefined): Promise<GroupLeft> => {
     const { run: after, freed } = await deps.runs.refresh(run, lease, read && ((wire) => read(group, run, wire)));
     await observed?.(group, run, after);
-    return leftGroup(after) && (freed ?? true);
+    return attemptEnded(after) && (freed ?? true);
   };
 
   /** A watch this replica holds, extended; one changed meanwhile is no longer this replica's. */
@@ -89,9 +89,4 @@ export function createGroupWatches(
     watchedElsewhere: (group) => (elsewhere.get(group) ?? 0) > deps.now().getTime(),
     holds: (group) => watching.has(group),
   };
-}
-
-/** Whether the run no longer keeps its group (or is about to leave it: a retry's wait). */
-export function leftGroup(run: RunRecord): boolean {
-  return isTerminal(run.status) || run.status === "retrying";
 }

@@ -1,6 +1,5 @@
-import type { RunRecord } from "../core/run.js";
+import { attemptEnded, type RunRecord } from "../core/run.js";
 import type { RunStore, Stored } from "../store/run-store.js";
-import { leftGroup } from "./group-watches.js";
 
 export interface HeldRuns {
   /** The run as this replica last read or wrote it, read again once that copy is older than `maxAgeMs`. */
@@ -27,7 +26,7 @@ export function createHeldRuns(deps: { store: Pick<RunStore, "getRun">; now: () 
   // the next lease naming a run that left its group (a retry's) may be another attempt's, and
   // settling that one on the copy of the last would free a group that still runs.
   const keep = (runId: string, run: Stored<RunRecord> | undefined, at: number) => {
-    if (run && !leftGroup(run)) known.set(runId, { run, at });
+    if (run && !attemptEnded(run)) known.set(runId, { run, at });
     else known.delete(runId);
   };
   return {

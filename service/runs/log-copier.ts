@@ -2,7 +2,7 @@ import type { ArmPort } from "../arm/arm-port.js";
 import { carriesRun, targetContainer } from "../core/carried-run.js";
 import { formatArchiveLine, parseArchiveLine, parseWindow } from "../core/log-lines.js";
 import { archiveTailOf, emptyArchive, mergeWindow, type ArchiveTail } from "../core/log-merge.js";
-import { attemptOf, isTerminal, type RunRecord } from "../core/run.js";
+import { attemptEnded, attemptOf, type RunRecord } from "../core/run.js";
 import type { Logger } from "../logger.js";
 import type { LogArchive } from "../store/log-archive.js";
 import type { LogOwed, Stored } from "../store/run-store.js";
@@ -118,7 +118,7 @@ export function createLogCopier(deps: LogCopyDeps): LogCopier {
   }
 
   async function record(run: RunRecord, attempt: number, complete: boolean): Promise<void> {
-    if (!isTerminal(run.status) || attemptOf(run) !== attempt) return;
+    if (!attemptEnded(run) || attemptOf(run) !== attempt) return;
     // The run as its observer just stored it saves a read; were it stale, the writer's
     // compare-and-set fails and it reads the run again.
     const stored = "etag" in run ? (run as Stored<RunRecord>) : await deps.store.getRun(run.id);

@@ -1,6 +1,6 @@
 import type { WireContainerGroup } from "../core/arm-types.js";
 import { carriesRun } from "../core/carried-run.js";
-import { attemptOf, type RunRecord } from "../core/run.js";
+import { attemptEnded, attemptOf, type RunRecord } from "../core/run.js";
 import { ServiceError } from "../core/service-error.js";
 import { isRunActive } from "../core/status.js";
 import type { PoolView, Stored } from "../store/run-store.js";
@@ -10,7 +10,7 @@ import { passClaims } from "./claim-heads.js";
 import { stopGroup, type DispatchDeps } from "./dispatch.js";
 import { queueDueRetries } from "./due-retries.js";
 import { createHeldRuns } from "./held-runs.js";
-import { createGroupWatches, leftGroup, type GroupLeft } from "./group-watches.js";
+import { createGroupWatches, type GroupLeft } from "./group-watches.js";
 import { headsOf, readingRuns } from "./queue-heads.js";
 import type { LogCopier } from "./log-copier.js";
 import type { RunService } from "./run-service.js";
@@ -111,7 +111,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     // Another replica's passes settle it, whatever its run's state, until its watch lapses.
     if (watches.watchedElsewhere(lease.group)) return false;
     const run = await heldRuns.get(lease.runId);
-    if (run && !leftGroup(run)) {
+    if (run && !attemptEnded(run)) {
       return watches.observe(lease.group, run, lease);
     }
     if (deps.standby) {

@@ -277,6 +277,21 @@ describe("the transition function", () => {
     expect(transition(canceled.run, { kind: "retry-due" }, contextAt(200_000))).toBeUndefined();
   });
 
+  it("keeps the log of the attempt a run waits to retry after, through a cancel, and starts the next attempt without it", () => {
+    const queued = transition(undefined, acceptedWithLimits(false), contextAt(0))!.run;
+    const starting = transition(queued, { kind: "dispatched", group: "job-0" }, contextAt(0))!.run;
+    const running = transition(starting, { kind: "observed", group: group(runId, states[2]) }, contextAt(10_000))!.run;
+    expect(transition(running, { kind: "log-archived", complete: true }, contextAt(20_000))).toBeUndefined();
+    const retrying = transition(running, { kind: "observed", group: group(runId, states[5]) }, contextAt(70_000))!.run;
+    const archived = transition(retrying, { kind: "log-archived", complete: true }, contextAt(70_001))!;
+    expect(archived.run).toMatchObject({ status: "retrying", log: "complete" });
+    expect(archived.effects).toEqual([]);
+    expect(transition(archived.run, { kind: "cancel-requested" }, contextAt(70_002))!.run).toMatchObject({ status: "canceled", log: "complete" });
+    const due = transition(archived.run, { kind: "retry-due" }, contextAt(200_000))!.run;
+    expect(due).toMatchObject({ status: "queued", attempt: 2 });
+    expect(due.log).toBeUndefined();
+  });
+
   it("never retries a cancel or a lost run", () => {
     const queued = transition(undefined, acceptedWithLimits(true), contextAt(0))!.run;
     const starting = transition(queued, { kind: "dispatched", group: "job-0" }, contextAt(0))!.run;

@@ -106,4 +106,25 @@ describe("a run's log from the archive", () => {
     expect(gone.status).toBe(410);
     expect((await bodyOf(gone)).error).toMatchObject({ code: "LogsUnavailable", message: expect.stringContaining("before this service archived logs") });
   });
+
+  it("records the log of a run canceled while it waited to retry, so its followers end at once", async () => {
+    const { app, reconcile } = await archivingApp({ runDefaults: { maxRetries: 1, startTimeoutSeconds: 600, retryBackoffSeconds: 3600 } });
+    const run = await bodyOf(await postRun(app, { env: { EMULATOR_EXIT_CODE: "3", MARK: "first" } }));
+    await eventually(
+      async () => (await reconcile(), statusOf(app, run.id)),
+      (seen) => seen.status === "retrying",
+    );
+    // The attempt's last copy is settled on a pass after its end: its group is free and owes it.
+    await reconcile();
+    await app.request(`/runs/${run.id}/cancel`, { method: "POST", headers: auth });
+    const canceled = await eventually(
+      async () => (await reconcile(), statusOf(app, run.id)),
+      (seen) => seen.status === "canceled" && seen.log !== undefined,
+    );
+    expect(canceled).toMatchObject({ status: "canceled", attempt: 1, log: "complete" });
+    expect((await logsOf(app, run.id)).content).toContain("MARK=first\n");
+    const follow = await getWithKey(app, `/runs/${run.id}/logs?follow=true`);
+    const events = sseParser().push(await follow.text());
+    expect(events.at(-1)).toMatchObject({ event: "end" });
+  });
 });
