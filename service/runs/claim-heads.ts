@@ -125,8 +125,9 @@ export function passClaims(
       }
       awake = true;
       if (plan.taken === 0) return;
-      for (const head of heads.slice(0, plan.taken)) settled.add(head.entry.seq);
-      heads = heads.slice(plan.taken);
+      // By entry, not by place: the heads may have been read again while this round committed.
+      for (const head of batch.slice(0, plan.taken)) settled.add(head.entry.seq);
+      heads = heads.filter((head) => !settled.has(head.entry.seq));
     }
   }
 

@@ -65,6 +65,8 @@ export interface TestApp {
   /** One pass of the reconcile loop; tests run it themselves, so nothing happens behind their back. */
   reconcile: () => Promise<ReconcileResult>;
   readiness: () => Promise<Readiness>;
+  /** What the run service and the loop share, for tests that drive one step of the loop alone. */
+  dispatch: DispatchDeps;
   raw: string[];
   lines: () => Array<Record<string, unknown>>;
 }
@@ -152,7 +154,7 @@ export async function buildApp(emulator: Emulator, options: BuildOptions = {}): 
   const deliveries = createRunDeliveries({ store, now: dispatch.now });
   const app = createApp({ runs: options.wrapRuns ? options.wrapRuns(runs) : runs, deliveries, config, logger, readiness, ...options.app });
   const lines = () => raw.map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { app, runs, store, groups, reconcile, readiness, raw, lines };
+  return { app, runs, store, groups, reconcile, readiness, dispatch, raw, lines };
 }
 
 /** The standby settings of a deployment on the emulator's `profile` (revision 1) and `pool`. */
