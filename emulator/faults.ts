@@ -3,7 +3,8 @@ import { cloudError, transitioningMessage, type Reply } from "./cloud-error.js";
 /**
  * A failure to inject into the next `count` matching requests (default 1), after which it is gone.
  * A fault with `status` answers with a CloudError instead of the real handler; `delayMs` holds the
- * request first (alone, the request then proceeds normally); `drop` destroys the socket without
+ * request first (alone, the request then proceeds normally), and `until` holds it until that
+ * promise settles (a test releases it when its checks are done); `drop` destroys the socket without
  * any response. With `afterApply`, the request is handled first (a PUT creates, a stop stops) and
  * only its answer is lost (`drop`) or replaced (`status`): what a client sees when ARM applied an
  * operation but the answer never reached it. Faults match ARM requests only, unless
@@ -21,6 +22,7 @@ export interface Fault {
   /** A RegExp tested against the path, or a case-insensitive substring of it. */
   path?: RegExp | string;
   delayMs?: number;
+  until?: Promise<unknown>;
   drop?: boolean;
   afterApply?: boolean;
   identity?: boolean;
@@ -29,6 +31,7 @@ export interface Fault {
 /** What the server must do with one request because of a fault. */
 export interface FaultEffect {
   delayMs: number;
+  until?: Promise<unknown>;
   drop: boolean;
   afterApply: boolean;
   reply?: Reply;
@@ -80,7 +83,7 @@ function matches(fault: Fault, method: string, path: string, identity: boolean):
 }
 
 function effectOf(fault: Fault, path: string): FaultEffect {
-  const effect: FaultEffect = { delayMs: fault.delayMs ?? 0, drop: fault.drop ?? false, afterApply: fault.afterApply ?? false };
+  const effect: FaultEffect = { delayMs: fault.delayMs ?? 0, ...(fault.until ? { until: fault.until } : {}), drop: fault.drop ?? false, afterApply: fault.afterApply ?? false };
   if (fault.status !== undefined) {
     const code = fault.code ?? defaultCodes[fault.status] ?? "InjectedFault";
     const group = /\/containerGroups\/([^/]+)/i.exec(path)?.[1] ?? "";

@@ -140,7 +140,7 @@ export async function startServer(env: Record<string, string | undefined>, optio
   const logArchive = { archive, ...config.logArchive };
   // Status reads are served from the observing replica's records: polling callers cost no ARM reads.
   const runs = createRunService({ ...dispatch, maxQueued: config.maxQueued, statusFromWatch: true, logArchive, onWork: () => loop?.kick() });
-  const reconcile = createReconciler({
+  const reconciler = createReconciler({
     ...dispatch,
     runs,
     logCopier,
@@ -164,7 +164,7 @@ export async function startServer(env: Record<string, string | undefined>, optio
   let prunedAt = 0;
   loop = startReconcileLoop(
     async () => {
-      await reconcile();
+      await reconciler.pass();
       if (Date.now() - prunedAt >= pruneEveryMs) {
         prunedAt = Date.now();
         const pruned = await store.pruneRuns(new Date(Date.now() - config.runRetentionDays * 86_400_000));
@@ -210,8 +210,8 @@ export async function startServer(env: Record<string, string | undefined>, optio
         }, shutdownGraceMs);
         force.unref();
       });
-      // The loop's pass in progress (a PUT in flight) finishes within the same grace period.
-      const loopStopped = loop?.stop() ?? Promise.resolve();
+      // The loop's pass in progress and the PUTs in flight finish within the same grace period.
+      const loopStopped = (loop?.stop() ?? Promise.resolve()).then(() => reconciler.sending());
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.race([Promise.all([loopStopped, serverClosed]), graceOver]);
       clearInterval(sweep);

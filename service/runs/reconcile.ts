@@ -40,17 +40,30 @@ export interface ReconcileResult {
   awake: boolean;
 }
 
+export interface Reconciler {
+  /**
+   * One pass: resolves once its claims are committed, with their PUTs on their way. A PUT takes
+   * ARM a second or two, and one ARM throttles waits out its Retry-After: the next pass does not
+   * wait for it to observe the other groups.
+   */
+  pass(): Promise<ReconcileResult>;
+  /** Resolves once every PUT the passes sent so far has settled (each records what came of it): what a shutdown waits for. */
+  sending(): Promise<void>;
+}
+
 /**
- * One pass of the loop every replica runs, with no request needed: for each group that holds a
- * run and whose observation this replica holds (or takes), read ARM and record what changed
- * (ends, a lost run, a group gone); free groups whose run ended; then hand the queue's head to
- * each free, idle group, oldest first, on the reads this pass made. Every step is a
- * compare-and-set, so replicas running passes at once never repeat each other's PUTs.
+ * The loop every replica runs, with no request needed. A pass: for each group that holds a run
+ * and whose observation this replica holds (or takes), read ARM and record what changed (ends, a
+ * lost run, a group gone); free groups whose run ended; then hand the queue's head to each free,
+ * idle group, oldest first, on the reads this pass made. Every step is a compare-and-set, so
+ * replicas running passes at once never repeat each other's PUTs.
  */
-export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileResult> {
+export function createReconciler(deps: ReconcileDeps): Reconciler {
   const { store } = deps;
   const watches = createGroupWatches(deps, observed, beginFinalCopy);
   const heldRuns = createHeldRuns({ store, now: deps.now, maxAgeMs: deps.observeLeaseMs / 2 });
+  // The PUTs sent and not yet settled (a send never rejects: it records a failure itself).
+  const inFlight = new Set<Promise<void>>();
   // Where the pass under way began reading groups (see `GroupReads`).
   let passSince: number | undefined;
 
@@ -146,7 +159,7 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     // ARM throttled a start of this process's: nothing is claimed until its Retry-After has passed.
     const paused = deps.pause?.paused(deps.now().getTime()) === true;
     // A group whose run's end this pass saw is claimed on the write that recorded the end, while
-    // the other groups are still read; the PUTs go out side by side.
+    // the other groups are still read; the PUTs go out side by side, and the pass does not wait for them.
     const claims = paused ? undefined : passClaims(deps, { since, sends, claimed: heldRuns.wrote }, start, early);
     // As many heads as groups may be free: those free at the start, and those `left` (if given) says were freed.
     const freeAfter = (left?: readonly GroupLeft[]) => Math.max(1, start.leases.filter((lease, i) => !lease.runId || (left !== undefined && left[i] !== false)).length);
@@ -188,9 +201,17 @@ export function createReconciler(deps: ReconcileDeps): () => Promise<ReconcileRe
     } finally {
       // A pass that failed still ends only after its claims, so passes never overlap.
       await claims?.done().catch(() => undefined);
-      await Promise.all(sends);
+      for (const send of sends) {
+        inFlight.add(send);
+        void send.finally(() => inFlight.delete(send));
+      }
     }
   };
-  return () => deps.telemetry.span("reconcile", {}, pass);
+  return {
+    pass: () => deps.telemetry.span("reconcile", {}, pass),
+    sending: async () => {
+      await Promise.all([...inFlight]);
+    },
+  };
 }
 

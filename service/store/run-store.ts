@@ -157,7 +157,7 @@ export interface RunStore {
   /**
    * Writes `next` over `run` (compare-and-set on its ETag) and, in the same transaction, the rows
    * its transition asks for: a lease claimed or freed (compare-and-set on the lease's ETag), its
-   * queue entry deleted.
+   * queue entry deleted. Answers both as stored (see `Committed`).
    */
   commitRun(run: Stored<RunRecord>, next: RunRecord, rows: readonly RunRow[]): Promise<Committed>;
   /**

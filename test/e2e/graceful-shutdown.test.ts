@@ -5,6 +5,7 @@ import { eventually, testResourceGroup, testSubscriptionId } from "../helpers/em
 import { printedSecrets } from "../helpers/printed-secrets.js";
 import { runsClient } from "../helpers/runs-client.js";
 import type { ServiceProcess } from "../helpers/service-process.js";
+import { startServiceProcess } from "../helpers/service-process.js";
 import { startTrigger, type Trigger } from "../helpers/trigger-fixture.js";
 
 const apiKey = "shutdown-key-0123456789";
@@ -53,5 +54,38 @@ describe("SIGTERM while a start is in flight", () => {
 
   it("printed neither the API key nor a token", () => {
     expect(printedSecrets(service.output(), { apiKey, identityHeader: emulator.identityHeader })).toEqual([]);
+  });
+});
+
+describe("SIGTERM while the loop's start of a queued run waits for ARM", () => {
+  it("waits for ARM's answer, records what came of it, then exits 0", async () => {
+    const trigger = await startTrigger({ apiKey });
+    const [service] = trigger.services as [ServiceProcess];
+    let after: ServiceProcess | undefined;
+    try {
+      const runs = runsClient(service.url, apiKey);
+      const first = await runs.start({ env: { MARK: "first" } });
+      const second = await runs.start({ env: { MARK: "second" } });
+      expect([first.body.status, second.body.status]).toEqual(["starting", "queued"]);
+      // ARM refuses the loop's PUT of the queued run, but holds its answer until the shutdown began.
+      let answer = () => {};
+      trigger.emulator.faults.add({ method: "PUT", status: 400, code: "InvalidRequestContent", until: new Promise<void>((resolve) => (answer = resolve)) });
+      await eventually(async () => trigger.emulator.requests.some((r) => r.method === "PUT" && JSON.stringify(r.body).includes(second.body.id!)), (seen) => seen);
+
+      service.child.kill("SIGTERM");
+      await eventually(async () => service.lines.some((line) => line["msg"] === "shutting down"), (seen) => seen);
+      answer();
+      const code = service.child.exitCode ?? (await once(service.child, "exit"))[0];
+      expect(code).toBe(0);
+
+      // The refusal was recorded before the process exited: another replica reads the run as failed.
+      after = await startServiceProcess(trigger.env);
+      const stored = await runsClient(after.url, apiKey).status(second.body.id!);
+      expect(stored.body).toMatchObject({ status: "failed" });
+      expect(stored.body.message).toContain("InvalidRequestContent");
+    } finally {
+      await after?.stop();
+      await trigger.close();
+    }
   });
 });

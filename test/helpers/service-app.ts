@@ -6,7 +6,7 @@ import { createLogger } from "../../service/logger.js";
 import type { DispatchDeps } from "../../service/runs/dispatch.js";
 import { createGroupReads } from "../../service/runs/group-reads.js";
 import { createReadiness, type Readiness } from "../../service/runs/readiness.js";
-import { createReconciler, type ReconcileDeps, type ReconcileResult } from "../../service/runs/reconcile.js";
+import { createReconciler, type ReconcileDeps, type ReconcileResult, type Reconciler } from "../../service/runs/reconcile.js";
 import { createRunService, type RunService } from "../../service/runs/run-service.js";
 import type { WebhookTarget } from "../../service/runs/apply-transition.js";
 import { createRunDeliveries } from "../../service/runs/run-deliveries.js";
@@ -62,8 +62,10 @@ export interface TestApp {
   runs: RunService;
   store: RunStore;
   groups: string[];
-  /** One pass of the reconcile loop; tests run it themselves, so nothing happens behind their back. */
+  /** One pass of the reconcile loop and its PUTs; tests run it themselves, so nothing happens behind their back. */
   reconcile: () => Promise<ReconcileResult>;
+  /** The loop's passes as the service runs them: a pass ends before its PUTs do. */
+  reconciler: Reconciler;
   readiness: () => Promise<Readiness>;
   /** What the run service and the loop share, for tests that drive one step of the loop alone. */
   dispatch: DispatchDeps;
@@ -142,7 +144,7 @@ export async function buildApp(emulator: Emulator, options: BuildOptions = {}): 
   const logCopier = archiving && createLogCopier({ ...dispatch, ...archiving });
   if (logCopier) dispatch.finalLogCopy = logCopier;
   const runs = createRunService({ ...dispatch, maxQueued: options.maxQueued ?? 100, statusFromWatch: options.statusFromWatch ?? false, ...(archiving ? { logArchive: archiving } : {}) });
-  const reconcile = createReconciler({
+  const reconciler = createReconciler({
     ...dispatch,
     runs,
     replica: randomUUID(),
@@ -150,11 +152,17 @@ export async function buildApp(emulator: Emulator, options: BuildOptions = {}): 
     ...(options.outbox ? { outbox: options.outbox } : {}),
     ...(logCopier ? { logCopier } : {}),
   });
+  // A test's pass ends with its PUTs settled, so what it checks next is what the pass did.
+  const reconcile = async () => {
+    const result = await reconciler.pass();
+    await reconciler.sending();
+    return result;
+  };
   const readiness = createReadiness({ store, arm, groups, config, cacheMs: 0, armWaitMs: 60_000 });
   const deliveries = createRunDeliveries({ store, now: dispatch.now });
   const app = createApp({ runs: options.wrapRuns ? options.wrapRuns(runs) : runs, deliveries, config, logger, readiness, ...options.app });
   const lines = () => raw.map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { app, runs, store, groups, reconcile, readiness, dispatch, raw, lines };
+  return { app, runs, store, groups, reconcile, reconciler, readiness, dispatch, raw, lines };
 }
 
 /** The standby settings of a deployment on the emulator's `profile` (revision 1) and `pool`. */

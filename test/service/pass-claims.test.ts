@@ -77,4 +77,35 @@ describe("a pass's claims as its groups come free", () => {
     expect(await store.getRun(first.id)).toMatchObject({ status: "succeeded" });
     expect(await store.getRun(second.id)).toMatchObject({ status: "starting", group });
   });
+
+  it("observes and records ends while a PUT it sent still waits for ARM's answer, and settles that PUT after", async () => {
+    const groups = seedGroups(arm.emulator, 2);
+    const { app, reconciler, store } = await buildApp(arm.emulator, { groups });
+    const first = await bodyOf(await postRun(app, { env: { MARK: "first" } }));
+    const second = await bodyOf(await postRun(app, { env: { MARK: "second" } }));
+    const third = await bodyOf(await postRun(app, { env: { MARK: "third" } }));
+    expect([first.status, second.status, third.status]).toEqual(["starting", "starting", "queued"]);
+
+    // ARM holds the next PUT (the third run's, on the first group freed) until the checks are done.
+    let release = () => {};
+    arm.emulator.faults.add({ method: "PUT", until: new Promise<void>((resolve) => (release = resolve)) });
+    const putOf = (id: string) => arm.emulator.requests.find((request) => request.method === "PUT" && JSON.stringify(request.body).includes(id));
+    const seen = await eventually(
+      async () => {
+        await reconciler.pass();
+        return Promise.all([first.id, second.id, third.id].map(async (id) => (await store.getRun(id))!.status));
+      },
+      (statuses) => statuses[0] === "succeeded" && statuses[1] === "succeeded" && putOf(third.id) !== undefined,
+    );
+    expect(seen[2]).toBe("starting");
+    expect(putOf(third.id)!.status).toBe(0);
+
+    release();
+    await reconciler.sending();
+    expect(putOf(third.id)!.status).toBe(200);
+    await eventually(
+      async () => (await reconciler.pass(), store.getRun(third.id)),
+      (run) => run?.status === "succeeded",
+    );
+  });
 });
