@@ -83,7 +83,7 @@ async function serve(parts: ServerParts, req: IncomingMessage, res: ServerRespon
   (identity ? parts.tokenRequests : parts.requests).push(record);
   const fault = parts.faults.take(method, url.pathname, identity);
   if (fault && fault.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-  await fault?.until?.catch(() => undefined);
+  if (fault?.until) await fault.until.catch(() => undefined);
   if (fault?.drop && !fault.afterApply) {
     req.socket.destroy();
     return;

@@ -76,6 +76,12 @@ export interface Committed {
   leases: Stored<GroupLease>[];
 }
 
+/** Several runs as one transaction stored them (in the order of their changes), and the leases it wrote (see `Committed`). */
+export interface CommittedRuns {
+  runs: Stored<RunRecord>[];
+  leases: Stored<GroupLease>[];
+}
+
 /** A row written in the same transaction as a run. */
 export type RunRow =
   /** the lease set to `runId`, or freed when undefined (still owing the freed attempt's log) */
@@ -164,7 +170,7 @@ export interface RunStore {
    * Several runs' changes in one transaction (all or none): the claims of one pass, so the queue's
    * heads leave it together and in order. At most `transactionLimits` of actions and bytes.
    */
-  commitRuns(changes: readonly RunChange[]): Promise<{ runs: Stored<RunRecord>[]; leases: Stored<GroupLease>[] }>;
+  commitRuns(changes: readonly RunChange[]): Promise<CommittedRuns>;
   /** One group's lease, read by key. */
   getLease(group: string): Promise<Stored<GroupLease> | undefined>;
   /** Deletes (and counts as left) a queue entry whose run is gone or moved on; one already gone is fine. */

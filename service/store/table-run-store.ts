@@ -2,7 +2,7 @@ import { odata, RestError, TableClient, type TransactionAction } from "@azure/da
 import { terminalRunStatuses, type RunRecord } from "../core/run.js";
 import { openCursor, sealCursor } from "../core/run-cursor.js";
 import { rowKeys } from "./row-keys.js";
-import { transactionLimits, type GroupLease, type RunChange, type RunRow, type RunStore, type Stored } from "./run-store.js";
+import { transactionLimits, type CommittedRuns, type GroupLease, type RunChange, type RunRow, type RunStore, type Stored } from "./run-store.js";
 import { isAlreadyThere, storeCall, updateAction, type Entity } from "./table-calls.js";
 import { leaseEntity, leaseFrom, runEntity, runFrom, text } from "./table-entities.js";
 import { tableQueue } from "./table-queue.js";
@@ -86,7 +86,7 @@ export function createTableRunStore({ client, partition }: TableRunStoreOptions)
    * cancel fails on it (a conflict), before the delete of a queue entry that is gone. One count
    * of the runs that left the queue covers them all.
    */
-  async function commitRuns(changes: readonly RunChange[]): Promise<{ runs: Stored<RunRecord>[]; leases: Stored<GroupLease>[] }> {
+  async function commitRuns(changes: readonly RunChange[]): Promise<CommittedRuns> {
     const rows = changes.flatMap((change) => change.rows);
     const rowsActions = rows.map(rowActions);
     const actions: TransactionAction[] = [
