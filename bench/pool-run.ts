@@ -1,9 +1,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { measureBarePool } from "./bare-pool.js";
 import { buildBundle } from "./bundle.js";
 import { measureDispatchReads } from "./dispatch-reads.js";
-import { startBenchFixture, type BenchFixture } from "./fixture.js";
+import { definition, startBenchFixture, type BenchFixture } from "./fixture.js";
 import { measurePoolMakespan } from "./pool-makespan.js";
 import { buildBundleAt } from "./previous-bundle.js";
 import { summarize } from "./stats.js";
@@ -11,8 +12,9 @@ import { summarize } from "./stats.js";
 // `npm run bench:pool -- [rounds] [commit] [interval ms]`: the pool phase of `npm run bench`
 // alone, several rounds (its figures stray far on a loaded machine), then one profile of a
 // dispatch cycle. With a commit ("-" for none), the service built at that commit takes a round
-// before each round of this tree's, so both meet the same load. The interval is the bench's 20 ms
-// unless given.
+// before each round of this tree's, so both meet the same load. Each round ends with the bare
+// poller on the same plan: the floor any poller with that interval meets here. The interval is
+// the bench's 20 ms unless given.
 const rounds = Number(process.argv[2] ?? 5);
 const baseCommit = process.argv[3] === "-" ? undefined : process.argv[3];
 const pool = { groups: 5, runs: 100, runMs: 50, reconcileIntervalMs: Number(process.argv[4] ?? 20) };
@@ -37,6 +39,13 @@ try {
           `gap median ${gaps.median} p99 ${gaps.p99} min ${gaps.min} ms (end → read ${wait.median}, read → PUT ${path.median}); PUTs ${m.puts}; ${JSON.stringify(m.statuses)}\n`,
       );
     }
+    const load = loadavg()[0]!.toFixed(2);
+    const bare = await measureBarePool({ emulator: fixture.emulator, caFile: fixture.caFile, definition, plan: pool, round });
+    const [gaps, wait, path] = [summarize(bare.dispatchLatenciesMs), summarize(bare.endToReadMs), summarize(bare.readToPutMs)];
+    process.stdout.write(
+      `pool, bare poller (no store, no log copy), round ${round} (load ${load}): makespan ${bare.makespanMs} / ideal ${bare.idealMs} ms = ${bare.ratio.toFixed(2)} x; first dispatch ${bare.firstDispatchMs} ms; ` +
+        `gap median ${gaps.median} p99 ${gaps.p99} min ${gaps.min} ms (end → read ${wait.median}, read → PUT ${path.median}); PUTs ${bare.puts}\n`,
+    );
   }
   for (const build of builds) {
     for (const d of await measureDispatchReads({ bundle: build.path, emulator: fixture.emulator, tableProxy: fixture.tableProxy, serviceEnv: fixture.serviceEnv, directConnectionString: fixture.azurite.connectionString, plan: { ...reads, partitionPrefix: build.name.replace(/\W/g, "") } })) {

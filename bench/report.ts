@@ -50,7 +50,12 @@ export interface BenchResults {
   };
   /** The page at GET /: bytes a browser loads, and Chromium's paint timing (absent without Chromium). */
   page: { bytes: { html: number; script: number; stylesheet: number; total: number }; firstRenderMs?: Summary; listShownMs?: Summary };
-  pool: Omit<PoolMeasurement, "dispatchLatenciesMs"> & { plan: PoolPlan; dispatchLatencyMs: Summary };
+  pool: Omit<PoolMeasurement, "dispatchLatenciesMs"> & {
+    plan: PoolPlan;
+    dispatchLatencyMs: Summary;
+    /** The same plan run by a poller with no store and no log copy (`bench/bare-pool.ts`): the floor at that interval. */
+    barePoller: { makespanMs: number; idealMs: number; ratio: number; dispatchLatencyMs: Summary };
+  };
   /** Table reads between one dispatch's PUT and the next, at each queue length. */
   dispatchReads: {
     plan: DispatchReadsPlan;
@@ -110,6 +115,10 @@ function storeRows(r: BenchResults): [string, string][] {
       `makespan ${num(pool.makespanMs, 0)} ms, ideal ${num(pool.idealMs, 0)} ms, ${num(pool.ratio, 2)} x`,
     ],
     ["pool dispatch latency (end to next PUT), median / p99", medianP99(pool.dispatchLatencyMs)],
+    [
+      "pool, bare poller (no store, no log copy)",
+      `makespan ${num(pool.barePoller.makespanMs, 0)} ms, ideal ${num(pool.barePoller.idealMs, 0)} ms, ${num(pool.barePoller.ratio, 2)} x; dispatch latency ${medianP99(pool.barePoller.dispatchLatencyMs)}`,
+    ],
     [
       "pool first dispatch, PUTs, statuses",
       `${ms(pool.firstDispatchMs)}, ${pool.puts}, ${Object.entries(pool.statuses).map(([s, n]) => `${s}: ${n}`).join(", ")}`,

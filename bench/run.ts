@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { configNames } from "../service/config-names.js";
+import { measureBarePool } from "./bare-pool.js";
 import { startBareProcess, type BareProcess } from "./bare-process.js";
 import { createBareTrigger, type BareTriggerOptions } from "./bare-trigger.js";
 import { buildBundle } from "./bundle.js";
@@ -142,6 +143,8 @@ async function bench(dir: string, started: Date, fixture: BenchFixture, stopLate
     serviceEnv: { ...fixture.serviceEnv, ...fixture.directStorageEnv("bench-pool") },
     plan: plan.pool,
   });
+  progress("pool: the same plan with the bare poller, the floor of any poller at that interval");
+  const barePool = await measureBarePool({ emulator: fixture.emulator, caFile: fixture.caFile, definition, plan: plan.pool, round: 1 });
 
   progress(`table reads per dispatch with ${plan.dispatchReads.queued.join(" and ")} queued`);
   const dispatchReads = await measureDispatchReads({
@@ -263,7 +266,12 @@ async function bench(dir: string, started: Date, fixture: BenchFixture, stopLate
       ...(page.firstRenderMs ? { firstRenderMs: summarize(page.firstRenderMs) } : {}),
       ...(page.listShownMs ? { listShownMs: summarize(page.listShownMs) } : {}),
     },
-    pool: { ...poolFigures, plan: plan.pool, dispatchLatencyMs: summarize(dispatchLatenciesMs) },
+    pool: {
+      ...poolFigures,
+      plan: plan.pool,
+      dispatchLatencyMs: summarize(dispatchLatenciesMs),
+      barePoller: { makespanMs: barePool.makespanMs, idealMs: barePool.idealMs, ratio: barePool.ratio, dispatchLatencyMs: summarize(barePool.dispatchLatenciesMs) },
+    },
     dispatchReads: { plan: plan.dispatchReads, perDispatch, entitiesRatio: dispatchEntitiesRatio },
     observationReads: { plan: plan.observationReads, replicas: observation, ratio: observationReadsRatio },
     webhooks: { ...webhooks, plan: plan.webhooks },
