@@ -67,8 +67,10 @@ process.once("message", (message: BarePoolMessage) => {
       ).finally(() => sending.delete(group));
     };
     for (const group of groups) dispatch(group);
+    const deadline = performance.now() + 60_000;
     while (ended.length < plan.runs) {
       if (failure) throw failure;
+      if (performance.now() > deadline) throw new Error(`bare pool: ${plan.runs - ended.length} runs did not end within 60 s`);
       const began = performance.now();
       await Promise.all(
         groups.map(async (group) => {
