@@ -1,7 +1,7 @@
 import type { WireContainerGroup } from "./arm-types.js";
 import { runStatus } from "./status.js";
 import { carriesRun, targetContainer } from "./carried-run.js";
-import { isTerminal, type RunRecord } from "./run.js";
+import { attemptEnded, isTerminal, type RunRecord } from "./run.js";
 
 /** The fields of a run that observing its group may change. */
 export type RunPatch = Partial<Pick<RunRecord, "status" | "startedAt" | "finishedAt" | "exitCode" | "message" | "confirmedAt" | "image" | "restartCount" | "startPath">>;
@@ -44,7 +44,7 @@ function changed(run: RunRecord, patch: RunPatch): RunPatch | undefined {
  * that finds the run records the image it runs, so history tells which runs a rollout reached.
  */
 export function observeRun(run: RunRecord, group: WireContainerGroup | undefined, context: ObserveContext): RunPatch | undefined {
-  if (isTerminal(run.status) || run.status === "queued" || run.status === "retrying") return undefined;
+  if (attemptEnded(run) || run.status === "queued") return undefined;
   const now = context.now.toISOString();
 
   if (group === undefined || !carriesRun(group, run, context.container)) {

@@ -1,6 +1,6 @@
 import type { WireContainerGroup } from "../core/arm-types.js";
 import { carriesRun } from "../core/carried-run.js";
-import { isTerminal, runView, type RunRecord, type RunStatus, type RunView } from "../core/run.js";
+import { attemptEnded, isTerminal, runView, type RunRecord, type RunStatus, type RunView } from "../core/run.js";
 import type { RunEvent } from "../core/run-transition.js";
 import { ServiceError } from "../core/service-error.js";
 import type { RunRequest } from "../core/run-request.js";
@@ -67,7 +67,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
   }
 
   async function refresh(run: Stored<RunRecord>, lease?: Stored<GroupLease>, read?: (group: WireContainerGroup) => void): Promise<Refreshed> {
-    if (isTerminal(run.status) || run.status === "queued" || run.status === "retrying" || !run.group) return { run };
+    if (attemptEnded(run) || run.status === "queued" || !run.group) return { run };
     let event: RunEvent;
     try {
       const group = await deps.reads.read(run.group);
