@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { demoGroup, type Emulator } from "../emulator/index.js";
+import { demoGroup, type Emulator, type RecordedRequest } from "../emulator/index.js";
 import { configNames } from "../service/config-names.js";
 import { runIdTagName } from "../service/core/carried-run.js";
 import { isTerminal, type RunView } from "../service/core/run.js";
@@ -71,17 +71,7 @@ export async function measurePoolMakespan(options: {
       runs = (await listRuns(service.url, { limit: String(plan.runs) })).runs;
     } while (runs.length < plan.runs || !runs.every((run) => isTerminal(run.status)));
 
-    const puts: PoolPut[] = emulator.requests.flatMap((request) => {
-      const group = paths.get(request.path);
-      const runId = (request.body as { tags?: Record<string, string> } | undefined)?.tags?.[runIdTagName];
-      const atMs = stamps.arrivals.get(request);
-      return request.method === "PUT" && group && runId && atMs !== undefined ? [{ runId, group, atMs }] : [];
-    });
-    const reads: PoolRead[] = emulator.requests.flatMap((request) => {
-      const group = paths.get(request.path);
-      const atMs = stamps.arrivals.get(request);
-      return request.method === "GET" && group && atMs !== undefined ? [{ group, atMs }] : [];
-    });
+    const { puts, reads } = poolTraffic(emulator.requests, stamps.arrivals, paths);
     const statuses: Record<string, number> = {};
     for (const run of runs) statuses[run.status] = (statuses[run.status] ?? 0) + 1;
     const figures = poolFigures({
@@ -97,4 +87,19 @@ export async function measurePoolMakespan(options: {
     stamps.restore();
     await service.stop();
   }
+}
+
+/** The PUTs (with the run each carries) and GETs of the pool's groups (`paths`: path → group), each when it arrived. */
+export function poolTraffic(requests: readonly RecordedRequest[], arrivals: ReadonlyMap<RecordedRequest, number>, paths: ReadonlyMap<string, string>): { puts: PoolPut[]; reads: PoolRead[] } {
+  const puts: PoolPut[] = [];
+  const reads: PoolRead[] = [];
+  for (const request of requests) {
+    const group = paths.get(request.path);
+    const atMs = arrivals.get(request);
+    if (!group || atMs === undefined) continue;
+    if (request.method === "GET") reads.push({ group, atMs });
+    const runId = request.method === "PUT" ? (request.body as { tags?: Record<string, string> } | undefined)?.tags?.[runIdTagName] : undefined;
+    if (runId) puts.push({ runId, group, atMs });
+  }
+  return { puts, reads };
 }
